@@ -1,0 +1,5 @@
+import sys
+
+from khulasa.cli import main
+
+sys.exit(main())

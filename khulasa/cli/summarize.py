@@ -1,0 +1,67 @@
+"""``khulasa summarize PATH... [--words N | --sentences N] [--format F] [-o FILE]``."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from khulasa.errors import OutputError
+
+FORMATS = ("text", "markdown", "json", "html")
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    parser = sub.add_parser(
+        "summarize",
+        help="summarize one story told by several articles",
+        description=(
+            "Summarize Arabic news articles about one story. PATH may be files (.txt, .json, .jsonl, "
+            "TREC <DOC>, .html), directories (read recursively) or '-' for stdin."
+        ),
+    )
+    parser.add_argument("paths", nargs="+", metavar="PATH", help="input files or directories, '-' for stdin")
+    budget = parser.add_mutually_exclusive_group()
+    budget.add_argument("--words", type=int, help="word budget (default 120)")
+    budget.add_argument("--sentences", type=int, help="sentence budget")
+    parser.add_argument("--format", "-f", choices=FORMATS, default="text", help="output format (default text)")
+    parser.add_argument("--timeline", action="store_true", help="add the story's dated events")
+    parser.add_argument("--key-terms", action="store_true", help="add key actors, places and phrases")
+    parser.add_argument("-o", "--output", metavar="FILE", help="write here (atomically) instead of stdout")
+    parser.set_defaults(func=run)
+
+
+def write_atomically(path: str, content: str) -> None:
+    """Write via a temporary file in the same directory and rename, so no partial file is ever left."""
+    target = Path(path)
+    try:
+        fd, tmp = tempfile.mkstemp(dir=target.parent or Path("."), prefix=f".{target.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise OutputError(path, exc.strerror or str(exc)) from exc
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(content)
+        os.replace(tmp, target)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise OutputError(path, exc.strerror or str(exc)) from exc
+
+
+def run(args: argparse.Namespace) -> int:
+    import khulasa
+    from khulasa.options import SummaryOptions
+
+    options = SummaryOptions(
+        words=args.words, sentences=args.sentences, timeline=args.timeline, key_terms=args.key_terms
+    )
+    articles = khulasa.load(args.paths)
+    summary = khulasa.summarize(articles, options=options)
+    content = summary.render(args.format)
+    if args.output:
+        write_atomically(args.output, content)
+    else:
+        sys.stdout.write(content)
+        sys.stdout.flush()
+    return 0

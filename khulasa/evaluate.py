@@ -1,0 +1,525 @@
+"""ROUGE for Arabic summaries (Lin, 2004, "ROUGE: A Package for Automatic Evaluation of Summaries").
+
+ROUGE-1 and ROUGE-2 come from Google's ``rouge-score`` package, fed by ``ArabicTokenizer`` (its
+``Tokenizer`` interface): the text is put in Khulasa's matching form (``khulasa.normalize``: diacritics,
+tatweel, invisible marks removed; alef forms, hamza seats, alef maqsura and ta marbuta folded) and split
+on anything that is not a letter or a digit; optionally each token is stemmed (``khulasa.normalize.stem``,
+Snowball Arabic).  ROUGE-L is the same sentence-level LCS score as ``rouge-score``'s ``rougeL``, but the
+LCS length is computed bit-parallel (Allison & Dix, 1986; Hyyrö, 2004) because the package's pure-Python
+table is too slow for a whole corpus; ``tests/test_evaluate.py`` checks both give the same numbers.
+
+Several references: every score (recall, precision, F) is the mean over the references; ``best`` also
+keeps rouge-score's ``score_multi`` choice (the reference with the highest F, per ROUGE type).  Corpus
+scores are the mean over items (macro average).  Word budgets count whitespace-separated words
+(``cut_words``), the unit of ``SummaryOptions.words``.
+
+Running a whole evaluation (datasets x systems -> ``Report``) is ``run``; ``khulasa eval`` is its CLI.
+The quality gate's floors (``tests/data/eval/floors.json``) are raised with
+``python -m khulasa.evaluate --update-floors`` (lowering one needs ``--allow-lower``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import hashlib
+import json
+import logging
+import re
+import sys
+import time
+import unicodedata
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from rouge_score import rouge_scorer, scoring, tokenizers
+
+from khulasa import baselines
+from khulasa.datasets import EvalItem
+from khulasa.errors import InvalidOptionsError, KhulasaError
+from khulasa.models import Article
+from khulasa.normalize import fold_digits, normalize, remove_invisible, remove_tatweel, stem, strip_diacritics
+from khulasa.options import SummaryOptions
+
+log = logging.getLogger(__name__)
+
+ROUGE_TYPES = ("rouge1", "rouge2", "rougeL")
+Score = scoring.Score
+"""rouge-score's named tuple ``(precision, recall, fmeasure)``."""
+Scores = Mapping[str, Score]
+
+# A word for ROUGE: a run of letters and/or digits in any script (the underscore is a \w but no letter).
+_WORD = re.compile(r"[^\W_]+")
+
+
+# --- tokenizer and text helpers -----------------------------------------------------------------
+
+
+class ArabicTokenizer(tokenizers.Tokenizer):
+    """rouge-score ``Tokenizer``: matching-form tokens split on every non-letter, non-digit character.
+
+    Marks are removed before splitting (a kasra must not cut a word in two); each token is then
+    folded with ``normalize`` or, with ``stem=True``, stemmed with ``stem`` (which wants the unfolded
+    token: Snowball reads ``ة`` as a suffix, not ``ه``).  Latin text is case-folded, so on plain
+    lowercase ASCII this splits exactly like rouge-score's default tokenizer.
+    """
+
+    def __init__(self, stem: bool = False) -> None:
+        self.stem = stem
+
+    def tokenize(self, text: str) -> list[str]:
+        light = unicodedata.normalize("NFKC", text.casefold())
+        light = remove_invisible(remove_tatweel(strip_diacritics(fold_digits(light))))
+        fold = stem if self.stem else normalize
+        return [t for t in map(fold, _WORD.findall(light)) if t]
+
+    def __repr__(self) -> str:
+        return f"ArabicTokenizer(stem={self.stem})"
+
+
+def cut_words(text: str, n: int) -> str:
+    """The first ``n`` whitespace-separated words of ``text`` (joined by single spaces)."""
+    if n < 0:
+        raise InvalidOptionsError("words", n, "a word budget cannot be negative")
+    return " ".join(text.split()[:n])
+
+
+def count_words(text: str) -> int:
+    """Whitespace-separated words: the unit of every word budget."""
+    return len(text.split())
+
+
+def lcs_length(a: Sequence[str], b: Sequence[str]) -> int:
+    """Length of the longest common subsequence of two token sequences, bit-parallel.
+
+    Hyyrö's formulation of Allison & Dix: one machine word (here a Python int of ``len(a)`` bits) per
+    column of the DP table, so the cost is O(len(b)) big-int operations instead of a Python loop over
+    every cell.  The number of zero bits left in ``v`` is the LCS length.
+    """
+    if not a or not b:
+        return 0
+    masks: dict[str, int] = {}
+    for i, token in enumerate(a):
+        masks[token] = masks.get(token, 0) | (1 << i)
+    full = (1 << len(a)) - 1
+    v = full
+    for token in b:
+        m = masks.get(token, 0)
+        if m:
+            u = v & m
+            v = ((v + u) | (v - u)) & full
+    return len(a) - v.bit_count()
+
+
+def _lcs_score(reference: Sequence[str], candidate: Sequence[str]) -> Score:
+    lcs = lcs_length(reference, candidate)
+    if lcs == 0:
+        return Score(precision=0.0, recall=0.0, fmeasure=0.0)
+    precision = lcs / len(candidate)
+    recall = lcs / len(reference)
+    return Score(precision=precision, recall=recall, fmeasure=scoring.fmeasure(precision, recall))
+
+
+# --- scoring ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ItemScores:
+    """ROUGE of one candidate against its references.
+
+    ``mean``: each of recall, precision, F averaged over the references (Khulasa's reported number).
+    ``best``: per ROUGE type, the reference with the highest F (rouge-score's ``score_multi``).
+    """
+
+    mean: Scores
+    best: Scores
+    per_reference: tuple[Scores, ...]
+
+
+class Rouge:
+    """ROUGE-1, ROUGE-2 and ROUGE-L of a candidate against one or more references."""
+
+    def __init__(self, stem: bool = False) -> None:
+        self.tokenizer = ArabicTokenizer(stem=stem)
+        self._ngrams = rouge_scorer.RougeScorer(["rouge1", "rouge2"], tokenizer=self.tokenizer)
+
+    def score_one(self, candidate: str, reference: str) -> dict[str, Score]:
+        scores = dict(self._ngrams.score(reference, candidate))
+        scores["rougeL"] = _lcs_score(self.tokenizer.tokenize(reference), self.tokenizer.tokenize(candidate))
+        return scores
+
+    def score(self, candidate: str, references: Sequence[str]) -> ItemScores:
+        if not references:
+            raise InvalidOptionsError("references", references, "at least one reference is needed")
+        per_reference = tuple(self.score_one(candidate, ref) for ref in references)
+        best = {k: max(per_reference, key=lambda s: s[k].fmeasure)[k] for k in ROUGE_TYPES}
+        return ItemScores(mean=average(per_reference), best=best, per_reference=per_reference)
+
+
+def average(scores: Iterable[Scores]) -> dict[str, Score]:
+    """Mean recall, precision and F per ROUGE type (F is the mean of the F's, as rouge-score does)."""
+    items = list(scores)
+    if not items:
+        return {k: Score(0.0, 0.0, 0.0) for k in ROUGE_TYPES}
+    n = len(items)
+    return {
+        k: Score(
+            precision=sum(s[k].precision for s in items) / n,
+            recall=sum(s[k].recall for s in items) / n,
+            fmeasure=sum(s[k].fmeasure for s in items) / n,
+        )
+        for k in ROUGE_TYPES
+    }
+
+
+def flatten(scores: Scores) -> dict[str, float]:
+    """``{"rouge1_r": ..., "rouge1_p": ..., "rouge1_f": ..., ...}`` (the floors' and JSON's keys)."""
+    out = {}
+    for k in ROUGE_TYPES:
+        out[f"{k}_r"] = scores[k].recall
+        out[f"{k}_p"] = scores[k].precision
+        out[f"{k}_f"] = scores[k].fmeasure
+    return out
+
+
+# --- budgets ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Budget:
+    """How long each candidate may be.
+
+    ``kind``: ``"ref"`` (words = the mean length of the item's references, rounded), ``"words"`` or
+    ``"sentences"``.  Candidates under a word budget are cut to it before scoring (a no-op for systems
+    that keep to it); sentence budgets are not cut.
+    """
+
+    kind: str
+    value: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.kind not in ("ref", "words", "sentences"):
+            raise InvalidOptionsError("budget", self.kind, "unknown kind", hint="use ref, N, Nw or Ns")
+        if self.kind != "ref" and (self.value is None or self.value < 1):
+            raise InvalidOptionsError("budget", self.value, "must be a whole number of at least 1")
+
+    def options(self, item: EvalItem) -> SummaryOptions:
+        if self.kind == "sentences":
+            return SummaryOptions(sentences=self.value)
+        if self.kind == "words":
+            return SummaryOptions(words=self.value)
+        mean = sum(count_words(r) for r in item.references) / len(item.references)
+        return SummaryOptions(words=max(1, round(mean)))
+
+    def describe(self) -> str:
+        if self.kind == "ref":
+            return "words = mean reference length of each item (rounded); candidate cut to it"
+        if self.kind == "words":
+            return f"{self.value} words; candidate cut to it"
+        return f"{self.value} sentence(s)"
+
+    def __str__(self) -> str:
+        return {"ref": "ref", "words": f"{self.value}w", "sentences": f"{self.value}s"}[self.kind]
+
+
+def parse_budget(text: str) -> Budget:
+    """``ref``, ``120`` or ``120w`` (words), ``1s`` (sentences)."""
+    match = re.fullmatch(r"\s*(?:(ref)|(\d+)\s*(w|words?|s|sentences?)?)\s*", text.lower())
+    if not match:
+        raise InvalidOptionsError(
+            "budget", text, "not a budget", hint="use 'ref' (mean reference length), '120' / '120w' or '1s'"
+        )
+    if match.group(1):
+        return Budget("ref")
+    unit = match.group(3) or "w"
+    return Budget("sentences" if unit.startswith("s") else "words", int(match.group(2)))
+
+
+# --- systems ----------------------------------------------------------------------------------------
+
+System = Callable[[Sequence[Article], SummaryOptions], str]
+"""A summarizer under evaluation: articles and a budget in, summary text out."""
+
+
+def _khulasa(articles: Sequence[Article], options: SummaryOptions) -> str:
+    from khulasa.pipeline import summarize
+
+    return summarize(list(articles), options=options).text
+
+
+def get_system(name: str) -> System:
+    """``khulasa``, a baseline (``lead``, ``random``, ``lexrank``, ...), or ``random:SEED``."""
+    if name == "khulasa":
+        return _khulasa
+    return baselines.get(name)
+
+
+SYSTEM_NAMES = ("khulasa", *baselines.NAMES)
+DEFAULT_SYSTEMS = ("khulasa", "lead", "random")
+
+
+# --- a whole evaluation ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SystemResult:
+    """One system's corpus scores (macro average over items)."""
+
+    name: str
+    mean: Scores
+    best: Scores
+    seconds: float
+    n_items: int
+    n_failed: int = 0
+    mean_words: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "system": self.name,
+            "items": self.n_items,
+            "failed": self.n_failed,
+            "mean_words": round(self.mean_words, 2),
+            "seconds": round(self.seconds, 3),
+            "scores": {k: round(v, 5) for k, v in flatten(self.mean).items()},
+            "best_reference": {k: round(v, 5) for k, v in flatten(self.best).items()},
+        }
+
+
+@dataclass(frozen=True)
+class Report:
+    dataset: str
+    budget: Budget
+    n_items: int
+    n_references: float
+    stem: bool
+    results: tuple[SystemResult, ...]
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "dataset": self.dataset,
+            "items": self.n_items,
+            "references_per_item": round(self.n_references, 2),
+            "budget": str(self.budget),
+            "budget_rule": self.budget.describe(),
+            "selection_rule": baselines.SELECTION_RULE,
+            "tokenizer": repr(ArabicTokenizer(self.stem)),
+            "multi_reference": "scores: mean over references; best_reference: max-F reference per type",
+            **dict(self.extra),
+            "systems": [r.to_dict() for r in self.results],
+        }
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=2) + "\n"
+
+    def to_markdown(self) -> str:
+        lines = [
+            f"**{self.dataset}**: {self.n_items} items, {self.n_references:.2g} reference(s) each; "
+            f"budget: {self.budget.describe()}.",
+            f"ROUGE with {ArabicTokenizer(self.stem)!r}; scores are the mean over references, then over "
+            "items.",
+            f"Baselines select sentences the same way: {baselines.SELECTION_RULE}.",
+            "",
+            "| system | R-1 R | R-1 P | R-1 F | R-2 R | R-2 P | R-2 F | R-L R | R-L P | R-L F | words | seconds |",
+            "|---|" + "---:|" * 11,
+        ]
+        for r in self.results:
+            cells = []
+            for k in ROUGE_TYPES:
+                s = r.mean[k]
+                cells += [f"{s.recall:.4f}", f"{s.precision:.4f}", f"{s.fmeasure:.4f}"]
+            failed = f" ({r.n_failed} failed)" if r.n_failed else ""
+            lines.append(
+                f"| {r.name}{failed} | " + " | ".join(cells) + f" | {r.mean_words:.1f} | {r.seconds:.2f} |"
+            )
+        return "\n".join(lines) + "\n"
+
+    def render(self, fmt: str) -> str:
+        return self.to_json() if fmt == "json" else self.to_markdown()
+
+
+def evaluate_system(
+    name: str, items: Sequence[EvalItem], budget: Budget, rouge: Rouge
+) -> tuple[SystemResult, list[ItemScores]]:
+    """Summarize every item with one system and score it; time only the summarizing."""
+    system = get_system(name)
+    seconds = 0.0
+    failed = 0
+    words = 0
+    per_item = []
+    for item in items:
+        options = budget.options(item)
+        start = time.perf_counter()
+        try:
+            candidate = system(item.articles, options)
+        except KhulasaError as exc:
+            log.warning("%s failed on %s: %s", name, item.id, exc)
+            candidate, failed = "", failed + 1
+        seconds += time.perf_counter() - start
+        if options.words is not None:
+            candidate = cut_words(candidate, options.words)
+        words += count_words(candidate)
+        per_item.append(rouge.score(candidate, item.references))
+    result = SystemResult(
+        name=name,
+        mean=average(s.mean for s in per_item),
+        best=average(s.best for s in per_item),
+        seconds=seconds,
+        n_items=len(items),
+        n_failed=failed,
+        mean_words=words / len(items) if items else 0.0,
+    )
+    return result, per_item
+
+
+def run(
+    dataset: str,
+    items: Sequence[EvalItem],
+    systems: Sequence[str],
+    budget: Budget,
+    *,
+    stem: bool = False,
+    extra: Mapping[str, Any] | None = None,
+) -> Report:
+    """Score every system on every item; systems are checked before any work starts."""
+    for name in systems:
+        get_system(name)
+    rouge = Rouge(stem=stem)
+    results = []
+    for name in systems:
+        log.info("evaluating %s on %d items", name, len(items))
+        result, _ = evaluate_system(name, items, budget, rouge)
+        results.append(result)
+    n_refs = sum(len(i.references) for i in items) / len(items) if items else 0.0
+    return Report(dataset, budget, len(items), n_refs, stem, tuple(results), extra or {})
+
+
+# --- the quality gate's floors ----------------------------------------------------------------------
+
+FLOORS_PATH = Path("tests/data/eval/floors.json")
+TOLERANCE = 0.005
+
+
+def files_sha256(paths: Iterable[tuple[str, Path]]) -> str:
+    """One SHA-256 over ``(name, bytes)`` of each file, in name order: pins the exact data used."""
+    digest = hashlib.sha256()
+    for name, path in sorted(paths, key=lambda p: p[0]):
+        digest.update(name.encode("utf-8") + b"\0")
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class GateResult:
+    name: str
+    sha256: str
+    scores: dict[str, float]
+    skipped: str | None = None
+
+
+def gate_items(spec: Mapping[str, Any], repo: Path) -> tuple[list[EvalItem], list[tuple[str, Path]]] | str:
+    """The items a gate scores and the files they come from, or why they are absent (a skip reason)."""
+    from khulasa import datasets
+
+    kind = spec["kind"]
+    if kind == "easc":
+        root = (repo / spec["data_root"]).resolve()
+        if not root.is_dir():
+            return f"EASC data not found at {root} (expected ../shared/data/easc beside the clone)"
+        items = list(datasets.iter_easc(root, topics=spec["topics"]))
+    elif kind == "cluster":
+        items = [
+            datasets.load_cluster(
+                repo / spec["inputs"], [repo / r for r in spec["references"]], id=spec["name"]
+            )
+        ]
+    else:
+        raise InvalidOptionsError("kind", kind, "unknown gate kind", hint="use easc or cluster")
+    files = [(str(Path(p).relative_to(datasets.common_root(i.paths for i in items))), Path(p))
+             for item in items for p in item.paths]
+    return items, files
+
+
+def gate_scores(spec: Mapping[str, Any], repo: Path) -> GateResult:
+    """Khulasa's scores on one gate's pinned items (mean over references, then items)."""
+    found = gate_items(spec, repo)
+    if isinstance(found, str):
+        return GateResult(spec["name"], "", {}, skipped=found)
+    items, files = found
+    budget = parse_budget(spec["budget"])
+    result, _ = evaluate_system(spec.get("system", "khulasa"), items, budget, Rouge(stem=spec.get("stem", False)))
+    return GateResult(spec["name"], files_sha256(files), flatten(result.mean))
+
+
+def check_gate(spec: Mapping[str, Any], result: GateResult, tolerance: float) -> list[str]:
+    """Failures of one gate: a changed data hash, or a score below its floor minus the tolerance."""
+    if result.sha256 != spec["sha256"]:
+        return [
+            f"{spec['name']}: data SHA-256 is {result.sha256}, floors were set on {spec['sha256']}; "
+            "the floors no longer apply (re-pin with --update-floors --allow-lower if the change is intended)"
+        ]
+    return [
+        f"{spec['name']}: {key} = {result.scores[key]:.4f} < floor {floor:.4f} - {tolerance}"
+        for key, floor in spec["floors"].items()
+        if result.scores[key] < floor - tolerance
+    ]
+
+
+def update_floors(path: Path, repo: Path, *, allow_lower: bool = False) -> list[str]:
+    """Re-score every gate and write its scores as the new floors; returns what changed.
+
+    A lower floor (or a new data hash) is refused unless ``allow_lower``; a skipped gate keeps its floors.
+    """
+    config = json.loads(path.read_text(encoding="utf-8"))
+    changes, refused = [], []
+    for spec in config["gates"]:
+        result = gate_scores(spec, repo)
+        if result.skipped:
+            changes.append(f"{spec['name']}: skipped ({result.skipped}); floors kept")
+            continue
+        new = {k: round(v, 4) for k, v in result.scores.items()}
+        old = spec.get("floors", {})
+        if result.sha256 != spec.get("sha256") and spec.get("sha256") and not allow_lower:
+            refused.append(f"{spec['name']}: data changed (SHA-256 {result.sha256})")
+        for key, value in new.items():
+            if key in old and value < old[key] and not allow_lower:
+                refused.append(f"{spec['name']}: {key} would drop {old[key]:.4f} -> {value:.4f}")
+            elif old.get(key) != value:
+                changes.append(f"{spec['name']}: {key} {old.get(key)} -> {value}")
+        spec["sha256"] = result.sha256
+        spec["floors"] = new
+    if refused:
+        raise InvalidOptionsError(
+            "floors", str(path), "lowering floors refused:\n  " + "\n  ".join(refused),
+            hint="pass --allow-lower if the drop is intended, and say why in the commit",
+        )
+    config["updated"] = dt.date.today().isoformat()
+    path.write_text(json.dumps(config, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    return changes
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m khulasa.evaluate", description="Maintain the ROUGE quality gate's floors."
+    )
+    parser.add_argument("--update-floors", action="store_true", help="re-score the gates and raise the floors")
+    parser.add_argument("--allow-lower", action="store_true", help="allow floors to go down or data to change")
+    parser.add_argument("--floors", type=Path, default=FLOORS_PATH, help="floors file (default: %(default)s)")
+    parser.add_argument("--repo", type=Path, default=Path("."), help="repository root (default: .)")
+    args = parser.parse_args(argv)
+    if not args.update_floors:
+        parser.error("nothing to do: pass --update-floors")
+    logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
+    try:
+        for line in update_floors(args.floors, args.repo.resolve(), allow_lower=args.allow_lower):
+            print(line)
+    except KhulasaError as exc:
+        print(f"khulasa.evaluate: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

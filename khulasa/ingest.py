@@ -1,0 +1,914 @@
+"""Reading articles: files, directories, archives and stdin -> cleaned ``Article`` values.
+
+Formats are chosen by extension, with content sniffing for ``.txt`` (TREC ``<DOC>`` files such as the ANT
+corpus use it), unknown extensions, extension-less files and stdin:
+
+- plain text: one article, id = file name without extension;
+- JSON (an object, a list, or ``{"articles": [...]}``) and JSONL (one object per line);
+- TREC-style ``<DOC>`` files (the layout of TREC/CLEF collections and the ANT corpus, Chouigui et al. 2021),
+  parsed tolerantly with a tag scanner since they are not well-formed XML;
+- HTML: main text and metadata via trafilatura (Barbaresi 2021), no network;
+- ``.tar(.gz|.bz2|.xz)``/``.tgz``/``.zip`` archives, streamed member by member.
+
+Bytes become text with ``read_bytes_as_text`` (strict UTF-8, byte-order marks, then the legacy Arabic code
+pages checked for Arabic letters) and text becomes ``Article.text`` with ``clean_text``; every later offset
+refers to that cleaned text.  A ``metadata.json`` in a directory is a sidecar that gives fields to the
+articles of its directory.  ``IngestReport`` records the fate of every input.
+"""
+
+from __future__ import annotations
+
+import codecs
+import dataclasses
+import datetime as dt
+import email.utils
+import html
+import json
+import logging
+import os
+import re
+import sys
+import tarfile
+import zipfile
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+from typing import IO, Any
+
+from khulasa.errors import NoInputError, UnreadableFileError
+from khulasa.models import Article
+
+__all__ = [
+    "IngestReport",
+    "InputRecord",
+    "clean_text",
+    "iter_articles",
+    "load",
+    "parse_date",
+    "read_bytes_as_text",
+]
+
+logger = logging.getLogger(__name__)
+
+SIDECAR_NAME = "metadata.json"
+MAX_FILE_BYTES = 64 * 1024 * 1024
+"""Larger inputs are refused: no news article is that long, and a zip bomb should not fill memory."""
+
+ARCHIVE_SUFFIXES = (".tar.gz", ".tgz", ".tar", ".tar.bz2", ".tbz2", ".tar.xz", ".txz", ".zip")
+_BINARY_SUFFIX_LIST = """
+.png .jpg .jpeg .gif .bmp .tif .tiff .webp .ico .svg .heic .pdf .doc .docx .xlsx .ppt .pptx .odt .ods .odp
+.epub .rtf .mp3 .mp4 .m4a .wav .ogg .flac .avi .mov .mkv .webm .exe .dll .so .dylib .bin .o .a .pyc .class
+.jar .whl .gz .bz2 .xz .zst .7z .rar .woff .woff2 .ttf .otf .db .sqlite .parquet .pkl .npy .npz
+"""
+BINARY_SUFFIXES = frozenset(_BINARY_SUFFIX_LIST.split())
+TABLE_SUFFIXES = frozenset({".csv", ".tsv", ".xls"})
+TEXT_KEYS = ("text", "body", "content")
+ARTICLE_KEYS = frozenset({"id", "source", "title", "date", "url", *TEXT_KEYS})
+SIDECAR_FIELDS = ("date", "source", "title", "url")
+
+
+# --------------------------------------------------------------------------------------------- report
+
+
+@dataclass
+class InputRecord:
+    """The fate of one input: ``status`` is ``"read"`` (with ``articles``) or ``"skipped"`` (with ``reason``).
+
+    ``reason`` is a short category (``"hidden file"``, ``"binary data"``...), ``detail`` the specifics;
+    ``issues`` lists problems inside a file that was read (a malformed JSONL line, a document without text).
+    """
+
+    path: str
+    status: str
+    articles: int = 0
+    format: str | None = None
+    encoding: str | None = None
+    reason: str | None = None
+    detail: str | None = None
+    issues: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {k: v for k, v in dataclasses.asdict(self).items() if v not in (None, [])}
+
+
+@dataclass
+class IngestReport:
+    """What ``iter_articles``/``load`` did with every input: read (n articles) or skipped (why)."""
+
+    inputs: list[InputRecord] = field(default_factory=list)
+
+    def add(self, record: InputRecord) -> None:
+        self.inputs.append(record)
+
+    @property
+    def n_articles(self) -> int:
+        return sum(r.articles for r in self.inputs)
+
+    @property
+    def read(self) -> list[InputRecord]:
+        return [r for r in self.inputs if r.status == "read"]
+
+    @property
+    def skipped(self) -> list[InputRecord]:
+        return [r for r in self.inputs if r.status == "skipped"]
+
+    @property
+    def issues(self) -> list[str]:
+        return [f"{r.path}: {issue}" for r in self.inputs for issue in r.issues]
+
+    def summary(self) -> str:
+        """One line, e.g. ``read 5 articles from 5 inputs; skipped 2 (1 hidden file, 1 metadata sidecar)``."""
+        read, skipped = self.read, self.skipped
+        line = f"read {_plural(self.n_articles, 'article')} from {_plural(len(read), 'input')}"
+        if skipped:
+            reasons = Counter(r.reason or "unknown" for r in skipped)
+            detail = ", ".join(f"{n} {reason}" for reason, n in reasons.most_common())
+            line += f"; skipped {len(skipped)} ({detail})"
+        n_issues = sum(len(r.issues) for r in self.inputs)
+        if n_issues:
+            line += f"; {_plural(n_issues, 'issue')} inside files"
+        return line
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "articles": self.n_articles,
+            "read": len(self.read),
+            "skipped": len(self.skipped),
+            "summary": self.summary(),
+            "inputs": [r.to_dict() for r in self.inputs],
+        }
+
+
+class _CountingReport(IngestReport):
+    """Used when the caller wants no report: keeps counts, not one record per file (streaming memory)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._articles = 0
+        self._skipped: Counter[str] = Counter()
+
+    def add(self, record: InputRecord) -> None:
+        self._articles += record.articles
+        if record.status == "skipped":
+            self._skipped[record.reason or "unknown"] += 1
+
+    @property
+    def n_articles(self) -> int:
+        return self._articles
+
+    def summary(self) -> str:
+        reasons = ", ".join(f"{n} {reason}" for reason, n in self._skipped.most_common())
+        return f"read {_plural(self._articles, 'article')}" + (f"; skipped {reasons}" if reasons else "")
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+# ------------------------------------------------------------------------------------------- decoding
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),  # before UTF-16 LE: its BOM starts the same way
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+LEGACY_ARABIC_ENCODINGS = ("cp1256", "iso8859_6")
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+_CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0e-\x1f\x7f]")
+_ARABIC_LETTER = re.compile(r"[\u0620-\u063f\u0641-\u064a\u066e-\u06d3\u06d5\u06fa-\u06ff]")
+_NEWLINES = re.compile(r"\r\n?")
+
+
+def read_bytes_as_text(data: bytes, *, name: str) -> tuple[str, str]:
+    """Decode ``data`` and normalize line ends to LF; return ``(text, encoding)``.
+
+    Order: a byte-order mark (UTF-8, UTF-16/32), strict UTF-8, BOM-less UTF-16, then cp1256 / ISO-8859-6
+    as judged by charset-normalizer.  A legacy decoding is accepted only if the text is mostly Arabic
+    letters, so a wrong guess fails loudly.  Binary data raises ``UnreadableFileError``.
+    """
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            label = encoding.replace("-sig", "")
+            try:
+                text = data[len(bom) :].decode(encoding.replace("-sig", ""))
+            except UnicodeDecodeError as exc:
+                raise UnreadableFileError(
+                    name, f"invalid {label} after its byte-order mark (byte {exc.start + len(bom)})", [label]
+                ) from exc
+            _refuse_binary(text, name, [label])
+            return _NEWLINES.sub("\n", text), encoding
+    tried = ["utf-8"]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    else:
+        _refuse_binary(text, name, tried)
+        return _NEWLINES.sub("\n", text), "utf-8"
+    if b"\x00" in data:
+        tried += ["utf-16-le", "utf-16-be"]
+        for encoding in ("utf-16-le", "utf-16-be"):
+            decoded = _try_decode(data, encoding)
+            if decoded is not None and not _CONTROL.search(decoded) and _mostly_arabic(decoded):
+                return _NEWLINES.sub("\n", decoded), encoding
+        raise UnreadableFileError(name, "binary data (NUL bytes)", tried)
+    if len(_CONTROL_BYTES.findall(data)) > max(2, len(data) // 100):
+        raise UnreadableFileError(name, "binary data (control bytes)", tried)
+    tried += ["cp1256", "iso8859-6"]
+    for encoding in _legacy_candidates(data):
+        decoded = _try_decode(data, encoding)
+        if decoded is not None and _mostly_arabic(decoded):
+            return _NEWLINES.sub("\n", decoded), codecs.lookup(encoding).name
+    raise UnreadableFileError(name, "not UTF-8, and not Arabic text in cp1256 or ISO-8859-6", tried)
+
+
+def _refuse_binary(text: str, name: str, tried: list[str]) -> None:
+    if "\x00" in text:
+        raise UnreadableFileError(name, "binary data (NUL characters)", tried)
+    if _CONTROL.search(text) and len(_CONTROL.findall(text)) > max(2, len(text) // 100):
+        raise UnreadableFileError(name, "binary data (control characters)", tried)
+
+
+def _try_decode(data: bytes, encoding: str) -> str | None:
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError:
+        return None
+
+
+def _legacy_candidates(data: bytes) -> list[str]:
+    """charset-normalizer's choice among the Arabic code pages first, then the others as fallbacks."""
+    import charset_normalizer
+
+    best = charset_normalizer.from_bytes(data, cp_isolation=list(LEGACY_ARABIC_ENCODINGS)).best()
+    first = [best.encoding] if best is not None else []
+    return first + [e for e in LEGACY_ARABIC_ENCODINGS if e not in first]
+
+
+def _mostly_arabic(text: str) -> bool:
+    """At least one Arabic letter, and Arabic letters make at least half of all letters."""
+    arabic = len(_ARABIC_LETTER.findall(text))
+    if arabic == 0:
+        return False
+    letters = sum(1 for c in text if c.isalpha())
+    return arabic * 2 >= letters
+
+
+# ------------------------------------------------------------------------------------------- cleaning
+
+_INVISIBLE = (
+    "\u200b\u200c\u200d\u200e\u200f"  # zero-width space/non-joiner/joiner, LRM, RLM
+    "\u202a\u202b\u202c\u202d\u202e"  # bidi embeddings and overrides
+    "\u2066\u2067\u2068\u2069"  # bidi isolates
+    "\u2060\ufeff\u00ad\u061c"  # word joiner, BOM / ZWNBSP, soft hyphen, Arabic letter mark
+)
+_SPACES = "\t\v\f\u00a0\u1680\u202f\u205f\u3000" + "".join(chr(c) for c in range(0x2000, 0x200B))
+_LINE_BREAKS = "\r\x85\u2028\u2029"
+_CONTROLS = "".join(chr(c) for c in [*range(0x00, 0x09), *range(0x0E, 0x20), *range(0x7F, 0xA0)] if c != 0x85)
+# Regexes rather than str.translate: translate with a dict is slow on non-ASCII text.
+_DROP = re.compile(f"[{re.escape(_INVISIBLE + _CONTROLS)}]+")
+_TO_SPACE = re.compile(f"[{re.escape(_SPACES)}]")
+_TO_NEWLINE = re.compile(f"\r\n|[{re.escape(_LINE_BREAKS)}]")
+_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+_LATIN_ALNUM = re.compile(r"[A-Za-z0-9]")
+_ARABIC_LETTERS = "\u0620-\u063f\u0641-\u064a\u066e\u066f\u0671-\u06d3\u06d5\u06fa-\u06fc\u06ff"
+_KASHIDA = re.compile(f"(?<=[{_ARABIC_LETTERS}\u064b-\u0652])\u0640+(?=[{_ARABIC_LETTERS}])")
+_SPACE_RUN = re.compile(r" {2,}")
+_LINE_EDGES = re.compile(r" *\n *")
+_BLANK_RUN = re.compile(r"\n{3,}")
+
+
+def clean_text(text: str) -> str:
+    """The text every later stage sees (``Article.text``); idempotent and never raises.
+
+    Decodes HTML entities (``&amp;``, ``&#1575;``), drops stray ``&`` (kept inside ``AT&T``,
+    ``Dolce&Gabbana``, ``S & P``), zero-width and bidi marks, NUL and control characters; NBSP and other
+    spaces become a space, CRLF/CR an LF; removes tatweel used as kashida between two Arabic letters
+    (``فـي`` -> ``في``, but ``الـ23`` stays); collapses runs of spaces, strips lines and leaves at most one
+    blank line between paragraphs.
+    """
+    # Each pass can expose new work (an entity that decodes to a zero-width mark, marks hiding an entity),
+    # so repeat to a fixed point; every change shortens the text or makes it plainer, so this ends.
+    while True:
+        cleaned = _clean_once(text)
+        if cleaned == text:
+            return cleaned
+        text = cleaned
+
+
+def _clean_once(text: str) -> str:
+    text = _TO_NEWLINE.sub("\n", text)
+    text = _DROP.sub("", text)
+    text = _TO_SPACE.sub(" ", text)
+    if "&" in text:
+        text = _decode_entities(text)
+        text = _drop_stray_ampersands(text)
+    if "\u0640" in text:
+        text = _KASHIDA.sub("", text)
+    text = _SPACE_RUN.sub(" ", text)
+    text = _LINE_EDGES.sub("\n", text)
+    text = _BLANK_RUN.sub("\n\n", text)
+    return text.strip(" \n")
+
+
+def _decode_entities(text: str) -> str:
+    # Only entities with their ';': html.unescape alone would also turn "&not" in "&nothing" into "¬".
+    while True:
+        decoded = _ENTITY.sub(lambda m: html.unescape(m.group()), text)
+        if decoded == text:
+            return text
+        text = decoded
+
+
+def _drop_stray_ampersands(text: str) -> str:
+    """Keep ``&`` joining two words (``AT&T``, ``لايف&ستايل``) or between Latin words (``S & P``)."""
+    kept: list[str] = []
+    start = 0
+    for i in _find_all(text, "&"):
+        before = text[i - 1] if i > 0 else " "
+        after = text[i + 1] if i + 1 < len(text) else " "
+        if before.isalnum() and after.isalnum():
+            continue
+        left, right = text[:i].rstrip(" "), text[i + 1 :].lstrip(" ")
+        if left and right and _LATIN_ALNUM.match(left[-1]) and _LATIN_ALNUM.match(right[0]):
+            continue
+        kept.append(text[start:i])
+        start = i + 1
+    kept.append(text[start:])
+    return "".join(kept)
+
+
+def _find_all(text: str, char: str) -> Iterator[int]:
+    i = text.find(char)
+    while i != -1:
+        yield i
+        i = text.find(char, i + 1)
+
+
+def _single_line(text: str) -> str:
+    return " ".join(clean_text(text).split())
+
+
+# ---------------------------------------------------------------------------------------------- dates
+
+
+def parse_date(value: object) -> dt.date | None:
+    """A ``date`` from ISO ``YYYY-MM-DD``, an ISO datetime, RFC 2822 (``Tue, 20 Feb 2018 01:44:01 GMT``),
+    or a ``date``/``datetime``; ``None`` when it cannot be read.  The date is the one written, in the
+    writer's time zone (not converted to UTC).
+    """
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if not isinstance(value, str) or not value.strip():
+        return None
+    text = value.strip()
+    if re.match(r"\d{4}-\d{2}-\d{2}(?:$|[T ])", text):
+        try:
+            return dt.date.fromisoformat(text[:10])
+        except ValueError:
+            return None
+    try:
+        return email.utils.parsedate_to_datetime(text).date()
+    except (TypeError, ValueError, IndexError):
+        return None
+
+
+# ----------------------------------------------------------------------------------------- the walk
+
+
+@dataclass(frozen=True)
+class _Item:
+    """One byte blob to parse: a file, an archive member or stdin."""
+
+    path: str  # shown in the report and kept as Article.path
+    name: str  # file name, for the extension and the default id
+    explicit: bool  # named by the caller: failures raise instead of being skipped
+    sidecar: Mapping[str, Mapping[str, Any]]
+
+
+class _Context:
+    """State of one ``iter_articles`` call: the report, ids seen, real paths visited, sidecars read."""
+
+    def __init__(self, report: IngestReport) -> None:
+        self.report = report
+        self.ids: set[str] = set()
+        self.visited: set[str] = set()
+        self.sidecars: dict[str, Mapping[str, Mapping[str, Any]]] = {}
+
+    def skip(self, path: str, reason: str, detail: str | None = None, *, quiet: bool = False) -> None:
+        self.report.add(InputRecord(path, "skipped", reason=reason, detail=detail))
+        log = logger.debug if quiet else logger.warning
+        log("skipped %s: %s%s", path, reason, f" ({detail})" if detail else "")
+
+    def unique_id(self, article_id: str, issues: list[str]) -> str:
+        if article_id not in self.ids:
+            self.ids.add(article_id)
+            return article_id
+        n = 2
+        while f"{article_id}#{n}" in self.ids:
+            n += 1
+        new_id = f"{article_id}#{n}"
+        self.ids.add(new_id)
+        issues.append(f"duplicate id {article_id!r} renamed {new_id!r}")
+        return new_id
+
+
+def load(paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]], *,
+         report: IngestReport | None = None) -> list[Article]:
+    """Read every article under ``paths`` (files, directories, archives, ``-`` for stdin).
+
+    Raises ``NoInputError`` when nothing readable was found and ``UnreadableFileError`` when a file named
+    explicitly cannot be read; files met while walking a directory are skipped and recorded in ``report``.
+    """
+    return list(iter_articles(paths, report=report))
+
+
+def iter_articles(paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]], *,
+                  report: IngestReport | None = None) -> Iterator[Article]:
+    """The streaming form of ``load``: yields articles as they are read, in a deterministic order
+    (paths in the given order, directories sorted by path, archives in member order).
+    """
+    if isinstance(paths, str | os.PathLike):
+        paths = [paths]
+    ctx = _Context(report if report is not None else _CountingReport())
+    n_inputs = 0
+    for raw in paths:
+        n_inputs += 1
+        path = os.fspath(raw)
+        if path == "-":
+            yield from _read_stdin(ctx)
+        elif os.path.isdir(path):
+            yield from _walk(path, ctx)
+        elif os.path.exists(path):
+            yield from _read_path(path, ctx, explicit=True)
+        else:
+            raise NoInputError(f"no such file or directory: {path}", hint="check the path")
+    if ctx.report.n_articles == 0:
+        if n_inputs == 0:
+            raise NoInputError("no input given", hint="give files, directories, archives or - for stdin")
+        raise NoInputError(f"no articles found: {ctx.report.summary()}",
+                           hint="Khulasa reads .txt, .json, .jsonl, TREC <DOC>, .html and archives of them")
+
+
+def _walk(directory: str, ctx: _Context) -> Iterator[Article]:
+    real = os.path.realpath(directory)
+    if real in ctx.visited:
+        ctx.skip(directory, "symlink loop", f"already visited {real}")
+        return
+    ctx.visited.add(real)
+    try:
+        entries = list(os.scandir(directory))
+    except OSError as exc:
+        ctx.skip(directory, "cannot list directory", exc.strerror or str(exc))
+        return
+    # Sort as full paths would sort: a directory's name compares as "name/".
+    entries.sort(key=lambda e: e.name + "/" if _is_dir(e) else e.name)
+    for entry in entries:
+        path = os.path.join(directory, entry.name)
+        if entry.name.startswith("."):
+            ctx.skip(path, "hidden file", quiet=True)
+        elif _is_dir(entry):
+            yield from _walk(path, ctx)
+        elif entry.name == SIDECAR_NAME:
+            _sidecar_for(directory, ctx)
+            ctx.skip(path, "metadata sidecar", "fields merged into the articles of its directory", quiet=True)
+        else:
+            yield from _read_path(path, ctx, explicit=False)
+
+
+def _is_dir(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_dir()  # follows symlinks; loops are caught by the visited set
+    except OSError:
+        return False
+
+
+def _read_path(path: str, ctx: _Context, *, explicit: bool) -> Iterator[Article]:
+    name = os.path.basename(path)
+    lower = name.lower()
+    if name == SIDECAR_NAME:
+        _sidecar_for(os.path.dirname(path) or ".", ctx)
+        ctx.skip(path, "metadata sidecar", "fields merged into the articles of its directory", quiet=True)
+        return
+    real = os.path.realpath(path)
+    if real in ctx.visited:
+        ctx.skip(path, "already read", f"same file as {real}", quiet=True)
+        return
+    ctx.visited.add(real)
+    if lower.endswith(ARCHIVE_SUFFIXES):
+        yield from _read_archive(path, ctx, explicit=explicit)
+        return
+    suffix = _suffix(name)
+    if suffix in BINARY_SUFFIXES or suffix in TABLE_SUFFIXES:
+        reason = "unsupported format" if suffix in TABLE_SUFFIXES else "binary file type"
+        detail = "convert tables to JSONL" if suffix in TABLE_SUFFIXES else suffix
+        if explicit:
+            raise UnreadableFileError(path, f"{reason} ({detail})")
+        ctx.skip(path, reason, detail)
+        return
+    try:
+        data = _read_file(path)
+    except OSError as exc:
+        if explicit:
+            raise UnreadableFileError(path, exc.strerror or str(exc)) from exc
+        ctx.skip(path, "cannot open", exc.strerror or str(exc))
+        return
+    sidecar = _sidecar_for(os.path.dirname(path) or ".", ctx)
+    yield from _parse_item(_Item(path, name, explicit, sidecar), data, ctx)
+
+
+def _read_file(path: str) -> bytes:
+    with open(path, "rb") as f:
+        data = f.read(MAX_FILE_BYTES + 1)
+    if len(data) > MAX_FILE_BYTES:
+        raise OSError(0, f"larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB")
+    return data
+
+
+def _read_stdin(ctx: _Context) -> Iterator[Article]:
+    stream: IO[Any] = sys.stdin
+    buffer = getattr(stream, "buffer", None)
+    raw = buffer.read() if buffer is not None else stream.read()
+    data = raw.encode("utf-8") if isinstance(raw, str) else raw
+    yield from _parse_item(_Item("-", "stdin", True, {}), data, ctx)
+
+
+def _suffix(name: str) -> str:
+    return PurePosixPath(name).suffix.lower()
+
+
+def _stem(name: str) -> str:
+    return PurePosixPath(name).stem if "." in name.lstrip(".") else name
+
+
+# -------------------------------------------------------------------------------------------- archives
+
+
+def _read_archive(path: str, ctx: _Context, *, explicit: bool) -> Iterator[Article]:
+    record = InputRecord(path, "read", format="archive")
+    members = 0
+    try:
+        with open(path, "rb") as f:
+            reader = _zip_members(f, path) if path.lower().endswith(".zip") else _tar_members(f)
+            sidecars: dict[str, dict[str, Mapping[str, Any]]] = {}
+            for member, data in reader:
+                members += 1
+                shown = f"{path}:{member}"
+                parts = PurePosixPath(member).parts
+                folder = str(PurePosixPath(member).parent)
+                name = parts[-1] if parts else member
+                if any(p.startswith(".") or p == "__MACOSX" for p in parts):
+                    ctx.skip(shown, "hidden file", quiet=True)
+                elif data is None:
+                    ctx.skip(shown, "too large", f"over {MAX_FILE_BYTES // (1024 * 1024)} MiB")
+                elif name == SIDECAR_NAME:
+                    sidecars[folder] = _parse_sidecar(data, shown, ctx)
+                    ctx.skip(shown, "metadata sidecar", "fields merged into the articles of its folder",
+                             quiet=True)
+                elif name.lower().endswith(ARCHIVE_SUFFIXES):
+                    ctx.skip(shown, "nested archive", "extract it first")
+                elif _suffix(name) in BINARY_SUFFIXES or _suffix(name) in TABLE_SUFFIXES:
+                    ctx.skip(shown, "binary file type", _suffix(name))
+                else:
+                    item = _Item(shown, name, False, sidecars.get(folder, {}))
+                    for article in _parse_item(item, data, ctx, record_reads=False, parent=record):
+                        record.articles += 1
+                        yield article
+    except (OSError, EOFError, tarfile.TarError, zipfile.BadZipFile) as exc:
+        if explicit:
+            raise UnreadableFileError(path, f"corrupt or unreadable archive after {members} members: {exc}") \
+                from exc
+        record.status, record.reason, record.detail = "skipped", "corrupt archive", str(exc)
+        logger.warning("stopped reading %s after %d members: %s", path, members, exc)
+    record.detail = record.detail or f"{members} members"
+    ctx.report.add(record)
+
+
+def _tar_members(f: IO[bytes]) -> Iterator[tuple[str, bytes | None]]:
+    with tarfile.open(fileobj=f, mode="r|*") as tar:
+        for info in tar:
+            if info.isfile():
+                extracted = tar.extractfile(info)
+                data = None if info.size > MAX_FILE_BYTES or extracted is None else extracted.read()
+                yield info.name.removeprefix("./"), data
+            # Stream mode keeps every TarInfo otherwise: memory would grow with the corpus.
+            tar.members = []  # type: ignore[attr-defined]
+
+
+def _zip_members(f: IO[bytes], path: str) -> Iterator[tuple[str, bytes | None]]:
+    with zipfile.ZipFile(f) as archive:
+        infos = [i for i in archive.infolist() if not i.is_dir()]
+        # A zip has its directory up front, so sidecars can be read before the articles they describe.
+        infos.sort(key=lambda i: PurePosixPath(i.filename).name != SIDECAR_NAME)
+        for info in infos:
+            yield info.filename, None if info.file_size > MAX_FILE_BYTES else archive.read(info)
+
+
+# --------------------------------------------------------------------------------------------- sidecar
+
+
+def _sidecar_for(directory: str, ctx: _Context) -> Mapping[str, Mapping[str, Any]]:
+    real = os.path.realpath(directory)
+    if real not in ctx.sidecars:
+        path = os.path.join(directory, SIDECAR_NAME)
+        ctx.sidecars[real] = {}
+        if os.path.isfile(path):
+            try:
+                ctx.sidecars[real] = _parse_sidecar(_read_file(path), path, ctx)
+            except OSError as exc:
+                ctx.skip(path, "cannot open", exc.strerror or str(exc))
+    return ctx.sidecars[real]
+
+
+def _parse_sidecar(data: bytes, path: str, ctx: _Context) -> dict[str, Mapping[str, Any]]:
+    try:
+        text, _ = read_bytes_as_text(data, name=path)
+        value = json.loads(text)
+    except (UnreadableFileError, json.JSONDecodeError) as exc:
+        ctx.skip(path, "invalid metadata sidecar", str(exc))
+        return {}
+    if not isinstance(value, dict):
+        ctx.skip(path, "invalid metadata sidecar", "expected an object keyed by file stem or article id")
+        return {}
+    return {str(k): v for k, v in value.items() if isinstance(v, dict)}
+
+
+def _apply_sidecar(article: Article, stem: str, sidecar: Mapping[str, Mapping[str, Any]],
+                   issues: list[str]) -> Article:
+    """Sidecar fields override the file's own: the sidecar is where a user corrects or adds metadata."""
+    for key in dict.fromkeys((stem, article.id)):
+        entry = sidecar.get(key)
+        if not entry:
+            continue
+        changes: dict[str, Any] = {}
+        extra = dict(article.extra)
+        for name, value in entry.items():
+            if name == "date":
+                date = parse_date(value)
+                if date is None:
+                    issues.append(f"metadata.json: unreadable date {value!r} for {key!r}")
+                else:
+                    changes["date"] = date
+            elif name in SIDECAR_FIELDS and value is not None:
+                changes[name] = _single_line(str(value))
+            elif name not in SIDECAR_FIELDS:
+                extra[name] = value
+        article = dataclasses.replace(article, **changes, extra=extra)
+    return article
+
+
+# ---------------------------------------------------------------------------------------------- parsing
+
+
+def _parse_item(item: _Item, data: bytes, ctx: _Context, *, record_reads: bool = True,
+                parent: InputRecord | None = None) -> Iterator[Article]:
+    """Decode, pick the format, parse, clean, apply the sidecar and record the outcome."""
+    try:
+        text, encoding = read_bytes_as_text(data, name=item.path)
+    except UnreadableFileError as exc:
+        if item.explicit:
+            raise
+        reason = "binary data" if exc.reason.startswith("binary") else "cannot decode"
+        ctx.skip(item.path, reason, exc.reason)
+        return
+    fmt = _format_of(item.name, text)
+    if fmt is None:
+        if item.explicit:
+            raise UnreadableFileError(item.path, f"unsupported format ({_suffix(item.name)})")
+        ctx.skip(item.path, "unsupported format", _suffix(item.name))
+        return
+    issues: list[str] = []
+    try:
+        articles = list(_PARSERS[fmt](text, item, issues))
+    except _FormatError as exc:
+        if item.explicit and exc.fatal:
+            raise UnreadableFileError(item.path, str(exc), [encoding]) from exc
+        ctx.skip(item.path, exc.reason, str(exc))
+        return
+    stem = _stem(item.name)
+    results = []
+    for article in articles:
+        article = _apply_sidecar(article, stem, item.sidecar, issues)
+        results.append(dataclasses.replace(article, id=ctx.unique_id(article.id, issues)))
+    for issue in issues:
+        logger.warning("%s: %s", item.path, issue)
+    if not results:
+        reason = "empty" if not text.strip() else "no articles"
+        ctx.skip(item.path, reason, "; ".join(issues) or None, quiet=reason == "empty")
+        return
+    if record_reads:
+        ctx.report.add(InputRecord(item.path, "read", len(results), fmt, encoding, issues=issues))
+    elif parent is not None:
+        parent.issues.extend(f"{item.name}: {issue}" for issue in issues)
+    yield from results
+
+
+class _FormatError(ValueError):
+    """The content does not parse as its format, or holds no article (``fatal=False``: skip, never raise)."""
+
+    def __init__(self, reason: str, detail: str, *, fatal: bool = True) -> None:
+        super().__init__(detail)
+        self.reason = reason
+        self.fatal = fatal
+
+
+def _format_of(name: str, text: str) -> str | None:
+    suffix = _suffix(name)
+    head = text[:512].lstrip("\ufeff \t\n").lower()
+    if suffix == ".json":
+        return "json"
+    if suffix in (".jsonl", ".ndjson"):
+        return "jsonl"
+    if suffix in (".html", ".htm", ".xhtml"):
+        return "html"
+    if suffix in (".trec", ".sgml", ".sgm") or head.startswith("<doc>"):
+        return "trec"
+    if suffix == ".xml":
+        return None  # any other XML is not an article format we know
+    if suffix in (".txt", ".text", ".md"):
+        return "text"
+    # unknown or no extension, or stdin: sniff the content
+    if head.startswith(("{", "[")):
+        return "json" if head.startswith("[") or _is_single_json(text) else "jsonl"
+    if head.startswith(("<!doctype html", "<html")):
+        return "html"
+    return "text"
+
+
+def _is_single_json(text: str) -> bool:
+    try:
+        json.loads(text)
+    except json.JSONDecodeError:
+        return False
+    return True
+
+
+def _make_article(item: _Item, issues: list[str], *, id: str, text: str, where: str = "",
+                  **fields: Any) -> Article | None:
+    cleaned = clean_text(text)
+    if not cleaned:
+        issues.append(f"{where or 'article'} {id!r}: no text")
+        return None
+    return Article(id=id, text=cleaned, path=item.path, **fields)
+
+
+def _parse_text(text: str, item: _Item, issues: list[str]) -> Iterator[Article]:
+    stem = _stem(item.name)
+    article = _make_article(item, [], id=stem, text=text)
+    if article is not None:
+        yield article
+
+
+def _parse_json(text: str, item: _Item, issues: list[str]) -> Iterator[Article]:
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as exc:
+        if exc.msg == "Extra data":  # several objects, one per line: JSONL under a .json name
+            yield from _parse_jsonl(text, item, issues)
+            return
+        detail = f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"
+        raise _FormatError("invalid JSON", detail) from exc
+    if isinstance(value, dict) and isinstance(value.get("articles"), list):
+        value = value["articles"]
+    records = value if isinstance(value, list) else [value]
+    for n, record in enumerate(records, start=1):
+        article = _from_record(record, item, issues, n, f"item {n}")
+        if article is not None:
+            yield article
+
+
+def _parse_jsonl(text: str, item: _Item, issues: list[str]) -> Iterator[Article]:
+    n = 0
+    for lineno, line in enumerate(text.split("\n"), start=1):
+        if not line.strip():
+            continue
+        n += 1
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            issues.append(f"line {lineno}: invalid JSON ({exc.msg}), skipped")
+            continue
+        article = _from_record(record, item, issues, n, f"line {lineno}")
+        if article is not None:
+            yield article
+
+
+def _from_record(record: object, item: _Item, issues: list[str], n: int, where: str) -> Article | None:
+    if not isinstance(record, dict):
+        issues.append(f"{where}: expected an object, got {type(record).__name__}, skipped")
+        return None
+    body = next((record[k] for k in TEXT_KEYS if record.get(k) is not None), None)
+    if isinstance(body, list) and all(isinstance(p, str) for p in body):
+        body = "\n\n".join(body)  # a list of paragraphs
+    if not isinstance(body, str):
+        issues.append(f"{where}: no text field ({'/'.join(TEXT_KEYS)}), skipped")
+        return None
+    raw_id = record.get("id")
+    article_id = str(raw_id).strip() if raw_id not in (None, "") else f"{_stem(item.name)}-{n}"
+    date = parse_date(record.get("date"))
+    if record.get("date") not in (None, "") and date is None:
+        issues.append(f"{where}: unreadable date {record['date']!r}, ignored")
+    used = next(k for k in TEXT_KEYS if record.get(k) is not None)
+    extra = {k: v for k, v in record.items() if k not in ARTICLE_KEYS or (k in TEXT_KEYS and k != used)}
+    return _make_article(
+        item, issues, id=article_id, text=body, where=where,
+        source=_optional(record.get("source")), title=_optional(record.get("title")),
+        date=date, url=_optional(record.get("url")), extra=extra,
+    )
+
+
+def _optional(value: object) -> str | None:
+    if value is None:
+        return None
+    text = _single_line(str(value))
+    return text or None
+
+
+# TREC: a tag scanner rather than an XML parser, since the files are not XML (raw "&", missing closers).
+_TREC_FIELDS = {
+    "DOCNO": "id", "DOCID": "id", "URL": "url", "SRC": "source", "SOURCE": "source", "CAT": "category",
+    "TITLE": "title", "HEADLINE": "title", "HL": "title", "TIME": "time", "DATE": "time",
+    "DATE_TIME": "time", "AUTHOR": "author", "BYLINE": "author", "ABSTRACT": "abstract", "TEXT": "text",
+}
+_TREC_TAG = re.compile(r"<(/?)(DOC|" + "|".join(sorted(_TREC_FIELDS, key=len, reverse=True)) + r")\s*>", re.I)
+_TREC_PARAGRAPH = re.compile(r"</?P>", re.I)
+_TREC_LEFTOVER_TAG = re.compile(r"</?[A-Z][A-Z_]{1,11}>?(?=\s|$)")
+
+
+def _parse_trec(text: str, item: _Item, issues: list[str]) -> Iterator[Article]:
+    for n, doc in enumerate(_trec_docs(text), start=1):
+        article_id = _single_line(doc.get("id", "")) or f"{_stem(item.name)}-{n}"
+        body = _TREC_LEFTOVER_TAG.sub("", _TREC_PARAGRAPH.sub("\n\n", doc.get("text", "")))
+        time = _single_line(doc.get("time", ""))
+        date = parse_date(time)
+        if time and date is None:
+            issues.append(f"doc {article_id!r}: unreadable TIME {time!r}")
+        extra = {k: _single_line(doc[k]) for k in ("abstract", "category", "author", "time") if doc.get(k)}
+        article = _make_article(
+            item, issues, id=article_id, text=body, where="doc",
+            source=_optional(doc.get("source")), title=_optional(doc.get("title")),
+            date=date, url=_optional(doc.get("url")), extra={k: v for k, v in extra.items() if v},
+        )
+        if article is not None:
+            yield article
+
+
+def _trec_docs(text: str) -> Iterator[dict[str, str]]:
+    """Field dicts of each ``<DOC>``: a field runs to its closing tag or to the next known tag."""
+    doc: dict[str, str] | None = None
+    current: str | None = None
+    start = 0
+    for match in _TREC_TAG.finditer(text):
+        if current is not None and doc is not None:
+            value = text[start : match.start()]
+            doc[current] = f"{doc[current]}\n\n{value}" if current in doc else value
+        current = None
+        closing, tag = match.group(1), match.group(2).upper()
+        if tag == "DOC":
+            if doc:
+                yield doc
+            doc = None if closing else {}
+        elif not closing:
+            if doc is None:
+                doc = {}  # a field outside any <DOC>: the opening tag is missing, keep what follows
+            current, start = _TREC_FIELDS[tag], match.end()
+    if current is not None and doc is not None:
+        value = text[start:]
+        doc[current] = f"{doc[current]}\n\n{value}" if current in doc else value
+    if doc:
+        yield doc
+
+
+def _parse_html(text: str, item: _Item, issues: list[str]) -> Iterator[Article]:
+    import trafilatura
+
+    extracted = trafilatura.extract(
+        text, output_format="json", with_metadata=True, include_comments=False, include_tables=False,
+        deduplicate=False, url=None,
+    )
+    if not extracted:
+        raise _FormatError("no main text", "the HTML has only scripts, styles or boilerplate", fatal=False)
+    meta = json.loads(extracted)
+    extra = {k: meta[k] for k in ("author", "hostname", "sitename", "description") if meta.get(k)}
+    article = _make_article(
+        item, issues, id=_stem(item.name), text=meta.get("text") or "",
+        source=_optional(meta.get("sitename") or meta.get("hostname")), title=_optional(meta.get("title")),
+        date=parse_date(meta.get("date")), url=_optional(meta.get("source") or meta.get("url")), extra=extra,
+    )
+    if article is None:
+        raise _FormatError("no main text", "the HTML has only scripts, styles or boilerplate", fatal=False)
+    yield article
+
+
+_PARSERS: dict[str, Callable[[str, _Item, list[str]], Iterator[Article]]] = {
+    "text": _parse_text,
+    "json": _parse_json,
+    "jsonl": _parse_jsonl,
+    "trec": _parse_trec,
+    "html": _parse_html,
+}

@@ -1,0 +1,199 @@
+"""The plain values that flow between Khulasa's stages.
+
+ingest -> ``Article``; segment -> ``Sentence``; dedup -> ``InfoUnit``; select + order -> ``Summary``.
+Every value is a frozen dataclass; stages return new values and never mutate their inputs.
+Character offsets always index ``Article.text`` (the cleaned text that ingest produced and that
+``Summary.to_json()`` publishes), so ``article.text[start:end]`` is the sentence.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Article:
+    """One news article as read from disk, JSON, stdin or an archive.
+
+    ``text`` is the cleaned text (entities decoded, zero-width/bidi marks and stray ``&`` removed,
+    NBSP as space, CRLF as LF); offsets elsewhere refer to it.  ``source`` is the outlet name when
+    known.  ``extra`` keeps fields of the input that Khulasa does not interpret.
+    """
+
+    id: str
+    text: str
+    source: str | None = None
+    title: str | None = None
+    date: dt.date | None = None
+    url: str | None = None
+    path: str | None = None
+    extra: Mapping[str, Any] = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def outlet(self) -> str:
+        """The name to attribute sentences to: the outlet when known, else the article id."""
+        return self.source or self.id
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence of one article with its offsets and its matching form.
+
+    ``text`` is ``article.text[start:end]`` (display form).  ``terms`` are the normalized, stemmed
+    content tokens used for matching and scoring (stopwords removed); ``tokens`` the normalized
+    (folded, unstemmed) tokens including stopwords.  ``index`` counts sentences in the article from 0
+    (headings included); ``paragraph`` counts paragraphs from 0.  Headings are short title lines
+    that are kept for context but are never candidates for a summary.
+    """
+
+    article_id: str
+    index: int
+    start: int
+    end: int
+    text: str
+    paragraph: int = 0
+    is_heading: bool = False
+    tokens: tuple[str, ...] = ()
+    terms: tuple[str, ...] = ()
+
+    @property
+    def n_words(self) -> int:
+        """Whitespace-separated words of the display text (the unit of word budgets)."""
+        return len(self.text.split())
+
+
+@dataclass(frozen=True)
+class InfoUnit:
+    """One piece of information: a group of identical or near-identical sentences across articles.
+
+    ``sentences`` holds every supporting sentence (none are dropped); ``representative``
+    is the member shown to the reader.  ``articles`` are the distinct supporting article ids in
+    first-seen order.
+    """
+
+    id: int
+    representative: Sentence
+    sentences: tuple[Sentence, ...]
+
+    @property
+    def articles(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(s.article_id for s in self.sentences))
+
+
+@dataclass(frozen=True)
+class SourceSpan:
+    """Where a summary sentence (or a rewrite of it) stands in one article."""
+
+    article_id: str
+    source: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class SummarySentence:
+    text: str
+    sources: tuple[SourceSpan, ...]
+    score: float
+    unit_id: int
+    article_id: str
+    """The article whose sentence is displayed (``text == article.text[start:end]`` there)."""
+
+
+@dataclass(frozen=True)
+class TimelineEvent:
+    """A dated event: the date (or range) a sentence refers to, with every source reporting it.
+
+    ``granularity`` is ``"day"``, ``"month"`` or ``"year"``; ``date`` is the first day of the period.
+    ``expression`` is the date phrase as written; ``relative`` tells whether it was resolved against
+    the article's publication date (``أمس``, ``الشهر الماضي``, ``اليوم الاثنين``).
+    """
+
+    date: dt.date
+    granularity: str
+    text: str
+    sources: tuple[SourceSpan, ...]
+    expression: str
+    end_date: dt.date | None = None
+    relative: bool = False
+
+
+@dataclass(frozen=True)
+class KeyTerm:
+    """A key actor, place or phrase with how widely it is reported."""
+
+    text: str
+    kind: str
+    """``"actor"``, ``"place"`` or ``"phrase"``."""
+    score: float
+    articles: tuple[str, ...]
+    count: int
+
+
+@dataclass(frozen=True)
+class DuplicateGroup:
+    """Articles that are copies of each other; ``kept`` is the one used for summarizing."""
+
+    kept: str
+    duplicates: tuple[str, ...]
+    similarity: float
+
+
+@dataclass(frozen=True)
+class Summary:
+    """The result of ``khulasa.summarize``: selected, ordered sentences with their provenance.
+
+    ``articles`` are all input articles (duplicates included); ``duplicates`` says which were copies.
+    ``timeline`` and ``key_terms`` are empty unless asked for in the options.
+    """
+
+    sentences: tuple[SummarySentence, ...]
+    articles: tuple[Article, ...]
+    options: Any
+    """The ``SummaryOptions`` used (typed ``Any`` to keep this module free of imports)."""
+    duplicates: tuple[DuplicateGroup, ...] = ()
+    timeline: tuple[TimelineEvent, ...] = ()
+    key_terms: tuple[KeyTerm, ...] = ()
+    n_units: int = 0
+    n_sentences: int = 0
+
+    @property
+    def text(self) -> str:
+        return "\n".join(s.text for s in self.sentences)
+
+    @property
+    def n_words(self) -> int:
+        return sum(len(s.text.split()) for s in self.sentences)
+
+    def to_dict(self) -> dict[str, Any]:
+        from khulasa import render
+
+        return render.to_dict(self)
+
+    def to_json(self, indent: int | None = 2) -> str:
+        from khulasa import render
+
+        return render.to_json(self, indent=indent)
+
+    def to_text(self) -> str:
+        from khulasa import render
+
+        return render.to_text(self)
+
+    def to_markdown(self) -> str:
+        from khulasa import render
+
+        return render.to_markdown(self)
+
+    def to_html(self) -> str:
+        from khulasa import render
+
+        return render.to_html(self)
+
+    def render(self, fmt: str) -> str:
+        from khulasa import render
+
+        return render.render(self, fmt)

@@ -1,0 +1,235 @@
+"""Arabic orthographic normalization, tokenization, stopwords and stemming: the matching form.
+
+Small named ``str -> str`` folds over character tables kept as data (in the manner of CAMeL Tools'
+normalizers, Obeid et al., LREC 2020); ``normalize`` composes them.  Display text is never changed:
+stages keep the raw sentence and match on this folded form.
+
+Stemming uses the Snowball Arabic stemmer (PyStemmer) on a *light* form of each token (diacritics,
+tatweel and invisible marks removed, but ``ة``/``ى``/hamza seats kept, because Snowball recognises
+suffixes by them), after splitting off a conjunction ``و``/``ف`` in front of the article ``ال`` that
+Snowball leaves attached.  The stem is then folded like every other matching form.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from importlib import resources
+
+import Stemmer
+
+# --- character tables (data) -------------------------------------------------------------------
+
+DIACRITICS = (
+    [chr(c) for c in range(0x064B, 0x0660)]  # tanwin, harakat, shadda, sukun, hamza/madda marks
+    + ["\u0670"]  # superscript (dagger) alef
+    + [chr(c) for c in range(0x0610, 0x061B)]  # Quranic honorifics and small marks
+    + [chr(c) for c in range(0x06D6, 0x06DD)]  # Quranic annotation signs
+    + [chr(c) for c in range(0x06DF, 0x06E9)]
+    + [chr(c) for c in range(0x06EA, 0x06EE)]
+)
+TATWEEL = "\u0640"
+INVISIBLE = (
+    ["\u00ad", "\u061c", "\u180e", "\u200b", "\u200c", "\u200d", "\u200e", "\u200f", "\u2060", "\ufeff"]
+    + [chr(c) for c in range(0x202A, 0x202F)]  # bidi embeddings and overrides
+    + [chr(c) for c in range(0x2066, 0x206A)]  # bidi isolates
+)
+ALEF_FOLDS = {"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ٲ": "ا", "ٳ": "ا"}
+# Hamza on a seat is folded to the seat letter (as Snowball's own post-normalization does), so that
+# common spellings meet: رئيس/رييس, مؤتمر/موتمر.  A bare hamza ء is kept: it is a letter of its own.
+HAMZA_FOLDS = {"ؤ": "و", "ئ": "ي"}
+ALEF_MAQSURA_FOLDS = {"ى": "ي"}
+TA_MARBUTA_FOLDS = {"ة": "ه"}
+DIGIT_FOLDS = {
+    **{chr(0x0660 + i): str(i) for i in range(10)},  # Arabic-Indic
+    **{chr(0x06F0 + i): str(i) for i in range(10)},  # Extended (Persian/Urdu)
+    "٫": ".",  # Arabic decimal separator
+    "٬": ",",  # Arabic thousands separator
+}
+# Persian/Urdu letter shapes that Arabic web text sometimes carries (typed on a Persian keyboard).
+LETTER_VARIANT_FOLDS = {"ک": "ك", "ی": "ي", "ې": "ي", "ہ": "ه", "ە": "ه", "ۀ": "ه"}
+
+_STRIP_DIACRITICS = str.maketrans(dict.fromkeys(DIACRITICS, None))
+_REMOVE_TATWEEL = str.maketrans({TATWEEL: None})
+_REMOVE_INVISIBLE = str.maketrans(dict.fromkeys(INVISIBLE, None))
+_FOLD_ALEF = str.maketrans(ALEF_FOLDS)
+_FOLD_HAMZA = str.maketrans(HAMZA_FOLDS)
+_FOLD_ALEF_MAQSURA = str.maketrans(ALEF_MAQSURA_FOLDS)
+_FOLD_TA_MARBUTA = str.maketrans(TA_MARBUTA_FOLDS)
+_FOLD_DIGITS = str.maketrans(DIGIT_FOLDS)
+
+# What Snowball sees: marks gone, digits and letter variants folded; letters that carry suffix
+# information (ة ى and hamza seats) kept.
+_LIGHT = str.maketrans(
+    {
+        **dict.fromkeys(DIACRITICS, None),
+        TATWEEL: None,
+        **dict.fromkeys(INVISIBLE, None),
+        **DIGIT_FOLDS,
+        **LETTER_VARIANT_FOLDS,
+    }
+)
+# The rest of the matching form's folds, applied after _LIGHT.
+_FOLD_REST = str.maketrans({**ALEF_FOLDS, **HAMZA_FOLDS, **ALEF_MAQSURA_FOLDS, **TA_MARBUTA_FOLDS})
+
+_WHITESPACE = re.compile(r"\s+")
+# A token: a number (3.5, 1,000, 2015) or a run of letters/digits (بوتين, g20).
+_TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[^\W_]+")
+_ARABIC_LETTER = re.compile(
+    "[\u0621-\u063a\u0641-\u064a\u066e\u066f\u0671-\u06d3\u06d5\u06ee\u06ef\u06fa-\u06fc\u06ff"
+    "\ufb50-\ufdfb\ufe70-\ufefc]"
+)
+_LETTER = re.compile(r"[^\W\d_]")
+
+
+# --- named folds ---------------------------------------------------------------------------------
+
+
+def strip_diacritics(text: str) -> str:
+    """Remove harakat, tanwin, shadda, sukun, superscript alef and Quranic marks."""
+    return text.translate(_STRIP_DIACRITICS)
+
+
+def remove_tatweel(text: str) -> str:
+    """Remove the kashida ``ـ`` used to stretch words (``فـي`` -> ``في``)."""
+    return text.translate(_REMOVE_TATWEEL)
+
+
+def remove_invisible(text: str) -> str:
+    """Remove zero-width characters, soft hyphens and bidi control marks."""
+    return text.translate(_REMOVE_INVISIBLE)
+
+
+def fold_alef(text: str) -> str:
+    """``أ إ آ ٱ`` -> ``ا``."""
+    return text.translate(_FOLD_ALEF)
+
+
+def fold_hamza(text: str) -> str:
+    """``ؤ`` -> ``و`` and ``ئ`` -> ``ي`` (the seat letter); a bare ``ء`` is kept."""
+    return text.translate(_FOLD_HAMZA)
+
+
+def fold_alef_maqsura(text: str) -> str:
+    """``ى`` -> ``ي`` (``على``/``علي`` are written both ways in news text)."""
+    return text.translate(_FOLD_ALEF_MAQSURA)
+
+
+def fold_ta_marbuta(text: str) -> str:
+    """``ة`` -> ``ه``."""
+    return text.translate(_FOLD_TA_MARBUTA)
+
+
+def fold_digits(text: str) -> str:
+    """Arabic-Indic ``٠-٩`` and Persian ``۰-۹`` digits -> ``0-9``; ``٫`` -> ``.``, ``٬`` -> ``,``."""
+    return text.translate(_FOLD_DIGITS)
+
+
+def normalize(text: str) -> str:
+    """The matching form: NFKC, Latin case-folded, marks removed, all folds, whitespace collapsed.
+
+    Idempotent: ``normalize(normalize(t)) == normalize(t)``.
+    """
+    # NFKC turns presentation forms (ﻻ, ﷲ) into plain letters; casefold may leave decomposed
+    # sequences, hence NFKC after it.
+    text = unicodedata.normalize("NFKC", text.casefold())
+    text = text.translate(_LIGHT).translate(_FOLD_REST)
+    return _WHITESPACE.sub(" ", text).strip()
+
+
+def _light(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text.casefold())
+    return text.translate(_LIGHT)
+
+
+def tokenize(text: str) -> list[str]:
+    """Normalized tokens: runs of letters/digits; numbers keep their ``.``/``,`` (``3.5``, ``1,000``).
+
+    Everything else (punctuation, ``%``, ``-``, ``/``) separates tokens: ``سو-24`` -> ``سو``, ``24``.
+    """
+    return _TOKEN.findall(normalize(text))
+
+
+# --- stopwords -----------------------------------------------------------------------------------
+
+# Clitics that attach in front of a function word: conjunctions, prepositions and their pairs.
+_CLITICS = ("و", "ف", "ب", "ل", "ك", "وب", "ول", "وك", "فب", "فل", "فك")
+# Content words that merely look like clitic + stopword (ولي العهد = crown prince, not و + لي).
+_NOT_STOPWORDS = frozenset({"ولي"})
+
+
+def _load_stopwords() -> tuple[frozenset[str], frozenset[str]]:
+    raw = resources.files("khulasa").joinpath("data/stopwords_ar.txt").read_text(encoding="utf-8")
+    base = {normalize(line.split("#", 1)[0]) for line in raw.splitlines()}
+    base.discard("")
+    expanded = set(base)
+    for word in base:
+        if not word.isascii():
+            expanded.update(clitic + word for clitic in _CLITICS)
+    return frozenset(base), frozenset(expanded - _NOT_STOPWORDS)
+
+
+BASE_STOPWORDS, STOPWORDS = _load_stopwords()
+"""``BASE_STOPWORDS``: the list in ``data/stopwords_ar.txt``, normalized.  ``STOPWORDS``: the same with
+attached conjunctions/prepositions (``وقال``, ``فإن``, ``بين``, ``ولكن``), all in normalized form."""
+
+
+# --- stemming ------------------------------------------------------------------------------------
+
+_STEMMER = Stemmer.Stemmer("arabic")
+# Snowball strips one conjunction only when no alef follows it, so وال/فال words keep their و/ف.
+_CONJ_BEFORE_ARTICLE = re.compile(r"^[وف](?=(?:ال|بال|كال|لل)..)")
+
+
+@functools.lru_cache(maxsize=1 << 17)
+def _stem_light(token: str) -> str:
+    token = _CONJ_BEFORE_ARTICLE.sub("", token)
+    return _STEMMER.stemWord(token).translate(_FOLD_REST)
+
+
+def stem(token: str) -> str:
+    """The stem of one token, in matching form (``والرئيس``, ``الرئيس``, ``رئيس`` -> ``رييس``).
+
+    Best given the unfolded token (as ``terms`` does): Snowball reads ``ة`` as a suffix but not ``ه``.
+    Numbers and Latin words are returned normalized, unstemmed.
+    """
+    light = _light(token)
+    if not light or light.isascii():
+        return light.translate(_FOLD_REST)
+    return _stem_light(light)
+
+
+def is_stopword(token: str) -> bool:
+    """Whether a token (any form) is a function word, possibly with an attached clitic."""
+    return normalize(token) in STOPWORDS
+
+
+def terms(text: str) -> list[str]:
+    """Stemmed content terms in order: stopwords and 1-character tokens removed."""
+    out = []
+    for light in _TOKEN.findall(_light(text)):
+        folded = light.translate(_FOLD_REST)
+        if folded in STOPWORDS or len(folded) < 2:
+            continue
+        term = folded if light.isascii() else _stem_light(light)
+        if len(term) >= 2:
+            out.append(term)
+    return out
+
+
+# --- script detection ----------------------------------------------------------------------------
+
+
+def arabic_letter_count(text: str) -> int:
+    """Number of Arabic-script letters (presentation forms included, marks and digits not)."""
+    return _ARABIC_LETTER.subn("", text)[1]
+
+
+def is_arabic(text: str, min_share: float = 0.4) -> bool:
+    """Whether at least ``min_share`` of the letters in ``text`` are Arabic (and there are some)."""
+    arabic = arabic_letter_count(text)
+    if arabic == 0:
+        return False
+    letters = _LETTER.subn("", text)[1]
+    return arabic >= min_share * letters

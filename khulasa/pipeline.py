@@ -1,0 +1,134 @@
+"""``summarize``: articles -> sentences -> information units -> scores -> selection -> order -> Summary."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import sparse
+
+from khulasa import dedup, order, score, select
+from khulasa.errors import NoArabicTextError, NoInputError
+from khulasa.models import (
+    Article,
+    DuplicateGroup,
+    InfoUnit,
+    Sentence,
+    SourceSpan,
+    Summary,
+    SummarySentence,
+)
+from khulasa.normalize import is_arabic
+from khulasa.options import SummaryOptions
+from khulasa.segment import segment
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """What every summary of a cluster starts from: its sentences, units and duplicate articles."""
+
+    articles: tuple[Article, ...]
+    sentences: tuple[Sentence, ...]
+    units: tuple[InfoUnit, ...]
+    duplicates: tuple[DuplicateGroup, ...]
+
+    @property
+    def canonical(self) -> dict[str, str]:
+        """Duplicate article id -> the id of the article it copies."""
+        return {d: g.kept for g in self.duplicates for d in g.duplicates}
+
+
+def analyze(articles: Iterable[Article]) -> Analysis:
+    """Segment, group near-identical sentences and find copied articles.
+
+    Raises ``NoInputError`` for no articles and ``NoArabicTextError`` when no sentence is Arabic.
+    """
+    arts = tuple(articles)
+    if not arts:
+        raise NoInputError("no articles to summarize", hint="give at least one file, directory or '-'")
+    sentences = tuple(s for a in arts for s in segment(a))
+    candidates = [s for s in sentences if not s.is_heading and s.terms and is_arabic(s.text)]
+    if not candidates:
+        raise NoArabicTextError(len(arts))
+    units = dedup.group_sentences(candidates, arts)
+    return Analysis(arts, sentences, units, dedup.duplicate_articles(arts, units))
+
+
+def _sources(unit: InfoUnit, articles: dict[str, Article], rank: dict[str, tuple]) -> tuple[SourceSpan, ...]:
+    members = sorted(unit.sentences, key=lambda s: (rank[s.article_id], s.index))
+    return tuple(
+        SourceSpan(article_id=s.article_id, source=articles[s.article_id].outlet, start=s.start, end=s.end)
+        for s in members
+    )
+
+
+def summarize(
+    articles: Iterable[Article],
+    words: int | None = None,
+    sentences: int | None = None,
+    *,
+    options: SummaryOptions | None = None,
+) -> Summary:
+    """Summarize one story told by several articles.
+
+    Give a budget as ``words`` or ``sentences`` (default 120 words), or a full ``SummaryOptions``.
+    Every summary sentence is a sentence of the input, attributed to every article that reports it
+    or a near-identical rewrite of it.
+    """
+    if options is None:
+        options = SummaryOptions(words=words, sentences=sentences)
+    elif words is not None or sentences is not None:
+        options = SummaryOptions.from_mapping({**options.to_dict(), "words": words, "sentences": sentences})
+    analysis = analyze(articles)
+    units = analysis.units
+    canonical = analysis.canonical
+    scores = score.score_units(units, canonical)
+    _, concept_w, concept_occ = score.concept_weights(units, canonical)
+    article_w, article_occ = score.article_coverage(units, canonical)
+    concept_w = np.concatenate([concept_w, article_w])
+    occurrences = sparse.hstack([concept_occ, article_occ], format="csr")
+    similarity = dedup.set_cosine(dedup.term_matrix([u.representative.terms for u in units]))
+    lengths = np.array([u.representative.n_words for u in units])
+    chosen = select.select(
+        scores.score,
+        lengths,
+        similarity,
+        concept_w,
+        occurrences,
+        select.Budget(words=options.words, sentences=options.sentences),
+        options.redundancy,
+    )
+    by_id = {a.id: a for a in analysis.articles}
+    rank = order.article_rank(analysis.articles)
+    ordered = order.order_units([units[i] for i in chosen], analysis.articles)
+    summary_sentences = tuple(
+        SummarySentence(
+            text=u.representative.text,
+            sources=_sources(u, by_id, rank),
+            score=round(float(scores.score[u.id]), 4),
+            unit_id=u.id,
+            article_id=u.representative.article_id,
+        )
+        for u in ordered
+    )
+    timeline: tuple = ()
+    if options.timeline:
+        from khulasa.timeline import extract_timeline
+
+        timeline = extract_timeline(analysis.articles, units)
+    key_terms: tuple = ()
+    if options.key_terms:
+        from khulasa.keyterms import key_terms as find_key_terms
+
+        key_terms = find_key_terms(analysis.articles, units)
+    return Summary(
+        sentences=summary_sentences,
+        articles=analysis.articles,
+        options=options,
+        duplicates=analysis.duplicates,
+        timeline=timeline,
+        key_terms=key_terms,
+        n_units=len(units),
+        n_sentences=sum(len(u.sentences) for u in units),
+    )

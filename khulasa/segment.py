@@ -1,0 +1,245 @@
+"""Sentence splitting for Arabic news text.
+
+A rule-based splitter in the tradition of punkt-free, high-precision boundary rules (cf. Grefenstette &
+Tapanainen, 1994, "What is a word, what is a sentence?"), tuned for Arabic web news:
+
+* a newline always ends a sentence (news texts are one paragraph a line);
+* ``.`` ``!`` ``?`` ``؟`` ``…`` ``...`` (and runs of them) end a sentence when followed by space, the end of
+  the line, an Arabic letter or an opening quote; closing quotes/brackets right after the terminator stay
+  with the sentence;
+* no boundary inside a balanced ``«…»``, ``“…”``, ``"…"``, ``(…)`` or ``[…]`` on the same line; an
+  unbalanced quote is ignored, so it can never swallow the rest of the article;
+* ``،`` and ``؛`` never end a sentence (``؛`` joins clauses of one sentence in Arabic news), nor does a
+  ``.`` inside a number (``3.5``), URL or e-mail, or after an abbreviation or initial (``د.``, ``م.``,
+  ``أ.``, ``U.S.``, ``Dr.``);
+* a fragment without a letter (``1.``, ``...``) is not a sentence of its own: it joins its neighbour.
+
+A short line (at most ``HEADING_MAX_WORDS`` words) without final punctuation that is followed by more
+text is a heading (``is_heading``): kept for context, never a summary candidate.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+
+from khulasa.models import Article, Sentence
+from khulasa.normalize import terms, tokenize
+
+HEADING_MAX_WORDS = 5
+# Quoted or bracketed spans longer than this are not protected: on a long line a stray quote mark
+# pairing with a far-away one would otherwise glue many sentences together.
+MAX_PROTECTED_CHARS = 1000
+
+TERMINATORS = ".!?؟…۔‼⁇⁈⁉"
+CLOSERS = "\"'»”’)]}›"
+# (opening, closing) pairs that protect their content; the straight quote is handled by direction.
+BRACKETS = {"«": "»", "“": "”", "(": ")", "[": "]", "‹": "›"}
+LATIN_ABBREVIATIONS = frozenset(
+    {
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "prof",
+        "st",
+        "jr",
+        "sr",
+        "vs",
+        "inc",
+        "ltd",
+        "co",
+        "corp",
+        "no",
+        "nos",
+        "gen",
+        "col",
+        "lt",
+        "sgt",
+        "capt",
+        "sen",
+        "rep",
+        "gov",
+        "mt",
+        "ft",
+        "approx",
+        "dept",
+        "est",
+        "fig",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+    }
+)
+
+_LINE = re.compile(r"[^\n\r\u2028\u2029\x0b\x0c\x1c\x1d\x1e\x85]+")
+_NON_SPACE = re.compile(r"\S")
+_TRAILING_SPACE = re.compile(r"\s*$")
+_CANDIDATE = re.compile(
+    "(?P<term>[" + re.escape(TERMINATORS) + "]+)(?P<close>[" + re.escape(CLOSERS) + "]*)"
+    "(?P<next>\\s|$|[\u0621-\u064a\u0671-\u06d3«“(])"
+)
+_QUOTE_MARK = re.compile('["' + re.escape("".join(BRACKETS) + "".join(BRACKETS.values())) + "]")
+_LAST_WORD = re.compile(r"(\S+)$")
+_LETTER = re.compile(r"[^\W\d_]")
+_ALNUM = re.compile(r"[^\W_]")
+_WORD_LETTERS = re.compile(r"[^\W\d_]+")
+_LOOKBACK = 40
+
+
+def _straight_quote_opens(line: str, i: int, one_is_open: bool) -> bool:
+    """Whether the ``"`` at ``line[i]`` opens a quotation (by what stands around it)."""
+    prev = line[i - 1] if i else " "
+    nxt = line[i + 1] if i + 1 < len(line) else " "
+    if prev.isspace() or prev in BRACKETS or prev in ":،,؛;-–—":
+        return True
+    if nxt.isspace() or not (nxt.isalnum() or nxt in BRACKETS):
+        return False
+    if prev.isalpha() and (i < 2 or line[i - 2].isspace()):
+        return True  # after an attached conjunction or preposition: و"لابد
+    return not one_is_open
+
+
+def _protected_spans(line: str, offset: int) -> list[tuple[int, int]]:
+    """Outermost balanced quote/bracket spans of one line as (open, close) text positions."""
+    spans: list[tuple[int, int]] = []
+    stack: list[tuple[str, int]] = []
+    for m in _QUOTE_MARK.finditer(line):
+        ch, i = m.group(), m.start()
+        if ch == '"':
+            if _straight_quote_opens(line, i, any(o == '"' for o, _ in stack)):
+                stack.append(('"', i))
+                continue
+            ch = "close-straight"
+        if ch in BRACKETS:
+            stack.append((ch, i))
+            continue
+        wanted = '"' if ch == "close-straight" else next(o for o, c in BRACKETS.items() if c == ch)
+        # Pop to the matching opener; openers skipped on the way were unbalanced and are dropped.
+        for depth in range(len(stack) - 1, -1, -1):
+            if stack[depth][0] == wanted:
+                start = stack[depth][1]
+                del stack[depth:]
+                if i - start <= MAX_PROTECTED_CHARS:
+                    while spans and spans[-1][0] > start:
+                        spans.pop()  # nested inside this one
+                    spans.append((start, i))
+                break
+    return [(offset + s, offset + e) for s, e in spans]
+
+
+def _is_abbreviation(text: str, dot: int, line_start: int) -> bool:
+    """Whether the ``.`` at ``dot`` closes an abbreviation or initial rather than a sentence."""
+    window = text[max(line_start, dot - _LOOKBACK) : dot]
+    m = _LAST_WORD.search(window)
+    if not m:
+        return False
+    word = m.group(1).rsplit(".", 1)[-1]
+    letters = _WORD_LETTERS.findall(word.replace("\u0640", ""))
+    if not letters or len(letters) > 1 or any(ch.isdigit() for ch in word):
+        return False
+    if len(letters[0]) > 1:
+        return letters[0].lower() in LATIN_ABBREVIATIONS
+    # A lone letter after a number is an era or unit (2015 م.), which may well end the sentence.
+    before = _LAST_WORD.search(window[: m.start()].rstrip())
+    return not (before and before.group(1).isdigit())
+
+
+def _line_boundaries(text: str, start: int, end: int) -> list[int]:
+    """Sentence end positions (exclusive, before stripping) inside the line ``text[start:end]``."""
+    line = text[start:end]
+    protected = _protected_spans(line, start)
+    opens = [s for s, _ in protected]
+    cuts: list[int] = []
+    prev = start  # start of the current fragment
+    next_letter = -1  # cached position of the first letter at or after ``prev``
+    for m in _CANDIDATE.finditer(line):
+        cut = start + m.end("close")
+        term = m.group("term")
+        k = bisect_right(opens, cut - 1) - 1
+        if k >= 0 and protected[k][0] < cut - 1 < protected[k][1]:
+            continue  # inside quotes or brackets
+        if term == "." and _is_abbreviation(text, start + m.start("term"), start):
+            continue
+        if next_letter < prev:
+            found = _LETTER.search(text, prev, end)
+            next_letter = found.start() if found else end
+        if next_letter >= cut:
+            continue  # no letter since the last cut: "1." or "..." joins what follows
+        cuts.append(cut)
+        prev = cut
+    if cuts and not _LETTER.search(text, cuts[-1], end):
+        cuts.pop()  # a letterless tail ("...") stays with the last sentence
+    cuts.append(end)
+    return cuts
+
+
+def split_spans(text: str) -> list[tuple[int, int, int]]:
+    """Sentence spans ``(start, end, paragraph)``; ``text[start:end]`` is the stripped sentence.
+
+    Paragraphs are the non-empty lines, counted from 0.  Lines without any letter or digit yield nothing.
+    """
+    spans: list[tuple[int, int, int]] = []
+    paragraph = 0
+    for line in _LINE.finditer(text):
+        start, end = line.span()
+        if not _ALNUM.search(text, start, end):
+            continue
+        prev = start
+        for cut in _line_boundaries(text, start, end):
+            first = _NON_SPACE.search(text, prev, cut)
+            if first is not None:
+                s = first.start()
+                e = _TRAILING_SPACE.search(text, s, cut).start()  # type: ignore[union-attr]
+                spans.append((s, e, paragraph))
+            prev = cut
+        paragraph += 1
+    return spans
+
+
+def _looks_like_heading(sentence: str) -> bool:
+    last = sentence.rstrip(CLOSERS + "&*-–—_")[-1:] or sentence[-1]
+    if last in TERMINATORS or last in ":،؛,;":
+        return False
+    return len(sentence.split()) <= HEADING_MAX_WORDS
+
+
+def segment(article: Article) -> tuple[Sentence, ...]:
+    """The article's sentences with offsets, paragraph numbers, heading flags, tokens and terms."""
+    text = article.text
+    spans = split_spans(text)
+    count_in_paragraph: dict[int, int] = {}
+    for _, _, p in spans:
+        count_in_paragraph[p] = count_in_paragraph.get(p, 0) + 1
+    last_paragraph = spans[-1][2] if spans else -1
+    sentences = []
+    for index, (start, end, paragraph) in enumerate(spans):
+        sentence_text = text[start:end]
+        is_heading = not _LETTER.search(sentence_text) or (
+            count_in_paragraph[paragraph] == 1
+            and paragraph != last_paragraph
+            and _looks_like_heading(sentence_text)
+        )
+        sentences.append(
+            Sentence(
+                article_id=article.id,
+                index=index,
+                start=start,
+                end=end,
+                text=sentence_text,
+                paragraph=paragraph,
+                is_heading=is_heading,
+                tokens=tuple(tokenize(sentence_text)),
+                terms=tuple(terms(sentence_text)),
+            )
+        )
+    return tuple(sentences)

@@ -1,0 +1,472 @@
+"""The HTTP API and the web page: FastAPI over ``khulasa.summarize`` and ``khulasa.stories``.
+
+``POST /v1/summarize`` answers with the bytes ``khulasa summarize --format json`` prints for the same
+articles and options; ``POST /v1/stories`` with the records of ``khulasa stories`` as one JSON array.
+Every 4xx/5xx response has one shape, ``{"error": {"code", "message", "details"}}``, documented in
+``docs/http.md``.  Limits, each from ``ServeSettings``: the body size (``BodyLimit`` checks
+Content-Length, then counts bytes as they stream so a lying or chunked client cannot make us buffer
+more than the limit), the number of articles and words, and a per-request time limit: the summarizer
+runs in a bounded thread pool and the client gets 503 when it has not finished in time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Annotated, Any, Literal, TypeVar
+
+from fastapi import FastAPI, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import FileResponse, JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from khulasa import __version__
+from khulasa.errors import InvalidOptionsError, KhulasaError, NoArabicTextError, NoInputError
+from khulasa.models import Article
+from khulasa.serve.settings import ServeSettings
+
+log = logging.getLogger("khulasa.serve")
+
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+SETTINGS_ENV = "KHULASA_SERVE_SETTINGS"
+
+# The page loads nothing from elsewhere and runs no inline script, so even a missed escape stays inert.
+PAGE_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "connect-src 'self'; font-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+}
+
+MEDIA_TYPES = {
+    "json": "application/json",
+    "markdown": "text/markdown; charset=utf-8",
+    "text": "text/plain; charset=utf-8",
+    "html": "text/html; charset=utf-8",
+}
+Format = Literal["json", "markdown", "text", "html"]
+
+# Library errors -> HTTP status; any other KhulasaError is the client's input, so 400.
+ERROR_STATUS: dict[type[KhulasaError], int] = {
+    InvalidOptionsError: 422,
+    NoInputError: 422,
+    NoArabicTextError: 400,
+}
+
+T = TypeVar("T")
+
+
+# --- the one error shape -----------------------------------------------------------------------------------
+
+
+class ApiError(Exception):
+    """An error response: status, stable ``code``, a message saying what to fix, and details."""
+
+    def __init__(
+        self,
+        status: int,
+        code: str,
+        message: str,
+        details: Mapping[str, Any] | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.details = dict(details or {})
+        self.headers = dict(headers or {})
+
+    def response(self) -> JSONResponse:
+        body = {"error": {"code": self.code, "message": self.message, "details": self.details}}
+        return JSONResponse(body, status_code=self.status, headers=self.headers)
+
+
+class ErrorInfo(BaseModel):
+    code: str = Field(examples=["no_arabic_text"])
+    message: str = Field(examples=["no Arabic text found in 2 article(s)"])
+    details: dict[str, Any] = Field(default_factory=dict)
+
+
+class ErrorBody(BaseModel):
+    """Every 4xx/5xx response."""
+
+    error: ErrorInfo
+
+
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    status: {"model": ErrorBody, "description": description}
+    for status, description in (
+        (400, "Invalid JSON or UTF-8, or no Arabic text"),
+        (413, "Body, article count or word count over the limit"),
+        (415, "The body is not sent as application/json"),
+        (422, "A field is missing, has the wrong type or is out of range (details name it)"),
+        (503, "The request did not finish within the time limit"),
+    )
+}
+
+
+def _field_name(loc: Sequence[Any]) -> str:
+    """``("body", "articles", 0, "text")`` -> ``articles[0].text``."""
+    name = ""
+    for part in loc[1:] if loc and loc[0] in ("body", "query", "path") else loc:
+        name += f"[{part}]" if isinstance(part, int) else (f".{part}" if name else str(part))
+    return name or "body"
+
+
+def _is_json(request: Request) -> bool:
+    mime = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    return mime == "application/json" or mime.endswith("+json")
+
+
+async def _on_validation_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    errors = list(exc.errors())
+    if request.method == "POST" and not _is_json(request):
+        return ApiError(
+            415, "unsupported_media_type", "send the body as JSON with 'Content-Type: application/json'",
+            {"content_type": request.headers.get("content-type")},
+        ).response()
+    invalid_json = next((e for e in errors if e.get("type") == "json_invalid"), None)
+    if invalid_json is not None:
+        reason = invalid_json.get("ctx", {}).get("error", "JSON decode error")
+        position = invalid_json["loc"][-1]
+        return ApiError(
+            400, "invalid_json", f"the body is not valid JSON: {reason} at character {position}",
+            {"position": position},
+        ).response()
+    fields = [
+        {"field": _field_name(e["loc"]), "message": e["msg"], "type": e["type"]} for e in errors
+    ]
+    first = fields[0] if fields else {"field": "body", "message": "invalid request"}
+    return ApiError(
+        422, "invalid_request", f"{first['field']}: {first['message']}", {"errors": fields}
+    ).response()
+
+
+async def _on_http_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    headers = dict(exc.headers or {})
+    if exc.status_code == 404:
+        return ApiError(404, "not_found", f"no such path: {request.url.path}", {"path": request.url.path},
+                        headers).response()
+    if exc.status_code == 405:
+        allowed = headers.get("Allow", headers.get("allow", ""))
+        return ApiError(405, "method_not_allowed", f"{request.method} is not allowed on {request.url.path}",
+                        {"allowed": [m.strip() for m in allowed.split(",") if m.strip()]}, headers).response()
+    if exc.status_code == 400:
+        # FastAPI turns every body it cannot decode into one generic 400; the cause says which.
+        cause = exc.__cause__
+        if isinstance(cause, UnicodeDecodeError):
+            return ApiError(400, "invalid_utf8", f"the body is not valid UTF-8 (byte {cause.start})",
+                            {"position": cause.start}).response()
+        if isinstance(cause, RecursionError):
+            return ApiError(400, "json_too_deep", "the JSON body is nested too deeply").response()
+    code = "bad_request" if exc.status_code < 500 else "internal_error"
+    return ApiError(exc.status_code, code, str(exc.detail), {}, headers).response()
+
+
+async def _on_library_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, KhulasaError)
+    status = next((s for cls, s in ERROR_STATUS.items() if isinstance(exc, cls)), 400)
+    details: dict[str, Any] = {"hint": exc.hint} if exc.hint else {}
+    if isinstance(exc, InvalidOptionsError):
+        details["field"] = exc.field
+        if exc.value is None or isinstance(exc.value, bool | int | float | str):
+            details["value"] = exc.value
+    return ApiError(status, exc.code, exc.message, details).response()
+
+
+async def _on_api_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, ApiError)
+    return exc.response()
+
+
+async def _on_unexpected_error(request: Request, exc: Exception) -> JSONResponse:
+    log.error("unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
+    return ApiError(500, "internal_error", "internal error; the server log has the details").response()
+
+
+# --- body size limit ---------------------------------------------------------------------------------------
+
+
+class BodyLimit:
+    """ASGI middleware: read the body up front and refuse it with 413 once it passes ``max_bytes``.
+
+    A Content-Length over the limit is refused before any byte is read; otherwise the body is counted
+    as it streams, so memory never holds more than the limit plus one chunk.  The app then receives
+    the buffered body as a single message.
+    """
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope["headers"])
+        declared = headers.get(b"content-length")
+        if declared is not None:
+            try:
+                length = int(declared)
+            except ValueError:
+                error = ApiError(400, "bad_request", "the Content-Length header is not a number")
+                await error.response()(scope, receive, send)
+                return
+            if length > self.max_bytes:
+                await self._too_large(length).response()(scope, receive, send)
+                return
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > self.max_bytes:
+                await self._too_large(None).response()(scope, receive, send)
+                return
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                break
+        body = b"".join(chunks)
+        delivered = False
+
+        async def replay() -> Any:
+            nonlocal delivered
+            if not delivered:
+                delivered = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        await self.app(scope, replay, send)
+
+    def _too_large(self, length: int | None) -> ApiError:
+        return ApiError(
+            413, "body_too_large",
+            f"the request body is over the limit of {self.max_bytes} bytes",
+            {"limit_bytes": self.max_bytes, "content_length": length},
+        )
+
+
+# --- request models ----------------------------------------------------------------------------------------
+
+
+class ArticleIn(BaseModel):
+    """One article, as in a ``.json`` input file; unknown fields are kept like ingest keeps them."""
+
+    model_config = ConfigDict(extra="allow")
+
+    id: str | None = Field(None, min_length=1, description="default: article-1, article-2, ... by position")
+    source: str | None = Field(None, description="the outlet name sentences are attributed to")
+    title: str | None = None
+    date: str | None = Field(None, description="publication date, YYYY-MM-DD", examples=["2016-10-10"])
+    url: str | None = None
+    text: str
+
+
+class SummaryOptionsIn(BaseModel):
+    """``SummaryOptions``: a budget of ``words`` or ``sentences`` (default 120 words), not both."""
+
+    model_config = ConfigDict(extra="allow")
+
+    words: StrictInt | None = Field(None, ge=1, examples=[120])
+    sentences: StrictInt | None = Field(None, ge=1)
+    timeline: StrictBool | None = None
+    key_terms: StrictBool | None = None
+
+
+class SummarizeRequest(BaseModel):
+    articles: list[ArticleIn] = Field(min_length=1)
+    options: SummaryOptionsIn = Field(default_factory=SummaryOptionsIn)
+
+
+class StoriesRequest(BaseModel):
+    articles: list[ArticleIn] = Field(min_length=1)
+    options: dict[str, Any] = Field(default_factory=dict, description="``StoryOptions`` fields")
+
+
+def _to_articles(items: Sequence[ArticleIn], settings: ServeSettings) -> list[Article]:
+    """Check the limits and ids, then build Articles through ingest exactly as from a ``.json`` file."""
+    from khulasa import ingest
+
+    if len(items) > settings.max_articles:
+        raise ApiError(
+            413, "too_many_articles", f"{len(items)} articles; the limit is {settings.max_articles}",
+            {"limit": settings.max_articles, "articles": len(items)},
+        )
+    n_words = sum(len(item.text.split()) for item in items)
+    if n_words > settings.max_words:
+        raise ApiError(
+            413, "too_many_words", f"{n_words} words in all articles; the limit is {settings.max_words}",
+            {"limit": settings.max_words, "words": n_words},
+        )
+    articles = []
+    seen: set[str] = set()
+    for i, item in enumerate(items):
+        record = item.model_dump(exclude_none=True)
+        record.setdefault("id", f"article-{i + 1}")
+        if record["id"] in seen:
+            raise ApiError(422, "invalid_request", f"articles[{i}].id: duplicate id {record['id']!r}",
+                           {"errors": [{"field": f"articles[{i}].id", "message": "duplicate id",
+                                        "type": "duplicate"}]})
+        seen.add(record["id"])
+        try:
+            articles.append(ingest.article_from_mapping(record))
+        except InvalidOptionsError as exc:
+            field = f"articles[{i}].{exc.field}"
+            raise ApiError(422, "invalid_request", f"{field}: {exc.message}",
+                           {"errors": [{"field": field, "message": exc.message, "type": "value_error"}]}
+                           ) from exc
+    return articles
+
+
+def _summary_options(options: SummaryOptionsIn) -> Any:
+    from khulasa.options import SummaryOptions
+
+    try:
+        return SummaryOptions.from_mapping(options.model_dump(exclude_none=True))
+    except InvalidOptionsError as exc:
+        exc.field = f"options.{exc.field}"
+        raise
+
+
+# --- the worker pool ---------------------------------------------------------------------------------------
+
+
+class Runner:
+    """Run CPU-bound work in a bounded thread pool; 503 when it has not finished within the time limit.
+
+    The wait in the pool's queue counts against the limit, so an overloaded server sheds load instead of
+    answering late.  A thread cannot be killed, so work that overruns finishes in the background, but the
+    pool size bounds how much of it there can be and the article/word limits bound how long it takes.
+    """
+
+    def __init__(self, threads: int, timeout: float) -> None:
+        self.pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="khulasa-serve")
+        self.timeout = timeout
+
+    async def __call__(self, work: Callable[[], T]) -> T:
+        loop = asyncio.get_running_loop()
+        try:
+            return await asyncio.wait_for(loop.run_in_executor(self.pool, work), self.timeout)
+        except TimeoutError:
+            raise ApiError(
+                503, "timeout", f"the request did not finish within {self.timeout:g} seconds",
+                {"timeout_seconds": self.timeout}, {"Retry-After": "5"},
+            ) from None
+
+
+# --- the app -----------------------------------------------------------------------------------------------
+
+
+def create_app(settings: ServeSettings | None = None) -> FastAPI:
+    """The ASGI app for ``settings`` (defaults when None)."""
+    settings = settings or ServeSettings()
+    runner = Runner(settings.threads, settings.timeout_seconds)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        runner.pool.shutdown(wait=False, cancel_futures=True)
+
+    app = FastAPI(
+        title="Khulasa",
+        version=__version__,
+        description="Attributed Arabic multi-document news summaries. Errors: see docs/http.md.",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_exception_handler(RequestValidationError, _on_validation_error)
+    app.add_exception_handler(StarletteHTTPException, _on_http_error)
+    app.add_exception_handler(KhulasaError, _on_library_error)
+    app.add_exception_handler(ApiError, _on_api_error)
+    app.add_exception_handler(Exception, _on_unexpected_error)
+
+    @app.post(
+        "/v1/summarize",
+        summary="Summarize one story told by several articles",
+        responses={
+            200: {
+                "description": "The JSON of `khulasa summarize --format json` (or the format asked for)",
+                "content": {media: {} for media in MEDIA_TYPES.values() if media != "application/json"},
+            },
+            **ERROR_RESPONSES,
+        },
+        response_class=Response,
+    )
+    async def summarize(
+        body: SummarizeRequest,
+        format: Annotated[Format, Query(description="output format, as `--format`")] = "json",
+    ) -> Response:
+        import khulasa
+        from khulasa import render
+
+        options = _summary_options(body.options)
+        articles = _to_articles(body.articles, settings)
+        content = await runner(
+            lambda: render.render(khulasa.summarize(articles, options=options), format)
+        )
+        return Response(content, media_type=MEDIA_TYPES[format])
+
+    @app.post(
+        "/v1/stories",
+        summary="Group a batch of articles into stories, each with its summary",
+        responses={200: {"description": "The records of `khulasa stories`, as one JSON array"},
+                   **ERROR_RESPONSES},
+    )
+    async def stories(body: StoriesRequest) -> JSONResponse:
+        from khulasa import stories as stories_module
+
+        options = stories_module.StoryOptions.from_mapping(body.options) if body.options else None
+        articles = _to_articles(body.articles, settings)
+        records = await runner(
+            lambda: [story.to_dict() for story in stories_module.build_stories(articles, options)]
+        )
+        return JSONResponse(records)
+
+    @app.get("/healthz", summary="Liveness check")
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok", "version": __version__}
+
+    @app.get("/", include_in_schema=False)
+    async def index() -> FileResponse:
+        return FileResponse(STATIC_DIR / "index.html", headers=PAGE_HEADERS)
+
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    return app
+
+
+def app_from_env() -> FastAPI:
+    """The app factory uvicorn imports in each worker process; settings come from ``SETTINGS_ENV``."""
+    raw = os.environ.get(SETTINGS_ENV)
+    return create_app(ServeSettings.from_json(raw) if raw else ServeSettings())
+
+
+def run(settings: ServeSettings) -> None:
+    """Serve until interrupted, with ``settings.workers`` uvicorn worker processes."""
+    import uvicorn
+
+    os.environ[SETTINGS_ENV] = settings.to_json()
+    uvicorn.run(
+        "khulasa.serve.app:app_from_env",
+        factory=True,
+        host=settings.host,
+        port=settings.port,
+        workers=settings.workers,
+        log_level="info",
+    )

@@ -1,0 +1,175 @@
+"""Arabic normalization: each fold, the matching form, tokens, stopwords, stems and script detection."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from khulasa.normalize import (
+    BASE_STOPWORDS,
+    STOPWORDS,
+    arabic_letter_count,
+    fold_alef,
+    fold_alef_maqsura,
+    fold_digits,
+    fold_hamza,
+    fold_ta_marbuta,
+    is_arabic,
+    is_stopword,
+    normalize,
+    remove_invisible,
+    remove_tatweel,
+    stem,
+    strip_diacritics,
+    terms,
+    tokenize,
+)
+
+FOLDS = [
+    (strip_diacritics, "مُحَمَّدٌ", "محمد"),
+    (strip_diacritics, "كِتَابًا", "كتابا"),
+    (strip_diacritics, "رَحْمٰن", "رحمن"),  # superscript alef
+    (strip_diacritics, "ٱلصَّلَوٰةُ ۖ", "ٱلصلوة "),  # Quranic pause mark
+    (remove_tatweel, "فـــي", "في"),
+    (remove_invisible, "بو\u200fتين\u200b", "بوتين"),
+    (fold_alef, "أحمد إلى آسيا ٱلله", "احمد الى اسيا الله"),
+    (fold_hamza, "مؤتمر رئيس شيء", "موتمر رييس شيء"),
+    (fold_alef_maqsura, "على مستشفى", "علي مستشفي"),
+    (fold_ta_marbuta, "القمة", "القمه"),
+    (fold_digits, "٢٠١٦ و۱۴ و٣٫٥", "2016 و14 و3.5"),
+]
+
+
+@pytest.mark.parametrize(("fold", "text", "expected"), FOLDS, ids=[f"{f.__name__}-{t}" for f, t, _ in FOLDS])
+def test_fold(fold, text: str, expected: str) -> None:
+    assert fold(text) == expected
+
+
+def test_folds_leave_other_text_alone() -> None:
+    text = "Putin met Erdogan, 2016!"
+    for fold, _, _ in FOLDS:
+        assert fold(text) == text
+
+
+def test_normalize_applies_every_fold_and_collapses_whitespace() -> None:
+    assert normalize("  الرَّئِيسُ  أردوغـان\n\tفي   القمّة على ٢٠١٦ ") == "الرييس اردوغان في القمه علي 2016"
+
+
+def test_normalize_lowercases_latin_and_decomposes_presentation_forms() -> None:
+    assert normalize("NATO ﻻ") == "nato لا"
+
+
+@settings(max_examples=500)
+@given(st.text())
+def test_normalize_is_idempotent(text: str) -> None:
+    once = normalize(text)
+    assert normalize(once) == once
+
+
+@settings(max_examples=300)
+@given(st.text(alphabet=st.characters(min_codepoint=0x0600, max_codepoint=0x06FF) | st.sampled_from(" .٫0")))
+def test_normalize_is_idempotent_on_arabic_block(text: str) -> None:
+    once = normalize(text)
+    assert normalize(once) == once
+
+
+TOKENS = [
+    ("أسقطت طائرة «سو-24».", ["اسقطت", "طاييره", "سو", "24"]),
+    ("بلغ النمو 3.5% و8% في ١٠/٣", ["بلغ", "النمو", "3.5", "و8", "في", "10", "3"]),
+    ("1,000 جندي", ["1,000", "جندي"]),
+    ("قمة G20 في U.S.", ["قمه", "g20", "في", "u", "s"]),
+    ("", []),
+    ("!!! ،،، ...", []),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), TOKENS, ids=[t for t, _ in TOKENS])
+def test_tokenize(text: str, expected: list[str]) -> None:
+    assert tokenize(text) == expected
+
+
+@given(st.text())
+def test_tokens_are_normalized_and_non_empty(text: str) -> None:
+    for token in tokenize(text):
+        assert token and normalize(token) == token and " " not in token
+
+
+def test_stopwords_are_in_matching_form() -> None:
+    assert all(normalize(w) == w for w in STOPWORDS)
+    assert BASE_STOPWORDS <= STOPWORDS
+    assert {"في", "من", "الي", "علي", "الذي", "قال", "اضاف", "هذه"} <= BASE_STOPWORDS
+
+
+@pytest.mark.parametrize("word", ["وقال", "فإن", "وفي", "ولكن", "بأن", "وأضاف", "لهذا", "والتي", "كما"])
+def test_stopwords_with_attached_clitics(word: str) -> None:
+    assert is_stopword(word)
+
+
+@pytest.mark.parametrize("word", ["الرئيس", "بوتين", "سوريا", "ولي", "الطاقة", "حلب", "الاقتصاد"])
+def test_content_words_are_not_stopwords(word: str) -> None:
+    assert not is_stopword(word)
+
+
+STEM_GROUPS = [
+    ["الرئيس", "رئيس", "والرئيس", "للرئيس", "بالرئيس", "الرئيسة"],
+    ["السورية", "السوري", "سورية", "والسورية"],
+    ["الروسي", "الروسية", "والروسية"],
+    ["أردوغان", "اردوغان", "وأردوغان"],
+    ["الطاقة", "طاقة", "والطاقة", "بالطاقة", "للطاقة"],
+    ["المؤتمر", "مؤتمر", "موتمر", "والمؤتمر"],
+    ["الاقتصادية", "الاقتصاد", "اقتصاد", "والاقتصاد"],
+    ["السياسية", "السياسي", "السياسة"],
+    ["محادثات", "المحادثات", "والمحادثات"],
+]
+
+
+@pytest.mark.parametrize("group", STEM_GROUPS, ids=[g[0] for g in STEM_GROUPS])
+def test_stem_groups_inflected_and_prefixed_forms(group: list[str]) -> None:
+    assert len({stem(w) for w in group}) == 1, {w: stem(w) for w in group}
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [("الرئيس", "الروسي"), ("موسكو", "مسكن"), ("كتب", "مكتب"), ("تركيا", "روسيا"), ("سوريا", "سويسرا")],
+)
+def test_stem_keeps_unrelated_words_apart(a: str, b: str) -> None:
+    assert stem(a) != stem(b)
+
+
+def test_stem_leaves_numbers_and_latin_words() -> None:
+    assert stem("2016") == "2016"
+    assert stem("NATO") == "nato"
+
+
+def test_terms_drop_stopwords_and_single_characters() -> None:
+    got = terms("وقال الرئيس الروسي إن و 3 محادثات في حلب")
+    assert got == [stem("الرئيس"), stem("الروسي"), stem("محادثات"), stem("حلب")]
+
+
+def test_terms_are_in_matching_form() -> None:
+    assert all(normalize(t) == t for t in terms("أكّد الرئيسُ التركيُّ على أهميّة القمّة المُقبلة في مؤتمرٍ"))
+
+
+def test_terms_of_display_variants_agree() -> None:
+    assert terms("الرَّئِيسُ التُّرْكِيُّ فـي القِمَّةِ") == terms("الرئيس التركي في القمة")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("الرئيس الروسي", True),
+        ("قمة G20 في Hangzhou الصينية", True),
+        ("Putin met Erdogan", False),
+        ("Putin met Erdogan in Istanbul said the Kremlin (الكرملين)", False),
+        ("123 456 ...", False),
+        ("", False),
+        ("ﻻ ﷲ", True),
+    ],
+)
+def test_is_arabic(text: str, expected: bool) -> None:
+    assert is_arabic(text) is expected
+
+
+def test_arabic_letter_count_ignores_marks_digits_and_punctuation() -> None:
+    assert arabic_letter_count("مُحَمَّد، ٢٠١٦ abc") == 4

@@ -1,0 +1,518 @@
+"""Output formats: the JSON document and its schema, text, Markdown, the HTML page, and the format registry.
+
+Summaries are built by hand so these tests do not depend on the pipeline.  Golden files live in
+``tests/golden/render/``; regenerate them with ``KHULASA_UPDATE_GOLDEN=1 pytest tests/test_render.py``.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+import json
+import os
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import khulasa
+from khulasa import render
+
+try:
+    import jsonschema
+except ImportError:  # a dev dependency; the schema tests skip without it
+    jsonschema = None
+from khulasa.errors import InvalidOptionsError
+from khulasa.models import (
+    Article,
+    DuplicateGroup,
+    KeyTerm,
+    SourceSpan,
+    Summary,
+    SummarySentence,
+    TimelineEvent,
+)
+from khulasa.options import SummaryOptions
+
+GOLDEN = Path(__file__).parent / "golden" / "render"
+SCHEMA = Path(render.__file__).parent / "schema" / "summary.schema.json"
+UPDATE_GOLDEN = os.environ.get("KHULASA_UPDATE_GOLDEN") == "1"
+
+A0 = (
+    "بوتين يزور تركيا\n"
+    "وصل الرئيس الروسي فلاديمير بوتين إلى إسطنبول اليوم الاثنين. "
+    "وبحث مع الرئيس التركي رجب طيب أردوغان مشروع خط أنابيب الغاز.\n"
+    "وتأتي الزيارة بعد أشهر من المصالحة بين البلدين."
+)
+A1 = (
+    "وصل الرئيس الروسي بوتين إلى إسطنبول يوم الاثنين. "
+    "وقال الكرملين إن الزيارة تفتح صفحة جديدة في العلاقات."
+)
+HOSTILE = "<script>alert(1)</script><img src=x onerror=alert(1)>"
+
+
+def span(article: Article, sentence: str) -> SourceSpan:
+    start = article.text.index(sentence)
+    return SourceSpan(article.id, article.outlet, start, start + len(sentence))
+
+
+def small_summary() -> Summary:
+    """Three articles (one a copy), two sentences, a timeline event and two key terms."""
+    a0 = Article("a0", A0, source="الجزيرة", title="بوتين يزور تركيا", date=dt.date(2016, 10, 10),
+                 url="https://example.org/a0", path="/tmp/a0.txt", extra={"lang": "ar"})
+    a1 = Article("a1", A1, source="بي بي سي عربي", date=dt.date(2016, 10, 10))
+    a2 = Article("a2", A0, source="روسيا اليوم", title="بوتين يزور تركيا")
+    first = "وصل الرئيس الروسي فلاديمير بوتين إلى إسطنبول اليوم الاثنين."
+    rewrite = "وصل الرئيس الروسي بوتين إلى إسطنبول يوم الاثنين."
+    second = "وقال الكرملين إن الزيارة تفتح صفحة جديدة في العلاقات."
+    sentences = (
+        SummarySentence(first, (span(a0, first), span(a1, rewrite), span(a2, first)), 0.123456789, 3, "a0"),
+        SummarySentence(second, (span(a1, second),), 0.05, 7, "a1"),
+    )
+    timeline = (
+        TimelineEvent(dt.date(2016, 10, 10), "day", first, (span(a0, first), span(a1, rewrite)),
+                      "اليوم الاثنين", relative=True),
+        TimelineEvent(dt.date(2016, 1, 1), "month", A0.splitlines()[2], (span(a0, A0.splitlines()[2]),),
+                      "أشهر", end_date=dt.date(2016, 3, 31)),
+    )
+    key_terms = (
+        KeyTerm("بوتين", "actor", 0.9, ("a0", "a1", "a2"), 5),
+        KeyTerm("إسطنبول", "place", 1 / 3, ("a0", "a1"), 3),
+    )
+    return Summary(
+        sentences=sentences,
+        articles=(a0, a1, a2),
+        options=SummaryOptions(words=40, timeline=True, key_terms=True),
+        duplicates=(DuplicateGroup("a0", ("a2",), 1.0),),
+        timeline=timeline,
+        key_terms=key_terms,
+        n_units=6,
+        n_sentences=9,
+    )
+
+
+def hostile_summary() -> Summary:
+    """Markup, a script-closing tag and a ``javascript:`` URL everywhere an article can carry text."""
+    text = f"خبر {HOSTILE} عاجل. جملة ثانية </script><!-- & \u2028 تنتهي هنا."
+    a = Article("x<1>", text, source=f"منفذ {HOSTILE}", title=f"عنوان {HOSTILE}", url="javascript:alert(1)")
+    sentence = text.split(". ")[0] + "."
+    return Summary(
+        sentences=(SummarySentence(sentence, (span(a, sentence),), 1.0, 0, a.id),),
+        articles=(a,),
+        options=SummaryOptions(sentences=1),
+        timeline=(TimelineEvent(dt.date(2020, 1, 1), "year", sentence, (span(a, sentence),), HOSTILE),),
+        key_terms=(KeyTerm(HOSTILE, "phrase", 0.5, (a.id,), 1),),
+        n_units=2,
+        n_sentences=2,
+    )
+
+
+def versionless(text: str) -> str:
+    return text.replace(khulasa.__version__, "VERSION")
+
+
+# --- JSON document -----------------------------------------------------------------------------------------
+
+
+def test_every_source_span_slices_its_sentence_out_of_the_published_article_text() -> None:
+    doc = small_summary().to_dict()
+    texts = {a["id"]: a["text"] for a in doc["articles"]}
+    first, second = doc["sentences"]
+    assert texts["a0"][first["sources"][0]["start"]:first["sources"][0]["end"]] == first["text"]
+    assert texts["a1"][first["sources"][1]["start"]:first["sources"][1]["end"]] == (
+        "وصل الرئيس الروسي بوتين إلى إسطنبول يوم الاثنين."
+    )
+    for sentence in doc["sentences"]:
+        shown = next(sp for sp in sentence["sources"] if sp["article_id"] == sentence["article_id"])
+        assert texts[shown["article_id"]][shown["start"]:shown["end"]] == sentence["text"]
+    assert second["sources"] == [{"article_id": "a1", "source": "بي بي سي عربي", "start": 49, "end": 102}]
+
+
+def test_document_has_the_documented_top_level_fields_in_a_fixed_order() -> None:
+    doc = small_summary().to_dict()
+    assert list(doc) == [
+        "sentences", "timeline", "key_terms", "articles", "duplicates", "options", "stats", "khulasa_version"
+    ]
+    assert doc["stats"] == {"n_articles": 3, "n_sentences": 9, "n_units": 6, "n_words": 18}
+    assert doc["options"] == SummaryOptions(words=40, timeline=True, key_terms=True).to_dict()
+    assert doc["khulasa_version"] == khulasa.__version__
+    assert doc["duplicates"] == [{"kept": "a0", "duplicates": ["a2"], "similarity": 1.0}]
+
+
+def test_articles_carry_iso_dates_and_duplicate_links_but_not_path_or_extra() -> None:
+    a0, a1, a2 = small_summary().to_dict()["articles"]
+    assert a0 == {
+        "id": "a0", "source": "الجزيرة", "title": "بوتين يزور تركيا", "date": "2016-10-10",
+        "url": "https://example.org/a0", "text": A0, "duplicate_of": None,
+    }
+    assert (a1["title"], a1["url"], a1["date"]) == (None, None, "2016-10-10")
+    assert (a2["date"], a2["duplicate_of"]) == (None, "a0")
+
+
+def test_timeline_events_and_key_terms_are_published_with_iso_dates_and_rounded_scores() -> None:
+    doc = small_summary().to_dict()
+    day, months = doc["timeline"]
+    assert day["date"] == "2016-10-10" and day["end_date"] is None and day["relative"] is True
+    assert (months["date"], months["end_date"], months["granularity"]) == ("2016-01-01", "2016-03-31", "month")
+    assert list(day) == ["date", "end_date", "granularity", "expression", "relative", "text", "sources"]
+    assert doc["key_terms"][1] == {
+        "text": "إسطنبول", "kind": "place", "score": 0.3333, "articles": ["a0", "a1"], "count": 3
+    }
+
+
+def test_floats_are_rounded_to_four_decimals_and_negative_zero_prints_as_zero() -> None:
+    summary = small_summary()
+    assert summary.to_dict()["sentences"][0]["score"] == 0.1235
+    tiny = SummarySentence("x", (), -1e-9, 0, "a0")
+    assert json.dumps(render.to_dict(Summary((tiny,), (), None))["sentences"][0]["score"]) == "0.0"
+
+
+def test_json_keeps_arabic_characters_and_parses_back_to_the_dict() -> None:
+    summary = small_summary()
+    text = summary.to_json()
+    assert "بوتين" in text and "\\u" not in text
+    assert json.loads(text) == summary.to_dict()
+    assert "\n" not in summary.to_json(indent=None)
+
+
+def test_same_summary_built_twice_renders_byte_identical_in_every_format() -> None:
+    for fmt in render.FORMATS:
+        assert render.render(small_summary(), fmt).encode() == render.render(small_summary(), fmt).encode()
+
+
+def test_non_finite_score_is_refused_rather_than_written_as_invalid_json() -> None:
+    bad = Summary((SummarySentence("x", (), float("nan"), 0, "a0"),), (), None)
+    with pytest.raises(ValueError):
+        render.to_json(bad)
+
+
+def test_golden_json_validates_against_the_published_schema() -> None:
+    pytest.importorskip("jsonschema")
+    schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
+    jsonschema.Draft202012Validator.check_schema(schema)
+    for summary in (small_summary(), hostile_summary()):
+        jsonschema.Draft202012Validator(schema).validate(json.loads(summary.to_json()))
+
+
+def test_schema_rejects_a_document_missing_a_sentence_field() -> None:
+    pytest.importorskip("jsonschema")
+    schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
+    doc = small_summary().to_dict()
+    del doc["sentences"][0]["sources"][0]["start"]
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(doc, schema)
+
+
+# --- text and Markdown -------------------------------------------------------------------------------------
+
+
+def test_text_is_one_summary_sentence_per_line_and_nothing_else() -> None:
+    summary = small_summary()
+    assert summary.to_text() == "".join(s.text + "\n" for s in summary.sentences)
+    assert render.to_text(Summary((), (), None)) == ""
+
+
+def test_text_folds_a_line_break_inside_a_sentence() -> None:
+    summary = Summary((SummarySentence("سطر\nثان", (), 0.0, 0, "a"),), (), None)
+    assert summary.to_text() == "سطر ثان\n"
+
+
+def test_markdown_gives_each_sentence_a_footnote_naming_outlets_articles_and_offsets() -> None:
+    md = small_summary().to_markdown()
+    lines = md.splitlines()
+    assert lines[0] == "# الخلاصة"
+    assert "- وصل الرئيس الروسي فلاديمير بوتين إلى إسطنبول اليوم الاثنين.[^1]" in lines
+    assert "- وقال الكرملين إن الزيارة تفتح صفحة جديدة في العلاقات.[^2]" in lines
+    note = next(line for line in lines if line.startswith("[^1]: "))
+    assert note == "[^1]: الجزيرة (a0, 17–76); بي بي سي عربي (a1, 0–48); روسيا اليوم (a2, 17–76)"
+    assert "[^2]: بي بي سي عربي (a1, 49–102)" in lines
+
+
+def test_markdown_lists_timeline_with_dates_at_their_granularity_and_key_terms() -> None:
+    lines = small_summary().to_markdown().splitlines()
+    assert "## الخط الزمني" in lines and "## المصطلحات الرئيسية" in lines
+    assert any(line.startswith("- **2016-10-10** (اليوم الاثنين): ") and line.endswith("[^3]") for line in lines)
+    assert any(line.startswith("- **2016-01 – 2016-03** (أشهر): ") for line in lines)
+    assert "- **بوتين** (فاعل): المقالات: 3، مرات الذكر: 5" in lines
+
+
+def test_markdown_leaves_out_empty_timeline_and_key_term_sections() -> None:
+    summary = small_summary()
+    plain = Summary(summary.sentences, summary.articles, summary.options)
+    assert "##" not in plain.to_markdown()
+
+
+def test_markdown_escapes_article_text_that_would_become_markup() -> None:
+    md = hostile_summary().to_markdown()
+    assert re.search(r"(?<!\\)[<>\[\]]", md.replace("[^1]", "").replace("[^2]", "")) is None
+    sentence = Summary((SummarySentence("- *مهم* _جدا_ [رابط](x)", (), 0.0, 0, "a"),), (), None)
+    assert "- \\- \\*مهم\\* \\_جدا\\_ \\[رابط\\](x)[^1]" in sentence.to_markdown().splitlines()
+
+
+# --- HTML --------------------------------------------------------------------------------------------------
+
+
+class Page(HTMLParser):
+    """Collects the tags of a page, the text of each article body, and the raw script bodies."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.article_texts: list[str] = []
+        self.marks: list[tuple[str, str]] = []
+        self._depth = 0  # >0 while inside <div class="article-text">
+        self._mark: str | None = None
+        self.feed(html)
+        self.close()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attributes = dict(attrs)
+        self.tags.append((tag, attributes))
+        if tag == "div" and attributes.get("class") == "article-text":
+            self._depth = 1
+            self.article_texts.append("")
+        elif self._depth and tag == "div":
+            self._depth += 1
+        if self._depth and tag == "mark":
+            self._mark = attributes["data-unit"]
+            self.marks.append((self._mark or "", ""))
+
+    def handle_endtag(self, tag: str) -> None:
+        if self._depth and tag == "div":
+            self._depth -= 1
+        if tag == "mark":
+            self._mark = None
+
+    def handle_data(self, data: str) -> None:
+        if self._depth:
+            self.article_texts[-1] += data
+            if self._mark is not None:
+                unit, text = self.marks[-1]
+                self.marks[-1] = (unit, text + data)
+
+
+def test_html_is_a_standalone_rtl_arabic_page_without_external_resources() -> None:
+    page = small_summary().to_html()
+    assert page.startswith("<!DOCTYPE html>\n<html lang=\"ar\" dir=\"rtl\">")
+    assert '<meta charset="utf-8">' in page
+    assert '"Noto Naskh Arabic", "Amiri", "Arial", serif' in page
+    tags = Page(page).tags
+    assert not [a for _, a in tags if a.get("src")]
+    assert {t for t, a in tags if t == "link"} == set()
+    assert [a["href"] for t, a in tags if t == "a" and not a["href"].startswith("#")] == ["https://example.org/a0"]
+
+
+def test_html_shows_each_sentence_with_a_badge_counting_its_outlets() -> None:
+    page = small_summary().to_html()
+    assert re.findall(r'<span class="badge"[^>]*>([^<]*)</span>', page) == ["3 مصادر", "مصدر واحد"]
+    assert page.count('<li class="sentence" data-unit="3"') == 1
+
+
+def test_html_marks_every_span_of_a_sentence_in_each_source_article() -> None:
+    summary = small_summary()
+    parsed = Page(summary.to_html())
+    assert parsed.article_texts == [a.text for a in summary.articles]
+    first, second = summary.sentences
+    assert parsed.marks == [
+        ("3", first.text),
+        ("3", "وصل الرئيس الروسي بوتين إلى إسطنبول يوم الاثنين."),
+        ("7", second.text),
+        ("3", first.text),
+    ]
+
+
+def test_html_keeps_markup_in_article_text_title_and_source_inert() -> None:
+    summary = hostile_summary()
+    page = summary.to_html()
+    parsed = Page(page)
+    names = [t for t, _ in parsed.tags]
+    assert "img" not in names
+    assert names.count("script") == 2  # the page's JSON data and its own script
+    assert not [(t, k) for t, a in parsed.tags for k in a if k.startswith("on")]
+    assert not [a for t, a in parsed.tags if t == "a" and "javascript" in (a.get("href") or "")]
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;&lt;img src=x onerror=alert(1)&gt;" in page
+    assert parsed.article_texts == [summary.articles[0].text]
+
+
+def test_html_embeds_the_json_document_with_script_closers_escaped() -> None:
+    summary = hostile_summary()
+    page = summary.to_html()
+    match = re.search(r'<script type="application/json" id="khulasa-data">(.*?)</script>', page, re.S)
+    assert match is not None
+    assert "<" not in match.group(1) and "\u2028" not in match.group(1)
+    assert json.loads(match.group(1)) == summary.to_dict()
+
+
+def test_html_content_security_policy_allows_exactly_its_own_script() -> None:
+    page = small_summary().to_html()
+    script = re.findall(r"<script>(.*?)</script>", page, re.S)
+    assert len(script) == 1
+    digest = base64.b64encode(hashlib.sha256(script[0].encode()).digest()).decode()
+    assert f"script-src 'sha256-{digest}'" in page
+
+
+def test_html_shows_timeline_and_key_terms_only_when_present() -> None:
+    summary = small_summary()
+    page = summary.to_html()
+    assert 'id="timeline"' in page and 'id="key-terms"' in page
+    assert '<time datetime="2016-01-01">2016-01 – 2016-03</time>' in page
+    plain = Summary(summary.sentences, summary.articles, summary.options).to_html()
+    assert 'id="timeline"' not in plain and 'id="key-terms"' not in plain
+
+
+def test_html_cuts_overlapping_and_out_of_range_spans_without_losing_text() -> None:
+    a = Article("a", "أول جملة. ثاني جملة.")
+    sentences = (
+        SummarySentence("أول جملة.", (SourceSpan("a", "a", 0, 12),), 1.0, 1, "a"),
+        SummarySentence("ثاني جملة.", (SourceSpan("a", "a", 4, 99), SourceSpan("zz", "zz", 0, 3)), 1.0, 2, "a"),
+    )
+    parsed = Page(render.to_html(Summary(sentences, (a,), None)))
+    assert parsed.article_texts == [a.text]
+    assert parsed.marks == [("1", a.text[:12]), ("2", a.text[12:])]
+
+
+@pytest.mark.parametrize("n, label", [(1, "مصدر واحد"), (2, "مصدران"), (3, "3 مصادر"), (10, "10 مصادر"),
+                                      (11, "11 مصدرًا"), (103, "103 مصادر")])
+def test_outlet_badge_label_follows_arabic_number_agreement(n: int, label: str) -> None:
+    assert render._outlets_label(n) == label
+
+
+# --- registry and golden files -----------------------------------------------------------------------------
+
+
+def test_registry_names_the_four_formats_and_every_output_ends_with_a_newline() -> None:
+    assert list(render.FORMATS) == ["text", "markdown", "json", "html"]
+    summary = small_summary()
+    for fmt in render.FORMATS:
+        assert summary.render(fmt).endswith("\n")
+    assert summary.render("json") == summary.to_json() + "\n"
+    assert summary.render("html") == summary.to_html()
+
+
+def test_unknown_format_is_an_options_error_listing_the_valid_names() -> None:
+    with pytest.raises(InvalidOptionsError) as info:
+        small_summary().render("pdf")
+    assert info.value.field == "format" and info.value.exit_code == 2
+    assert "text, markdown, json, html" in str(info.value)
+
+
+@pytest.mark.parametrize("fmt, suffix", [("text", "txt"), ("markdown", "md"), ("json", "json"), ("html", "html")])
+def test_small_summary_matches_its_golden_file(fmt: str, suffix: str) -> None:
+    path = GOLDEN / f"summary.{suffix}"
+    output = versionless(small_summary().render(fmt))
+    if UPDATE_GOLDEN:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(output, encoding="utf-8")
+    assert output == path.read_text(encoding="utf-8"), f"regenerate with KHULASA_UPDATE_GOLDEN=1 ({path})"
+
+
+# --- properties --------------------------------------------------------------------------------------------
+
+TEXT = st.lists(st.sampled_from([*"بوتين أردوغان\n.<>&\"'/!-*[]\u2028", "</script>", "<!--"]),
+                min_size=1, max_size=30).map("".join)
+
+
+@st.composite
+def summaries(draw: st.DrawFn) -> Summary:
+    texts = draw(st.lists(TEXT, min_size=1, max_size=3))
+    articles = tuple(Article(f"a{i}", t, source=draw(st.none() | TEXT)) for i, t in enumerate(texts))
+    sentences = []
+    for unit in range(draw(st.integers(0, 3))):
+        spans = []
+        for a in draw(st.lists(st.sampled_from(articles), min_size=1, max_size=3, unique_by=lambda a: a.id)):
+            start = draw(st.integers(0, len(a.text)))
+            spans.append(SourceSpan(a.id, a.outlet, start, draw(st.integers(start, len(a.text)))))
+        shown = next(a for a in articles if a.id == spans[0].article_id)
+        text = shown.text[spans[0].start:spans[0].end]
+        score = draw(st.floats(-10, 10, allow_nan=False))
+        sentences.append(SummarySentence(text, tuple(spans), score, unit, shown.id))
+    return Summary(tuple(sentences), articles, SummaryOptions(), n_units=len(sentences), n_sentences=9)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(summaries())
+def test_any_summary_renders_valid_schema_json_and_html_that_keeps_article_text(summary: Summary) -> None:
+    doc = json.loads(summary.to_json())
+    assert doc == summary.to_dict()
+    for sentence in doc["sentences"]:
+        first = sentence["sources"][0]
+        assert doc["articles"][int(first["article_id"][1:])]["text"][first["start"]:first["end"]] == sentence["text"]
+    parsed = Page(summary.to_html())
+    assert parsed.article_texts == [a.text for a in summary.articles]
+    assert [t for t, _ in parsed.tags].count("script") == 2
+    assert summary.to_text().count("\n") == len(summary.sentences)
+    if jsonschema is not None:
+        jsonschema.validate(doc, json.loads(SCHEMA.read_text(encoding="utf-8")))
+
+
+# --- the real pipeline -------------------------------------------------------------------------------------
+
+
+def test_example_cluster_summary_renders_in_every_format(example_dir: Path) -> None:
+    articles = khulasa.load([str(example_dir)])
+    summary = khulasa.summarize(articles, options=SummaryOptions(words=80, timeline=True, key_terms=True))
+    doc = json.loads(summary.render("json"))
+    texts = {a["id"]: a["text"] for a in doc["articles"]}
+    for sentence in doc["sentences"]:
+        assert sentence["sources"]
+        shown = [sp for sp in sentence["sources"] if sp["article_id"] == sentence["article_id"]]
+        assert texts[sentence["article_id"]][shown[0]["start"]:shown[0]["end"]] == sentence["text"]
+    assert summary.render("text").splitlines() == [s["text"] for s in doc["sentences"]]
+    assert summary.render("markdown").count("[^1]") == 2
+    parsed = Page(summary.render("html"))
+    assert parsed.article_texts == list(texts.values())
+    if jsonschema is not None:
+        jsonschema.validate(doc, json.loads(SCHEMA.read_text(encoding="utf-8")))
+
+
+# --- in a browser ------------------------------------------------------------------------------------------
+
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+@pytest.fixture
+def browser_page():
+    """A Chromium page that records script errors and dialogs (an ``alert`` would mean injected script ran)."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    if not CHROMIUM.exists():
+        pytest.skip("needs Debian's chromium")
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM))
+        page = browser.new_page()
+        page.events = []
+        page.on("console", lambda m: page.events.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: page.events.append(str(e)))
+        page.on("dialog", lambda d: (page.events.append(f"dialog: {d.message}"), d.dismiss()))
+        yield page
+        browser.close()
+
+
+@pytest.mark.browser
+def test_clicking_a_sentence_highlights_its_spans_in_every_article_in_a_browser(
+    browser_page, tmp_path: Path
+) -> None:
+    page_file = tmp_path / "summary.html"
+    page_file.write_text(small_summary().to_html(), encoding="utf-8")
+    browser_page.goto(page_file.as_uri())
+    browser_page.click('.sentence[data-unit="3"]')
+    assert browser_page.eval_on_selector_all("mark.active", "els => els.map(e => e.dataset.unit)") == ["3"] * 3
+    assert browser_page.get_attribute('.sentence[data-unit="3"]', "aria-pressed") == "true"
+    browser_page.click('mark[data-unit="7"]')
+    assert browser_page.eval_on_selector_all(".sentence.active", "els => els.map(e => e.dataset.unit)") == ["7"]
+    assert browser_page.events == []  # a Content-Security-Policy block of the page's own script would show here
+
+
+@pytest.mark.browser
+def test_hostile_article_runs_no_script_in_a_browser(browser_page, tmp_path: Path) -> None:
+    page_file = tmp_path / "hostile.html"
+    page_file.write_text(hostile_summary().to_html(), encoding="utf-8")
+    browser_page.goto(page_file.as_uri())
+    browser_page.click('.sentence[data-unit="0"]')
+    assert browser_page.eval_on_selector_all("img", "els => els.length") == 0
+    assert browser_page.eval_on_selector_all("mark.active", "els => els.length") == 1
+    assert not [e for e in browser_page.events if e.startswith("dialog")]
+    assert json.loads(browser_page.text_content("#khulasa-data")) == hostile_summary().to_dict()
