@@ -50,6 +50,22 @@ def set_cosine(matrix: sparse.csr_matrix) -> np.ndarray:
     return overlap / np.outer(sizes, sizes)
 
 
+def similar_pairs(matrix: sparse.csr_matrix, threshold: float) -> list[tuple[int, int, float]]:
+    """Pairs ``(i, j, cosine)`` with ``i < j`` whose set cosine reaches ``threshold``, sorted.
+
+    Sparse all the way: only pairs that share a term are ever looked at.
+    """
+    overlap = sparse.triu(matrix @ matrix.T, k=1).tocoo()
+    sizes = np.sqrt(np.asarray(matrix.sum(axis=1)).ravel())
+    sizes[sizes == 0] = 1.0
+    cos = overlap.data / (sizes[overlap.row] * sizes[overlap.col])
+    keep = np.flatnonzero(cos >= threshold)
+    pairs = sorted(
+        zip(overlap.row[keep].tolist(), overlap.col[keep].tolist(), cos[keep].tolist(), strict=True)
+    )
+    return [(int(i), int(j), float(c)) for i, j, c in pairs]
+
+
 def _reading_order(sentences: Sequence[Sentence], articles: Sequence[Article]) -> list[int]:
     rank = {a.id: i for i, a in enumerate(articles)}
     date = {a.id: a.date or dt.date.max for a in articles}
@@ -75,27 +91,30 @@ def group_sentences(
     if not sentences:
         return ()
     order = _reading_order(sentences, articles) if articles else list(range(len(sentences)))
-    sim = set_cosine(term_matrix([s.terms for s in sentences]))
     n_terms = [len(set(s.terms)) for s in sentences]
     exact = [" ".join(s.tokens) for s in sentences]
-    long_mask = np.array([n > SHORT_TERMS for n in n_terms])
+    neighbours: dict[int, dict[int, float]] = {}
+    for i, j, cos in similar_pairs(term_matrix([s.terms for s in sentences]), threshold):
+        if n_terms[i] > SHORT_TERMS and n_terms[j] > SHORT_TERMS:
+            neighbours.setdefault(i, {})[j] = cos
+            neighbours.setdefault(j, {})[i] = cos
 
-    leaders: list[int] = []
+    unit_of_leader: dict[int, int] = {}
     members: list[list[int]] = []
     exact_unit: dict[str, int] = {}
     for i in order:
         best = -1
         if n_terms[i] <= SHORT_TERMS:
             best = exact_unit.get(exact[i], -1) if exact[i] else -1
-        elif leaders:
-            lead_idx = np.fromiter(leaders, dtype=np.intp, count=len(leaders))
-            row = np.where(long_mask[lead_idx], sim[i, lead_idx], 0.0)
-            u = int(np.argmax(row))
-            if row[u] >= threshold:
-                best = u
+        else:
+            near = [
+                (cos, -unit_of_leader[j]) for j, cos in neighbours.get(i, {}).items() if j in unit_of_leader
+            ]
+            if near:
+                best = -max(near)[1]  # most similar leader; ties: the earlier unit
         if best < 0:
-            best = len(leaders)
-            leaders.append(i)
+            best = len(members)
+            unit_of_leader[i] = best
             members.append([])
             if n_terms[i] <= SHORT_TERMS and exact[i]:
                 exact_unit[exact[i]] = best
@@ -104,8 +123,8 @@ def group_sentences(
     units = []
     for uid, group in enumerate(members):
         if len(group) > 2:
-            sub = sim[np.ix_(group, group)].sum(axis=1)
-            rep = group[int(np.argmax(sub))]  # argmax takes the first (earliest) on ties
+            closeness = [sum(neighbours.get(i, {}).get(j, 0.0) for j in group) for i in group]
+            rep = group[int(np.argmax(closeness))]  # argmax takes the first (earliest) on ties
         else:
             rep = group[0]
         units.append(
@@ -114,9 +133,7 @@ def group_sentences(
     return tuple(units)
 
 
-def duplicate_articles(
-    articles: Sequence[Article], units: Sequence[InfoUnit]
-) -> tuple[DuplicateGroup, ...]:
+def duplicate_articles(articles: Sequence[Article], units: Sequence[InfoUnit]) -> tuple[DuplicateGroup, ...]:
     """Articles that are copies of an earlier one: most of their sentences fall in the same units.
 
     Article B is a copy of A when at least ``DUPLICATE_ARTICLE_SHARE`` of each one's sentences are in

@@ -246,7 +246,7 @@ System = Callable[[Sequence[Article], SummaryOptions], str]
 def _khulasa(articles: Sequence[Article], options: SummaryOptions) -> str:
     from khulasa.pipeline import summarize
 
-    return summarize(list(articles), options=options).text
+    return summarize(articles, options=options).text
 
 
 def get_system(name: str) -> System:
@@ -425,20 +425,18 @@ def gate_items(spec: Mapping[str, Any], repo: Path) -> tuple[list[EvalItem], lis
 
     kind = spec["kind"]
     if kind == "easc":
-        root = (repo / spec["data_root"]).resolve()
-        if not root.is_dir():
-            return f"EASC data not found at {root} (expected ../shared/data/easc beside the clone)"
-        items = list(datasets.iter_easc(root, topics=spec["topics"]))
+        base = (repo / spec["data_root"]).resolve()
+        if not base.is_dir():
+            return f"EASC data not found at {base} (CI keeps it in ../shared/data/easc beside the clone)"
+        base = datasets.easc_root(base)
+        items = list(datasets.iter_easc(base, topics=spec["topics"]))
     elif kind == "cluster":
-        items = [
-            datasets.load_cluster(
-                repo / spec["inputs"], [repo / r for r in spec["references"]], id=spec["name"]
-            )
-        ]
+        base = repo.resolve()
+        refs = [repo / r for r in spec["references"]]
+        items = [datasets.load_cluster(repo / spec["inputs"], refs, id=spec["name"])]
     else:
         raise InvalidOptionsError("kind", kind, "unknown gate kind", hint="use easc or cluster")
-    files = [(str(Path(p).relative_to(datasets.common_root(i.paths for i in items))), Path(p))
-             for item in items for p in item.paths]
+    files = [(Path(p).resolve().relative_to(base).as_posix(), Path(p)) for i in items for p in i.paths]
     return items, files
 
 

@@ -33,7 +33,6 @@ import zipfile
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from pathlib import PurePosixPath
 from typing import IO, Any
 
 from khulasa.errors import NoInputError, UnreadableFileError
@@ -58,10 +57,12 @@ MAX_FILE_BYTES = 64 * 1024 * 1024
 ARCHIVE_SUFFIXES = (".tar.gz", ".tgz", ".tar", ".tar.bz2", ".tbz2", ".tar.xz", ".txz", ".zip")
 _BINARY_SUFFIX_LIST = """
 .png .jpg .jpeg .gif .bmp .tif .tiff .webp .ico .svg .heic .pdf .doc .docx .xlsx .ppt .pptx .odt .ods .odp
-.epub .rtf .mp3 .mp4 .m4a .wav .ogg .flac .avi .mov .mkv .webm .exe .dll .so .dylib .bin .o .a .pyc .class
+.epub .rtf .mp3 .mp4 .m4a .wav .ogg .flac .avi .mov .mkv .webm .exe .dll .so .dylib .bin .pyc .class
 .jar .whl .gz .bz2 .xz .zst .7z .rar .woff .woff2 .ttf .otf .db .sqlite .parquet .pkl .npy .npz
 """
 BINARY_SUFFIXES = frozenset(_BINARY_SUFFIX_LIST.split())
+DOC_FILE_NAME = re.compile(r"(?i)^(readme|licen[cs]e|copying|copyright|changelog|authors)([._-].*)?$")
+"""A corpus's own documentation, skipped when met in a directory or archive (read when named)."""
 TABLE_SUFFIXES = frozenset({".csv", ".tsv", ".xls"})
 TEXT_KEYS = ("text", "body", "content")
 ARTICLE_KEYS = frozenset({"id", "source", "title", "date", "url", *TEXT_KEYS})
@@ -272,12 +273,13 @@ _CONTROLS = "".join(chr(c) for c in [*range(0x00, 0x09), *range(0x0E, 0x20), *ra
 _DROP = re.compile(f"[{re.escape(_INVISIBLE + _CONTROLS)}]+")
 _TO_SPACE = re.compile(f"[{re.escape(_SPACES)}]")
 _TO_NEWLINE = re.compile(f"\r\n|[{re.escape(_LINE_BREAKS)}]")
+_ODD_CHAR = re.compile(f"[{re.escape(_INVISIBLE + _CONTROLS + _SPACES + _LINE_BREAKS)}]")
 _ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 _LATIN_ALNUM = re.compile(r"[A-Za-z0-9]")
 _ARABIC_LETTERS = "\u0620-\u063f\u0641-\u064a\u066e\u066f\u0671-\u06d3\u06d5\u06fa-\u06fc\u06ff"
 _KASHIDA = re.compile(f"(?<=[{_ARABIC_LETTERS}\u064b-\u0652])\u0640+(?=[{_ARABIC_LETTERS}])")
 _SPACE_RUN = re.compile(r" {2,}")
-_LINE_EDGES = re.compile(r" *\n *")
+_LINE_EDGES = re.compile(r" +\n *|\n +")
 _BLANK_RUN = re.compile(r"\n{3,}")
 
 
@@ -300,17 +302,22 @@ def clean_text(text: str) -> str:
 
 
 def _clean_once(text: str) -> str:
-    text = _TO_NEWLINE.sub("\n", text)
-    text = _DROP.sub("", text)
-    text = _TO_SPACE.sub(" ", text)
+    # The substring tests are cheap scans that skip most substitutions on already clean text.
+    if _ODD_CHAR.search(text):
+        text = _TO_NEWLINE.sub("\n", text)
+        text = _DROP.sub("", text)
+        text = _TO_SPACE.sub(" ", text)
     if "&" in text:
         text = _decode_entities(text)
         text = _drop_stray_ampersands(text)
     if "\u0640" in text:
         text = _KASHIDA.sub("", text)
-    text = _SPACE_RUN.sub(" ", text)
-    text = _LINE_EDGES.sub("\n", text)
-    text = _BLANK_RUN.sub("\n\n", text)
+    if "  " in text:
+        text = _SPACE_RUN.sub(" ", text)
+    if " \n" in text or "\n " in text:
+        text = _LINE_EDGES.sub("\n", text)
+    if "\n\n\n" in text:
+        text = _BLANK_RUN.sub("\n\n", text)
     return text.strip(" \n")
 
 
@@ -443,7 +450,7 @@ def iter_articles(paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str
         if path == "-":
             yield from _read_stdin(ctx)
         elif os.path.isdir(path):
-            yield from _walk(path, ctx)
+            yield from _walk(path, ctx, frozenset())
         elif os.path.exists(path):
             yield from _read_path(path, ctx, explicit=True)
         else:
@@ -455,10 +462,13 @@ def iter_articles(paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str
                            hint="Khulasa reads .txt, .json, .jsonl, TREC <DOC>, .html and archives of them")
 
 
-def _walk(directory: str, ctx: _Context) -> Iterator[Article]:
+def _walk(directory: str, ctx: _Context, ancestors: frozenset[str]) -> Iterator[Article]:
     real = os.path.realpath(directory)
+    if real in ancestors:
+        ctx.skip(directory, "symlink loop", f"links back to {real}")
+        return
     if real in ctx.visited:
-        ctx.skip(directory, "symlink loop", f"already visited {real}")
+        ctx.skip(directory, "already read", f"same directory as {real}", quiet=True)
         return
     ctx.visited.add(real)
     try:
@@ -473,10 +483,12 @@ def _walk(directory: str, ctx: _Context) -> Iterator[Article]:
         if entry.name.startswith("."):
             ctx.skip(path, "hidden file", quiet=True)
         elif _is_dir(entry):
-            yield from _walk(path, ctx)
+            yield from _walk(path, ctx, ancestors | {real})
         elif entry.name == SIDECAR_NAME:
             _sidecar_for(directory, ctx)
             ctx.skip(path, "metadata sidecar", "fields merged into the articles of its directory", quiet=True)
+        elif DOC_FILE_NAME.match(entry.name):
+            ctx.skip(path, "documentation file", quiet=True)
         else:
             yield from _read_path(path, ctx, explicit=False)
 
@@ -539,11 +551,14 @@ def _read_stdin(ctx: _Context) -> Iterator[Article]:
 
 
 def _suffix(name: str) -> str:
-    return PurePosixPath(name).suffix.lower()
+    """``".txt"`` for ``a.b.TXT``; ``""`` without an extension (string ops: this runs per archive member)."""
+    dot = name.rfind(".")
+    return name[dot:].lower() if dot > 0 else ""
 
 
 def _stem(name: str) -> str:
-    return PurePosixPath(name).stem if "." in name.lstrip(".") else name
+    dot = name.rfind(".")
+    return name[:dot] if dot > 0 else name
 
 
 # -------------------------------------------------------------------------------------------- archives
@@ -559,9 +574,8 @@ def _read_archive(path: str, ctx: _Context, *, explicit: bool) -> Iterator[Artic
             for member, data in reader:
                 members += 1
                 shown = f"{path}:{member}"
-                parts = PurePosixPath(member).parts
-                folder = str(PurePosixPath(member).parent)
-                name = parts[-1] if parts else member
+                parts = member.split("/")
+                folder, name = member.rpartition("/")[0], parts[-1]
                 if any(p.startswith(".") or p == "__MACOSX" for p in parts):
                     ctx.skip(shown, "hidden file", quiet=True)
                 elif data is None:
@@ -570,6 +584,8 @@ def _read_archive(path: str, ctx: _Context, *, explicit: bool) -> Iterator[Artic
                     sidecars[folder] = _parse_sidecar(data, shown, ctx)
                     ctx.skip(shown, "metadata sidecar", "fields merged into the articles of its folder",
                              quiet=True)
+                elif DOC_FILE_NAME.match(name):
+                    ctx.skip(shown, "documentation file", quiet=True)
                 elif name.lower().endswith(ARCHIVE_SUFFIXES):
                     ctx.skip(shown, "nested archive", "extract it first")
                 elif _suffix(name) in BINARY_SUFFIXES or _suffix(name) in TABLE_SUFFIXES:
@@ -604,7 +620,7 @@ def _zip_members(f: IO[bytes], path: str) -> Iterator[tuple[str, bytes | None]]:
     with zipfile.ZipFile(f) as archive:
         infos = [i for i in archive.infolist() if not i.is_dir()]
         # A zip has its directory up front, so sidecars can be read before the articles they describe.
-        infos.sort(key=lambda i: PurePosixPath(i.filename).name != SIDECAR_NAME)
+        infos.sort(key=lambda i: i.filename.rpartition("/")[2] != SIDECAR_NAME)
         for info in infos:
             yield info.filename, None if info.file_size > MAX_FILE_BYTES else archive.read(info)
 
@@ -695,12 +711,12 @@ def _parse_item(item: _Item, data: bytes, ctx: _Context, *, record_reads: bool =
     for article in articles:
         article = _apply_sidecar(article, stem, item.sidecar, issues)
         results.append(dataclasses.replace(article, id=ctx.unique_id(article.id, issues)))
-    for issue in issues:
-        logger.warning("%s: %s", item.path, issue)
     if not results:
         reason = "empty" if not text.strip() else "no articles"
         ctx.skip(item.path, reason, "; ".join(issues) or None, quiet=reason == "empty")
         return
+    for issue in issues:
+        logger.warning("%s: %s", item.path, issue)
     if record_reads:
         ctx.report.add(InputRecord(item.path, "read", len(results), fmt, encoding, issues=issues))
     elif parent is not None:
@@ -894,11 +910,13 @@ def _parse_html(text: str, item: _Item, issues: list[str]) -> Iterator[Article]:
     if not extracted:
         raise _FormatError("no main text", "the HTML has only scripts, styles or boilerplate", fatal=False)
     meta = json.loads(extracted)
-    extra = {k: meta[k] for k in ("author", "hostname", "sitename", "description") if meta.get(k)}
+    # trafilatura's JSON names the site "source-hostname" and the canonical URL "source".
+    extra = {k: meta[k] for k in ("author", "hostname", "excerpt", "categories", "tags") if meta.get(k)}
     article = _make_article(
         item, issues, id=_stem(item.name), text=meta.get("text") or "",
-        source=_optional(meta.get("sitename") or meta.get("hostname")), title=_optional(meta.get("title")),
-        date=parse_date(meta.get("date")), url=_optional(meta.get("source") or meta.get("url")), extra=extra,
+        source=_optional(meta.get("source-hostname") or meta.get("sitename") or meta.get("hostname")),
+        title=_optional(meta.get("title")), date=parse_date(meta.get("date")),
+        url=_optional(meta.get("source") or meta.get("url")), extra=extra,
     )
     if article is None:
         raise _FormatError("no main text", "the HTML has only scripts, styles or boilerplate", fatal=False)

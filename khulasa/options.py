@@ -30,8 +30,10 @@ class SummaryOptions:
     def __post_init__(self) -> None:
         if self.words is not None and self.sentences is not None:
             raise InvalidOptionsError(
-                "words", self.words, "give a word budget or a sentence budget, not both",
-                hint="did you mean only sentences=%d?" % self.sentences,
+                "words",
+                self.words,
+                "give a word budget or a sentence budget, not both",
+                hint=f"did you mean only sentences={self.sentences}?",
             )
         for name in ("words", "sentences"):
             value = getattr(self, name)

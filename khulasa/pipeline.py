@@ -88,16 +88,20 @@ def summarize(
     article_w, article_occ = score.article_coverage(units, canonical)
     concept_w = np.concatenate([concept_w, article_w])
     occurrences = sparse.hstack([concept_occ, article_occ], format="csr")
-    similarity = dedup.set_cosine(dedup.term_matrix([u.representative.terms for u in units]))
+    conflicts = [
+        (i, j)
+        for i, j, _ in dedup.similar_pairs(
+            dedup.term_matrix([u.representative.terms for u in units]), options.redundancy
+        )
+    ]
     lengths = np.array([u.representative.n_words for u in units])
     chosen = select.select(
         scores.score,
         lengths,
-        similarity,
+        conflicts,
         concept_w,
         occurrences,
         select.Budget(words=options.words, sentences=options.sentences),
-        options.redundancy,
     )
     by_id = {a.id: a for a in analysis.articles}
     rank = order.article_rank(analysis.articles)

@@ -1,4 +1,4 @@
-"""Output formats for a ``Summary``: plain text, Markdown with source footnotes, JSON, and a standalone HTML page.
+"""Output formats for a ``Summary``: text, Markdown with source footnotes, JSON, and a standalone HTML page.
 
 ``to_dict`` builds the one JSON document (schema: ``khulasa/schema/summary.schema.json``, explained in
 ``docs/json.md``); the HTTP service and ``--format json`` publish exactly that document.  Every format is a
@@ -212,14 +212,22 @@ def _md(text: str) -> str:
     return _MD_LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), escaped)
 
 
+def _code(text: str) -> str:
+    """A Markdown code span that holds ``text`` literally, whatever backticks it contains."""
+    text = _one_line(text)
+    fence = "`" * (max((len(run) for run in re.findall("`+", text)), default=0) + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
 def _footnote(number: int, spans: Sequence[SourceSpan]) -> str:
     parts = []
     for sp in spans:
         where = f"{sp.start}–{sp.end}"
         if sp.source and sp.source != sp.article_id:
-            parts.append(f"{_md(_one_line(sp.source))} ({_md(sp.article_id)}, {where})")
+            parts.append(f"{_md(_one_line(sp.source))} ({_code(sp.article_id)}, {where})")
         else:
-            parts.append(f"{_md(sp.article_id)} ({where})")
+            parts.append(f"{_code(sp.article_id)} ({where})")
     return f"[^{number}]: " + ("; ".join(parts) if parts else "—")
 
 
@@ -228,7 +236,7 @@ def _one_line(text: str) -> str:
 
 
 def _period(e: TimelineEvent) -> str:
-    """The event date at its granularity (``2016``, ``2016-10``, ``2016-10-10``), with its end when a range."""
+    """The date at its granularity (``2016``, ``2016-10``, ``2016-10-10``), with its end for a range."""
 
     def show(d: dt.date) -> str:
         iso = d.isoformat()
@@ -261,7 +269,10 @@ _PAGE_SCRIPT = """
       select(el.getAttribute("data-unit"), false);
     });
     el.addEventListener("keydown", function (ev) {
-      if (ev.key === "Enter" || ev.key === " ") { ev.preventDefault(); select(el.getAttribute("data-unit"), true); }
+      if (ev.key === "Enter" || ev.key === " ") {
+        ev.preventDefault();
+        select(el.getAttribute("data-unit"), true);
+      }
     });
   });
   document.querySelectorAll("mark[data-unit]").forEach(function (el) {
@@ -319,7 +330,9 @@ def to_html(summary: Summary) -> str:
 
 
 def _marks(sentences: Sequence[SummarySentence], article_id: str) -> list[tuple[int, int, int]]:
-    return [(sp.start, sp.end, s.unit_id) for s in sentences for sp in s.sources if sp.article_id == article_id]
+    return [
+        (sp.start, sp.end, s.unit_id) for s in sentences for sp in s.sources if sp.article_id == article_id
+    ]
 
 
 def _segments(text: str, marks: Iterable[tuple[int, int, int]]) -> list[_Segment]:
@@ -375,7 +388,7 @@ def _page_title(summary: Summary) -> str:
 
 
 def _script_json(data: Any) -> Markup:
-    """JSON safe inside ``<script type="application/json">``: no ``</script>``, ``<!--`` or ``&`` can appear."""
+    """JSON safe inside ``<script type="application/json">``: no ``</script>``, ``<!--`` or ``&`` appears."""
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
     for char, escape in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"),
                          ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):

@@ -20,7 +20,7 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 
 log = logging.getLogger(__name__)
 
-MAX_CANDIDATES = 100
+MAX_CANDIDATES = 60
 """Only the best-scored units enter the ILP; keeps the solve well under 100 ms on big clusters."""
 SALIENCE_WEIGHT = 2.0
 """How much unit salience counts against concept coverage in the ILP objective."""
@@ -38,39 +38,65 @@ class Budget:
         return sum(lengths) <= (self.words or 0)
 
 
-def redundant_pairs(similarity: np.ndarray, threshold: float) -> list[tuple[int, int]]:
-    upper = np.triu(similarity >= threshold, k=1)
-    return [(int(i), int(j)) for i, j in zip(*np.nonzero(upper), strict=True)]
+def _conflict_sets(n: int, conflicts: Sequence[tuple[int, int]]) -> list[set[int]]:
+    sets: list[set[int]] = [set() for _ in range(n)]
+    for i, j in conflicts:
+        sets[i].add(j)
+        sets[j].add(i)
+    return sets
 
 
 def select_greedy(
-    scores: np.ndarray, lengths: np.ndarray, similarity: np.ndarray, budget: Budget, threshold: float
+    scores: np.ndarray,
+    lengths: np.ndarray,
+    conflicts: Sequence[tuple[int, int]],
+    concept_weights: np.ndarray,
+    occurrences: sparse.csr_matrix,
+    budget: Budget,
 ) -> list[int]:
-    """Best salience per sqrt(word) first; skip what overflows the budget or repeats a chosen unit."""
-    density = scores / np.sqrt(np.maximum(lengths, 1))
-    order = sorted(range(len(scores)), key=lambda i: (-density[i], i))
+    """Budgeted maximum coverage, greedily: best marginal gain per word first (Khuller et al. 1999).
+
+    The gain of a unit is its salience plus the weight of the concepts it adds; units that overflow
+    the budget or conflict with a chosen unit are skipped.  Used when the ILP fails.
+    """
+    n = len(scores)
+    conflict = _conflict_sets(n, conflicts)
+    occ = occurrences.tocsr()
+    covered = np.zeros(occ.shape[1], dtype=bool)
     chosen: list[int] = []
+    blocked: set[int] = set()
     used = 0
-    for i in order:
+    while True:
         if budget.sentences is not None and len(chosen) >= budget.sentences:
             break
-        if budget.words is not None and used + lengths[i] > budget.words:
-            continue
-        if any(similarity[i, j] >= threshold for j in chosen):
-            continue
-        chosen.append(i)
-        used += int(lengths[i])
-    return chosen
+        best, best_gain = -1, 0.0
+        for i in range(n):
+            if i in blocked:
+                continue
+            if budget.words is not None and used + lengths[i] > budget.words:
+                continue
+            cols = occ.indices[occ.indptr[i] : occ.indptr[i + 1]]
+            gain = SALIENCE_WEIGHT * scores[i] + concept_weights[cols][~covered[cols]].sum()
+            cost = 1.0 if budget.sentences is not None else float(max(lengths[i], 1))
+            if gain / cost > best_gain:
+                best, best_gain = i, gain / cost
+        if best < 0:
+            break
+        chosen.append(best)
+        blocked.add(best)
+        blocked |= conflict[best]
+        covered[occ.indices[occ.indptr[best] : occ.indptr[best + 1]]] = True
+        used += int(lengths[best])
+    return sorted(chosen)
 
 
 def select_ilp(
     scores: np.ndarray,
     lengths: np.ndarray,
-    similarity: np.ndarray,
+    conflicts: Sequence[tuple[int, int]],
     concept_weights: np.ndarray,
     occurrences: sparse.csr_matrix,
     budget: Budget,
-    threshold: float,
 ) -> list[int] | None:
     """Solve the ILP on the given units; ``None`` when the solver gives no usable answer."""
     n, m = occurrences.shape
@@ -87,11 +113,10 @@ def select_ilp(
     # y_c <= sum of the chosen units that contain c
     cover = sparse.hstack([-occurrences.T, sparse.identity(m)], format="csr")
     constraints.append(LinearConstraint(cover, -np.inf, 0.0))
-    pairs = redundant_pairs(similarity, threshold)
-    if pairs:
-        rows = np.repeat(np.arange(len(pairs)), 2)
-        cols = np.array(pairs).ravel()
-        red = sparse.csr_matrix((np.ones(len(cols)), (rows, cols)), shape=(len(pairs), n + m))
+    if conflicts:
+        rows = np.repeat(np.arange(len(conflicts)), 2)
+        cols = np.array(conflicts).ravel()
+        red = sparse.csr_matrix((np.ones(len(cols)), (rows, cols)), shape=(len(conflicts), n + m))
         constraints.append(LinearConstraint(red, -np.inf, 1.0))
     result = milp(
         objective,
@@ -106,31 +131,35 @@ def select_ilp(
     return [i for i in range(n) if result.x[i] > 0.5]
 
 
+SELECTORS = ("ilp", "greedy")
+
+
 def select(
     scores: np.ndarray,
     lengths: np.ndarray,
-    similarity: np.ndarray,
+    conflicts: Sequence[tuple[int, int]],
     concept_weights: np.ndarray,
     occurrences: sparse.csr_matrix,
     budget: Budget,
-    threshold: float,
+    method: str = "ilp",
 ) -> list[int]:
-    """Indexes of the chosen units (in index order).  Deterministic."""
+    """Indexes of the chosen units (in index order).  Deterministic.
+
+    ``conflicts`` are pairs of units that say the same thing; at most one of each pair is chosen.
+    Only the ``MAX_CANDIDATES`` best-scored units that fit the budget are considered.
+    """
     n = len(scores)
-    fitting = [
-        i for i in range(n) if budget.sentences is not None or lengths[i] <= (budget.words or 0)
-    ]
-    pool = sorted(fitting, key=lambda i: (-scores[i], i))[:MAX_CANDIDATES]
-    pool.sort()
+    fitting = [i for i in range(n) if budget.sentences is not None or lengths[i] <= (budget.words or 0)]
+    pool = sorted(sorted(fitting, key=lambda i: (-scores[i], i))[:MAX_CANDIDATES])
     if not pool:
         return []
     idx = np.array(pool)
-    sub_sim = similarity[np.ix_(idx, idx)]
+    local = {g: k for k, g in enumerate(pool)}
+    sub_conflicts = [(local[i], local[j]) for i, j in conflicts if i in local and j in local]
     sub_occ = occurrences[idx]
     present = np.flatnonzero(np.asarray(sub_occ.sum(axis=0)).ravel() > 0)  # concepts the pool can cover
-    chosen = select_ilp(
-        scores[idx], lengths[idx], sub_sim, concept_weights[present], sub_occ[:, present], budget, threshold
-    )
+    args = (scores[idx], lengths[idx], sub_conflicts, concept_weights[present], sub_occ[:, present], budget)
+    chosen = select_ilp(*args) if method == "ilp" else None
     if chosen is None:
-        chosen = select_greedy(scores[idx], lengths[idx], sub_sim, budget, threshold)
+        chosen = select_greedy(*args)
     return sorted(int(idx[i]) for i in chosen)

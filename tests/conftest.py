@@ -16,9 +16,7 @@ SHARED_DATA = ROOT.parent / "shared" / "data"
 
 def article(text: str, id: str = "a", *, source: str | None = None, date: str | None = None) -> Article:
     """An article from a string; ``date`` as ``YYYY-MM-DD``."""
-    return Article(
-        id=id, text=text, source=source, date=dt.date.fromisoformat(date) if date else None
-    )
+    return Article(id=id, text=text, source=source, date=dt.date.fromisoformat(date) if date else None)
 
 
 def cluster(*texts: str, date: str | None = None) -> list[Article]:

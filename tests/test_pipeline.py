@@ -81,8 +81,10 @@ def test_copied_sentence_is_attributed_to_every_outlet(example_articles):
 @pytest.mark.parametrize(
     ("a_start", "b_start"),
     [
-        ("ورغم التقارب الأخير بينهما لا تزال هناك خلافات بين موسكو وأنقرة بالملف",
-         "ورغم التقارب الأخير بينهما لا تزال هناك خلافات بين موسكو وأنقرة في الملف"),
+        (
+            "ورغم التقارب الأخير بينهما لا تزال هناك خلافات بين موسكو وأنقرة بالملف",
+            "ورغم التقارب الأخير بينهما لا تزال هناك خلافات بين موسكو وأنقرة في الملف",
+        ),
         ("وأكد توافق موقفي روسيا وتركيا", "وأكد الرئيس الروسي توافق موقفي"),
     ],
 )
@@ -107,7 +109,9 @@ def test_sentence_budget_is_respected(example_articles):
 def test_summary_follows_publication_order(example_articles):
     summary = khulasa.summarize(example_articles, words=300)
     by_id = {a.id: a for a in example_articles}
-    dates = [min(by_id[s.article_id].date for s in [src for src in sent.sources]) for sent in summary.sentences]
+    dates = [
+        min(by_id[s.article_id].date for s in [src for src in sent.sources]) for sent in summary.sentences
+    ]
     assert dates == sorted(dates)
 
 

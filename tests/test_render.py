@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import hashlib
+import html
 import json
 import os
 import re
@@ -157,7 +158,8 @@ def test_timeline_events_and_key_terms_are_published_with_iso_dates_and_rounded_
     doc = small_summary().to_dict()
     day, months = doc["timeline"]
     assert day["date"] == "2016-10-10" and day["end_date"] is None and day["relative"] is True
-    assert (months["date"], months["end_date"], months["granularity"]) == ("2016-01-01", "2016-03-31", "month")
+    assert (months["date"], months["end_date"]) == ("2016-01-01", "2016-03-31")
+    assert months["granularity"] == "month"
     assert list(day) == ["date", "end_date", "granularity", "expression", "relative", "text", "sources"]
     assert doc["key_terms"][1] == {
         "text": "إسطنبول", "kind": "place", "score": 0.3333, "articles": ["a0", "a1"], "count": 3
@@ -198,6 +200,14 @@ def test_golden_json_validates_against_the_published_schema() -> None:
         jsonschema.Draft202012Validator(schema).validate(json.loads(summary.to_json()))
 
 
+def test_example_in_the_json_docs_validates_against_the_schema() -> None:
+    pytest.importorskip("jsonschema")
+    docs = (Path(__file__).parent.parent / "docs" / "json.md").read_text(encoding="utf-8")
+    example = re.search(r"```json\n(.*?)```", docs, re.S)
+    assert example is not None
+    jsonschema.validate(json.loads(example.group(1)), json.loads(SCHEMA.read_text(encoding="utf-8")))
+
+
 def test_schema_rejects_a_document_missing_a_sentence_field() -> None:
     pytest.importorskip("jsonschema")
     schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
@@ -228,14 +238,21 @@ def test_markdown_gives_each_sentence_a_footnote_naming_outlets_articles_and_off
     assert "- وصل الرئيس الروسي فلاديمير بوتين إلى إسطنبول اليوم الاثنين.[^1]" in lines
     assert "- وقال الكرملين إن الزيارة تفتح صفحة جديدة في العلاقات.[^2]" in lines
     note = next(line for line in lines if line.startswith("[^1]: "))
-    assert note == "[^1]: الجزيرة (a0, 17–76); بي بي سي عربي (a1, 0–48); روسيا اليوم (a2, 17–76)"
-    assert "[^2]: بي بي سي عربي (a1, 49–102)" in lines
+    assert note == "[^1]: الجزيرة (`a0`, 17–76); بي بي سي عربي (`a1`, 0–48); روسيا اليوم (`a2`, 17–76)"
+    assert "[^2]: بي بي سي عربي (`a1`, 49–102)" in lines
+
+
+def test_markdown_shows_article_ids_as_code_even_when_they_hold_backticks() -> None:
+    a = Article("id`1_x", "نص")
+    summary = Summary((SummarySentence("نص", (SourceSpan(a.id, a.outlet, 0, 2),), 1.0, 0, a.id),), (a,), None)
+    assert "[^1]: ``id`1_x`` (0–2)" in summary.to_markdown().splitlines()
 
 
 def test_markdown_lists_timeline_with_dates_at_their_granularity_and_key_terms() -> None:
     lines = small_summary().to_markdown().splitlines()
     assert "## الخط الزمني" in lines and "## المصطلحات الرئيسية" in lines
-    assert any(line.startswith("- **2016-10-10** (اليوم الاثنين): ") and line.endswith("[^3]") for line in lines)
+    day = next(line for line in lines if line.startswith("- **2016-10-10** (اليوم الاثنين): "))
+    assert day.endswith("[^3]")
     assert any(line.startswith("- **2016-01 – 2016-03** (أشهر): ") for line in lines)
     assert "- **بوتين** (فاعل): المقالات: 3، مرات الذكر: 5" in lines
 
@@ -248,9 +265,28 @@ def test_markdown_leaves_out_empty_timeline_and_key_term_sections() -> None:
 
 def test_markdown_escapes_article_text_that_would_become_markup() -> None:
     md = hostile_summary().to_markdown()
-    assert re.search(r"(?<!\\)[<>\[\]]", md.replace("[^1]", "").replace("[^2]", "")) is None
+    outside_code = re.sub(r"(`+).*?\1", "", re.sub(r"\[\^\d+\]", "", md))  # code spans are literal
+    assert re.search(r"(?<!\\)[<>\[\]]", outside_code) is None
     sentence = Summary((SummarySentence("- *مهم* _جدا_ [رابط](x)", (), 0.0, 0, "a"),), (), None)
     assert "- \\- \\*مهم\\* \\_جدا\\_ \\[رابط\\](x)[^1]" in sentence.to_markdown().splitlines()
+
+
+MARKDOWN_HOSTILE = st.lists(
+    st.sampled_from([*"*_[]()<>`#&!-+=|~\\ 1.aب:/;\n", "&amp;", "<b>", "http://x", "[^1]", "<!--"]),
+    min_size=1, max_size=20,
+).map("".join)
+
+
+@settings(max_examples=150, deadline=None)
+@given(MARKDOWN_HOSTILE)
+def test_a_commonmark_renderer_shows_any_sentence_literally(text: str) -> None:
+    from markdown_it import MarkdownIt  # comes with rich, a core dependency
+
+    md = Summary((SummarySentence(text, (), 0.0, 0, "a"),), (), None).to_markdown()
+    item = re.search(r"<li>(.*)\[\^1\]</li>", MarkdownIt("commonmark").render(md), re.S)
+    assert item is not None
+    assert "<" not in item.group(1)
+    assert html.unescape(item.group(1)) == " ".join(text.split())
 
 
 # --- HTML --------------------------------------------------------------------------------------------------
@@ -368,7 +404,9 @@ def test_html_cuts_overlapping_and_out_of_range_spans_without_losing_text() -> N
     a = Article("a", "أول جملة. ثاني جملة.")
     sentences = (
         SummarySentence("أول جملة.", (SourceSpan("a", "a", 0, 12),), 1.0, 1, "a"),
-        SummarySentence("ثاني جملة.", (SourceSpan("a", "a", 4, 99), SourceSpan("zz", "zz", 0, 3)), 1.0, 2, "a"),
+        SummarySentence(
+            "ثاني جملة.", (SourceSpan("a", "a", 4, 99), SourceSpan("zz", "zz", 0, 3)), 1.0, 2, "a"
+        ),
     )
     parsed = Page(render.to_html(Summary(sentences, (a,), None)))
     assert parsed.article_texts == [a.text]
@@ -400,7 +438,9 @@ def test_unknown_format_is_an_options_error_listing_the_valid_names() -> None:
     assert "text, markdown, json, html" in str(info.value)
 
 
-@pytest.mark.parametrize("fmt, suffix", [("text", "txt"), ("markdown", "md"), ("json", "json"), ("html", "html")])
+@pytest.mark.parametrize(
+    "fmt, suffix", [("text", "txt"), ("markdown", "md"), ("json", "json"), ("html", "html")]
+)
 def test_small_summary_matches_its_golden_file(fmt: str, suffix: str) -> None:
     path = GOLDEN / f"summary.{suffix}"
     output = versionless(small_summary().render(fmt))
@@ -440,7 +480,8 @@ def test_any_summary_renders_valid_schema_json_and_html_that_keeps_article_text(
     assert doc == summary.to_dict()
     for sentence in doc["sentences"]:
         first = sentence["sources"][0]
-        assert doc["articles"][int(first["article_id"][1:])]["text"][first["start"]:first["end"]] == sentence["text"]
+        article_text = doc["articles"][int(first["article_id"][1:])]["text"]
+        assert article_text[first["start"]:first["end"]] == sentence["text"]
     parsed = Page(summary.to_html())
     assert parsed.article_texts == [a.text for a in summary.articles]
     assert [t for t, _ in parsed.tags].count("script") == 2
@@ -476,7 +517,7 @@ CHROMIUM = Path("/usr/bin/chromium")
 
 @pytest.fixture
 def browser_page():
-    """A Chromium page that records script errors and dialogs (an ``alert`` would mean injected script ran)."""
+    """A Chromium page recording script errors and dialogs (an ``alert`` means injected script ran)."""
     sync_api = pytest.importorskip("playwright.sync_api")
     if not CHROMIUM.exists():
         pytest.skip("needs Debian's chromium")
@@ -499,11 +540,12 @@ def test_clicking_a_sentence_highlights_its_spans_in_every_article_in_a_browser(
     page_file.write_text(small_summary().to_html(), encoding="utf-8")
     browser_page.goto(page_file.as_uri())
     browser_page.click('.sentence[data-unit="3"]')
-    assert browser_page.eval_on_selector_all("mark.active", "els => els.map(e => e.dataset.unit)") == ["3"] * 3
+    units = "els => els.map(e => e.dataset.unit)"
+    assert browser_page.eval_on_selector_all("mark.active", units) == ["3"] * 3
     assert browser_page.get_attribute('.sentence[data-unit="3"]', "aria-pressed") == "true"
     browser_page.click('mark[data-unit="7"]')
-    assert browser_page.eval_on_selector_all(".sentence.active", "els => els.map(e => e.dataset.unit)") == ["7"]
-    assert browser_page.events == []  # a Content-Security-Policy block of the page's own script would show here
+    assert browser_page.eval_on_selector_all(".sentence.active", units) == ["7"]
+    assert browser_page.events == []  # a CSP block of the page's own script would show up here
 
 
 @pytest.mark.browser

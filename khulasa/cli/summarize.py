@@ -13,7 +13,7 @@ from khulasa.errors import OutputError
 FORMATS = ("text", "markdown", "json", "html")
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser(
         "summarize",
         help="summarize one story told by several articles",
@@ -26,7 +26,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     budget = parser.add_mutually_exclusive_group()
     budget.add_argument("--words", type=int, help="word budget (default 120)")
     budget.add_argument("--sentences", type=int, help="sentence budget")
-    parser.add_argument("--format", "-f", choices=FORMATS, default="text", help="output format (default text)")
+    parser.add_argument(
+        "--format", "-f", choices=FORMATS, default="text", help="output format (default text)"
+    )
     parser.add_argument("--timeline", action="store_true", help="add the story's dated events")
     parser.add_argument("--key-terms", action="store_true", help="add key actors, places and phrases")
     parser.add_argument("-o", "--output", metavar="FILE", help="write here (atomically) instead of stdout")

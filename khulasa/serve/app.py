@@ -24,7 +24,7 @@ from fastapi import FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -58,7 +58,6 @@ Format = Literal["json", "markdown", "text", "html"]
 
 # Library errors -> HTTP status; any other KhulasaError is the client's input, so 400.
 ERROR_STATUS: dict[type[KhulasaError], int] = {
-    InvalidOptionsError: 422,
     NoInputError: 422,
     NoArabicTextError: 400,
 }
@@ -178,13 +177,10 @@ async def _on_http_error(request: Request, exc: Exception) -> JSONResponse:
 
 async def _on_library_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, KhulasaError)
-    status = next((s for cls, s in ERROR_STATUS.items() if isinstance(exc, cls)), 400)
-    details: dict[str, Any] = {"hint": exc.hint} if exc.hint else {}
     if isinstance(exc, InvalidOptionsError):
-        details["field"] = exc.field
-        if exc.value is None or isinstance(exc.value, bool | int | float | str):
-            details["value"] = exc.value
-    return ApiError(status, exc.code, exc.message, details).response()
+        return _invalid_options(exc).response()
+    status = next((s for cls, s in ERROR_STATUS.items() if isinstance(exc, cls)), 400)
+    return ApiError(status, exc.code, str(exc), {"hint": exc.hint} if exc.hint else {}).response()
 
 
 async def _on_api_error(request: Request, exc: Exception) -> JSONResponse:
@@ -193,7 +189,7 @@ async def _on_api_error(request: Request, exc: Exception) -> JSONResponse:
 
 
 async def _on_unexpected_error(request: Request, exc: Exception) -> JSONResponse:
-    log.error("unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
+    # Starlette logs the exception after sending this response.
     return ApiError(500, "internal_error", "internal error; the server log has the details").response()
 
 
@@ -270,10 +266,10 @@ class ArticleIn(BaseModel):
 
     model_config = ConfigDict(extra="allow")
 
-    id: str | None = Field(None, min_length=1, description="default: article-1, article-2, ... by position")
-    source: str | None = Field(None, description="the outlet name sentences are attributed to")
+    id: StrictStr | StrictInt | None = Field(default=None, description="default: article-1, article-2, …")
+    source: str | None = Field(default=None, description="the outlet name sentences are attributed to")
     title: str | None = None
-    date: str | None = Field(None, description="publication date, YYYY-MM-DD", examples=["2016-10-10"])
+    date: str | None = Field(default=None, description="publication date (YYYY-MM-DD)")
     url: str | None = None
     text: str
 
@@ -283,15 +279,15 @@ class SummaryOptionsIn(BaseModel):
 
     model_config = ConfigDict(extra="allow")
 
-    words: StrictInt | None = Field(None, ge=1, examples=[120])
-    sentences: StrictInt | None = Field(None, ge=1)
+    words: StrictInt | None = Field(default=None, examples=[120])
+    sentences: StrictInt | None = None
     timeline: StrictBool | None = None
     key_terms: StrictBool | None = None
 
 
 class SummarizeRequest(BaseModel):
     articles: list[ArticleIn] = Field(min_length=1)
-    options: SummaryOptionsIn = Field(default_factory=SummaryOptionsIn)
+    options: SummaryOptionsIn = SummaryOptionsIn()
 
 
 class StoriesRequest(BaseModel):
@@ -300,7 +296,11 @@ class StoriesRequest(BaseModel):
 
 
 def _to_articles(items: Sequence[ArticleIn], settings: ServeSettings) -> list[Article]:
-    """Check the limits and ids, then build Articles through ingest exactly as from a ``.json`` file."""
+    """Check the limits, then build Articles as ingest builds them from a ``.json`` file.
+
+    Stricter than a file on three points, since a client can fix its request: an unreadable date, a
+    text that is empty once cleaned, and a repeated id are 422 errors naming the article, not skips.
+    """
     from khulasa import ingest
 
     if len(items) > settings.max_articles:
@@ -317,31 +317,51 @@ def _to_articles(items: Sequence[ArticleIn], settings: ServeSettings) -> list[Ar
     articles = []
     seen: set[str] = set()
     for i, item in enumerate(items):
-        record = item.model_dump(exclude_none=True)
-        record.setdefault("id", f"article-{i + 1}")
-        if record["id"] in seen:
-            raise ApiError(422, "invalid_request", f"articles[{i}].id: duplicate id {record['id']!r}",
-                           {"errors": [{"field": f"articles[{i}].id", "message": "duplicate id",
-                                        "type": "duplicate"}]})
-        seen.add(record["id"])
-        try:
-            articles.append(ingest.article_from_mapping(record))
-        except InvalidOptionsError as exc:
-            field = f"articles[{i}].{exc.field}"
-            raise ApiError(422, "invalid_request", f"{field}: {exc.message}",
-                           {"errors": [{"field": field, "message": exc.message, "type": "value_error"}]}
-                           ) from exc
+        article_id = str(item.id).strip() if item.id is not None else f"article-{i + 1}"
+        if not article_id or article_id in seen:
+            raise _field_error(f"articles[{i}].id", f"{'duplicate' if article_id else 'empty'} id")
+        seen.add(article_id)
+        text = ingest.clean_text(item.text)
+        if not text:
+            raise _field_error(f"articles[{i}].text", "no text once cleaned")
+        date = ingest.parse_date(item.date) if item.date else None
+        if item.date and date is None:
+            raise _field_error(f"articles[{i}].date", f"cannot read {item.date!r} as a date; use YYYY-MM-DD")
+        articles.append(Article(
+            id=article_id, text=text, source=_one_line(item.source), title=_one_line(item.title),
+            date=date, url=_one_line(item.url), extra=dict(item.model_extra or {}),
+        ))
     return articles
 
 
-def _summary_options(options: SummaryOptionsIn) -> Any:
-    from khulasa.options import SummaryOptions
+def _one_line(value: str | None) -> str | None:
+    """A metadata field as ingest keeps it: cleaned, on one line, None when empty."""
+    from khulasa import ingest
 
+    text = " ".join(ingest.clean_text(value).split()) if value is not None else ""
+    return text or None
+
+
+def _field_error(field: str, message: str) -> ApiError:
+    return ApiError(422, "invalid_request", f"{field}: {message}",
+                    {"errors": [{"field": field, "message": message, "type": "value_error"}]})
+
+
+def _options(build: Callable[[dict[str, Any]], T], options: Mapping[str, Any]) -> T:
+    """Build an options object; its ``InvalidOptionsError`` becomes a 422 naming ``options.<field>``."""
     try:
-        return SummaryOptions.from_mapping(options.model_dump(exclude_none=True))
+        return build(dict(options))
     except InvalidOptionsError as exc:
-        exc.field = f"options.{exc.field}"
-        raise
+        raise _invalid_options(exc, prefix="options.") from exc
+
+
+def _invalid_options(exc: InvalidOptionsError, prefix: str = "") -> ApiError:
+    details: dict[str, Any] = {"field": prefix + exc.field}
+    if exc.value is None or isinstance(exc.value, bool | int | float | str):
+        details["value"] = exc.value
+    if exc.hint:
+        details["hint"] = exc.hint
+    return ApiError(422, exc.code, f"{prefix}{exc}", details)
 
 
 # --- the worker pool ---------------------------------------------------------------------------------------
@@ -368,6 +388,12 @@ class Runner:
                 503, "timeout", f"the request did not finish within {self.timeout:g} seconds",
                 {"timeout_seconds": self.timeout}, {"Retry-After": "5"},
             ) from None
+        except KhulasaError:
+            raise
+        except Exception as exc:
+            # A bug, not bad input: log it here, once, and answer in the error shape without internals.
+            log.exception("summarizer failed")
+            raise ApiError(500, "internal_error", "internal error; the server log has the details") from exc
 
 
 # --- the app -----------------------------------------------------------------------------------------------
@@ -415,8 +441,9 @@ def create_app(settings: ServeSettings | None = None) -> FastAPI:
     ) -> Response:
         import khulasa
         from khulasa import render
+        from khulasa.options import SummaryOptions
 
-        options = _summary_options(body.options)
+        options = _options(SummaryOptions.from_mapping, body.options.model_dump(exclude_none=True))
         articles = _to_articles(body.articles, settings)
         content = await runner(
             lambda: render.render(khulasa.summarize(articles, options=options), format)
@@ -432,7 +459,7 @@ def create_app(settings: ServeSettings | None = None) -> FastAPI:
     async def stories(body: StoriesRequest) -> JSONResponse:
         from khulasa import stories as stories_module
 
-        options = stories_module.StoryOptions.from_mapping(body.options) if body.options else None
+        options = _options(stories_module.StoryOptions.from_mapping, body.options) if body.options else None
         articles = _to_articles(body.articles, settings)
         records = await runner(
             lambda: [story.to_dict() for story in stories_module.build_stories(articles, options)]

@@ -1,0 +1,402 @@
+// Khulasa's web page: a view over the JSON of POST /v1/summarize.
+// Article text is untrusted: every node is built with createElement/textContent, never innerHTML.
+"use strict";
+
+(function () {
+  const $ = (id) => document.getElementById(id);
+  const state = { lastRequest: null, lastJson: "", lastMarkdown: null };
+
+  // ---- DOM helper -------------------------------------------------------------------------------------
+  function el(tag, attrs, ...children) {
+    const node = document.createElement(tag);
+    for (const [name, value] of Object.entries(attrs || {})) {
+      if (value === null || value === undefined || value === false) continue;
+      if (name === "className") node.className = value;
+      else node.setAttribute(name, value === true ? "" : String(value));
+    }
+    for (const child of children) {
+      if (child === null || child === undefined) continue;
+      node.append(typeof child === "string" ? document.createTextNode(child) : child);
+    }
+    return node;
+  }
+
+  // "N sources" with Arabic number agreement, as render._outlets_label.
+  function outletsLabel(n) {
+    if (n === 1) return "مصدر واحد";
+    if (n === 2) return "مصدران";
+    if (n % 100 >= 3 && n % 100 <= 10) return n + " مصادر";
+    return n + " مصدرًا";
+  }
+
+  function outletsOf(spans) {
+    return [...new Set(spans.map((sp) => sp.source || sp.article_id))];
+  }
+
+  // ---- article boxes ----------------------------------------------------------------------------------
+  const boxes = $("articles");
+  const extras = new WeakMap(); // box -> {id, title, url} kept from uploaded .json files
+
+  function renumber() {
+    [...boxes.children].forEach((box, i) => {
+      box.querySelector(".article-number").textContent = "مقال " + (i + 1);
+    });
+  }
+
+  function addBox(article) {
+    const box = $("article-input-template").content.firstElementChild.cloneNode(true);
+    const a = article || {};
+    box.querySelector(".text").value = a.text || "";
+    box.querySelector(".outlet").value = a.source || "";
+    if (typeof a.date === "string" && /^\d{4}-\d{2}-\d{2}/.test(a.date)) {
+      box.querySelector(".date").value = a.date.slice(0, 10);
+    }
+    extras.set(box, { id: a.id, title: a.title, url: a.url });
+    box.querySelector(".remove").addEventListener("click", () => {
+      box.remove();
+      if (!boxes.children.length) addBox();
+      renumber();
+    });
+    boxes.append(box);
+    renumber();
+    return box;
+  }
+
+  function isEmptyBox(box) {
+    return !box.querySelector(".text").value.trim() && !box.querySelector(".outlet").value.trim();
+  }
+
+  function setArticles(articles, replace) {
+    if (replace) boxes.replaceChildren();
+    else [...boxes.children].filter(isEmptyBox).forEach((box) => box.remove());
+    articles.forEach((a) => addBox(a));
+    if (!boxes.children.length) addBox();
+    renumber();
+  }
+
+  function readBoxes() {
+    return [...boxes.children]
+      .map((box) => {
+        const text = box.querySelector(".text").value;
+        if (!text.trim()) return null;
+        const extra = extras.get(box) || {};
+        const article = { text: text };
+        const source = box.querySelector(".outlet").value.trim();
+        const date = box.querySelector(".date").value;
+        if (extra.id) article.id = String(extra.id);
+        if (source) article.source = source;
+        if (extra.title) article.title = String(extra.title);
+        if (date) article.date = date;
+        if (extra.url) article.url = String(extra.url);
+        return article;
+      })
+      .filter(Boolean);
+  }
+
+  // ---- files ------------------------------------------------------------------------------------------
+  // Decode like ingest does for the common cases: a BOM wins, then strict UTF-8, then Windows-1256.
+  function decode(buffer) {
+    const bytes = new Uint8Array(buffer);
+    if (bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder("utf-16le").decode(bytes);
+    if (bytes[0] === 0xfe && bytes[1] === 0xff) return new TextDecoder("utf-16be").decode(bytes);
+    try {
+      return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+    } catch (e) {
+      return new TextDecoder("windows-1256").decode(bytes);
+    }
+  }
+
+  function articlesFromJson(value) {
+    if (Array.isArray(value)) return value;
+    if (value && Array.isArray(value.articles)) return value.articles;
+    return [value];
+  }
+
+  async function readFile(file) {
+    const text = decode(await file.arrayBuffer());
+    const stem = file.name.replace(/\.[^.]*$/, "");
+    if (/\.jsonl$/i.test(file.name)) {
+      return text.split("\n").filter((line) => line.trim()).map((line) => JSON.parse(line));
+    }
+    if (/\.json$/i.test(file.name)) {
+      const list = articlesFromJson(JSON.parse(text));
+      return list.map((a, i) => (a && typeof a === "object" ? a : { text: String(a), id: stem + "-" + (i + 1) }));
+    }
+    return [{ text: text, id: stem }];
+  }
+
+  $("files").addEventListener("change", async (event) => {
+    const input = event.target;
+    const loaded = [];
+    for (const file of input.files) {
+      try {
+        loaded.push(...(await readFile(file)));
+      } catch (e) {
+        showError("تعذرت قراءة الملف " + file.name + ": " + e.message);
+      }
+    }
+    input.value = "";
+    if (loaded.length) setArticles(loaded.filter((a) => typeof a.text === "string"), false);
+  });
+
+  $("add-article").addEventListener("click", () => addBox().querySelector(".text").focus());
+  $("clear-articles").addEventListener("click", () => setArticles([], true));
+  $("load-example").addEventListener("click", async () => {
+    try {
+      const response = await fetch("/static/example.json");
+      setArticles(articlesFromJson(await response.json()), true);
+    } catch (e) {
+      showError("تعذر تحميل المثال: " + e.message);
+    }
+  });
+
+  // A sensible number when the unit changes: 120 words or 5 sentences.
+  document.querySelectorAll('input[name="budget-unit"]').forEach((radio) => {
+    radio.addEventListener("change", () => {
+      $("budget").value = radio.value === "sentences" ? 5 : 120;
+    });
+  });
+
+  // ---- talking to the API -----------------------------------------------------------------------------
+  const MESSAGES = {
+    no_arabic_text: "لم نجد نصًا عربيًا في المقالات.",
+    body_too_large: "المقالات أطول من الحد المسموح به للطلب الواحد.",
+    too_many_articles: "عدد المقالات أكبر من الحد المسموح به.",
+    too_many_words: "مجموع كلمات المقالات أكبر من الحد المسموح به.",
+    timeout: "استغرق التلخيص وقتًا أطول من المسموح؛ جرّب مقالات أقل.",
+  };
+
+  function showError(text) {
+    const box = $("error");
+    box.textContent = text;
+    box.hidden = false;
+  }
+
+  function clearError() {
+    $("error").hidden = true;
+    $("error").textContent = "";
+  }
+
+  async function post(path, payload) {
+    const response = await fetch(path, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify(payload),
+    });
+    const text = await response.text();
+    if (!response.ok) {
+      let error = { code: "http_" + response.status, message: text.slice(0, 300) };
+      try {
+        error = JSON.parse(text).error || error;
+      } catch (e) {
+        // not our error shape (e.g. a proxy page): show its start
+      }
+      const known = MESSAGES[error.code];
+      throw new Error((known ? known + "\n" : "") + error.message);
+    }
+    return text;
+  }
+
+  function buildRequest() {
+    const articles = readBoxes();
+    if (!articles.length) throw new Error("أضف نص مقال واحد على الأقل.");
+    const unit = document.querySelector('input[name="budget-unit"]:checked').value;
+    const budget = parseInt($("budget").value, 10);
+    if (!(budget >= 1)) throw new Error("طول الخلاصة يجب أن يكون عددًا صحيحًا لا يقل عن 1.");
+    const options = { timeline: $("timeline").checked, key_terms: $("key-terms").checked };
+    options[unit] = budget;
+    return { articles: articles, options: options };
+  }
+
+  $("summarize").addEventListener("click", async () => {
+    clearError();
+    const button = $("summarize");
+    let request;
+    try {
+      request = buildRequest();
+    } catch (e) {
+      showError(e.message);
+      return;
+    }
+    button.disabled = true;
+    $("status").textContent = "جارٍ التلخيص…";
+    try {
+      const text = await post("/v1/summarize", request);
+      state.lastRequest = request;
+      state.lastJson = text;
+      state.lastMarkdown = null;
+      showSummary(JSON.parse(text));
+      $("status").textContent = "";
+    } catch (e) {
+      $("status").textContent = "";
+      showError(e.message);
+    } finally {
+      button.disabled = false;
+    }
+  });
+
+  // ---- showing a summary ------------------------------------------------------------------------------
+  function formatPeriod(event) {
+    const cut = { year: 4, month: 7 }[event.granularity] || 10;
+    const start = (event.date || "").slice(0, cut);
+    const end = event.end_date ? event.end_date.slice(0, cut) : null;
+    return end && end !== start ? start + " – " + end : start;
+  }
+
+  function showSummary(data) {
+    const articles = data.articles || [];
+    const byId = new Map(articles.map((a) => [a.id, a]));
+    const stats = data.stats || {};
+    $("stats").textContent =
+      "المقالات: " + (stats.n_articles ?? articles.length) + " · كلمات الخلاصة: " + (stats.n_words ?? "");
+
+    const list = $("sentences");
+    list.replaceChildren();
+    data.sentences.forEach((sentence, i) => {
+      const outlets = outletsOf(sentence.sources);
+      const badge = el("button", {
+        type: "button", className: "badge", "data-sentence": i,
+        title: "أوردها: " + outlets.join("، "),
+      }, outletsLabel(outlets.length));
+      const item = el("li", {
+        className: "sentence", tabindex: 0, role: "button", "aria-pressed": "false", "data-sentence": i,
+      }, el("span", { className: "text", dir: "auto" }, sentence.text), badge,
+      el("span", { className: "outlets" }, outlets.join(" · ")));
+      item.addEventListener("click", () => select(i));
+      item.addEventListener("keydown", (event) => {
+        if (event.key === "Enter" || event.key === " ") {
+          event.preventDefault();
+          select(i);
+        }
+      });
+      list.append(item);
+    });
+
+    const timeline = data.timeline || [];
+    $("timeline-section").hidden = !timeline.length;
+    $("timeline-list").replaceChildren(...timeline.map((event) => el("li", {},
+      el("time", { datetime: event.date }, formatPeriod(event)),
+      el("span", { dir: "auto" }, event.text),
+      el("span", { className: "outlets" }, outletsOf(event.sources).join(" · ")))));
+
+    const terms = data.key_terms || [];
+    $("terms-section").hidden = !terms.length;
+    $("terms-list").replaceChildren(...terms.map((term) => el("li", { className: "term", title: term.kind },
+      term.text, el("span", { className: "count" }, String(term.articles.length)))));
+
+    $("sources").replaceChildren(...articles.map((article) => sourceArticle(article, data.sentences, byId)));
+    $("result").hidden = false;
+    $("result").scrollIntoView({ behavior: "smooth", block: "start" });
+  }
+
+  // One source article with every summary sentence it supports marked; marks are plain text nodes' parents.
+  function sourceArticle(article, sentences, byId) {
+    const marks = [];
+    sentences.forEach((sentence, i) => {
+      for (const span of sentence.sources) {
+        if (span.article_id === article.id) marks.push({ start: span.start, end: span.end, sentence: i });
+      }
+    });
+    marks.sort((a, b) => a.start - b.start || a.end - b.end);
+    const body = el("div", { className: "article-text", dir: "auto" });
+    let pos = 0;
+    for (const mark of marks) {
+      if (mark.start < pos) continue; // overlapping spans: keep the first
+      body.append(article.text.slice(pos, mark.start));
+      const node = el("mark", { "data-sentence": mark.sentence }, article.text.slice(mark.start, mark.end));
+      node.addEventListener("click", () => select(mark.sentence));
+      body.append(node);
+      pos = mark.end;
+    }
+    body.append(article.text.slice(pos));
+
+    const meta = [article.date, article.source ? article.id : null].filter(Boolean).join(" · ");
+    const dup = article.duplicate_of
+      ? el("div", { className: "dup" }, "نسخة من " + ((byId.get(article.duplicate_of) || {}).source || article.duplicate_of))
+      : null;
+    const title = article.url && /^https?:\/\//i.test(article.url)
+      ? el("a", { href: article.url, rel: "noopener noreferrer", target: "_blank" }, article.title || article.url)
+      : article.title || null;
+    return el("article", { className: "source-article", "data-article-id": article.id },
+      el("h3", { dir: "auto" }, article.source || article.id),
+      el("div", { className: "source-meta" }, meta),
+      title ? el("div", { className: "source-title", dir: "auto" }, title) : null,
+      dup, body);
+  }
+
+  function select(index) {
+    const sel = '[data-sentence="' + index + '"]';
+    document.querySelectorAll(".sentence.active, mark.active").forEach((n) => n.classList.remove("active"));
+    document.querySelectorAll(".sentence").forEach((n) => n.setAttribute("aria-pressed", "false"));
+    document.querySelectorAll(".source-article.has-active").forEach((n) => n.classList.remove("has-active"));
+    const item = document.querySelector(".sentence" + sel);
+    if (item) {
+      item.classList.add("active");
+      item.setAttribute("aria-pressed", "true");
+    }
+    const seen = new Set();
+    document.querySelectorAll("mark" + sel).forEach((mark) => {
+      mark.classList.add("active");
+      const container = mark.closest(".source-article");
+      container.classList.add("has-active");
+      if (!seen.has(container)) {
+        seen.add(container);
+        // scroll inside the article's own box so the page stays where the reader is
+        const box = mark.parentElement;
+        box.scrollTop = mark.offsetTop - box.offsetTop - box.clientHeight / 3;
+      }
+    });
+  }
+
+  // ---- copy and download ------------------------------------------------------------------------------
+  async function markdown() {
+    if (state.lastMarkdown === null) {
+      state.lastMarkdown = await post("/v1/summarize?format=markdown", state.lastRequest);
+    }
+    return state.lastMarkdown;
+  }
+
+  async function copy(text) {
+    try {
+      await navigator.clipboard.writeText(text);
+    } catch (e) {
+      const area = el("textarea", { readonly: true });
+      area.value = text;
+      document.body.append(area);
+      area.select();
+      document.execCommand("copy");
+      area.remove();
+    }
+    $("status").textContent = "نُسخ.";
+  }
+
+  function download(text, name, type) {
+    const url = URL.createObjectURL(new Blob([text], { type: type }));
+    const link = el("a", { href: url, download: name });
+    document.body.append(link);
+    link.click();
+    link.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 1000);
+  }
+
+  function guarded(action) {
+    return async () => {
+      clearError();
+      try {
+        await action();
+      } catch (e) {
+        showError(e.message);
+      }
+    };
+  }
+
+  $("copy-json").addEventListener("click", guarded(() => copy(state.lastJson)));
+  $("download-json").addEventListener("click", guarded(() =>
+    download(state.lastJson, "khulasa.json", "application/json")));
+  $("copy-markdown").addEventListener("click", guarded(async () => copy(await markdown())));
+  $("download-markdown").addEventListener("click", guarded(async () =>
+    download(await markdown(), "khulasa.md", "text/markdown")));
+
+  addBox();
+  addBox();
+})();

@@ -1,0 +1,290 @@
+"""Online, time-aware story clustering with duplicate folding.
+
+Single-pass clustering in the manner of Topic Detection and Tracking (Allan et al., "Topic Detection and
+Tracking Pilot Study", 1998; Yang, Pierce & Carbonell, "A study on retrospective and on-line event
+detection", SIGIR 1998): articles arrive in date order; each joins the most similar *open* story when
+the cosine between its TF-IDF vector and the story centroid reaches the threshold, else it starts a new
+story.  A time window makes it time-aware: a story closes once no article joined it for ``window_days``
+(the clock is the latest publication date seen), so two meetings of the same presidents months apart
+become two stories even though their texts are alike.
+
+Duplicates (syndicated copies, re-posts) are found first with MinHash LSH (datasketch) over the open
+stories' articles and join the story of the article they copy, marked ``duplicate_of``; they do not
+move the centroid.
+
+Only compact state is kept per open story: its members' ids, a centroid pruned to its
+``CENTROID_TERMS`` heaviest terms, and an inverted index from those terms to the stories, so a new
+article is compared only with open stories that share a term with it (nothing is quadratic in the
+number of articles).  Everything is deterministic: ties go to the older story.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import heapq
+import math
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import numpy as np
+from datasketch import LeanMinHash, MinHashLSH
+
+from khulasa.stories.features import MINHASH_SCHEME, MINHASH_SEED, NUM_PERM, ArticleFeatures
+from khulasa.stories.options import StoryOptions
+
+ARTICLE_TERMS = 40
+"""Terms kept in an article's vector (the heaviest by TF-IDF)."""
+CENTROID_TERMS = 80
+"""Terms kept in a story's centroid and in the inverted index."""
+IDLE_CHECK_EVERY = 256
+
+
+@dataclass(frozen=True)
+class Member:
+    """An article of a story: its own publication date (``None`` when undated) and how it joined.
+
+    ``similarity`` is the cosine to the story when it joined (1.0 for the first article), or for a
+    duplicate the estimated Jaccard similarity to the article it copies (``duplicate_of``).
+    """
+
+    id: str
+    seq: int
+    date: dt.date | None
+    similarity: float
+    duplicate_of: str | None = None
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """A closed story as the clusterer sees it: which articles, in clustering order.
+
+    ``rank`` counts closed stories from 0 in the order they closed; it is the order of the output.
+    """
+
+    story_id: str
+    rank: int
+    members: tuple[Member, ...]
+
+    @property
+    def seqs(self) -> tuple[int, ...]:
+        return tuple(m.seq for m in self.members)
+
+
+class DocumentFrequencies:
+    """Document frequencies of terms, for IDF: learned in a first pass, or incrementally on a stream."""
+
+    def __init__(self) -> None:
+        self.df: Counter[str] = Counter()
+        self.n = 0
+
+    def add(self, terms: Iterable[str]) -> None:
+        self.df.update(terms)
+        self.n += 1
+
+    def merge(self, df: dict[str, int], n: int) -> None:
+        self.df.update(df)
+        self.n += n
+
+    def idf(self, term: str) -> float:
+        """Smoothed IDF; 0 for a term seen in fewer than two articles (it can match nothing)."""
+        df = self.df.get(term, 0)
+        if df < 2:
+            return 0.0
+        return math.log((self.n + 1) / (df + 1)) + 1.0
+
+
+def _lean(signature: np.ndarray) -> LeanMinHash:
+    return LeanMinHash(seed=MINHASH_SEED, hashvalues=signature, scheme=MINHASH_SCHEME)
+
+
+def story_id_for(first_article_id: str) -> str:
+    """Stable story id: a hash of the id of the story's first article."""
+    return "s-" + hashlib.sha1(first_article_id.encode("utf-8")).hexdigest()[:16]
+
+
+@dataclass
+class _Story:
+    number: int
+    story_id: str
+    members: list[Member]
+    centroid: dict[str, float]
+    norm: float
+    last_date: dt.date | None
+    last_arrival: int
+    signatures: dict[int, np.ndarray] = field(default_factory=dict)
+
+
+class StoryClusterer:
+    """Feed ``ArticleFeatures`` in ``order_key`` order with ``add``; closed stories come back as ``Assignment``s.
+
+    ``frequencies`` is read at every ``add``: fill it before (batch) or as articles arrive (stream).
+    """
+
+    def __init__(self, options: StoryOptions, frequencies: DocumentFrequencies) -> None:
+        self.options = options
+        self.frequencies = frequencies
+        self._open: dict[int, _Story] = {}
+        self._index: dict[str, dict[int, float]] = {}
+        self._lsh = MinHashLSH(threshold=options.duplicate_threshold, num_perm=NUM_PERM)
+        self._owner: dict[int, int] = {}  # seq of an indexed (non-duplicate) article -> story number
+        self._ids: dict[int, str] = {}
+        self._clock: dt.date | None = None
+        self._arrivals = 0
+        self._numbers = 0
+        self._ranks = 0
+        self._story_ids: set[str] = set()
+
+    # --- public -----------------------------------------------------------------------------------
+
+    def add(self, f: ArticleFeatures) -> list[Assignment]:
+        """Place one article; return the stories that closed (by the clock, idleness or size)."""
+        closed = self._advance(f.date)
+        self._arrivals += 1
+        if self._arrivals % IDLE_CHECK_EVERY == 0:
+            closed += self._close_idle()
+        signature = f.signature_array()
+        original = self._find_original(signature)
+        if original is not None:
+            seq, jaccard = original
+            story = self._open[self._owner[seq]]
+            self._join(story, Member(f.id, f.seq, f.date if f.dated else None, jaccard, self._ids[seq]), f.date)
+        else:
+            vector = self.vector(f)
+            best, score = self._best_story(vector)
+            if best is None or score < self.options.threshold:
+                story = self._start(f, vector)
+            else:
+                story = best
+                self._join(story, Member(f.id, f.seq, f.date if f.dated else None, round(score, 6)), f.date)
+                self._update_centroid(story, vector)
+            self._index_signature(story, f.seq, f.id, signature)
+        if len(story.members) >= self.options.max_size:
+            closed.append(self._close(story))
+        return closed
+
+    def finish(self) -> list[Assignment]:
+        """Close every open story (end of input)."""
+        return [self._close(s) for s in sorted(self._open.values(), key=lambda s: s.number)]
+
+    @property
+    def n_open(self) -> int:
+        return len(self._open)
+
+    def vector(self, f: ArticleFeatures) -> dict[str, float]:
+        """The article's TF-IDF vector: its ``ARTICLE_TERMS`` heaviest terms, L2-normalized."""
+        idf = self.frequencies.idf
+        weighted = [(w * idf(t), t) for t, w in zip(f.terms, f.weights, strict=True)]
+        top = heapq.nlargest(ARTICLE_TERMS, (x for x in weighted if x[0] > 0.0))
+        norm = math.sqrt(sum(w * w for w, _ in top))
+        return {t: w / norm for w, t in top} if norm else {}
+
+    # --- clock and closing ------------------------------------------------------------------------
+
+    def _advance(self, date: dt.date | None) -> list[Assignment]:
+        if date is None or (self._clock is not None and date <= self._clock):
+            return []
+        self._clock = date
+        horizon = date - dt.timedelta(days=self.options.window_days)
+        quiet = [s for s in self._open.values() if s.last_date is not None and s.last_date < horizon]
+        return [self._close(s) for s in sorted(quiet, key=lambda s: (s.last_date, s.number))]
+
+    def _close_idle(self) -> list[Assignment]:
+        limit = self._arrivals - self.options.idle_articles
+        idle = [s for s in self._open.values() if s.last_arrival < limit]
+        return [self._close(s) for s in sorted(idle, key=lambda s: s.number)]
+
+    def _close(self, story: _Story) -> Assignment:
+        del self._open[story.number]
+        for term in story.centroid:
+            postings = self._index[term]
+            del postings[story.number]
+            if not postings:
+                del self._index[term]
+        for seq in story.signatures:
+            self._lsh.remove(seq)
+            del self._owner[seq]
+            del self._ids[seq]
+        assignment = Assignment(story.story_id, self._ranks, tuple(story.members))
+        self._ranks += 1
+        return assignment
+
+    # --- duplicates -------------------------------------------------------------------------------
+
+    def _find_original(self, signature: np.ndarray) -> tuple[int, float] | None:
+        """The open article this one copies: highest estimated Jaccard, then the earliest."""
+        candidates = self._lsh.query(_lean(signature))
+        best: tuple[float, int] | None = None
+        for seq in candidates:
+            story = self._open[self._owner[seq]]
+            jaccard = float(np.count_nonzero(story.signatures[seq] == signature)) / NUM_PERM
+            if jaccard >= self.options.duplicate_threshold and (
+                best is None or (jaccard, -seq) > (best[0], -best[1])
+            ):
+                best = (jaccard, seq)
+        return None if best is None else (best[1], round(best[0], 6))
+
+    def _index_signature(self, story: _Story, seq: int, article_id: str, signature: np.ndarray) -> None:
+        if not signature.any() or (signature == np.uint32(0xFFFFFFFF)).all():
+            return  # no shingles: nothing to compare
+        story.signatures[seq] = signature
+        self._owner[seq] = story.number
+        self._ids[seq] = article_id
+        self._lsh.insert(seq, _lean(signature))
+
+    # --- similarity -------------------------------------------------------------------------------
+
+    def _best_story(self, vector: dict[str, float]) -> tuple[_Story | None, float]:
+        scores: dict[int, float] = {}
+        for term, weight in vector.items():
+            for number, cw in self._index.get(term, {}).items():
+                scores[number] = scores.get(number, 0.0) + weight * cw
+        best: _Story | None = None
+        best_score = 0.0
+        for number in sorted(scores):
+            story = self._open[number]
+            cosine = scores[number] / story.norm
+            if cosine > best_score + 1e-12:
+                best, best_score = story, cosine
+        return best, best_score
+
+    def _start(self, f: ArticleFeatures, vector: dict[str, float]) -> _Story:
+        story_id = story_id_for(f.id)
+        if story_id in self._story_ids:  # only if article ids repeat
+            story_id = story_id_for(f"{f.id}#{f.seq}")
+        self._story_ids.add(story_id)
+        story = _Story(
+            number=self._numbers,
+            story_id=story_id,
+            members=[Member(f.id, f.seq, f.date if f.dated else None, 1.0)],
+            centroid={},
+            norm=0.0,
+            last_date=f.date,
+            last_arrival=self._arrivals,
+        )
+        self._numbers += 1
+        self._open[story.number] = story
+        self._update_centroid(story, vector)
+        return story
+
+    def _join(self, story: _Story, member: Member, date: dt.date | None) -> None:
+        story.members.append(member)
+        story.last_arrival = self._arrivals
+        if date is not None and (story.last_date is None or date > story.last_date):
+            story.last_date = date
+
+    def _update_centroid(self, story: _Story, vector: dict[str, float]) -> None:
+        summed = dict(story.centroid)
+        for term, weight in vector.items():
+            summed[term] = summed.get(term, 0.0) + weight
+        kept = dict(heapq.nlargest(CENTROID_TERMS, summed.items(), key=lambda kv: (kv[1], kv[0])))
+        for term in story.centroid.keys() - kept.keys():
+            postings = self._index[term]
+            del postings[story.number]
+            if not postings:
+                del self._index[term]
+        for term, weight in kept.items():
+            self._index.setdefault(term, {})[story.number] = weight
+        story.centroid = kept
+        story.norm = math.sqrt(sum(w * w for w in kept.values())) or 1.0

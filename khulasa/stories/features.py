@@ -1,0 +1,134 @@
+"""What the story clusterer keeps of an article: a compact term vector, a MinHash signature, a date.
+
+Computed once per article, in any process (the Spark engine computes them on executors), and small
+enough to spill to disk: the clusterer never needs the text.
+
+- Terms are ``khulasa.normalize.terms`` (stemmed, stopwords removed).  Term weight is ``1 + log tf``
+  where title and first-paragraph occurrences count double, since news puts its actors and places
+  there (the "inverted pyramid").  IDF is applied later, by the clusterer, once document
+  frequencies are known.
+- The signature is a MinHash (Broder, "On the resemblance and containment of documents", 1997;
+  datasketch) of the article's shingles: consecutive content-term 3-grams.  Shingles are hashed with
+  CRC-32, so signatures are the same in every process and on every run.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import math
+import zlib
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+import numpy as np
+from datasketch import MinHash
+
+from khulasa.models import Article
+from khulasa.normalize import terms as stemmed_terms
+
+NUM_PERM = 64
+MINHASH_SEED = 1
+MINHASH_SCHEME = "affine32"
+SHINGLE = 3
+_MASK32 = np.uint64(0xFFFFFFFF)
+# Odd multipliers that mix three 32-bit term hashes into one shingle hash (order-sensitive).
+_P1 = np.uint64(0x9E3779B1)
+_P2 = np.uint64(0x85EBCA77)
+
+
+@dataclass(frozen=True)
+class ArticleFeatures:
+    """The clusterer's view of one article.
+
+    ``seq`` is the arrival order; ``date`` the publication date, or for an undated article the date of
+    the dated article read just before it (``dated`` tells which).  ``terms``/``weights`` are the
+    article's distinct stemmed terms with their (pre-IDF) weights, ``signature`` its MinHash values
+    (``NUM_PERM`` unsigned 32-bit integers).
+    """
+
+    seq: int
+    id: str
+    date: dt.date | None
+    dated: bool
+    terms: tuple[str, ...]
+    weights: tuple[float, ...]
+    signature: bytes
+
+    @property
+    def order_key(self) -> tuple[int, str, int]:
+        """Clustering order: by date, then id (so input order does not matter), then arrival."""
+        return (self.date.toordinal() if self.date else 0, self.id, self.seq)
+
+    def signature_array(self) -> np.ndarray:
+        return np.frombuffer(self.signature, dtype=np.uint32)
+
+
+@functools.lru_cache(maxsize=1)
+def _permutations() -> tuple[np.ndarray, np.ndarray]:
+    return MinHash(num_perm=NUM_PERM, seed=MINHASH_SEED, scheme=MINHASH_SCHEME).permutations
+
+
+@functools.lru_cache(maxsize=1 << 18)
+def _term_hash(term: str) -> int:
+    return zlib.crc32(term.encode("utf-8"))
+
+
+def shingle_hashes(term_seq: list[str]) -> np.ndarray:
+    """Distinct 32-bit hashes of the consecutive term 3-grams (the terms themselves if fewer)."""
+    if not term_seq:
+        return np.zeros(0, dtype=np.uint64)
+    h = np.fromiter((_term_hash(t) for t in term_seq), dtype=np.uint64, count=len(term_seq))
+    if len(h) >= SHINGLE:
+        h = (h[:-2] * _P1 + h[1:-1] * _P2 + h[2:]) & _MASK32
+    return np.unique(h)
+
+
+def minhash_signature(term_seq: list[str]) -> bytes:
+    """The MinHash signature of an article's shingles, as ``NUM_PERM`` little-endian uint32."""
+    hashes = shingle_hashes(term_seq)
+    m = MinHash(
+        num_perm=NUM_PERM, seed=MINHASH_SEED, hashfunc=int, permutations=_permutations(), scheme=MINHASH_SCHEME
+    )
+    if len(hashes):
+        m.update_batch(hashes.tolist())
+    return m.hashvalues.astype("<u4").tobytes()
+
+
+def term_weights(article: Article) -> tuple[tuple[str, ...], tuple[float, ...], list[str]]:
+    """Distinct terms and their weights, plus the body's term sequence (for shingles)."""
+    body = stemmed_terms(article.text)
+    counts = Counter(body)
+    first_paragraph = article.text.split("\n", 1)[0]
+    counts.update(stemmed_terms(first_paragraph))
+    if article.title:
+        counts.update(stemmed_terms(article.title) * 2)
+    ordered = sorted(counts)
+    return tuple(ordered), tuple(round(1.0 + math.log(counts[t]), 6) for t in ordered), body
+
+
+def extract(article: Article, seq: int, date: dt.date | None = None) -> ArticleFeatures:
+    """Features of one article; ``date`` overrides ``article.date`` (an undated article's inherited date)."""
+    names, weights, body = term_weights(article)
+    return ArticleFeatures(
+        seq=seq,
+        id=article.id,
+        date=article.date if article.date is not None else date,
+        dated=article.date is not None,
+        terms=names,
+        weights=weights,
+        signature=minhash_signature(body),
+    )
+
+
+def with_effective_dates(articles: Iterable[Article]) -> Iterator[tuple[int, Article, dt.date | None]]:
+    """``(seq, article, date)``: an undated article takes the date of the last dated one before it.
+
+    A feed with a few missing dates keeps them in their place in time; an undated input stays undated.
+    """
+    last: dt.date | None = None
+    for seq, article in enumerate(articles):
+        if article.date is not None:
+            last = article.date
+        yield seq, article, article.date if article.date is not None else last

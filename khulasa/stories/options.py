@@ -1,0 +1,87 @@
+"""``StoryOptions``: how articles are grouped into stories and how each story is summarized."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from typing import Any
+
+from khulasa.errors import InvalidOptionsError
+from khulasa.options import SummaryOptions
+
+SINGLETON_MODES = ("lead", "full")
+
+
+@dataclass(frozen=True)
+class StoryOptions:
+    """How to find and summarize stories; validated once, at construction.
+
+    Clustering: an article joins the most similar open story when their cosine similarity (stemmed
+    TF-IDF) is at least ``threshold`` and it was published at most ``window_days`` after the story's
+    latest article; a story that gets nothing new for ``window_days`` closes.  Undated input has no
+    clock, so a story closes after ``idle_articles`` articles without a new member.  A story that
+    reaches ``max_size`` articles closes at once (later articles start a new one).
+    ``duplicate_threshold`` is the estimated Jaccard similarity of word shingles above which an
+    article is a copy of an earlier one (MinHash).
+
+    Output: stories smaller than ``min_size`` are not written.  Each story gets a summary of about
+    ``words`` words plus its ``timeline`` and ``key_terms`` (actors, places, phrases).  ``singletons``
+    says how a one-article story is summarized: ``"lead"`` (its first sentences, cheap) or
+    ``"full"`` (the same summarizer as for larger stories).
+    """
+
+    window_days: int = 3
+    threshold: float = 0.25
+    duplicate_threshold: float = 0.7
+    min_size: int = 1
+    max_size: int = 300
+    idle_articles: int = 5000
+    words: int = 80
+    timeline: bool = True
+    key_terms: bool = True
+    singletons: str = "lead"
+
+    def __post_init__(self) -> None:
+        _whole("window_days", self.window_days, minimum=0)
+        _whole("min_size", self.min_size, minimum=1)
+        _whole("max_size", self.max_size, minimum=1)
+        _whole("idle_articles", self.idle_articles, minimum=1)
+        _whole("words", self.words, minimum=1)
+        if self.max_size < self.min_size:
+            raise InvalidOptionsError(
+                "max_size", self.max_size, f"must be at least min_size={self.min_size}"
+            )
+        for name in ("threshold", "duplicate_threshold"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int | float) or not 0.0 < value <= 1.0:
+                raise InvalidOptionsError(name, value, "must be a number in (0, 1]")
+        for name in ("timeline", "key_terms"):
+            if not isinstance(getattr(self, name), bool):
+                raise InvalidOptionsError(name, getattr(self, name), "must be true or false")
+        if self.singletons not in SINGLETON_MODES:
+            raise InvalidOptionsError(
+                "singletons", self.singletons, "unknown mode", hint=f"valid modes: {', '.join(SINGLETON_MODES)}"
+            )
+
+    @classmethod
+    def from_mapping(cls, data: Mapping[str, Any]) -> StoryOptions:
+        """Build from JSON, a config file or CLI flags; unknown keys are an error listing the valid ones."""
+        known = {f.name for f in fields(cls)}
+        for key in data:
+            if key not in known:
+                raise InvalidOptionsError(
+                    key, data[key], "unknown option", hint=f"valid options: {', '.join(sorted(known))}"
+                )
+        return cls(**{k: v for k, v in data.items() if v is not None})
+
+    def to_dict(self) -> dict[str, Any]:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+    def summary_options(self) -> SummaryOptions:
+        """The options of the summary of one story."""
+        return SummaryOptions(words=self.words, timeline=self.timeline, key_terms=self.key_terms)
+
+
+def _whole(name: str, value: object, *, minimum: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        raise InvalidOptionsError(name, value, f"must be a whole number of at least {minimum}")

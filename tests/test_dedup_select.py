@@ -1,0 +1,97 @@
+"""Grouping near-identical sentences, duplicate articles, and budgeted selection without repeats."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy import sparse
+
+from khulasa.dedup import duplicate_articles, group_sentences, similar_pairs, term_matrix
+from khulasa.segment import segment
+from khulasa.select import Budget, select
+from tests.conftest import cluster
+
+BASE = "أعلن وزير الخارجية المصري اليوم عن مبادرة جديدة لوقف إطلاق النار في غزة بمشاركة الأمم المتحدة"
+
+
+def sentences_of(*texts: str):
+    articles = cluster(*texts)
+    return articles, [s for a in articles for s in segment(a)]
+
+
+def test_verbatim_copies_in_three_articles_form_one_unit():
+    articles, sentences = sentences_of(BASE + ".", BASE + ".", BASE + ".")
+    units = group_sentences(sentences, articles)
+    assert len(units) == 1 and units[0].articles == ("a0", "a1", "a2")
+
+
+def test_rewrite_with_an_added_phrase_joins_the_unit():
+    articles, sentences = sentences_of(BASE + ".", BASE.replace("المصري", "المصري سامح شكري") + ".")
+    assert len(group_sentences(sentences, articles)) == 1
+
+
+def test_different_sentences_on_the_same_topic_stay_apart():
+    articles, sentences = sentences_of(
+        BASE + ".",
+        "ورفضت الحكومة الإسرائيلية المبادرة المصرية وقالت إن العمليات العسكرية في غزة ستستمر حتى تحقيق أهدافها.",
+    )
+    assert len(group_sentences(sentences, articles)) == 2
+
+
+def test_short_sentences_merge_only_when_identical():
+    articles, sentences = sentences_of("وقال الوزير.", "وقال الرئيس.", "وقال الوزير.")
+    units = group_sentences(sentences, articles)
+    assert sorted(len(u.sentences) for u in units) == [1, 2]
+
+
+def test_every_sentence_lands_in_exactly_one_unit():
+    articles, sentences = sentences_of(
+        BASE + ". " + BASE + ".", BASE + ". جملة أخرى مختلفة تماما عن الموضوع الأول."
+    )
+    units = group_sentences(sentences, articles)
+    members = [(s.article_id, s.index) for u in units for s in u.sentences]
+    assert sorted(members) == sorted((s.article_id, s.index) for s in sentences)
+
+
+def test_copied_article_is_marked_duplicate_of_the_first():
+    other = "وفي سياق آخر ارتفعت أسعار النفط في الأسواق العالمية بعد قرار خفض الإنتاج."
+    articles, sentences = sentences_of(
+        BASE + ". " + other, other + " " + BASE + ".", "نص مختلف تماما عن كرة القدم والملاعب."
+    )
+    groups = duplicate_articles(articles, group_sentences(sentences, articles))
+    assert len(groups) == 1 and groups[0].kept == "a0" and groups[0].duplicates == ("a1",)
+
+
+def test_similar_pairs_are_sorted_and_above_threshold():
+    matrix = term_matrix([["a", "b", "c"], ["a", "b", "c"], ["x", "y"], ["a", "b", "d"]])
+    pairs = similar_pairs(matrix, 0.6)
+    assert [(i, j) for i, j, _ in pairs] == [(0, 1), (0, 3), (1, 3)]
+    assert all(c >= 0.6 for _, _, c in pairs)
+
+
+@pytest.mark.parametrize("method", ["ilp", "greedy"])
+def test_selection_never_takes_both_sides_of_a_conflict_and_fits_the_budget(method):
+    scores = np.array([0.9, 0.85, 0.5, 0.4])
+    lengths = np.array([10, 10, 8, 30])
+    occ = sparse.csr_matrix(np.array([[1, 1, 0], [1, 1, 0], [0, 0, 1], [0, 1, 1]], dtype=float))
+    chosen = select(scores, lengths, [(0, 1)], np.ones(3), occ, Budget(words=25), method=method)
+    assert not {0, 1} <= set(chosen)
+    assert sum(lengths[chosen]) <= 25
+    assert chosen  # something fits
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    data=st.lists(st.tuples(st.floats(0, 1), st.integers(1, 40)), min_size=1, max_size=25),
+    words=st.integers(1, 100),
+    method=st.sampled_from(["ilp", "greedy"]),
+)
+def test_selection_respects_any_word_budget(data, words, method):
+    scores = np.array([d[0] for d in data])
+    lengths = np.array([d[1] for d in data])
+    occ = sparse.csr_matrix(np.eye(len(data)))
+    chosen = select(scores, lengths, [], np.ones(len(data)), occ, Budget(words=words), method=method)
+    assert sum(lengths[chosen]) <= words
+    assert chosen == sorted(set(chosen))
