@@ -4,6 +4,9 @@
   (``Articles/TopicN/*``), five extractive human summaries each (``MTurk/TopicN/D*.M.250.*.*``).
   Files carry BOMs and mixed line ends, and the summaries fold alef/hamza; both sides are read with
   ``khulasa.ingest``'s decoder and cleaner, and ROUGE normalizes both sides, so that is harmless.
+  44 articles are hard-wrapped (lines cut mid-sentence); ``unwrap_hard_wraps`` rejoins those lines.
+  (The references of those articles glue the two words at each such cut, ``جلالةالملك``: a flaw of the
+  corpus that costs every system the same.)
 * ANT-BBC, the BBC Arabic part of the ANT corpus v2.1 (Chouigui, Ben Khiroun & Elayeb, 2021): TREC
   ``<DOC>`` files read by ``khulasa.ingest.iter_articles``; ``TEXT`` is the input and BBC's own
   one-sentence ``ABSTRACT`` (kept in ``Article.extra``) the single reference.  Documents with an empty
@@ -70,6 +73,29 @@ def sample(items: Sequence[EvalItem], limit: int | None) -> list[EvalItem]:
 
 # --- EASC ------------------------------------------------------------------------------------------
 
+# A line that ends a sentence: final punctuation, then any closing quotes or brackets.
+_ENDS_SENTENCE = re.compile(r"[.!?؟:…][\"'»”’)\]]*\s*$")
+WRAP_MIN_WORDS = 8
+
+
+def unwrap_hard_wraps(text: str, min_words: int = WRAP_MIN_WORDS) -> str:
+    """Join lines that were cut mid-sentence by a fixed line width (44 of EASC's 153 articles are).
+
+    A line is joined to the next when it has at least ``min_words`` words and does not end a sentence;
+    shorter lines (headings, the short tail of a paragraph) keep their line break.  Khulasa's segmenter
+    ends a sentence at every newline, so without this those articles would be cut into fragments.
+    """
+    out: list[str] = []
+    previous = ""
+    for line in text.split("\n"):
+        if out and line.strip() and len(previous.split()) >= min_words and not _ENDS_SENTENCE.search(previous):
+            out[-1] = out[-1].rstrip() + " " + line.lstrip()
+        else:
+            out.append(line)
+        previous = line
+    return "\n".join(out)
+
+
 
 def easc_root(root: Path) -> Path:
     """Accept the corpus folder itself or its parent (``.../easc`` holding ``EASC-UTF-8``)."""
@@ -94,7 +120,7 @@ def iter_easc(root: Path | str, topics: Sequence[str] | None = None) -> Iterator
         article_files = sorted((base / "Articles" / topic).iterdir(), key=lambda p: p.name)
         reference_files = sorted((base / "MTurk" / topic).iterdir(), key=lambda p: p.name)
         articles = tuple(
-            Article(id=p.stem, text=read_text_file(p), path=str(p), title=None) for p in article_files
+            Article(id=p.stem, text=unwrap_hard_wraps(read_text_file(p)), path=str(p)) for p in article_files
         )
         references = tuple(read_text_file(p) for p in reference_files)
         yield EvalItem(

@@ -25,6 +25,7 @@ import datetime as dt
 import hashlib
 import json
 import logging
+import math
 import re
 import sys
 import time
@@ -32,7 +33,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from rouge_score import rouge_scorer, scoring, tokenizers
 
@@ -46,8 +47,16 @@ from khulasa.options import SummaryOptions
 log = logging.getLogger(__name__)
 
 ROUGE_TYPES = ("rouge1", "rouge2", "rougeL")
-Score = scoring.Score
-"""rouge-score's named tuple ``(precision, recall, fmeasure)``."""
+
+
+class Score(NamedTuple):
+    """One ROUGE score, field for field rouge-score's ``scoring.Score`` (which is untyped)."""
+
+    precision: float
+    recall: float
+    fmeasure: float
+
+
 Scores = Mapping[str, Score]
 
 # A word for ROUGE: a run of letters and/or digits in any script (the underscore is a \w but no letter).
@@ -146,7 +155,7 @@ class Rouge:
         self._ngrams = rouge_scorer.RougeScorer(["rouge1", "rouge2"], tokenizer=self.tokenizer)
 
     def score_one(self, candidate: str, reference: str) -> dict[str, Score]:
-        scores = dict(self._ngrams.score(reference, candidate))
+        scores = {k: Score(*v) for k, v in self._ngrams.score(reference, candidate).items()}
         scores["rougeL"] = _lcs_score(self.tokenizer.tokenize(reference), self.tokenizer.tokenize(candidate))
         return scores
 
@@ -466,36 +475,44 @@ def check_gate(spec: Mapping[str, Any], result: GateResult, tolerance: float) ->
 
 
 def update_floors(path: Path, repo: Path, *, allow_lower: bool = False) -> list[str]:
-    """Re-score every gate and write its scores as the new floors; returns what changed.
+    """Re-score every gate and raise each floor to today's score; returns one line per change.
 
-    A lower floor (or a new data hash) is refused unless ``allow_lower``; a skipped gate keeps its floors.
+    Without ``allow_lower`` a floor never goes down (a lower score keeps the old floor, and says so)
+    and a gate whose data hash changed is refused.  A gate whose data is absent keeps its floors.
     """
     config = json.loads(path.read_text(encoding="utf-8"))
-    changes, refused = [], []
+    lines, refused = [], []
     for spec in config["gates"]:
         result = gate_scores(spec, repo)
         if result.skipped:
-            changes.append(f"{spec['name']}: skipped ({result.skipped}); floors kept")
+            lines.append(f"{spec['name']}: skipped ({result.skipped}); floors kept")
             continue
-        new = {k: round(v, 4) for k, v in result.scores.items()}
-        old = spec.get("floors", {})
-        if result.sha256 != spec.get("sha256") and spec.get("sha256") and not allow_lower:
-            refused.append(f"{spec['name']}: data changed (SHA-256 {result.sha256})")
-        for key, value in new.items():
+        if spec.get("sha256") and result.sha256 != spec["sha256"] and not allow_lower:
+            refused.append(f"{spec['name']}: data changed (SHA-256 {result.sha256}, floors for {spec['sha256']})")
+            continue
+        old = dict(spec.get("floors", {}))
+        new = {}
+        for key, score in result.scores.items():
+            # Truncated, not rounded: a floor must never sit above the score it was taken from.
+            value = math.floor(score * 10_000) / 10_000
             if key in old and value < old[key] and not allow_lower:
-                refused.append(f"{spec['name']}: {key} would drop {old[key]:.4f} -> {value:.4f}")
+                lines.append(f"{spec['name']}: {key} kept at {old[key]} (now {value}; --allow-lower to lower)")
+                value = old[key]
             elif old.get(key) != value:
-                changes.append(f"{spec['name']}: {key} {old.get(key)} -> {value}")
-        spec["sha256"] = result.sha256
-        spec["floors"] = new
+                lines.append(f"{spec['name']}: {key} {old.get(key)} -> {value}")
+            new[key] = value
+        if spec.get("sha256") != result.sha256:
+            lines.append(f"{spec['name']}: data SHA-256 -> {result.sha256}")
+        spec["sha256"], spec["floors"] = result.sha256, new
     if refused:
         raise InvalidOptionsError(
-            "floors", str(path), "lowering floors refused:\n  " + "\n  ".join(refused),
-            hint="pass --allow-lower if the drop is intended, and say why in the commit",
+            "floors", str(path), "refused: " + "; ".join(refused),
+            hint="pass --allow-lower to re-pin the floors on the new data",
         )
-    config["updated"] = dt.date.today().isoformat()
-    path.write_text(json.dumps(config, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    return changes
+    if any("->" in line for line in lines):
+        config["updated"] = dt.date.today().isoformat()
+        path.write_text(json.dumps(config, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    return lines or ["floors unchanged"]
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -202,14 +202,16 @@ def read_bytes_as_text(data: bytes, *, name: str) -> tuple[str, str]:
             _refuse_binary(text, name, [label])
             return _NEWLINES.sub("\n", text), encoding
     tried = ["utf-8"]
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
+    # NUL bytes: BOM-less UTF-16 (Arabic in UTF-16 is even valid UTF-8, full of NULs) or binary data.
+    if b"\x00" not in data:
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
+        else:
+            _refuse_binary(text, name, tried)
+            return _NEWLINES.sub("\n", text), "utf-8"
     else:
-        _refuse_binary(text, name, tried)
-        return _NEWLINES.sub("\n", text), "utf-8"
-    if b"\x00" in data:
         tried += ["utf-16-le", "utf-16-be"]
         for encoding in ("utf-16-le", "utf-16-be"):
             decoded = _try_decode(data, encoding)
@@ -458,7 +460,7 @@ def iter_articles(paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str
     if ctx.report.n_articles == 0:
         if n_inputs == 0:
             raise NoInputError("no input given", hint="give files, directories, archives or - for stdin")
-        raise NoInputError(f"no articles found: {ctx.report.summary()}",
+        raise NoInputError(f"no articles found ({ctx.report.summary()})",
                            hint="Khulasa reads .txt, .json, .jsonl, TREC <DOC>, .html and archives of them")
 
 
@@ -521,7 +523,7 @@ def _read_path(path: str, ctx: _Context, *, explicit: bool) -> Iterator[Article]
         detail = "convert tables to JSONL" if suffix in TABLE_SUFFIXES else suffix
         if explicit:
             raise UnreadableFileError(path, f"{reason} ({detail})")
-        ctx.skip(path, reason, detail)
+        ctx.skip(path, reason, detail, quiet=True)
         return
     try:
         data = _read_file(path)
@@ -543,7 +545,9 @@ def _read_file(path: str) -> bytes:
 
 
 def _read_stdin(ctx: _Context) -> Iterator[Article]:
-    stream: IO[Any] = sys.stdin
+    stream: IO[Any] | None = sys.stdin
+    if stream is None:  # a process started without standard input
+        raise NoInputError("no standard input to read from '-'", hint="pipe articles in or give paths")
     buffer = getattr(stream, "buffer", None)
     raw = buffer.read() if buffer is not None else stream.read()
     data = raw.encode("utf-8") if isinstance(raw, str) else raw
@@ -569,7 +573,7 @@ def _read_archive(path: str, ctx: _Context, *, explicit: bool) -> Iterator[Artic
     members = 0
     try:
         with open(path, "rb") as f:
-            reader = _zip_members(f, path) if path.lower().endswith(".zip") else _tar_members(f)
+            reader = _zip_members(f) if path.lower().endswith(".zip") else _tar_members(f)
             sidecars: dict[str, dict[str, Mapping[str, Any]]] = {}
             for member, data in reader:
                 members += 1
@@ -588,8 +592,10 @@ def _read_archive(path: str, ctx: _Context, *, explicit: bool) -> Iterator[Artic
                     ctx.skip(shown, "documentation file", quiet=True)
                 elif name.lower().endswith(ARCHIVE_SUFFIXES):
                     ctx.skip(shown, "nested archive", "extract it first")
-                elif _suffix(name) in BINARY_SUFFIXES or _suffix(name) in TABLE_SUFFIXES:
-                    ctx.skip(shown, "binary file type", _suffix(name))
+                elif _suffix(name) in BINARY_SUFFIXES:
+                    ctx.skip(shown, "binary file type", _suffix(name), quiet=True)
+                elif _suffix(name) in TABLE_SUFFIXES:
+                    ctx.skip(shown, "unsupported format", "convert tables to JSONL")
                 else:
                     item = _Item(shown, name, False, sidecars.get(folder, {}))
                     for article in _parse_item(item, data, ctx, record_reads=False, parent=record):
@@ -616,7 +622,7 @@ def _tar_members(f: IO[bytes]) -> Iterator[tuple[str, bytes | None]]:
             tar.members = []  # type: ignore[attr-defined]
 
 
-def _zip_members(f: IO[bytes], path: str) -> Iterator[tuple[str, bytes | None]]:
+def _zip_members(f: IO[bytes]) -> Iterator[tuple[str, bytes | None]]:
     with zipfile.ZipFile(f) as archive:
         infos = [i for i in archive.infolist() if not i.is_dir()]
         # A zip has its directory up front, so sidecars can be read before the articles they describe.
@@ -853,7 +859,7 @@ _TREC_FIELDS = {
 }
 _TREC_TAG = re.compile(r"<(/?)(DOC|" + "|".join(sorted(_TREC_FIELDS, key=len, reverse=True)) + r")\s*>", re.I)
 _TREC_PARAGRAPH = re.compile(r"</?P>", re.I)
-_TREC_LEFTOVER_TAG = re.compile(r"</?[A-Z][A-Z_]{1,11}>?(?=\s|$)")
+_TREC_LEFTOVER_TAG = re.compile(r"</?[A-Z][A-Z_]{1,11}>")  # a misspelt tag such as </TEX>
 
 
 def _parse_trec(text: str, item: _Item, issues: list[str]) -> Iterator[Article]:
@@ -864,7 +870,8 @@ def _parse_trec(text: str, item: _Item, issues: list[str]) -> Iterator[Article]:
         date = parse_date(time)
         if time and date is None:
             issues.append(f"doc {article_id!r}: unreadable TIME {time!r}")
-        extra = {k: _single_line(doc[k]) for k in ("abstract", "category", "author", "time") if doc.get(k)}
+        extra = {k: _single_line(doc[k]) for k in ("category", "author", "time") if doc.get(k)}
+        extra["abstract"] = clean_text(doc.get("abstract", ""))  # BBC's is a reference summary: keep lines
         article = _make_article(
             item, issues, id=article_id, text=body, where="doc",
             source=_optional(doc.get("source")), title=_optional(doc.get("title")),

@@ -203,13 +203,13 @@ KIND_LABELS = {"actor": "فاعل", "place": "مكان", "phrase": "عبارة"}
 
 # Characters CommonMark would read as markup inside a line; any ASCII punctuation may be backslash-escaped.
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~#&!])")
-_MD_LINE_START = re.compile(r"^(\s*)([-+=]|\d+[.)])")
+_MD_LINE_START = re.compile(r"^(\s*(?:\d+(?=[.)]))?)([-+=.)])")
 
 
 def _md(text: str) -> str:
     escaped = _MD_SPECIAL.sub(r"\\\1", text)
-    # A leading "-", "+" or "1." would open a nested list or heading inside the list item.
-    return _MD_LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), escaped)
+    # A leading "-", "+" or "1." would open a nested list inside the list item: escape its punctuation.
+    return _MD_LINE_START.sub(r"\1\\\2", escaped)
 
 
 def _code(text: str) -> str:
@@ -301,25 +301,25 @@ def to_html(summary: Summary) -> str:
     """A standalone right-to-left page: the summary, its timeline and key terms, and every article with the
     summary sentences marked; clicking a sentence highlights it in each source.  No external resources."""
     data = to_dict(summary)
-    articles = []
-    for a, doc in zip(summary.articles, data["articles"], strict=True):
-        articles.append({**doc, "segments": _segments(a.text, _marks(summary.sentences, a.id)),
-                         "href": _safe_href(a.url)})
-    anchors = {a.id: f"article-{i}" for i, a in enumerate(summary.articles)}
     return _template().render(
         title=_page_title(summary),
         sentences=[
-            {**doc, "n_outlets": _n_outlets(s.sources), "outlets": _outlets(s.sources)}
+            {**doc, "n_outlets": len(_outlets(s.sources))}
             for s, doc in zip(summary.sentences, data["sentences"], strict=True)
         ],
         timeline=[
             {**doc, "period": _period(e), "outlets": _outlets(e.sources)}
             for e, doc in zip(summary.timeline, data["timeline"], strict=True)
         ],
-        key_terms=[{**doc, "kind_label": KIND_LABELS.get(t.kind, t.kind)}
-                   for t, doc in zip(summary.key_terms, data["key_terms"], strict=True)],
-        articles=articles,
-        anchors=anchors,
+        key_terms=[
+            {**doc, "kind_label": KIND_LABELS.get(t.kind, t.kind)}
+            for t, doc in zip(summary.key_terms, data["key_terms"], strict=True)
+        ],
+        articles=[
+            {**doc, "href": _safe_href(a.url), "segments": _segments(a.text, _marks(summary.sentences, a.id))}
+            for a, doc in zip(summary.articles, data["articles"], strict=True)
+        ],
+        anchors={a.id: f"article-{i}" for i, a in enumerate(summary.articles)},
         stats={**data["stats"], "n_outlets": len({a.outlet for a in summary.articles})},
         data_json=_script_json(data),
         script=Markup(_PAGE_SCRIPT),
@@ -358,10 +358,6 @@ def _segments(text: str, marks: Iterable[tuple[int, int, int]]) -> list[_Segment
 
 def _outlets(spans: Iterable[SourceSpan]) -> list[str]:
     return list(dict.fromkeys(sp.source or sp.article_id for sp in spans))
-
-
-def _n_outlets(spans: Iterable[SourceSpan]) -> int:
-    return len(_outlets(spans))
 
 
 def _outlets_label(n: int) -> str:

@@ -28,6 +28,8 @@ class Weights:
     centrality: float = 0.5
     support: float = 0.3
     position: float = 0.2
+    position_decay: float = 0.5
+    """Position feature ``1 / (1 + k) ** position_decay`` for the k-th candidate of an article."""
     min_words: int = 6
     max_words: int = 60
 
@@ -80,7 +82,7 @@ def _tfidf_rows(
     return sparse.csr_matrix(counts.multiply(1.0 / norms[:, None]))
 
 
-def length_prior(n_words: int, weights: Weights = DEFAULT_WEIGHTS) -> float:
+def length_prior(n_words: int, weights: Weights) -> float:
     if n_words < weights.min_words:
         return max(0.2, n_words / weights.min_words)
     if n_words > weights.max_words:
@@ -91,9 +93,10 @@ def length_prior(n_words: int, weights: Weights = DEFAULT_WEIGHTS) -> float:
 def score_units(
     units: Sequence[InfoUnit],
     canonical: Mapping[str, str] | None = None,
-    weights: Weights = DEFAULT_WEIGHTS,
+    weights: Weights | None = None,
 ) -> UnitScores:
     """Score units; ``canonical`` maps a duplicate article id to the article it copies (support counts it once)."""
+    weights = weights or DEFAULT_WEIGHTS
     n = len(units)
     if n == 0:
         empty = np.zeros(0)
@@ -128,7 +131,7 @@ def score_units(
     )
     ranks = _candidate_ranks(units)
     position = np.array(
-        [max(1.0 / np.sqrt(1.0 + ranks[(s.article_id, s.index)]) for s in u.sentences) for u in units]
+        [max((1.0 + ranks[(s.article_id, s.index)]) ** -weights.position_decay for s in u.sentences) for u in units]
     )
     length = np.array([length_prior(u.representative.n_words, weights) for u in units])
     score = (
@@ -137,6 +140,8 @@ def score_units(
     return UnitScores(score=score, centrality=centrality, support=support, position=position, length=length)
 
 
+CONCEPT_POSITION_BONUS = 1.0
+"""Extra weight for a concept in an article's first sentence, decaying with ``1/sqrt(1 + k)``."""
 CONCEPT_MASS_PER_ARTICLE = 10.0
 """Each article spreads this much weight over its concepts, so every article has an equal voice."""
 
@@ -159,7 +164,7 @@ def concept_weights(
         concepts: set[str] = set()
         for s in u.sentences:
             article = canonical.get(s.article_id, s.article_id)
-            bonus = 1.0 + 1.0 / np.sqrt(1.0 + ranks[(s.article_id, s.index)])
+            bonus = 1.0 + CONCEPT_POSITION_BONUS / np.sqrt(1.0 + ranks[(s.article_id, s.index)])
             for a, b in set(zip(s.terms, s.terms[1:], strict=False)):
                 c = f"{a} {b}"
                 if s is u.representative:  # the reader sees the representative's words only

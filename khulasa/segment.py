@@ -24,7 +24,7 @@ import re
 from bisect import bisect_right
 
 from khulasa.models import Article, Sentence
-from khulasa.normalize import terms, tokenize
+from khulasa.normalize import analyze
 
 HEADING_MAX_WORDS = 5
 # Quoted or bracketed spans longer than this are not protected: on a long line a stray quote mark
@@ -229,6 +229,7 @@ def segment(article: Article) -> tuple[Sentence, ...]:
             and paragraph != last_paragraph
             and _looks_like_heading(sentence_text)
         )
+        tokens, terms = analyze(sentence_text)
         sentences.append(
             Sentence(
                 article_id=article.id,
@@ -238,8 +239,8 @@ def segment(article: Article) -> tuple[Sentence, ...]:
                 text=sentence_text,
                 paragraph=paragraph,
                 is_heading=is_heading,
-                tokens=tuple(tokenize(sentence_text)),
-                terms=tuple(terms(sentence_text)),
+                tokens=tuple(tokens),
+                terms=tuple(terms),
             )
         )
     return tuple(sentences)

@@ -10,8 +10,12 @@ time, a greedy pass (best score per word first, skipping redundant units) gives 
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import logging
-from collections.abc import Sequence
+import os
+import threading
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -36,6 +40,34 @@ class Budget:
         if self.sentences is not None:
             return len(lengths) <= self.sentences
         return sum(lengths) <= (self.words or 0)
+
+
+_FD_LOCK = threading.Lock()
+
+
+@contextlib.contextmanager
+def _silence_c_stdout() -> Iterator[None]:
+    """HiGHS prints debugging lines with C ``printf`` on some solves; keep them out of our stdout.
+
+    Python's ``sys.stdout`` is untouched; only file descriptor 1 is pointed at /dev/null while the
+    solver runs, and C's buffers are flushed before it is restored.
+    """
+    with _FD_LOCK:
+        try:
+            libc: ctypes.CDLL | None = ctypes.CDLL(None)
+        except OSError:
+            libc = None
+        saved = os.dup(1)
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        try:
+            os.dup2(devnull, 1)
+            yield
+        finally:
+            if libc is not None:
+                libc.fflush(None)
+            os.dup2(saved, 1)
+            os.close(saved)
+            os.close(devnull)
 
 
 def _conflict_sets(n: int, conflicts: Sequence[tuple[int, int]]) -> list[set[int]]:
@@ -118,13 +150,14 @@ def select_ilp(
         cols = np.array(conflicts).ravel()
         red = sparse.csr_matrix((np.ones(len(cols)), (rows, cols)), shape=(len(conflicts), n + m))
         constraints.append(LinearConstraint(red, -np.inf, 1.0))
-    result = milp(
-        objective,
-        constraints=constraints,
-        integrality=np.concatenate([np.ones(n), np.zeros(m)]),
-        bounds=Bounds(0, 1),
-        options={"time_limit": TIME_LIMIT_SECONDS, "presolve": True, "mip_rel_gap": 0.01},
-    )
+    with _silence_c_stdout():
+        result = milp(
+            objective,
+            constraints=constraints,
+            integrality=np.concatenate([np.ones(n), np.zeros(m)]),
+            bounds=Bounds(0, 1),
+            options={"time_limit": TIME_LIMIT_SECONDS, "presolve": True, "mip_rel_gap": 0.01},
+        )
     if result.x is None:
         log.info("ILP gave no solution (%s); using the greedy selector", result.message)
         return None

@@ -8,7 +8,7 @@ import sys
 DEFAULT_BUDGETS = {"easc": "ref", "ant-bbc": "1s"}
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser(
         "eval",
         help="score Khulasa and baselines with Arabic ROUGE",

@@ -9,8 +9,8 @@ import tempfile
 from pathlib import Path
 
 from khulasa.errors import OutputError
+from khulasa.render import FORMATS
 
-FORMATS = ("text", "markdown", "json", "html")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -27,7 +27,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     budget.add_argument("--words", type=int, help="word budget (default 120)")
     budget.add_argument("--sentences", type=int, help="sentence budget")
     parser.add_argument(
-        "--format", "-f", choices=FORMATS, default="text", help="output format (default text)"
+        "--format", "-f", choices=list(FORMATS), default="text", help="output format (default text)"
     )
     parser.add_argument("--timeline", action="store_true", help="add the story's dated events")
     parser.add_argument("--key-terms", action="store_true", help="add key actors, places and phrases")

@@ -266,7 +266,7 @@ class ArticleIn(BaseModel):
 
     model_config = ConfigDict(extra="allow")
 
-    id: StrictStr | StrictInt | None = Field(default=None, description="default: article-1, article-2, …")
+    id: StrictStr | None = Field(default=None, description="default: article-1, article-2, …")
     source: str | None = Field(default=None, description="the outlet name sentences are attributed to")
     title: str | None = None
     date: str | None = Field(default=None, description="publication date (YYYY-MM-DD)")
@@ -317,7 +317,7 @@ def _to_articles(items: Sequence[ArticleIn], settings: ServeSettings) -> list[Ar
     articles = []
     seen: set[str] = set()
     for i, item in enumerate(items):
-        article_id = str(item.id).strip() if item.id is not None else f"article-{i + 1}"
+        article_id = item.id.strip() if item.id is not None else f"article-{i + 1}"
         if not article_id or article_id in seen:
             raise _field_error(f"articles[{i}].id", f"{'duplicate' if article_id else 'empty'} id")
         seen.add(article_id)
@@ -368,11 +368,12 @@ def _invalid_options(exc: InvalidOptionsError, prefix: str = "") -> ApiError:
 
 
 class Runner:
-    """Run CPU-bound work in a bounded thread pool; 503 when it has not finished within the time limit.
+    """Run CPU-bound work off the event loop in a bounded thread pool; 503 when it overruns the time limit.
 
-    The wait in the pool's queue counts against the limit, so an overloaded server sheds load instead of
-    answering late.  A thread cannot be killed, so work that overruns finishes in the background, but the
-    pool size bounds how much of it there can be and the article/word limits bound how long it takes.
+    The work is everything after validation: cleaning, summarizing, rendering.  The wait in the pool's
+    queue counts against the limit, so an overloaded server sheds load instead of answering late.  A
+    thread cannot be killed, so work that overruns finishes in the background, but the pool size bounds
+    how much of it there can be and the article/word limits bound how long it takes.
     """
 
     def __init__(self, threads: int, timeout: float) -> None:
@@ -388,7 +389,7 @@ class Runner:
                 503, "timeout", f"the request did not finish within {self.timeout:g} seconds",
                 {"timeout_seconds": self.timeout}, {"Retry-After": "5"},
             ) from None
-        except KhulasaError:
+        except (KhulasaError, ApiError):
             raise
         except Exception as exc:
             # A bug, not bad input: log it here, once, and answer in the error shape without internals.
@@ -444,10 +445,11 @@ def create_app(settings: ServeSettings | None = None) -> FastAPI:
         from khulasa.options import SummaryOptions
 
         options = _options(SummaryOptions.from_mapping, body.options.model_dump(exclude_none=True))
-        articles = _to_articles(body.articles, settings)
-        content = await runner(
-            lambda: render.render(khulasa.summarize(articles, options=options), format)
-        )
+
+        def work() -> str:
+            return render.render(khulasa.summarize(_to_articles(body.articles, settings), options=options), format)
+
+        content = await runner(work)
         return Response(content, media_type=MEDIA_TYPES[format])
 
     @app.post(
@@ -457,13 +459,15 @@ def create_app(settings: ServeSettings | None = None) -> FastAPI:
                    **ERROR_RESPONSES},
     )
     async def stories(body: StoriesRequest) -> JSONResponse:
-        from khulasa import stories as stories_module
+        from khulasa.stories import build_stories
+        from khulasa.stories.options import StoryOptions
 
-        options = _options(stories_module.StoryOptions.from_mapping, body.options) if body.options else None
-        articles = _to_articles(body.articles, settings)
-        records = await runner(
-            lambda: [story.to_dict() for story in stories_module.build_stories(articles, options)]
-        )
+        options = _options(StoryOptions.from_mapping, body.options)
+
+        def work() -> list[dict[str, Any]]:
+            return [story.to_dict() for story in build_stories(_to_articles(body.articles, settings), options)]
+
+        records = await runner(work)
         return JSONResponse(records)
 
     @app.get("/healthz", summary="Liveness check")

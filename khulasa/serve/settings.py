@@ -27,7 +27,7 @@ class ServeSettings:
     max_articles: int = 500
     max_words: int = 300_000
     timeout_seconds: float = 30.0
-    threads: int = 4
+    threads: int = 2
 
     def __post_init__(self) -> None:
         if not 0 <= self.port <= 65535:

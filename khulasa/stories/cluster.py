@@ -24,8 +24,8 @@ import datetime as dt
 import hashlib
 import heapq
 import math
-from collections import Counter
-from collections.abc import Iterable
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -78,21 +78,27 @@ class DocumentFrequencies:
     def __init__(self) -> None:
         self.df: Counter[str] = Counter()
         self.n = 0
+        self._idf: dict[str, float] | None = None
 
     def add(self, terms: Iterable[str]) -> None:
         self.df.update(terms)
         self.n += 1
+        self._idf = None
 
-    def merge(self, df: dict[str, int], n: int) -> None:
+    def merge(self, df: Mapping[str, int], n: int) -> None:
         self.df.update(df)
         self.n += n
+        self._idf = None
 
     def idf(self, term: str) -> float:
-        """Smoothed IDF; 0 for a term seen in fewer than two articles (it can match nothing)."""
-        df = self.df.get(term, 0)
-        if df < 2:
-            return 0.0
-        return math.log((self.n + 1) / (df + 1)) + 1.0
+        return self.table().get(term, 0.0)
+
+    def table(self) -> dict[str, float]:
+        """Smoothed IDF of every term seen in at least two articles (a rarer term can match nothing)."""
+        if self._idf is None:
+            top = math.log(self.n + 1)
+            self._idf = {t: top - math.log(df + 1) + 1.0 for t, df in self.df.items() if df >= 2}
+        return self._idf
 
 
 def _lean(signature: np.ndarray) -> LeanMinHash:
@@ -174,9 +180,9 @@ class StoryClusterer:
 
     def vector(self, f: ArticleFeatures) -> dict[str, float]:
         """The article's TF-IDF vector: its ``ARTICLE_TERMS`` heaviest terms, L2-normalized."""
-        idf = self.frequencies.idf
-        weighted = [(w * idf(t), t) for t, w in zip(f.terms, f.weights, strict=True)]
-        top = heapq.nlargest(ARTICLE_TERMS, (x for x in weighted if x[0] > 0.0))
+        idf = self.frequencies.table()
+        weighted = [(w * idf[t], t) for t, w in zip(f.terms, f.weights, strict=True) if t in idf]
+        top = heapq.nlargest(ARTICLE_TERMS, weighted)
         norm = math.sqrt(sum(w * w for w, _ in top))
         return {t: w / norm for w, t in top} if norm else {}
 
@@ -236,10 +242,13 @@ class StoryClusterer:
     # --- similarity -------------------------------------------------------------------------------
 
     def _best_story(self, vector: dict[str, float]) -> tuple[_Story | None, float]:
-        scores: dict[int, float] = {}
+        scores: defaultdict[int, float] = defaultdict(float)
+        index = self._index
         for term, weight in vector.items():
-            for number, cw in self._index.get(term, {}).items():
-                scores[number] = scores.get(number, 0.0) + weight * cw
+            postings = index.get(term)
+            if postings:
+                for number, cw in postings.items():
+                    scores[number] += weight * cw
         best: _Story | None = None
         best_score = 0.0
         for number in sorted(scores):

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import math
 import zlib
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -70,16 +69,12 @@ def _permutations() -> tuple[np.ndarray, np.ndarray]:
     return MinHash(num_perm=NUM_PERM, seed=MINHASH_SEED, scheme=MINHASH_SCHEME).permutations
 
 
-@functools.lru_cache(maxsize=1 << 18)
-def _term_hash(term: str) -> int:
-    return zlib.crc32(term.encode("utf-8"))
-
-
 def shingle_hashes(term_seq: list[str]) -> np.ndarray:
     """Distinct 32-bit hashes of the consecutive term 3-grams (the terms themselves if fewer)."""
     if not term_seq:
         return np.zeros(0, dtype=np.uint64)
-    h = np.fromiter((_term_hash(t) for t in term_seq), dtype=np.uint64, count=len(term_seq))
+    crc = {t: zlib.crc32(t.encode("utf-8")) for t in set(term_seq)}
+    h = np.array([crc[t] for t in term_seq], dtype=np.uint64)
     if len(h) >= SHINGLE:
         h = (h[:-2] * _P1 + h[1:-1] * _P2 + h[2:]) & _MASK32
     return np.unique(h)
@@ -98,14 +93,16 @@ def minhash_signature(term_seq: list[str]) -> bytes:
 
 def term_weights(article: Article) -> tuple[tuple[str, ...], tuple[float, ...], list[str]]:
     """Distinct terms and their weights, plus the body's term sequence (for shingles)."""
-    body = stemmed_terms(article.text)
+    first_paragraph, _, rest = article.text.partition("\n")
+    lead = stemmed_terms(first_paragraph)
+    body = lead + stemmed_terms(rest)
     counts = Counter(body)
-    first_paragraph = article.text.split("\n", 1)[0]
-    counts.update(stemmed_terms(first_paragraph))
+    counts.update(lead)
     if article.title:
         counts.update(stemmed_terms(article.title) * 2)
     ordered = sorted(counts)
-    return tuple(ordered), tuple(round(1.0 + math.log(counts[t]), 6) for t in ordered), body
+    weights = 1.0 + np.log(np.array([counts[t] for t in ordered], dtype=np.float64))
+    return tuple(ordered), tuple(weights.tolist()), body
 
 
 def extract(article: Article, seq: int, date: dt.date | None = None) -> ArticleFeatures:

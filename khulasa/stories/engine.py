@@ -1,0 +1,465 @@
+"""The embedded engine: stories from a stream of articles on one machine, in bounded memory, resumable.
+
+Two passes over a spool on disk, so memory holds only compact per-article keys and the open stories:
+
+1. **Read**: stream the inputs (``khulasa.ingest.iter_articles``); for each article compute its
+   features (``khulasa.stories.features``), append the article and its features to two record files
+   and count document frequencies (the IDF of pass 2).
+2. **Cluster and summarize**: read the features back in clustering order (date, id) — so the result
+   does not depend on the order of the inputs — and feed the online clusterer; each story it closes is
+   summarized right away (its articles read back from the spool) and appended to ``stories.jsonl``.
+
+Everything lives in a work directory.  ``state.json`` (written atomically) records the inputs, the
+options and the phase; the record files and ``stories.jsonl`` are append-only and synced at
+checkpoints.  Resuming re-reads the inputs, skipping the articles already spooled (their ids must match:
+ingest order is deterministic), re-runs the clustering (deterministic and cheap) and skips the stories
+already written, so every input is accounted for exactly once.
+"""
+
+from __future__ import annotations
+
+import collections
+import json
+import os
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol, TextIO
+
+from khulasa.errors import KhulasaError
+from khulasa.ingest import IngestReport, iter_articles
+from khulasa.models import Article
+from khulasa.stories import spool
+from khulasa.stories.cluster import Assignment, DocumentFrequencies, StoryClusterer
+from khulasa.stories.features import ArticleFeatures, extract, with_effective_dates
+from khulasa.stories.options import StoryOptions
+from khulasa.stories.story import Story, make_story
+
+STATE_VERSION = 1
+STORIES_FILE = "stories.jsonl"
+STATE_FILE = "state.json"
+ARTICLES_FILE = "articles.rec"
+FEATURES_FILE = "features.rec"
+SYNC_EVERY_SECONDS = 2.0
+
+
+class StoryRunError(KhulasaError):
+    """A stories run cannot start or continue (a saved run that does not match, an input that changed)."""
+
+    exit_code = 7
+    code = "story_run_error"
+
+
+class Progress(Protocol):
+    """Where the engine reports progress (the CLI shows a rich bar; the default shows nothing)."""
+
+    def phase(self, name: str, total: int | None = None) -> None: ...
+
+    def advance(self, n: int = 1) -> None: ...
+
+
+class NoProgress:
+    def phase(self, name: str, total: int | None = None) -> None:
+        pass
+
+    def advance(self, n: int = 1) -> None:
+        pass
+
+
+@dataclass
+class RunReport:
+    """What a run did: articles read and skipped (from ingest), duplicates, stories found and written."""
+
+    engine: str = "embedded"
+    articles: int = 0
+    duplicates: int = 0
+    stories: int = 0
+    written: int = 0
+    singletons: int = 0
+    largest: int = 0
+    skipped: list[dict[str, Any]] = field(default_factory=list)
+    ingest: str = ""
+    issues: int = 0
+    seconds: float = 0.0
+    resumed: bool = False
+
+    @property
+    def articles_per_second(self) -> float:
+        return self.articles / self.seconds if self.seconds > 0 else 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "engine": self.engine,
+            "articles": self.articles,
+            "skipped": len(self.skipped),
+            "skipped_inputs": self.skipped,
+            "duplicates": self.duplicates,
+            "stories": self.stories,
+            "stories_written": self.written,
+            "singletons": self.singletons,
+            "largest_story": self.largest,
+            "ingest": self.ingest,
+            "issues": self.issues,
+            "seconds": round(self.seconds, 2),
+            "articles_per_second": round(self.articles_per_second, 1),
+            "resumed": self.resumed,
+        }
+
+    def lines(self) -> list[str]:
+        """The final report as a few human lines (for stderr and ``report.txt``)."""
+        out = [
+            f"articles read: {self.articles}",
+            f"inputs skipped: {len(self.skipped)}",
+        ]
+        reasons = collections.Counter(s.get("reason") or "unknown" for s in self.skipped)
+        out += [f"  {n} {reason}" for reason, n in reasons.most_common()]
+        out += [
+            f"duplicates: {self.duplicates}",
+            f"stories: {self.stories} ({self.singletons} with one article, largest {self.largest})",
+            f"stories written: {self.written}",
+            f"time: {self.seconds:.1f} s ({self.articles_per_second:.0f} articles/s, {self.engine} engine"
+            + (", resumed" if self.resumed else "")
+            + ")",
+        ]
+        return out
+
+    def count(self, assignment: Assignment) -> None:
+        size = len(assignment.members)
+        self.stories += 1
+        self.singletons += size == 1
+        self.largest = max(self.largest, size)
+        self.duplicates += sum(1 for m in assignment.members if m.duplicate_of)
+
+
+def skipped_inputs(report: IngestReport) -> list[dict[str, Any]]:
+    return [
+        {k: v for k, v in (("path", r.path), ("reason", r.reason), ("detail", r.detail)) if v}
+        for r in report.skipped
+    ]
+
+
+# --- in memory -------------------------------------------------------------------------------------
+
+
+def build_stories(articles: Iterable[Article], options: StoryOptions | None = None) -> list[Story]:
+    """Group articles into stories and summarize each, in memory (for modest inputs and the HTTP API).
+
+    Stories come in the order they close (roughly by date); those smaller than ``options.min_size``
+    are left out.  For a corpus, use ``run`` (streams through a spool on disk) or the CLI.
+    """
+    options = options or StoryOptions()
+    arts = list(articles)
+    feats = [extract(article, seq, date) for seq, article, date in with_effective_dates(arts)]
+    frequencies = DocumentFrequencies()
+    for f in feats:
+        frequencies.add(f.terms)
+    stories = []
+    for assignment in cluster_all(feats, options, frequencies):
+        if len(assignment.members) >= options.min_size:
+            stories.append(make_story(assignment, [arts[s] for s in assignment.seqs], options))
+    return stories
+
+
+def cluster_all(
+    features: Iterable[ArticleFeatures], options: StoryOptions, frequencies: DocumentFrequencies
+) -> Iterator[Assignment]:
+    """Cluster features (any order; sorted here) and yield every story as it closes."""
+    clusterer = StoryClusterer(options, frequencies)
+    for f in sorted(features, key=lambda f: f.order_key):
+        yield from clusterer.add(f)
+    yield from clusterer.finish()
+
+
+# --- on disk, resumable ------------------------------------------------------------------------------
+
+
+class StoryRun:
+    """One resumable run in ``workdir``; ``run()`` does both passes and returns the report.
+
+    ``on_story`` gets each newly written story record (to stream it to stdout).  ``workers > 1``
+    summarizes closed stories in that many processes (output order and content are unchanged).
+    """
+
+    def __init__(
+        self,
+        inputs: Sequence[str],
+        options: StoryOptions,
+        workdir: Path,
+        *,
+        resume: bool = False,
+        progress: Progress | None = None,
+        on_story: Callable[[dict[str, Any]], None] | None = None,
+        workers: int = 1,
+    ) -> None:
+        self.inputs = [i if i == "-" else os.path.abspath(i) for i in inputs]
+        self.options = options
+        self.workdir = Path(workdir)
+        self.resume = resume
+        self.progress = progress or NoProgress()
+        self.on_story = on_story
+        self.workers = max(1, workers)
+        self.report = RunReport(resumed=resume)
+        # compact per-article state of pass 1
+        self._keys: list[tuple[int, str, int]] = []
+        self._article_offsets: list[int] = []
+        self._feature_offsets: list[int] = []
+        self._frequencies = DocumentFrequencies()
+
+    @property
+    def stories_path(self) -> Path:
+        return self.workdir / STORIES_FILE
+
+    def run(self) -> RunReport:
+        started = time.monotonic()
+        self.workdir.mkdir(parents=True, exist_ok=True)
+        state = self._open_state()
+        if state["phase"] == "reading":
+            ingest = self._read()
+            state.update(
+                phase="clustering",
+                articles=len(self._keys),
+                skipped=skipped_inputs(ingest),
+                ingest=ingest.summary(),
+                issues=len(ingest.issues),
+            )
+            spool.write_json_atomically(self.workdir / STATE_FILE, state)
+        else:
+            self._reload_spool(expected=state["articles"])
+        self.report.articles = len(self._keys)
+        self.report.skipped = state["skipped"]
+        self.report.ingest = state["ingest"]
+        self.report.issues = state["issues"]
+        self._cluster_and_summarize()
+        self.report.seconds = time.monotonic() - started
+        state.update(phase="done", report=self.report.to_dict())
+        spool.write_json_atomically(self.workdir / STATE_FILE, state)
+        return self.report
+
+    # --- state ------------------------------------------------------------------------------------
+
+    def _open_state(self) -> dict[str, Any]:
+        path = self.workdir / STATE_FILE
+        fresh = {
+            "version": STATE_VERSION,
+            "inputs": self.inputs,
+            "options": self.options.to_dict(),
+            "phase": "reading",
+        }
+        if not path.exists():
+            self._clear()
+            spool.write_json_atomically(path, fresh)
+            return fresh
+        if not self.resume:
+            raise StoryRunError(
+                f"an earlier run left its state in {self.workdir}",
+                hint="add --resume to continue it, or delete that directory to start over",
+            )
+        state = spool.read_json(path)
+        for key in ("version", "inputs", "options"):
+            if state.get(key) != fresh[key]:
+                raise StoryRunError(
+                    f"the run saved in {self.workdir} used other {key}: cannot resume it with these",
+                    hint="give the same inputs and options, or delete that directory to start over",
+                )
+        if state["phase"] == "reading" and "-" in self.inputs:
+            raise StoryRunError("cannot resume a run that was still reading stdin", hint="start it over")
+        return state
+
+    def _clear(self) -> None:
+        for name in (STORIES_FILE, ARTICLES_FILE, FEATURES_FILE):
+            (self.workdir / name).unlink(missing_ok=True)
+
+    # --- pass 1: read -----------------------------------------------------------------------------
+
+    def _reload_spool(self, expected: int | None = None) -> list[str]:
+        """Rebuild the in-memory keys from the spool; cut both files back to their common whole records."""
+        ids: list[str] = []
+        last_feature_end = 0
+        for offset, f in spool.scan(self.workdir / FEATURES_FILE):
+            self._feature_offsets.append(offset)
+            self._keys.append(f.order_key)
+            self._frequencies.add(f.terms)
+            ids.append(f.id)
+            last_feature_end = offset
+        article_ends: list[int] = []
+        for offset, _article in spool.scan(self.workdir / ARTICLES_FILE):
+            self._article_offsets.append(offset)
+            article_ends.append(offset)
+        n = min(len(self._feature_offsets), len(self._article_offsets))
+        if expected is not None and n != expected:
+            raise StoryRunError(f"the spool in {self.workdir} lost articles", hint="delete it and start over")
+        del last_feature_end, article_ends
+        self._truncate(FEATURES_FILE, self._feature_offsets, n)
+        self._truncate(ARTICLES_FILE, self._article_offsets, n)
+        if len(self._keys) > n:
+            self._frequencies = DocumentFrequencies()
+            for _, f in zip(range(n), (r for _, r in spool.scan(self.workdir / FEATURES_FILE)), strict=False):
+                self._frequencies.add(f.terms)
+        del self._keys[n:], self._feature_offsets[n:], self._article_offsets[n:], ids[n:]
+        return ids
+
+    def _truncate(self, name: str, offsets: list[int], n: int) -> None:
+        path = self.workdir / name
+        if n < len(offsets):
+            spool.truncate_to_valid(path, offsets[n])
+        else:
+            end = 0
+            for offset, _ in spool.scan(path):
+                end = offset
+            # the end of the last whole record: scan once more to its end
+            spool.truncate_to_valid(path, _end_of_records(path))
+            del end
+
+    def _read(self) -> IngestReport:
+        done_ids = self._reload_spool() if self.resume else []
+        n_done = len(done_ids)
+        self.progress.phase("reading", None)
+        self.progress.advance(n_done)
+        articles_out = spool.RecordWriter(self.workdir / ARTICLES_FILE)
+        features_out = spool.RecordWriter(self.workdir / FEATURES_FILE)
+        ingest = IngestReport()
+        last_sync = time.monotonic()
+        try:
+            for seq, article, date in with_effective_dates(iter_articles(self.inputs, report=ingest)):
+                if seq < n_done:
+                    if article.id != done_ids[seq]:
+                        raise StoryRunError(
+                            f"input changed since the interrupted run: article {seq} is {article.id!r}, "
+                            f"was {done_ids[seq]!r}",
+                            hint="delete the state directory to start over",
+                        )
+                    continue
+                f = extract(article, seq, date)
+                self._article_offsets.append(articles_out.append(article))
+                self._feature_offsets.append(features_out.append(f))
+                self._keys.append(f.order_key)
+                self._frequencies.add(f.terms)
+                self.progress.advance()
+                if time.monotonic() - last_sync > SYNC_EVERY_SECONDS:
+                    # articles first: a feature record never points past the articles on disk
+                    articles_out.sync()
+                    features_out.sync()
+                    last_sync = time.monotonic()
+        finally:
+            articles_out.close()
+            features_out.close()
+        return ingest
+
+    # --- pass 2: cluster and summarize ------------------------------------------------------------
+
+    def _cluster_and_summarize(self) -> None:
+        written, end = spool.valid_jsonl_prefix(self.stories_path, "story_id")
+        if end != (self.stories_path.stat().st_size if self.stories_path.exists() else 0):
+            spool.truncate_to_valid(self.stories_path, end)
+        self.report.written = len(written)
+        order = sorted(range(len(self._keys)), key=self._keys.__getitem__)
+        features = spool.RecordReader(self.workdir / FEATURES_FILE)
+        articles = spool.RecordReader(self.workdir / ARTICLES_FILE)
+        out = open(self.stories_path, "a", encoding="utf-8")  # noqa: SIM115 - closed below
+        writer = _StoryWriter(out, self.on_story, self.report)
+        summarizer = _Summarizer(self.options, self.workers, writer)
+        self.progress.phase("clustering", len(order))
+        clusterer = StoryClusterer(self.options, self._frequencies)
+        n_closed = 0  # stories of at least min_size closed so far
+
+        def place(closed: list[Assignment]) -> None:
+            nonlocal n_closed
+            for assignment in closed:
+                self.report.count(assignment)
+                if len(assignment.members) < self.options.min_size:
+                    continue
+                if n_closed < len(written):
+                    if written[n_closed] != assignment.story_id:
+                        raise StoryRunError(
+                            f"story {n_closed} was {written[n_closed]}, is now {assignment.story_id}",
+                            hint="the saved run does not match; delete the state directory to start over",
+                        )
+                else:
+                    members = [articles.read(self._article_offsets[seq]) for seq in assignment.seqs]
+                    summarizer.submit(assignment, members)
+                n_closed += 1
+
+        try:
+            for i in order:
+                place(clusterer.add(features.read(self._feature_offsets[i])))
+                self.progress.advance()
+            place(clusterer.finish())
+            summarizer.drain()
+        finally:
+            summarizer.close()
+            writer.close()
+            features.close()
+            articles.close()
+
+
+def _end_of_records(path: Path) -> int:
+    end = 0
+    if path.exists():
+        with open(path, "rb") as f:
+            for offset, _ in spool.scan(path):
+                f.seek(offset)
+                length = int.from_bytes(f.read(4), "little")
+                end = offset + 8 + length
+    return end
+
+
+class _StoryWriter:
+    """Appends story records to ``stories.jsonl``: one flushed line each, fsync'd at intervals."""
+
+    def __init__(self, out: TextIO, on_story: Callable[[dict[str, Any]], None] | None, report: RunReport):
+        self.out = out
+        self.on_story = on_story
+        self.report = report
+        self._last_sync = time.monotonic()
+
+    def write(self, record: dict[str, Any]) -> None:
+        self.out.write(json.dumps(record, ensure_ascii=False, allow_nan=False) + "\n")
+        self.out.flush()
+        if time.monotonic() - self._last_sync > SYNC_EVERY_SECONDS:
+            os.fsync(self.out.fileno())
+            self._last_sync = time.monotonic()
+        self.report.written += 1
+        if self.on_story is not None:
+            self.on_story(record)
+
+    def close(self) -> None:
+        if not self.out.closed:
+            self.out.flush()
+            os.fsync(self.out.fileno())
+            self.out.close()
+
+
+def story_record(assignment: Assignment, articles: list[Article], options: StoryOptions) -> dict[str, Any]:
+    """The per-story function both engines run: the story's JSONL record."""
+    return make_story(assignment, articles, options).to_dict()
+
+
+class _Summarizer:
+    """Summarizes closed stories in order, in this process or a pool (bounded queue: memory stays flat)."""
+
+    def __init__(self, options: StoryOptions, workers: int, writer: _StoryWriter) -> None:
+        self.options = options
+        self.writer = writer
+        self.pool = ProcessPoolExecutor(workers) if workers > 1 else None
+        self.pending: collections.deque[Future[dict[str, Any]]] = collections.deque()
+        self.limit = 4 * workers
+
+    def submit(self, assignment: Assignment, articles: list[Article]) -> None:
+        if self.pool is None:
+            self.writer.write(story_record(assignment, articles, self.options))
+            return
+        self.pending.append(self.pool.submit(story_record, assignment, articles, self.options))
+        while len(self.pending) >= self.limit:
+            self.writer.write(self.pending.popleft().result())
+
+    def drain(self) -> None:
+        while self.pending:
+            self.writer.write(self.pending.popleft().result())
+
+    def close(self) -> None:
+        if self.pool is not None:
+            for future in self.pending:
+                future.cancel()
+            self.pool.shutdown(wait=True, cancel_futures=True)

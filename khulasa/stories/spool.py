@@ -1,0 +1,132 @@
+"""Append-only record files and the run's state: what lets a long run stream, spill and resume.
+
+A record file holds length-prefixed, CRC-checked pickles.  Writers append and ``sync`` (flush +
+``fsync``) at checkpoints; readers stop at the first torn or corrupt record, so a file cut short by a
+crash is simply shorter — ``truncate_to_valid`` then cuts it back to its last whole record before
+appending resumes.  Only files this process wrote are read back (pickle is not for untrusted data).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import pickle
+import struct
+import tempfile
+import zlib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, BinaryIO
+
+_HEADER = struct.Struct("<II")  # payload length, CRC-32 of the payload
+
+
+class RecordWriter:
+    """Append records to a file; ``append`` returns the record's offset for random reads later."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._file: BinaryIO = open(path, "ab")  # noqa: SIM115 - closed in close()
+        self.offset = self._file.tell()
+
+    def append(self, value: Any) -> int:
+        payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+        offset = self.offset
+        self._file.write(_HEADER.pack(len(payload), zlib.crc32(payload)))
+        self._file.write(payload)
+        self.offset += _HEADER.size + len(payload)
+        return offset
+
+    def flush(self) -> None:
+        self._file.flush()
+
+    def sync(self) -> None:
+        self._file.flush()
+        os.fsync(self._file.fileno())
+
+    def close(self) -> None:
+        if not self._file.closed:
+            self.sync()
+            self._file.close()
+
+
+class RecordReader:
+    """Random and sequential reads of a record file."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._file: BinaryIO = open(path, "rb")  # noqa: SIM115 - closed in close()
+
+    def read(self, offset: int) -> Any:
+        self._file.seek(offset)
+        length, crc = _HEADER.unpack(self._file.read(_HEADER.size))
+        payload = self._file.read(length)
+        if len(payload) != length or zlib.crc32(payload) != crc:
+            raise OSError(f"{self.path}: corrupt record at offset {offset}")
+        return pickle.loads(payload)
+
+    def close(self) -> None:
+        self._file.close()
+
+
+def scan(path: Path) -> Iterator[tuple[int, Any]]:
+    """``(offset, value)`` of every whole, valid record from the start; stops at the first bad one."""
+    if not path.exists():
+        return
+    with open(path, "rb") as f:
+        offset = 0
+        while True:
+            header = f.read(_HEADER.size)
+            if len(header) < _HEADER.size:
+                return
+            length, crc = _HEADER.unpack(header)
+            payload = f.read(length)
+            if len(payload) < length or zlib.crc32(payload) != crc:
+                return
+            yield offset, pickle.loads(payload)
+            offset += _HEADER.size + length
+
+
+def truncate_to_valid(path: Path, end: int) -> None:
+    """Cut a record file back to ``end`` (the end of its last valid record)."""
+    if path.exists() and path.stat().st_size != end:
+        with open(path, "r+b") as f:
+            f.truncate(end)
+
+
+def write_json_atomically(path: Path, value: Any) -> None:
+    """Write JSON via a synced temporary file and a rename: the file is always old or new, never torn."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            json.dump(value, f, ensure_ascii=False, indent=1, sort_keys=True)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def read_json(path: Path) -> Any:
+    with open(path, encoding="utf-8") as f:
+        return json.load(f)
+
+
+def valid_jsonl_prefix(path: Path, key: str) -> tuple[list[Any], int]:
+    """``record[key]`` of the whole JSONL lines that parse, and the bytes they span (not a torn tail)."""
+    values: list[Any] = []
+    end = 0
+    if not path.exists():
+        return values, end
+    with open(path, "rb") as f:
+        for raw in f:
+            if not raw.endswith(b"\n"):
+                break
+            try:
+                record = json.loads(raw)
+            except ValueError:
+                break
+            values.append(record.get(key) if isinstance(record, dict) else None)
+            end += len(raw)
+    return values, end

@@ -1,0 +1,239 @@
+"""The web page in a real browser (Debian chromium driven by Playwright) against a real uvicorn server.
+
+Needs ``apt-get install chromium fonts-noto-core`` and the ``playwright`` package; outside CI the tests
+skip with the reason when either is missing, in CI (``CI`` set) they fail.  Screenshots go to
+``artifacts/browser/``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import EXAMPLE_DIR, ROOT
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+    "--disable-sync", "--no-first-run",
+]
+ARTIFACTS = ROOT / "artifacts" / "browser"
+OUTLETS = ["الأهرام", "الشرق الأوسط", "الجزيرة", "سبوتنيك", "الأناضول"]
+
+
+def missing(reason: str) -> None:
+    """Fail in CI, where the browser must be there; skip with the reason on a developer's machine."""
+    if os.environ.get("CI"):
+        pytest.fail(f"{reason} (CI must install it: apt-get install -y chromium fonts-noto-core)")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[str]:
+    try:
+        import uvicorn
+
+        from khulasa.serve.app import create_app
+        from khulasa.serve.settings import ServeSettings
+    except ImportError as exc:
+        missing(f"the [serve] extra is not installed: {exc}")
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    config = uvicorn.Config(create_app(ServeSettings(port=port)), host="127.0.0.1", port=port,
+                            log_level="warning")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        missing("playwright is not installed (pip install playwright)")
+    if not Path(CHROMIUM).exists():
+        missing(f"{CHROMIUM} is not installed")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser: Any, server: str) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="ar", accept_downloads=True)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(server + "/")
+    yield page
+    context.close()
+    assert not errors, f"JavaScript errors on the page: {errors}"
+
+
+def example_articles() -> list[dict[str, str]]:
+    metadata = json.loads((EXAMPLE_DIR / "metadata.json").read_text(encoding="utf-8"))
+    paths = sorted(EXAMPLE_DIR.glob("*.txt"))
+    return [
+        {"text": path.read_text(encoding="utf-8"), "source": outlet, "date": metadata[path.stem]["date"]}
+        for path, outlet in zip(paths, OUTLETS, strict=True)
+    ]
+
+
+def paste(page: Any, articles: list[dict[str, str]]) -> None:
+    while page.locator(".article-input").count() < len(articles):
+        page.click("#add-article")
+    for box, article in zip(page.locator(".article-input").all(), articles, strict=False):
+        box.locator("textarea.text").fill(article["text"])
+        box.locator("input.outlet").fill(article.get("source", ""))
+        if article.get("date"):
+            box.locator("input.date").fill(article["date"])
+
+
+def summarize(page: Any) -> dict[str, Any]:
+    with page.expect_response("**/v1/summarize") as response_info:
+        page.click("#summarize")
+    response = response_info.value
+    assert response.ok, response.text()
+    data = response.json()
+    page.wait_for_selector("#result:not([hidden])")
+    return data
+
+
+def test_clicking_a_sentence_highlights_it_in_every_source_article(page):
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    articles = example_articles()
+    paste(page, articles)
+    data = summarize(page)
+
+    items = page.locator("#sentences > li")
+    assert items.count() == len(data["sentences"]) > 0
+    for item, sentence in zip(items.all(), data["sentences"], strict=True):
+        assert item.locator(".text").text_content() == sentence["text"]
+    assert [a["source"] for a in data["articles"]] == OUTLETS
+    assert page.locator(".source-article").count() == len(articles)
+
+    # the sentence reported by the most outlets, so the highlight must span several columns
+    index = max(range(len(data["sentences"])), key=lambda i: len(data["sentences"][i]["sources"]))
+    sentence = data["sentences"][index]
+    outlets = {span["source"] for span in sentence["sources"]}
+    badge = items.nth(index).locator(".badge")
+    assert badge.text_content() == {1: "مصدر واحد", 2: "مصدران"}.get(len(outlets), f"{len(outlets)} مصادر")
+    badge.click()
+
+    assert items.nth(index).get_attribute("aria-pressed") == "true"
+    highlighted = page.locator(".source-article.has-active")
+    expected_ids = {span["article_id"] for span in sentence["sources"]}
+    assert {a.get_attribute("data-article-id") for a in highlighted.all()} == expected_ids
+    texts = {a["id"]: a["text"] for a in data["articles"]}
+    marks = page.locator("mark.active")
+    shown = sorted(
+        (m.evaluate("m => m.closest('.source-article').dataset.articleId"), m.text_content()) for m in marks.all()
+    )
+    assert shown == sorted(
+        (span["article_id"], texts[span["article_id"]][span["start"] : span["end"]]) for span in sentence["sources"]
+    )
+    page.screenshot(path=str(ARTIFACTS / "summary.png"), full_page=True)
+
+    # clicking another sentence moves the highlight
+    other = (index + 1) % len(data["sentences"])
+    items.nth(other).click()
+    assert page.locator("mark.active").count() == len(data["sentences"][other]["sources"])
+
+
+def test_page_is_right_to_left_in_an_arabic_font(page):
+    assert page.evaluate("getComputedStyle(document.body).direction") == "rtl"
+    assert page.evaluate("document.fonts.check('16px \"Noto Naskh Arabic\"', 'خلاصة')"), (
+        "Noto Naskh Arabic is not installed: apt-get install fonts-noto-core"
+    )
+
+
+def test_markup_in_articles_and_files_stays_inert_text(page, tmp_path):
+    payloads = [
+        '<script>window.__xss = "script"</script>',
+        '<img src=x onerror="window.__xss = \'img\'">',
+        '<svg onload="window.__xss = \'svg\'"></svg>',
+    ]
+    text = (
+        "وصل الرئيس إلى العاصمة صباح اليوم في زيارة رسمية تستمر يومين " + payloads[0] + ".\n"
+        "وقال المتحدث إن المحادثات تناولت التعاون الاقتصادي بين البلدين " + payloads[1] + ".\n"
+        "وأضاف أن الجانبين وقعا اتفاقيات في مجالات الطاقة والنقل " + payloads[2] + "."
+    )
+    upload = tmp_path / "articles.json"
+    upload.write_text(json.dumps([
+        {"id": "<b>id</b>", "title": payloads[1], "url": "javascript:window.__xss='url'", "text": text,
+         "source": '<img src=x onerror="window.__xss=\'source\'">'},
+        {"text": text, "source": "وكالة"},
+    ], ensure_ascii=False), encoding="utf-8")
+    page.set_input_files("#files", str(upload))
+    page.wait_for_function("document.querySelectorAll('.article-input').length === 2")
+    data = summarize(page)
+    page.locator("#sentences > li").first.click()
+    page.locator("mark").first.hover()
+
+    assert page.evaluate("window.__xss") is None
+    assert page.locator("#result img, #result script, #result svg, #articles img").count() == 0
+    assert page.locator(".source-article a").count() == 0  # a javascript: url is never linked
+    shown = page.locator("#sources").text_content()
+    for payload in payloads:
+        assert payload in shown
+    assert data["articles"][0]["source"] in page.locator(".source-article h3").first.text_content()
+
+
+def test_an_error_from_the_api_is_shown_in_the_page(page):
+    paste(page, [{"text": "Only English text here. Nothing to summarize in Arabic."}])
+    page.click("#summarize")
+    error = page.locator("#error")
+    error.wait_for(state="visible")
+    assert "لم نجد نصًا عربيًا" in error.text_content()
+    assert page.locator("#result").is_hidden()
+
+
+def test_downloads_are_the_api_json_and_markdown(page, server):
+    import httpx
+
+    paste(page, example_articles()[:3])
+    page.check('input[name="budget-unit"][value="sentences"]')
+    page.fill("#budget", "3")
+    page.check("#timeline")
+    data = summarize(page)
+    assert len(data["sentences"]) == 3
+
+    with page.expect_download() as json_download:
+        page.click("#download-json")
+    assert json.loads(Path(json_download.value.path()).read_text(encoding="utf-8")) == data
+
+    with page.expect_download() as md_download:
+        page.click("#download-markdown")
+    request = {"articles": example_articles()[:3], "options": {"sentences": 3, "timeline": True,
+                                                                "key_terms": False}}
+    expected = httpx.post(server + "/v1/summarize?format=markdown", json=request, timeout=30).text
+    assert Path(md_download.value.path()).read_text(encoding="utf-8") == expected
+    page.screenshot(path=str(ARTIFACTS / "timeline.png"), full_page=True)
+
+
+def test_load_example_fills_the_boxes_and_summarizes(page):
+    page.click("#load-example")
+    page.wait_for_function("document.querySelectorAll('.article-input').length === 3")
+    assert page.locator("input.outlet").first.input_value() == "مثال أ"
+    data = summarize(page)
+    assert data["sentences"]
