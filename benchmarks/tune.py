@@ -21,13 +21,10 @@ from khulasa.evaluate import Rouge, evaluate_system, parse_budget
 W = score.Weights
 VARIANTS: dict[str, dict[str, object]] = {
     "current": {},
-    "pos.9-d1-sal20": {"select.SALIENCE_WEIGHT": 20.0, "score.DEFAULT_WEIGHTS": W(0.1, 0.0, 0.9, position_decay=1.0)},
     "pos.9-d1-sal40": {"select.SALIENCE_WEIGHT": 40.0, "score.DEFAULT_WEIGHTS": W(0.1, 0.0, 0.9, position_decay=1.0)},
-    "pos.8s.1-d1-sal20": {"select.SALIENCE_WEIGHT": 20.0, "score.DEFAULT_WEIGHTS": W(0.1, 0.1, 0.8, position_decay=1.0)},
-    "pos.9-d1-sal20-max80": {"select.SALIENCE_WEIGHT": 20.0, "score.DEFAULT_WEIGHTS": W(0.1, 0.0, 0.9, position_decay=1.0, max_words=80)},
-    "pos.9-d1-sal20-min4": {"select.SALIENCE_WEIGHT": 20.0, "score.DEFAULT_WEIGHTS": W(0.1, 0.0, 0.9, position_decay=1.0, min_words=4)},
-    "pos1-d1-sal20": {"select.SALIENCE_WEIGHT": 20.0, "score.DEFAULT_WEIGHTS": W(0.0, 0.0, 1.0, position_decay=1.0)},
-    "pos.9-d2-sal20": {"select.SALIENCE_WEIGHT": 20.0, "score.DEFAULT_WEIGHTS": W(0.1, 0.0, 0.9, position_decay=2.0)},
+    "c.1s.05p.85-d1-sal40": {"select.SALIENCE_WEIGHT": 40.0, "score.DEFAULT_WEIGHTS": W(0.1, 0.05, 0.85, position_decay=1.0)},
+    "c.15s.05p.8-d1-sal40": {"select.SALIENCE_WEIGHT": 40.0, "score.DEFAULT_WEIGHTS": W(0.15, 0.05, 0.8, position_decay=1.0)},
+    "c.1s.05p.85-d1-sal40-art10": {"select.SALIENCE_WEIGHT": 40.0, "score.ARTICLE_COVERAGE_WEIGHT": 10.0, "score.DEFAULT_WEIGHTS": W(0.1, 0.05, 0.85, position_decay=1.0)},
 }
 
 

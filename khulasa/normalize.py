@@ -19,6 +19,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from collections.abc import Callable
 from importlib import resources
 
 import Stemmer
@@ -269,24 +270,42 @@ def is_stopword(token: str) -> bool:
     return normalize(token) in STOPWORDS
 
 
-@functools.lru_cache(maxsize=1 << 20)
-def _analyze_token(light: str) -> tuple[str, str]:
-    """(normalized token, content term or "") of one light-form token."""
+class _TokenCache(dict[str, str]):
+    """light token -> value, computed on first use; cleared when large (values never change)."""
+
+    def __init__(self, compute: Callable[[str], str], limit: int = 1 << 21) -> None:
+        super().__init__()
+        self._compute = compute
+        self._limit = limit
+
+    def __missing__(self, token: str) -> str:
+        if len(self) >= self._limit:
+            self.clear()
+        value = self[token] = self._compute(token)
+        return value
+
+
+def _term_of(light: str) -> str:
     folded = light.translate(_FOLD_REST)
     if folded in STOPWORDS or len(folded) < 2:
-        return folded, ""
-    return folded, folded if light.isascii() else _stem_light(light)
+        return ""
+    return folded if light.isascii() else _stem_light(light)
+
+
+_FOLDED = _TokenCache(lambda light: light.translate(_FOLD_REST))
+_TERM = _TokenCache(_term_of)
 
 
 def terms(text: str) -> list[str]:
     """Stemmed content terms in order: stopwords and 1-character tokens removed."""
-    return [term for _, term in map(_analyze_token, _TOKEN.findall(_light(text))) if term]
+    return [term for term in map(_TERM.__getitem__, _TOKEN.findall(_light(text))) if term]
 
 
 def analyze(text: str) -> tuple[list[str], list[str]]:
     """``(tokenize(text), terms(text))`` in one pass over the text."""
-    pairs = list(map(_analyze_token, _TOKEN.findall(_light(text))))
-    return [token for token, _ in pairs], [term for _, term in pairs if term]
+    light_tokens = _TOKEN.findall(_light(text))
+    tokens = list(map(_FOLDED.__getitem__, light_tokens))
+    return tokens, [term for term in map(_TERM.__getitem__, light_tokens) if term]
 
 
 # --- script detection ----------------------------------------------------------------------------

@@ -26,7 +26,7 @@ log = logging.getLogger(__name__)
 
 MAX_CANDIDATES = 60
 """Only the best-scored units enter the ILP; keeps the solve well under 100 ms on big clusters."""
-SALIENCE_WEIGHT = 2.0
+SALIENCE_WEIGHT = 40.0
 """How much unit salience counts against concept coverage in the ILP objective."""
 TIME_LIMIT_SECONDS = 2.0
 

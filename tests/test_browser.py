@@ -119,6 +119,13 @@ def summarize(page: Any) -> dict[str, Any]:
     return data
 
 
+SCROLLED_INTO_VIEW = """() => [...document.querySelectorAll("mark.active")].every((mark) => {
+  const box = mark.parentElement.getBoundingClientRect();
+  const top = mark.getBoundingClientRect().top;
+  return top >= box.top - 1 && top < box.bottom;
+})"""
+
+
 def test_clicking_a_sentence_highlights_it_in_every_source_article(page):
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     articles = example_articles()
@@ -153,6 +160,8 @@ def test_clicking_a_sentence_highlights_it_in_every_source_article(page):
         (span["article_id"], texts[span["article_id"]][span["start"] : span["end"]]) for span in sentence["sources"]
     )
     page.screenshot(path=str(ARTIFACTS / "summary.png"), full_page=True)
+    # each article's own scroll box shows the highlighted sentence (also in the screenshot just taken)
+    assert page.evaluate(SCROLLED_INTO_VIEW), "a highlighted sentence is scrolled out of its article's box"
 
     # clicking another sentence moves the highlight
     other = (index + 1) % len(data["sentences"])

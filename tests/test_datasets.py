@@ -16,6 +16,7 @@ from khulasa.datasets import (
     load_cluster,
     load_dataset,
     sample,
+    unwrap_hard_wraps,
 )
 from khulasa.errors import NoInputError
 from tests.conftest import EXAMPLE_DIR, article
@@ -58,6 +59,25 @@ def test_easc_root_accepts_the_corpus_or_its_parent_and_topics_can_be_pinned(tmp
         list(iter_easc(tmp_path / "easc", topics=["Topic99"]))
     with pytest.raises(NoInputError, match="no EASC corpus"):
         easc_root(tmp_path)
+
+
+def test_hard_wrapped_lines_are_rejoined_but_headings_and_sentence_ends_keep_their_break():
+    wrapped = (
+        "أخبار الاقتصاد\n"  # a short heading: kept
+        "قال تجار آسيويون إن ارتفاع أسعار البيع الرسمية لنفوط الشرق الأوسط وتنامي\n"
+        "إمدادات أوبك قد يحدان من الطلب.\n"  # joined to the line above, which does not end a sentence
+        "ورفعت السعودية وإيران والعراق والكويت أسعار البيع الرسمية لخاماتهم الثقيلة.\n"
+        "\n"
+        "فقرة أخرى."
+    )
+    assert unwrap_hard_wraps(wrapped).split("\n") == [
+        "أخبار الاقتصاد",
+        "قال تجار آسيويون إن ارتفاع أسعار البيع الرسمية لنفوط الشرق الأوسط وتنامي إمدادات أوبك قد يحدان من الطلب.",
+        "ورفعت السعودية وإيران والعراق والكويت أسعار البيع الرسمية لخاماتهم الثقيلة.",
+        "",
+        "فقرة أخرى.",
+    ]
+    assert unwrap_hard_wraps("سطر واحد") == "سطر واحد"
 
 
 def _trec(docno, src, abstract, text):

@@ -35,7 +35,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     parser.add_argument("--limit", type=int, metavar="N", help="a deterministic sample of N items")
     parser.add_argument("--stem", action="store_true", help="stem tokens before ROUGE (Snowball Arabic)")
-    parser.add_argument("--format", "-f", choices=("markdown", "json"), default="markdown")
+    parser.add_argument(
+        "--format", "-f", choices=("markdown", "json"), default="markdown", help="output format (default markdown)"
+    )
     parser.add_argument("-o", "--output", metavar="FILE", help="write here (atomically) instead of stdout")
     parser.set_defaults(func=run)
 
@@ -60,6 +62,7 @@ def run(args: argparse.Namespace) -> int:
     budget = evaluate.parse_budget(args.budget or DEFAULT_BUDGETS.get(args.dataset, "ref"))
     items = datasets.load_dataset(args.dataset, args.data_root, limit=args.limit)
     command = f"khulasa eval {args.dataset} --systems {','.join(systems)} --budget {budget}"
+    command += f" --data-root {args.data_root}" if args.data_root else ""
     command += f" --limit {args.limit}" if args.limit else ""
     command += " --stem" if args.stem else ""
     report = evaluate.run(args.dataset, items, systems, budget, stem=args.stem, extra={"command": command})

@@ -21,23 +21,23 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser.add_argument("--host", default=_DEFAULTS.host, help="address to listen on (default %(default)s)")
     parser.add_argument("--port", type=int, default=_DEFAULTS.port, help="port (default %(default)s)")
     parser.add_argument(
-        "--workers", type=int, default=_DEFAULTS.workers,
+        "--workers", type=int, default=_DEFAULTS.workers, metavar="N",
         help="worker processes; about one per CPU core (default %(default)s)",
     )
     parser.add_argument(
-        "--max-body-mb", type=float, default=_DEFAULTS.max_body_mb,
+        "--max-body-mb", type=float, default=_DEFAULTS.max_body_mb, metavar="MB",
         help="largest request body in MiB; larger gets 413 (default %(default)s)",
     )
     parser.add_argument(
-        "--max-articles", type=int, default=_DEFAULTS.max_articles,
+        "--max-articles", type=int, default=_DEFAULTS.max_articles, metavar="N",
         help="most articles in one request; more gets 413 (default %(default)s)",
     )
     parser.add_argument(
-        "--max-words", type=int, default=_DEFAULTS.max_words,
+        "--max-words", type=int, default=_DEFAULTS.max_words, metavar="N",
         help="most words over all articles of one request; more gets 413 (default %(default)s)",
     )
     parser.add_argument(
-        "--timeout-seconds", type=float, default=_DEFAULTS.timeout_seconds,
+        "--timeout-seconds", type=float, default=_DEFAULTS.timeout_seconds, metavar="S",
         help="time one request may take, queueing included; longer gets 503 (default %(default)s)",
     )
     parser.set_defaults(func=run)

@@ -39,6 +39,7 @@ ARTICLE_TERMS = 40
 CENTROID_TERMS = 80
 """Terms kept in a story's centroid and in the inverted index."""
 IDLE_CHECK_EVERY = 256
+LSH_MAX_THRESHOLD = 0.9
 
 
 @dataclass(frozen=True)
@@ -133,7 +134,8 @@ class StoryClusterer:
         self.frequencies = frequencies
         self._open: dict[int, _Story] = {}
         self._index: dict[str, dict[int, float]] = {}
-        self._lsh = MinHashLSH(threshold=options.duplicate_threshold, num_perm=NUM_PERM)
+        # datasketch needs at least two bands; candidates are checked against the exact threshold anyway
+        self._lsh = MinHashLSH(threshold=min(options.duplicate_threshold, LSH_MAX_THRESHOLD), num_perm=NUM_PERM)
         self._owner: dict[int, int] = {}  # seq of an indexed (non-duplicate) article -> story number
         self._ids: dict[int, str] = {}
         self._clock: dt.date | None = None

@@ -274,43 +274,35 @@ class StoryRun:
     # --- pass 1: read -----------------------------------------------------------------------------
 
     def _reload_spool(self, expected: int | None = None) -> list[str]:
-        """Rebuild the in-memory keys from the spool; cut both files back to their common whole records."""
+        """Rebuild the in-memory keys from the spool, cutting both files back to their common whole records.
+
+        Returns the ids of the spooled articles, in arrival order.
+        """
+        articles_path, features_path = self.workdir / ARTICLES_FILE, self.workdir / FEATURES_FILE
+        article_ends: list[int] = []
+        for start, end, _ in spool.scan(articles_path, values=False):
+            self._article_offsets.append(start)
+            article_ends.append(end)
         ids: list[str] = []
-        last_feature_end = 0
-        for offset, f in spool.scan(self.workdir / FEATURES_FILE):
-            self._feature_offsets.append(offset)
+        features_end = 0
+        for start, end, f in spool.scan(features_path):
+            if len(ids) == len(article_ends):
+                break
+            self._feature_offsets.append(start)
             self._keys.append(f.order_key)
             self._frequencies.add(f.terms)
             ids.append(f.id)
-            last_feature_end = offset
-        article_ends: list[int] = []
-        for offset, _article in spool.scan(self.workdir / ARTICLES_FILE):
-            self._article_offsets.append(offset)
-            article_ends.append(offset)
-        n = min(len(self._feature_offsets), len(self._article_offsets))
+            features_end = end
+        n = len(ids)
         if expected is not None and n != expected:
-            raise StoryRunError(f"the spool in {self.workdir} lost articles", hint="delete it and start over")
-        del last_feature_end, article_ends
-        self._truncate(FEATURES_FILE, self._feature_offsets, n)
-        self._truncate(ARTICLES_FILE, self._article_offsets, n)
-        if len(self._keys) > n:
-            self._frequencies = DocumentFrequencies()
-            for _, f in zip(range(n), (r for _, r in spool.scan(self.workdir / FEATURES_FILE)), strict=False):
-                self._frequencies.add(f.terms)
-        del self._keys[n:], self._feature_offsets[n:], self._article_offsets[n:], ids[n:]
+            raise StoryRunError(
+                f"the spool in {self.workdir} holds {n} articles, not {expected}",
+                hint="delete that directory to start over",
+            )
+        del self._article_offsets[n:]
+        spool.truncate_to_valid(features_path, features_end)
+        spool.truncate_to_valid(articles_path, article_ends[n - 1] if n else 0)
         return ids
-
-    def _truncate(self, name: str, offsets: list[int], n: int) -> None:
-        path = self.workdir / name
-        if n < len(offsets):
-            spool.truncate_to_valid(path, offsets[n])
-        else:
-            end = 0
-            for offset, _ in spool.scan(path):
-                end = offset
-            # the end of the last whole record: scan once more to its end
-            spool.truncate_to_valid(path, _end_of_records(path))
-            del end
 
     def _read(self) -> IngestReport:
         done_ids = self._reload_spool() if self.resume else []
@@ -392,17 +384,6 @@ class StoryRun:
             writer.close()
             features.close()
             articles.close()
-
-
-def _end_of_records(path: Path) -> int:
-    end = 0
-    if path.exists():
-        with open(path, "rb") as f:
-            for offset, _ in spool.scan(path):
-                f.seek(offset)
-                length = int.from_bytes(f.read(4), "little")
-                end = offset + 8 + length
-    return end
 
 
 class _StoryWriter:

@@ -69,8 +69,11 @@ class RecordReader:
         self._file.close()
 
 
-def scan(path: Path) -> Iterator[tuple[int, Any]]:
-    """``(offset, value)`` of every whole, valid record from the start; stops at the first bad one."""
+def scan(path: Path, *, values: bool = True) -> Iterator[tuple[int, int, Any]]:
+    """``(start, end, value)`` of every whole, valid record; stops at the first torn or corrupt one.
+
+    With ``values=False`` records are checked but not unpickled (``value`` is ``None``).
+    """
     if not path.exists():
         return
     with open(path, "rb") as f:
@@ -83,8 +86,9 @@ def scan(path: Path) -> Iterator[tuple[int, Any]]:
             payload = f.read(length)
             if len(payload) < length or zlib.crc32(payload) != crc:
                 return
-            yield offset, pickle.loads(payload)
-            offset += _HEADER.size + length
+            end = offset + _HEADER.size + length
+            yield offset, end, pickle.loads(payload) if values else None
+            offset = end
 
 
 def truncate_to_valid(path: Path, end: int) -> None:

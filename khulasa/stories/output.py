@@ -1,0 +1,232 @@
+"""Story outputs from the JSONL records: the JSONL file itself, a static HTML site, a text digest.
+
+Every writer reads ``stories.jsonl`` (one record a line, schema in ``docs/stories.md``) and publishes
+atomically: a file through a temporary file and a rename, the HTML site through a temporary directory
+renamed into place.  The index and the digest list stories by size (largest first), then by date.
+HTML escapes all article text (Jinja2 autoescape), links only ``http(s)`` URLs and runs no script.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from khulasa.errors import OutputError
+
+FORMATS = ("jsonl", "html", "text")
+DIGEST_SENTENCES = 5
+DIGEST_EVENTS = 5
+DIGEST_ACTORS = 8
+KIND_LABELS = {"actor": "فاعل", "place": "مكان", "phrase": "عبارة"}
+
+
+def iter_records(path: Path) -> Iterator[dict[str, Any]]:
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            if line.strip():
+                yield json.loads(line)
+
+
+def _sort_key(brief: dict[str, Any]) -> tuple[int, str, str]:
+    return (-brief["n_articles"], brief["first_date"] or "9999", brief["story_id"])
+
+
+def _briefs(path: Path) -> list[dict[str, Any]]:
+    """What the index needs of each story (not its summary), with the byte offset of its record."""
+    out = []
+    with open(path, "rb") as f:
+        offset = 0
+        for raw in f:
+            if raw.strip():
+                r = json.loads(raw)
+                out.append(
+                    {
+                        "story_id": r["story_id"],
+                        "title": r["title"],
+                        "first_date": r["first_date"],
+                        "last_date": r["last_date"],
+                        "n_articles": r["n_articles"],
+                        "n_duplicates": r["n_duplicates"],
+                        "outlets": r["outlets"],
+                        "offset": offset,
+                    }
+                )
+            offset += len(raw)
+    out.sort(key=_sort_key)
+    return out
+
+
+def _records_in_order(path: Path) -> Iterator[dict[str, Any]]:
+    with open(path, "rb") as f:
+        for brief in _briefs(path):
+            f.seek(brief["offset"])
+            yield json.loads(f.readline())
+
+
+# --- JSONL and text -------------------------------------------------------------------------------
+
+
+def publish_jsonl(stories: Path, target: str) -> None:
+    """Copy the records to ``target`` atomically (a rename when on the same file system)."""
+    def copy(fh: Any) -> None:
+        with open(stories, encoding="utf-8") as src:
+            shutil.copyfileobj(src, fh)
+
+    _write_atomically(target, copy)
+
+
+def digest(stories: Path) -> str:
+    """A plain-text digest: each story's title, dates, outlets, summary, main dates and actors."""
+    parts = []
+    for n, r in enumerate(_records_in_order(stories), start=1):
+        lines = [f"== {n}. {_one_line(r['title'])}"]
+        dates = _period(r["first_date"], r["last_date"])
+        copies = f", {r['n_duplicates']} copies" if r["n_duplicates"] else ""
+        lines.append(f"   {dates} · {r['n_articles']} articles{copies} · {', '.join(r['outlets'][:6])}")
+        for s in r["summary"]["sentences"][:DIGEST_SENTENCES]:
+            outlets = ", ".join(dict.fromkeys(sp["source"] for sp in s["sources"]))
+            lines.append(f"   • {_one_line(s['text'])} [{outlets}]")
+        for e in r["timeline"][:DIGEST_EVENTS]:
+            lines.append(f"   {_period(e['date'], e['end_date'])}: {_one_line(e['text'])}")
+        if r["actors"]:
+            lines.append("   " + "، ".join(a["text"] for a in r["actors"][:DIGEST_ACTORS]))
+        parts.append("\n".join(lines) + "\n")
+    return "\n".join(parts)
+
+
+def publish_text(stories: Path, target: str | None) -> str | None:
+    """Write the digest to ``target`` atomically, or return it (for stdout) when ``target`` is None."""
+    text = digest(stories)
+    if target is None:
+        return text
+    _write_atomically(target, lambda fh: fh.write(text))
+    return None
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _period(first: str | None, last: str | None) -> str:
+    if not first:
+        return "undated"
+    return first if not last or last == first else f"{first} – {last}"
+
+
+def _write_atomically(target: str, write: Any) -> None:
+    path = Path(target)
+    try:
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise OutputError(target, exc.strerror or str(exc)) from exc
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            write(fh)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise OutputError(target, exc.strerror or str(exc)) from exc
+
+
+# --- HTML -----------------------------------------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=1)
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("khulasa", "templates"),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    env.filters["safe_href"] = _safe_href
+    env.filters["period"] = lambda pair: _period(*pair)
+    env.globals["kind_label"] = lambda kind: KIND_LABELS.get(kind, kind)
+    return env
+
+
+def _safe_href(url: str | None) -> str | None:
+    if isinstance(url, str) and url.lower().startswith(("http://", "https://")):
+        return url
+    return None
+
+
+def page_name(story_id: str) -> str:
+    """File name of a story's page: story ids are ``s-`` + hex, but never trust a record blindly."""
+    safe = "".join(c for c in story_id if c.isalnum() or c in "-_")
+    return f"{safe or 'story'}.html"
+
+
+def story_page(record: dict[str, Any]) -> str:
+    by_id = {a["id"]: a for a in record["articles"]}
+    return _environment().get_template("stories_story.html.j2").render(
+        story=record, articles=by_id, version=_version()
+    )
+
+
+def index_page(briefs: list[dict[str, Any]], report: dict[str, Any] | None) -> str:
+    return _environment().get_template("stories_index.html.j2").render(
+        stories=briefs, report=report or {}, version=_version(), page_name=page_name
+    )
+
+
+def publish_html(stories: Path, target: str, report: dict[str, Any] | None = None,
+                 report_lines: list[str] | None = None) -> None:
+    """Write ``index.html``, ``stories/<id>.html`` and ``report.json``/``report.txt`` into directory
+    ``target``, built aside and renamed into place (an existing ``target`` is replaced whole)."""
+    final = Path(target)
+    try:
+        final.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(dir=final.parent, prefix=f".{final.name}.", suffix=".tmp"))
+    except OSError as exc:
+        raise OutputError(target, exc.strerror or str(exc)) from exc
+    try:
+        pages = tmp / "stories"
+        pages.mkdir()
+        briefs = _briefs(stories)
+        with open(stories, "rb") as f:
+            for brief in briefs:
+                f.seek(brief["offset"])
+                record = json.loads(f.readline())
+                (pages / page_name(record["story_id"])).write_text(story_page(record), encoding="utf-8")
+        (tmp / "index.html").write_text(index_page(briefs, report), encoding="utf-8")
+        if report is not None:
+            (tmp / "report.json").write_text(
+                json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+            )
+        if report_lines is not None:
+            (tmp / "report.txt").write_text("\n".join(report_lines) + "\n", encoding="utf-8")
+        _swap_directory(tmp, final)
+    except OSError as exc:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise OutputError(target, exc.strerror or str(exc)) from exc
+
+
+def _swap_directory(new: Path, final: Path) -> None:
+    """Put ``new`` at ``final``; an old directory there is moved aside first, then removed."""
+    if final.exists() and not final.is_dir():
+        raise OutputError(str(final), "exists and is not a directory")
+    old = None
+    if final.exists():
+        old = final.with_name(f".{final.name}.old-{os.getpid()}")
+        os.replace(final, old)
+    os.replace(new, final)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def _version() -> str:
+    from khulasa import __version__
+
+    return __version__

@@ -1,0 +1,155 @@
+"""``khulasa stories``: formats, atomic output, the final report, errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from khulasa.cli import main
+
+from conftest import EXAMPLE_DIR
+
+DATA = Path(__file__).parent / "data" / "stories"
+STREAM = str(DATA / "stream.jsonl")
+FAST = ["--no-timeline", "--no-actors"]
+
+
+def test_stories_has_help(capsys):
+    with pytest.raises(SystemExit) as done:
+        main(["stories", "--help"])
+    assert done.value.code == 0
+    out = capsys.readouterr().out
+    for flag in ("--format", "--engine", "--window-days", "--resume", "--watch", "-q"):
+        assert flag in out
+
+
+def test_jsonl_streams_to_stdout_one_story_a_line(capsys):
+    assert main(["stories", STREAM, *FAST]) == 0
+    out, err = capsys.readouterr()
+    records = [json.loads(line) for line in out.splitlines()]
+    assert len(records) == 6
+    assert {a["id"] for r in records for a in r["articles"]} == {
+        json.loads(line)["id"] for line in Path(STREAM).read_text(encoding="utf-8").splitlines()
+    }
+    assert "articles read: 15" in err and "duplicates: 1" in err and "stories: 6" in err
+
+
+def test_output_file_is_written_and_the_state_removed(tmp_path, capsys):
+    out = tmp_path / "stories.jsonl"
+    assert main(["stories", STREAM, "-o", str(out), *FAST]) == 0
+    assert len(out.read_text(encoding="utf-8").splitlines()) == 6
+    assert capsys.readouterr().out == ""
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["stories.jsonl"]
+
+
+def test_quiet_prints_no_report(capsys):
+    assert main(["stories", STREAM, "-q", *FAST]) == 0
+    assert capsys.readouterr().err == ""
+
+
+def test_report_names_skipped_inputs_with_their_reason(capsys):
+    assert main(["stories", str(EXAMPLE_DIR), "-f", "text", *FAST]) == 0
+    err = capsys.readouterr().err
+    assert "inputs skipped: 1" in err and "metadata sidecar" in err
+
+
+def test_text_digest_lists_stories_largest_first(capsys):
+    assert main(["stories", STREAM, "-f", "text", *FAST]) == 0
+    out = capsys.readouterr().out
+    headings = [line for line in out.splitlines() if line.startswith("== ")]
+    assert len(headings) == 6
+    assert "4 articles, 1 copies" in out.split("== 2.")[0]
+
+
+def test_html_site_has_an_index_a_page_per_story_and_the_report(tmp_path):
+    site = tmp_path / "site"
+    assert main(["stories", STREAM, "-f", "html", "-o", str(site), "-q"]) == 0
+    pages = sorted((site / "stories").iterdir())
+    assert len(pages) == 6
+    index = (site / "index.html").read_text(encoding="utf-8")
+    for page in pages:
+        assert f'href="stories/{page.name}"' in index
+    report = json.loads((site / "report.json").read_text(encoding="utf-8"))
+    assert report["articles"] == 15 and report["stories"] == 6
+    assert "articles read: 15" in (site / "report.txt").read_text(encoding="utf-8")
+    quake = next(p for p in pages if "quake-1-copy" in p.read_text(encoding="utf-8"))
+    text = quake.read_text(encoding="utf-8")
+    assert "الخط الزمني" in text and "كريت" in text
+
+
+def test_html_replaces_an_old_site_whole(tmp_path):
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "stale.html").write_text("old", encoding="utf-8")
+    assert main(["stories", STREAM, "-f", "html", "-o", str(site), "-q", *FAST]) == 0
+    assert not (site / "stale.html").exists() and (site / "index.html").exists()
+
+
+def test_html_escapes_article_text_and_refuses_script_urls(tmp_path):
+    evil = tmp_path / "evil.jsonl"
+    evil.write_text(
+        json.dumps({
+            "id": "x<1>", "source": "<b>outlet</b>", "title": "<script>alert(1)</script> عنوان",
+            "url": "javascript:alert(1)", "date": "2018-01-01",
+            "text": "قال المتحدث <img src=x onerror=alert(1)> إن الاجتماع انتهى بنجاح كبير.",
+        }, ensure_ascii=False) + "\n",
+        encoding="utf-8",
+    )
+    site = tmp_path / "site"
+    assert main(["stories", str(evil), "-f", "html", "-o", str(site), "-q"]) == 0
+    pages = [site / "index.html", *(site / "stories").iterdir()]
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        assert "<script>" not in html and "<img" not in html and "<b>" not in html
+        assert "javascript:" not in html
+    assert "&lt;script&gt;" in (site / "index.html").read_text(encoding="utf-8")
+
+
+def test_html_without_output_directory_is_a_usage_error(capsys):
+    assert main(["stories", STREAM, "-f", "html"]) == 2
+    assert "-o DIR" in capsys.readouterr().err
+
+
+def test_resume_needs_an_output(capsys):
+    assert main(["stories", STREAM, "--resume"]) == 2
+    assert "-o OUT" in capsys.readouterr().err
+
+
+def test_inputs_and_watch_together_are_refused(capsys, tmp_path):
+    assert main(["stories", STREAM, "--watch", str(tmp_path)]) == 2
+
+
+def test_bad_option_value_exits_2(capsys):
+    assert main(["stories", STREAM, "--threshold", "2"]) == 2
+    assert "threshold" in capsys.readouterr().err
+
+
+def test_missing_input_exits_3(capsys, tmp_path):
+    assert main(["stories", str(tmp_path / "nope")]) == 3
+
+
+def test_an_interrupted_run_is_kept_until_resumed(tmp_path, capsys):
+    out = tmp_path / "out.jsonl"
+    state = Path(f"{out}.state")
+    state.mkdir()
+    (state / "state.json").write_text(json.dumps({"version": 1, "inputs": [], "options": {}, "phase": "reading"}))
+    assert main(["stories", STREAM, "-o", str(out), "-q"]) == 7
+    assert "--resume" in capsys.readouterr().err
+    assert state.exists() and not out.exists()
+
+
+def test_unwritable_output_exits_6_and_leaves_nothing(tmp_path, capsys):
+    target = tmp_path / "missing-dir" / "out.jsonl"
+    assert main(["stories", STREAM, "-o", str(target), "-q", "--state-dir", str(tmp_path / "s"), *FAST]) == 6
+    assert not target.exists()
+
+
+def test_spark_engine_without_pyspark_gives_the_install_hint(monkeypatch, capsys):
+    import sys
+
+    for name in ("pyspark", "pyspark.sql"):
+        monkeypatch.setitem(sys.modules, name, None)  # makes "import pyspark" fail
+    assert main(["stories", STREAM, "--engine", "spark", "-q"]) == 2
+    assert "pip install 'khulasa[spark]'" in capsys.readouterr().err
