@@ -21,10 +21,8 @@ from khulasa.evaluate import Rouge, evaluate_system, parse_budget
 W = score.Weights
 VARIANTS: dict[str, dict[str, object]] = {
     "current": {},
-    "pos.9-d1-sal40": {"select.SALIENCE_WEIGHT": 40.0, "score.DEFAULT_WEIGHTS": W(0.1, 0.0, 0.9, position_decay=1.0)},
-    "c.1s.05p.85-d1-sal40": {"select.SALIENCE_WEIGHT": 40.0, "score.DEFAULT_WEIGHTS": W(0.1, 0.05, 0.85, position_decay=1.0)},
-    "c.15s.05p.8-d1-sal40": {"select.SALIENCE_WEIGHT": 40.0, "score.DEFAULT_WEIGHTS": W(0.15, 0.05, 0.8, position_decay=1.0)},
-    "c.1s.05p.85-d1-sal40-art10": {"select.SALIENCE_WEIGHT": 40.0, "score.ARTICLE_COVERAGE_WEIGHT": 10.0, "score.DEFAULT_WEIGHTS": W(0.1, 0.05, 0.85, position_decay=1.0)},
+    "greedy": {"select.DEFAULT_METHOD": "greedy"},
+    "pool30": {"select.MAX_CANDIDATES": 30},
 }
 
 

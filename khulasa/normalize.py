@@ -240,17 +240,21 @@ def _bare_stem(word: str) -> str:
     noun = _noun_stem(word)
     verb = _STEMMER.stemWord(word)
     if verb[:1].translate(_FOLD_REST) != word[:1].translate(_FOLD_REST):
-        return noun  # Snowball stripped another "prefix" that belongs to the word: بوتين -> وتين
-    return verb if noun.startswith(verb) else noun
+        out = noun  # Snowball stripped another "prefix" that belongs to the word: بوتين -> وتين
+    else:
+        out = verb if noun.startswith(verb) else noun
+    return out if len(out) >= 2 else word
 
 
 @functools.lru_cache(maxsize=1 << 20)
 def _stem_light(token: str) -> str:
     article = _ARTICLE.match(token)
-    rest = token[article.end() :] if article else token
-    out = _key(_noun_stem(rest) if article else _bare_stem(rest))
-    # Snowball can leave a single letter (بيان -> ب): keep the word itself then.
-    return out if len(out) >= 2 else rest.translate(_FOLD_REST)
+    if article is None:
+        return _key(_bare_stem(token))
+    rest = token[article.end() :]
+    out = _key(_noun_stem(rest))
+    # Snowball can leave a single letter (البيان -> ب): keep the word itself then.
+    return out if len(out) >= 2 else _key(rest)
 
 
 def stem(token: str) -> str:

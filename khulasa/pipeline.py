@@ -19,7 +19,6 @@ from khulasa.models import (
     Summary,
     SummarySentence,
 )
-from khulasa.normalize import is_arabic
 from khulasa.options import SummaryOptions
 from khulasa.segment import segment
 
@@ -39,6 +38,13 @@ class Analysis:
         return {d: g.kept for g in self.duplicates for d in g.duplicates}
 
 
+def _mostly_arabic(tokens: tuple[str, ...]) -> bool:
+    """At least 40 % of the sentence's words are Arabic (an English quote is not a candidate)."""
+    words = [t for t in tokens if not t[0].isdigit()]
+    arabic = sum(1 for t in words if "\u0621" <= t[0] <= "\u06ff")
+    return arabic > 0 and arabic >= 0.4 * len(words)
+
+
 def analyze(articles: Iterable[Article]) -> Analysis:
     """Segment, group near-identical sentences and find copied articles.
 
@@ -48,7 +54,7 @@ def analyze(articles: Iterable[Article]) -> Analysis:
     if not arts:
         raise NoInputError("no articles to summarize", hint="give at least one file, directory or '-'")
     sentences = tuple(s for a in arts for s in segment(a))
-    candidates = [s for s in sentences if not s.is_heading and s.terms and is_arabic(s.text)]
+    candidates = [s for s in sentences if not s.is_heading and s.terms and _mostly_arabic(s.tokens)]
     if not candidates:
         raise NoArabicTextError(len(arts))
     units = dedup.group_sentences(candidates, arts)

@@ -27,14 +27,24 @@ from khulasa.models import Article, Sentence
 from khulasa.normalize import analyze
 
 HEADING_MAX_WORDS = 5
+# Text whose lines are at most this long, mostly near that width and often end mid-sentence was
+# hard-wrapped (as some corpora, e.g. EASC, are): its line breaks are not paragraph breaks.
+WRAP_MAX_WIDTH = 130
 # Quoted or bracketed spans longer than this are not protected: on a long line a stray quote mark
 # pairing with a far-away one would otherwise glue many sentences together.
 MAX_PROTECTED_CHARS = 1000
 
 TERMINATORS = ".!?؟…۔‼⁇⁈⁉"
+# Two dots are a pause in Arabic web writing ("سامسونغ.. غالاكسي"), not an ellipsis: no boundary.
+PAUSE = ".."
 CLOSERS = "\"'»”’)]}›"
 # (opening, closing) pairs that protect their content; the straight quote is handled by direction.
 BRACKETS = {"«": "»", "“": "”", "(": ")", "[": "]", "‹": "›"}
+# Names of Latin letters as written in Arabic transliterations of initialisms (إم. سي. = M.C.).
+LETTER_NAMES = frozenset(
+    "ايه أيه بي سي دي إي اي إف اف جي إتش اتش آي كيه كي إل ال إم ام إن ان أو او كيو آر ار إس اس تي يو في "
+    "دبليو إكس اكس واي زد".split()
+)
 LATIN_ABBREVIATIONS = frozenset(
     {
         "mr",
@@ -82,14 +92,16 @@ LATIN_ABBREVIATIONS = frozenset(
 )
 
 _LINE = re.compile(r"[^\n\r\u2028\u2029\x0b\x0c\x1c\x1d\x1e\x85]+")
+_LINE_BREAK = re.compile(r"\r\n|[\n\r\u2028\u2029\x0b\x0c\x1c\x1d\x1e\x85]")
 _NON_SPACE = re.compile(r"\S")
-_TRAILING_SPACE = re.compile(r"\s*$")
 _CANDIDATE = re.compile(
     "(?P<term>[" + re.escape(TERMINATORS) + "]+)(?P<close>[" + re.escape(CLOSERS) + "]*)"
     "(?P<next>\\s|$|[\u0621-\u064a\u0671-\u06d3«“(])"
 )
 _QUOTE_MARK = re.compile('["' + re.escape("".join(BRACKETS) + "".join(BRACKETS.values())) + "]")
+_ENDS_SENTENCE = re.compile("[" + re.escape(TERMINATORS + ":") + "][" + re.escape(CLOSERS) + r"]*\s*$")
 _LAST_WORD = re.compile(r"(\S+)$")
+_FIRST_WORD = re.compile(r"\s*([^\W\d_]+)")
 _LETTER = re.compile(r"[^\W\d_]")
 _ALNUM = re.compile(r"[^\W_]")
 _WORD_LETTERS = re.compile(r"[^\W\d_]+")
@@ -137,7 +149,7 @@ def _protected_spans(line: str, offset: int) -> list[tuple[int, int]]:
     return [(offset + s, offset + e) for s, e in spans]
 
 
-def _is_abbreviation(text: str, dot: int, line_start: int) -> bool:
+def _is_abbreviation(text: str, dot: int, line_start: int, line_end: int) -> bool:
     """Whether the ``.`` at ``dot`` closes an abbreviation or initial rather than a sentence."""
     window = text[max(line_start, dot - _LOOKBACK) : dot]
     m = _LAST_WORD.search(window)
@@ -147,11 +159,21 @@ def _is_abbreviation(text: str, dot: int, line_start: int) -> bool:
     letters = _WORD_LETTERS.findall(word.replace("\u0640", ""))
     if not letters or len(letters) > 1 or any(ch.isdigit() for ch in word):
         return False
-    if len(letters[0]) > 1:
-        return letters[0].lower() in LATIN_ABBREVIATIONS
-    # A lone letter after a number is an era or unit (2015 م.), which may well end the sentence.
+    name = letters[0]
+    if len(name) > 1:
+        if name.lower() in LATIN_ABBREVIATIONS:
+            return True
+        # Latin letters spelled in Arabic are initials when another one follows: أيه. إم. سي.
+        if name not in LETTER_NAMES:
+            return False
+        after = _FIRST_WORD.match(text, dot + 1, min(line_end, dot + _LOOKBACK))
+        before = _LAST_WORD.search(window[: m.start()].rstrip())
+        return (after is not None and after.group(1) in LETTER_NAMES) or (
+            before is not None and before.group(1).endswith(".") and before.group(1)[:-1] in LETTER_NAMES
+        )
+    # A lone م or هـ after a number is the era (2015 م.), which may well end the sentence.
     before = _LAST_WORD.search(window[: m.start()].rstrip())
-    return not (before and before.group(1).isdigit())
+    return not (name in "مه" and before is not None and before.group(1).isdigit())
 
 
 def _line_boundaries(text: str, start: int, end: int) -> list[int]:
@@ -168,7 +190,9 @@ def _line_boundaries(text: str, start: int, end: int) -> list[int]:
         k = bisect_right(opens, cut - 1) - 1
         if k >= 0 and protected[k][0] < cut - 1 < protected[k][1]:
             continue  # inside quotes or brackets
-        if term == "." and _is_abbreviation(text, start + m.start("term"), start):
+        if term == PAUSE:
+            continue
+        if term == "." and _is_abbreviation(text, start + m.start("term"), start, end):
             continue
         if next_letter < prev:
             found = _LETTER.search(text, prev, end)
@@ -183,15 +207,45 @@ def _line_boundaries(text: str, start: int, end: int) -> list[int]:
     return cuts
 
 
+def _paragraphs(text: str) -> list[tuple[int, int]]:
+    """``(start, end)`` of each paragraph: a line, or the lines of a hard-wrapped paragraph joined."""
+    lines = [m.span() for m in _LINE.finditer(text) if not m.group().isspace()]
+    if len(lines) < 4:
+        return lines
+    lengths = [len(text[s:e].strip()) for s, e in lines]
+    width = max(lengths)
+    unterminated = [not _ENDS_SENTENCE.search(text, s, e) for s, e in lines]
+    wrapped = (
+        width <= WRAP_MAX_WIDTH
+        and sum(n >= 0.75 * width for n in lengths) >= 0.5 * len(lines)
+        and sum(unterminated[:-1]) >= 0.4 * (len(lines) - 1)
+    )
+    if not wrapped:
+        return lines
+    # A long line that stops mid-sentence continues on the next line unless a blank line comes between.
+    paragraphs = [lines[0]]
+    for i in range(1, len(lines)):
+        prev_end, (start, end) = paragraphs[-1][1], lines[i]
+        if (
+            unterminated[i - 1]
+            and lengths[i - 1] >= 0.6 * width
+            and len(_LINE_BREAK.findall(text, prev_end, start)) <= 1
+        ):
+            paragraphs[-1] = (paragraphs[-1][0], end)
+        else:
+            paragraphs.append((start, end))
+    return paragraphs
+
+
 def split_spans(text: str) -> list[tuple[int, int, int]]:
     """Sentence spans ``(start, end, paragraph)``; ``text[start:end]`` is the stripped sentence.
 
-    Paragraphs are the non-empty lines, counted from 0.  Lines without any letter or digit yield nothing.
+    Paragraphs are the non-empty lines, counted from 0 (in hard-wrapped text, the lines of one paragraph
+    together; a sentence then may contain newlines).  Paragraphs without any letter or digit yield nothing.
     """
     spans: list[tuple[int, int, int]] = []
     paragraph = 0
-    for line in _LINE.finditer(text):
-        start, end = line.span()
+    for start, end in _paragraphs(text):
         if not _ALNUM.search(text, start, end):
             continue
         prev = start
@@ -199,8 +253,7 @@ def split_spans(text: str) -> list[tuple[int, int, int]]:
             first = _NON_SPACE.search(text, prev, cut)
             if first is not None:
                 s = first.start()
-                e = _TRAILING_SPACE.search(text, s, cut).start()  # type: ignore[union-attr]
-                spans.append((s, e, paragraph))
+                spans.append((s, s + len(text[s:cut].rstrip()), paragraph))
             prev = cut
         paragraph += 1
     return spans

@@ -24,7 +24,7 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 
 log = logging.getLogger(__name__)
 
-MAX_CANDIDATES = 60
+MAX_CANDIDATES = 30
 """Only the best-scored units enter the ILP; keeps the solve well under 100 ms on big clusters."""
 SALIENCE_WEIGHT = 40.0
 """How much unit salience counts against concept coverage in the ILP objective."""
@@ -165,6 +165,7 @@ def select_ilp(
 
 
 SELECTORS = ("ilp", "greedy")
+DEFAULT_METHOD = "ilp"
 
 
 def select(
@@ -174,7 +175,7 @@ def select(
     concept_weights: np.ndarray,
     occurrences: sparse.csr_matrix,
     budget: Budget,
-    method: str = "ilp",
+    method: str | None = None,
 ) -> list[int]:
     """Indexes of the chosen units (in index order).  Deterministic.
 
@@ -192,7 +193,7 @@ def select(
     sub_occ = occurrences[idx]
     present = np.flatnonzero(np.asarray(sub_occ.sum(axis=0)).ravel() > 0)  # concepts the pool can cover
     args = (scores[idx], lengths[idx], sub_conflicts, concept_weights[present], sub_occ[:, present], budget)
-    chosen = select_ilp(*args) if method == "ilp" else None
+    chosen = select_ilp(*args) if (method or DEFAULT_METHOD) == "ilp" else None
     if chosen is None:
         chosen = select_greedy(*args)
     return sorted(int(idx[i]) for i in chosen)

@@ -74,6 +74,9 @@ JVM_OPTIONS = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
 
 
 def _pyspark() -> Any:
+    """``pyspark.sql``, or ``MissingExtraError`` with the install hint (checked before any other import)."""
+    require("pandas", feature="the Spark engine", extra="spark")
+    require("pyarrow", feature="the Spark engine", extra="spark")
     return require("pyspark.sql", feature="the Spark engine", extra="spark")
 
 
@@ -245,6 +248,7 @@ def run_batch(
     """Stories of ``inputs`` on Spark, written to ``workdir/stories.jsonl``; the same records as
     ``StoryRun`` (embedded).  ``resume`` re-reads and re-clusters, and summarizes only the stories
     not written yet."""
+    _pyspark()
     import pandas as pd
     from pyspark import StorageLevel
     from pyspark.sql import functions as F
@@ -417,6 +421,7 @@ def run_watch(
     processes what is there and stops; otherwise it runs until Ctrl-C.  Open stories are closed and
     written at the end.
     """
+    _pyspark()
     from pyspark.sql import functions as F
 
     progress = progress or NoProgress()

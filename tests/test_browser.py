@@ -139,8 +139,12 @@ def test_clicking_a_sentence_highlights_it_in_every_source_article(page):
     assert [a["source"] for a in data["articles"]] == OUTLETS
     assert page.locator(".source-article").count() == len(articles)
 
-    # the sentence reported by the most outlets, so the highlight must span several columns
-    index = max(range(len(data["sentences"])), key=lambda i: len(data["sentences"][i]["sources"]))
+    # the sentence reported by the most outlets, so the highlight spans several columns; among those the
+    # one deepest into its articles, so each article's box has to scroll to show it
+    index = max(
+        range(len(data["sentences"])),
+        key=lambda i: (len(data["sentences"][i]["sources"]), min(s["start"] for s in data["sentences"][i]["sources"])),
+    )
     sentence = data["sentences"][index]
     outlets = {span["source"] for span in sentence["sources"]}
     badge = items.nth(index).locator(".badge")

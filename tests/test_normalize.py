@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from khulasa.normalize import (
     BASE_STOPWORDS,
     STOPWORDS,
+    analyze,
     arabic_letter_count,
     fold_alef,
     fold_alef_maqsura,
@@ -90,6 +91,11 @@ def test_tokenize(text: str, expected: list[str]) -> None:
 
 
 @given(st.text())
+def test_analyze_agrees_with_tokenize_and_terms_on_any_text(text: str) -> None:
+    assert analyze(text) == (tokenize(text), terms(text))
+
+
+@given(st.text())
 def test_tokens_are_normalized_and_non_empty(text: str) -> None:
     for token in tokenize(text):
         assert token and normalize(token) == token and " " not in token
@@ -120,6 +126,14 @@ STEM_GROUPS = [
     ["المؤتمر", "مؤتمر", "موتمر", "والمؤتمر"],
     ["الاقتصادية", "الاقتصاد", "اقتصاد", "والاقتصاد"],
     ["السياسية", "السياسي", "السياسة"],
+    ["سوريا", "بسوريا", "لسوريا", "وسوريا", "السوري"],
+    ["بوتين", "وبوتين", "لبوتين", "ببوتين"],
+    ["الوزير", "وزير", "والوزير", "للوزير", "وزيرا"],
+    ["بيان", "البيان", "ببيان"],
+    ["فلاديمير", "وفلاديمير"],
+    ["الطائرة", "طائرة", "طائرات", "الطائرات"],
+    ["موسكو", "بموسكو", "لموسكو", "وموسكو"],
+    ["فرنسا", "الفرنسي", "بفرنسا", "وفرنسا"],
     ["محادثات", "المحادثات", "والمحادثات"],
 ]
 
@@ -135,6 +149,22 @@ def test_stem_groups_inflected_and_prefixed_forms(group: list[str]) -> None:
 )
 def test_stem_keeps_unrelated_words_apart(a: str, b: str) -> None:
     assert stem(a) != stem(b)
+
+
+def test_stem_keeps_a_root_letter_that_looks_like_a_clitic() -> None:
+    assert stem("وزير").startswith("وز")
+    assert stem("فريق").startswith("فر")
+    assert stem("بوتين").startswith("ب")
+
+
+def test_stem_is_never_shorter_than_two_letters_for_a_word() -> None:
+    for word in ["بيان", "البيان", "قوات", "مرة"]:
+        assert len(stem(word)) >= 2
+
+
+def test_analyze_equals_tokenize_and_terms() -> None:
+    text = "وأكد الرئيس الروسي فلاديمير بوتين أن 3.5% من الـقمة «ناجحة»"
+    assert analyze(text) == (tokenize(text), terms(text))
 
 
 def test_stem_leaves_numbers_and_latin_words() -> None:

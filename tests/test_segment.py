@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from conftest import article
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from khulasa.normalize import terms, tokenize
 from khulasa.segment import segment, split_spans
-from conftest import article
 
 
 def sentences(text: str) -> list[str]:
@@ -26,21 +26,61 @@ SPLITS = [
     ("terminator run", "حقا؟! نعم.", ["حقا؟!", "نعم."]),
     ("newline ends a sentence", "سطر أول بلا نقطة\nسطر ثان", ["سطر أول بلا نقطة", "سطر ثان"]),
     ("blank lines between paragraphs", "فقرة أولى.\n\n\nفقرة ثانية.", ["فقرة أولى.", "فقرة ثانية."]),
-    ("no space after full stop", "انتهت القمة عام 2015.وقال الرئيس كلمة.", ["انتهت القمة عام 2015.", "وقال الرئيس كلمة."]),
-    ("no split at arabic comma", "قال الرئيس، في مؤتمر صحفي، إنه راض.", ["قال الرئيس، في مؤتمر صحفي، إنه راض."]),
+    (
+        "no space after full stop",
+        "انتهت القمة عام 2015.وقال الرئيس كلمة.",
+        ["انتهت القمة عام 2015.", "وقال الرئيس كلمة."],
+    ),
+    (
+        "no split at arabic comma",
+        "قال الرئيس، في مؤتمر صحفي، إنه راض.",
+        ["قال الرئيس، في مؤتمر صحفي، إنه راض."],
+    ),
     ("no split at arabic semicolon", "وصل الوفد؛ ثم بدأت المحادثات.", ["وصل الوفد؛ ثم بدأت المحادثات."]),
     ("no split at colon", "وقال بوتين: نحن مستعدون.", ["وقال بوتين: نحن مستعدون."]),
     # quotes and brackets
-    ("guillemets keep sentences together", "قال: «نحن هنا. لن نغادر». ثم غادر.", ["قال: «نحن هنا. لن نغادر».", "ثم غادر."]),
-    ("closing guillemet stays with the sentence", "قال: «انتهى الأمر.» ثم صمت.", ["قال: «انتهى الأمر.»", "ثم صمت."]),
+    (
+        "guillemets keep sentences together",
+        "قال: «نحن هنا. لن نغادر». ثم غادر.",
+        ["قال: «نحن هنا. لن نغادر».", "ثم غادر."],
+    ),
+    (
+        "closing guillemet stays with the sentence",
+        "قال: «انتهى الأمر.» ثم صمت.",
+        ["قال: «انتهى الأمر.»", "ثم صمت."],
+    ),
     ("curly quotes", "قال “لا. أبدا” وانصرف. ثم عاد.", ["قال “لا. أبدا” وانصرف.", "ثم عاد."]),
     ("straight quotes", 'قال "لا. أبدا" وانصرف. ثم عاد.', ['قال "لا. أبدا" وانصرف.', "ثم عاد."]),
-    ("straight quote after a conjunction", 'وقال إن تركيا تتعاون، و"لابد. أن تعمل" الأطراف. ثم.', ['وقال إن تركيا تتعاون، و"لابد. أن تعمل" الأطراف.', "ثم."]),
-    ("straight quote after a colon", 'وتابع:"ننتظر. من روسيا". وأضاف.', ['وتابع:"ننتظر. من روسيا".', "وأضاف."]),
-    ("parentheses", "التقى الرئيس (وهو عائد من موسكو. بعد القمة) نظيره. ثم عاد.", ["التقى الرئيس (وهو عائد من موسكو. بعد القمة) نظيره.", "ثم عاد."]),
-    ("closing bracket after terminator", "وهذا كل شيء (كما قال.) وانتهى.", ["وهذا كل شيء (كما قال.)", "وانتهى."]),
-    ("missing closing quote falls back to splitting", "قال «نحن هنا. لن نغادر. ثم غادر.", ["قال «نحن هنا.", "لن نغادر.", "ثم غادر."]),
-    ("missing closing quote stops at the paragraph", "قال «نحن هنا\nثم غادر. وعاد.", ["قال «نحن هنا", "ثم غادر.", "وعاد."]),
+    (
+        "straight quote after a conjunction",
+        'وقال إن تركيا تتعاون، و"لابد. أن تعمل" الأطراف. ثم.',
+        ['وقال إن تركيا تتعاون، و"لابد. أن تعمل" الأطراف.', "ثم."],
+    ),
+    (
+        "straight quote after a colon",
+        'وتابع:"ننتظر. من روسيا". وأضاف.',
+        ['وتابع:"ننتظر. من روسيا".', "وأضاف."],
+    ),
+    (
+        "parentheses",
+        "التقى الرئيس (وهو عائد من موسكو. بعد القمة) نظيره. ثم عاد.",
+        ["التقى الرئيس (وهو عائد من موسكو. بعد القمة) نظيره.", "ثم عاد."],
+    ),
+    (
+        "closing bracket after terminator",
+        "وهذا كل شيء (كما قال.) وانتهى.",
+        ["وهذا كل شيء (كما قال.)", "وانتهى."],
+    ),
+    (
+        "missing closing quote falls back to splitting",
+        "قال «نحن هنا. لن نغادر. ثم غادر.",
+        ["قال «نحن هنا.", "لن نغادر.", "ثم غادر."],
+    ),
+    (
+        "missing closing quote stops at the paragraph",
+        "قال «نحن هنا\nثم غادر. وعاد.",
+        ["قال «نحن هنا", "ثم غادر.", "وعاد."],
+    ),
     ("stray closing quote is ignored", 'مستعدين للتعاون". ثم عاد.', ['مستعدين للتعاون".', "ثم عاد."]),
     # numbers
     ("percent", "ارتفع النمو 8%. وتراجع التضخم.", ["ارتفع النمو 8%.", "وتراجع التضخم."]),
@@ -48,18 +88,46 @@ SPLITS = [
     ("decimal millions", "بلغت الصادرات 2.5 مليون طن.", ["بلغت الصادرات 2.5 مليون طن."]),
     ("date with slash", "وصل في 10/3 إلى موسكو.", ["وصل في 10/3 إلى موسكو."]),
     ("dotted date", "وصل في 10.10.2016 إلى موسكو.", ["وصل في 10.10.2016 إلى موسكو."]),
-    ("aircraft model", "أسقطت تركيا طائرة سو-24. ثم توترت العلاقات.", ["أسقطت تركيا طائرة سو-24.", "ثم توترت العلاقات."]),
+    (
+        "aircraft model",
+        "أسقطت تركيا طائرة سو-24. ثم توترت العلاقات.",
+        ["أسقطت تركيا طائرة سو-24.", "ثم توترت العلاقات."],
+    ),
     ("list number at line start", "1. الطاقة هي الملف الأول.", ["1. الطاقة هي الملف الأول."]),
     ("era letter after a year ends a sentence", "ولد عام 1950 م. ثم هاجر.", ["ولد عام 1950 م.", "ثم هاجر."]),
+    (
+        "two dots are a pause, not a boundary",
+        "سامسونغ.. غالاكسي الجديد. ثم عاد.",
+        ["سامسونغ.. غالاكسي الجديد.", "ثم عاد."],
+    ),
     # abbreviations
     ("doctor", "قال د. محمد علي إن الوضع خطير.", ["قال د. محمد علي إن الوضع خطير."]),
     ("doctor without space", "قال د.محمد علي إن الوضع خطير.", ["قال د.محمد علي إن الوضع خطير."]),
     ("engineer", "وصل م. أحمد إلى الموقع.", ["وصل م. أحمد إلى الموقع."]),
     ("professor doctor", "حاضر أ. د. سمير في الجامعة.", ["حاضر أ. د. سمير في الجامعة."]),
-    ("latin initials", "وقال مسؤولون في U.S. Army إن القوات وصلت.", ["وقال مسؤولون في U.S. Army إن القوات وصلت."]),
+    (
+        "latin initials",
+        "وقال مسؤولون في U.S. Army إن القوات وصلت.",
+        ["وقال مسؤولون في U.S. Army إن القوات وصلت."],
+    ),
     ("middle initial", "ألقى جورج و. بوش كلمة.", ["ألقى جورج و. بوش كلمة."]),
     ("latin title", "التقى Dr. Smith الوفد. ثم غادر.", ["التقى Dr. Smith الوفد.", "ثم غادر."]),
-    ("url", "للمزيد زوروا www.aljazeera.net/news?id=3 اليوم.", ["للمزيد زوروا www.aljazeera.net/news?id=3 اليوم."]),
+    (
+        "initials spelled in arabic",
+        "افتتحت أيه. إم. سي. دارا جديدة. ثم أغلقت.",
+        ["افتتحت أيه. إم. سي. دارا جديدة.", "ثم أغلقت."],
+    ),
+    (
+        "spelled letter at the end of a sentence",
+        "قال لشبكة سي إن إن. ثم غادر.",
+        ["قال لشبكة سي إن إن.", "ثم غادر."],
+    ),
+    ("before christ", "بنيت عام 2000 ق. م. تقريبا.", ["بنيت عام 2000 ق. م. تقريبا."]),
+    (
+        "url",
+        "للمزيد زوروا www.aljazeera.net/news?id=3 اليوم.",
+        ["للمزيد زوروا www.aljazeera.net/news?id=3 اليوم."],
+    ),
     ("email", "راسلونا على info@example.com للمزيد.", ["راسلونا على info@example.com للمزيد."]),
     # letterless fragments
     ("dots alone join the previous sentence", "انتهى الاجتماع. ...", ["انتهى الاجتماع. ..."]),
@@ -81,6 +149,33 @@ def test_spans_are_stripped_offsets_into_the_text() -> None:
     assert [text[s:e] for s, e, _ in spans] == ["جملة أولى.", "جملة ثانية.", "فقرة ثانية"]
 
 
+WRAPPED = (
+    "غادر رئيس جمعية المحاسبين القانونيين الاردنيين الى تونس يوم الثلاثاء الماضي\n"
+    "ليشارك في الندوة الدولية الخامسة التي تنظمها الفيدرالية الدولية للخبراء\n"
+    "المحاسبين حول الحاكمية المؤسسية. وكان قد تلقى البشير دعوة لحضور الندوة.\n"
+    "وسيعقد الاتحاد العام للمحاسبين والمراجعين العرب اجتماعا هاما يتعلق بوحدة\n"
+    "العمل العربي المشترك وتفعيل دوره على الساحة العربية والاقليمية والدولية.\n"
+    "\n"
+    "وقد اشار السيد البشير الى ان اهمية هذا الاجتماع تكمن في تعديل النظام\n"
+    "الاساسي لتكون الرئاسة دوريا.\n"
+)
+
+
+def test_hard_wrapped_lines_are_joined_into_sentences() -> None:
+    got = split_spans(WRAPPED)
+    texts = [" ".join(WRAPPED[s:e].split()) for s, e, _ in got]
+    assert texts[0].startswith("غادر") and texts[0].endswith("المؤسسية.")
+    assert texts[2].startswith("وسيعقد") and texts[2].endswith("والدولية.")
+    assert len(got) == 4
+    assert [p for _, _, p in got] == [0, 0, 1, 2]
+
+
+def test_one_paragraph_per_line_without_full_stops_is_not_joined() -> None:
+    words = "وقال المتحدث باسم الوزارة في بيان إن الوفد سيصل غدا إلى العاصمة لإجراء محادثات مع المسؤولين"
+    lines = [" ".join(words.split()[:n]) for n in (4, 14, 7, 16, 5, 11)]  # lengths vary, as paragraphs do
+    assert len(split_spans("\n".join(lines))) == 6
+
+
 def test_paragraphs_count_non_empty_lines() -> None:
     spans = split_spans("جملة أولى.\n\n\nجملة ثانية. جملة ثالثة.\nجملة رابعة")
     assert [p for _, _, p in spans] == [0, 1, 1, 2]
@@ -91,10 +186,18 @@ HEADINGS = [
     ("one word title", "سوريا\nوقال الرئيس إن الوضع صعب.", [True, False]),
     ("two word title", "مراحل العلاقات\nوقد مرت العلاقات بكثير من الشد.", [True, False]),
     ("title with stray ampersand", "يوم حافل&\nمن جانبه قال الرئيس كلمة.", [True, False]),
-    ("speaker prefix with text is not a heading", "نصر المجالي: أعلنت قمة تركية روسية عن التنسيق.\nوعقد الرئيس لقاء.", [False, False]),
+    (
+        "speaker prefix with text is not a heading",
+        "نصر المجالي: أعلنت قمة تركية روسية عن التنسيق.\nوعقد الرئيس لقاء.",
+        [False, False],
+    ),
     ("speaker line ending in colon is not a heading", "وقال الرئيس:\nنحن مستعدون للتعاون.", [False, False]),
     ("short sentence with full stop is not a heading", "انتهت القمة.\nوعاد الوفد.", [False, False]),
-    ("long line without punctuation is not a heading", "وقال الرئيس إن البلدين سيعملان معا على حل الأزمة\nثم عاد.", [False, False]),
+    (
+        "long line without punctuation is not a heading",
+        "وقال الرئيس إن البلدين سيعملان معا على حل الأزمة\nثم عاد.",
+        [False, False],
+    ),
     ("last line is not a heading", "وقال الرئيس إن الوضع صعب.\nيوم حافل", [False, False]),
     ("single short line is not a heading", "بوتين يلتقي أردوغان", [False]),
     ("short line among sentences of one paragraph", "انتهى. يوم حافل\nثم عاد.", [False, False, False]),
@@ -154,7 +257,27 @@ def test_many_unbalanced_quotes_do_not_glue_the_line() -> None:
 @st.composite
 def news_like(draw: st.DrawFn) -> str:
     pieces = st.sampled_from(
-        ["قال", "الرئيس", " ", ".", "؟", "!", "…", "،", "«", "»", '"', "(", ")", "\n", "3.5", "د.", "U.S.", ":", "&"]
+        [
+            "قال",
+            "الرئيس",
+            " ",
+            ".",
+            "؟",
+            "!",
+            "…",
+            "،",
+            "«",
+            "»",
+            '"',
+            "(",
+            ")",
+            "\n",
+            "3.5",
+            "د.",
+            "U.S.",
+            ":",
+            "&",
+        ]
     )
     return "".join(draw(st.lists(pieces | st.text(max_size=3), max_size=60)))
 

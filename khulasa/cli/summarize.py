@@ -12,7 +12,6 @@ from khulasa.errors import OutputError
 from khulasa.render import FORMATS
 
 
-
 def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser(
         "summarize",

@@ -1,0 +1,115 @@
+"""The Spark engine gives the embedded engine's stories (batch and ``--watch``).  Needs the [spark] extra
+and Java; CI runs these (``pytest -m spark``).  One local[2] session for the whole module."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from khulasa.cli import main
+from khulasa.stories import StoryOptions, StoryRun
+from khulasa.stories.engine import STATE_FILE, STORIES_FILE
+
+from conftest import EXAMPLE_DIR
+
+pytestmark = pytest.mark.spark
+
+DATA = Path(__file__).parent / "data" / "stories"
+STREAM = DATA / "stream.jsonl"
+INPUTS = [str(STREAM), str(EXAMPLE_DIR)]
+JVM = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
+
+
+@pytest.fixture(scope="session")
+def spark():
+    os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+    from pyspark.sql import SparkSession
+
+    session = (
+        SparkSession.builder.master("local[2]")
+        .appName("khulasa-tests")
+        .config("spark.driver.extraJavaOptions", JVM)
+        .config("spark.executor.extraJavaOptions", JVM)
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.shuffle.partitions", "4")
+        .config("spark.sql.execution.arrow.pyspark.enabled", "true")
+        .getOrCreate()
+    )
+    yield session
+    session.stop()
+
+
+def lines(path: Path) -> list[str]:
+    return path.read_text(encoding="utf-8").splitlines()
+
+
+@pytest.fixture(scope="module")
+def embedded(tmp_path_factory) -> list[str]:
+    work = tmp_path_factory.mktemp("embedded")
+    StoryRun(INPUTS, StoryOptions(), work).run()
+    return lines(work / STORIES_FILE)
+
+
+def test_spark_batch_gives_the_embedded_records_byte_for_byte(spark, tmp_path, embedded):
+    from khulasa import spark_engine
+
+    report = spark_engine.run_batch(INPUTS, StoryOptions(), tmp_path, spark=spark)
+    assert lines(tmp_path / STORIES_FILE) == embedded
+    assert (report.articles, report.duplicates, report.stories, report.written) == (20, 1, 8, 8)
+    assert report.skipped[0]["reason"] == "metadata sidecar"
+    assert report.engine == "spark"
+
+
+def test_spark_resume_summarizes_only_the_missing_stories(spark, tmp_path, embedded, monkeypatch):
+    from khulasa import spark_engine
+
+    spark_engine._open_state(tmp_path, INPUTS, StoryOptions(), resume=False)
+    (tmp_path / STORIES_FILE).write_text("\n".join(embedded[:3]) + "\n" + embedded[3][:40], encoding="utf-8")
+    report = spark_engine.run_batch(INPUTS, StoryOptions(), tmp_path, spark=spark, resume=True)
+    assert lines(tmp_path / STORIES_FILE) == embedded
+    assert report.resumed and json.loads((tmp_path / STATE_FILE).read_text())["phase"] == "done"
+
+
+def test_cli_spark_engine_writes_the_same_jsonl(spark, tmp_path, embedded, capsys):
+    out = tmp_path / "stories.jsonl"
+    assert main(["stories", *INPUTS, "--engine", "spark", "-o", str(out)]) == 0
+    assert lines(out) == embedded
+    assert "spark engine" in capsys.readouterr().err
+
+
+def test_watch_with_every_file_present_equals_the_batch_engines(spark, tmp_path):
+    from khulasa import spark_engine
+
+    watched = tmp_path / "in"
+    watched.mkdir()
+    shutil.copy(STREAM, watched / "a.jsonl")
+    expected_dir = tmp_path / "embedded"
+    StoryRun([str(STREAM)], StoryOptions(), expected_dir).run()
+    records = []
+    report = spark_engine.run_watch(str(watched), StoryOptions(), tmp_path / "work", spark=spark,
+                                    available_now=True, on_story=records.append)
+    assert lines(tmp_path / "work" / STORIES_FILE) == lines(expected_dir / STORIES_FILE)
+    assert report.articles == 15 and len(records) == 6
+
+
+def test_watch_in_time_ordered_micro_batches_finds_the_labelled_stories(spark, tmp_path):
+    from khulasa import spark_engine
+
+    watched = tmp_path / "in"
+    watched.mkdir()
+    records = sorted((json.loads(line) for line in lines(STREAM)), key=lambda r: (r["date"], r["id"]))
+    for name, part in (("1-march.jsonl", records[:9]), ("2-june.jsonl", records[9:])):
+        (watched / name).write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in part),
+                                    encoding="utf-8")
+    options = StoryOptions(timeline=False, key_terms=False)
+    spark_engine.run_watch(str(watched), options, tmp_path / "work", spark=spark, available_now=True,
+                           max_files_per_trigger=1)
+    labels = json.loads((DATA / "truth.json").read_text(encoding="utf-8"))
+    stories = [json.loads(line) for line in lines(tmp_path / "work" / STORIES_FILE)]
+    assert sorted(sorted(a["id"] for a in s["articles"]) for s in stories) == sorted(
+        sorted(i for i in labels if labels[i] == label) for label in set(labels.values())
+    )
