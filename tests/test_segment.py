@@ -249,6 +249,11 @@ def test_one_huge_run_on_line_is_one_sentence() -> None:
     assert split_spans(text) == [(0, len(text) - 1, 0)]
 
 
+def test_unmatched_openers_then_unmatched_closers_stay_linear() -> None:
+    text = "قال (كذا. " * 20_000 + "ثم» عاد. " * 20_000
+    assert len(split_spans(text)) == 40_000
+
+
 def test_many_unbalanced_quotes_do_not_glue_the_line() -> None:
     text = "«قال شيئا. " * 10_000
     assert len(split_spans(text)) == 10_000

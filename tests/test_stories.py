@@ -294,3 +294,19 @@ def test_stories_are_the_same_on_every_run():
     first = [s.to_dict() for s in build_stories(khulasa.load([str(EXAMPLE_DIR)]))]
     second = [s.to_dict() for s in build_stories(khulasa.load([str(EXAMPLE_DIR)]))]
     assert json.dumps(first, ensure_ascii=False) == json.dumps(second, ensure_ascii=False)
+
+
+def test_a_large_story_is_summarized_from_its_most_central_articles_and_their_copies():
+    from khulasa.stories.cluster import Assignment, Member
+    from khulasa.stories.story import summary_members
+
+    members = (
+        Member("a", 0, None, 1.0),
+        Member("b", 1, None, 0.3),
+        Member("a2", 2, None, 0.9, duplicate_of="a"),
+        Member("c", 3, None, 0.8),
+        Member("d", 4, None, 0.5),
+        Member("c2", 5, None, 0.95, duplicate_of="c"),
+    )
+    assert summary_members(Assignment("s", 0, members), limit=2) == [0, 2, 3, 5]
+    assert summary_members(Assignment("s", 0, members), limit=10) == [0, 1, 2, 3, 4, 5]

@@ -25,7 +25,8 @@ class StoryOptions:
     article is a copy of an earlier one (MinHash).
 
     Output: stories smaller than ``min_size`` are not written.  Each story gets a summary of about
-    ``words`` words plus its ``timeline`` and ``key_terms`` (actors, places, phrases).  ``singletons``
+    ``words`` words plus its ``timeline`` and ``key_terms`` (actors, places, phrases), made from at
+    most ``summary_articles`` of its articles (the most central ones, plus their copies).  ``singletons``
     says how a one-article story is summarized: ``"lead"`` (its first sentences, cheap) or
     ``"full"`` (the same summarizer as for larger stories).
     """
@@ -37,6 +38,7 @@ class StoryOptions:
     max_size: int = 300
     idle_articles: int = 5000
     words: int = 80
+    summary_articles: int = 40
     timeline: bool = True
     key_terms: bool = True
     singletons: str = "lead"
@@ -47,6 +49,7 @@ class StoryOptions:
         _whole("max_size", self.max_size, minimum=1)
         _whole("idle_articles", self.idle_articles, minimum=1)
         _whole("words", self.words, minimum=1)
+        _whole("summary_articles", self.summary_articles, minimum=1)
         if self.max_size < self.min_size:
             raise InvalidOptionsError(
                 "max_size", self.max_size, f"must be at least min_size={self.min_size}"

@@ -6,6 +6,8 @@ the core summary (``khulasa.summarize``); a one-article story gets, by default, 
 sentences within the word budget, which for news is the standard strong baseline (Nenkova, "Automatic
 text summarization of newswire: lessons learned from the Document Understanding Conference", 2005) and
 much cheaper than the full summarizer, which matters when most of a corpus' stories are singletons.
+A very large story is summarized from its ``summary_articles`` most central articles (and their copies);
+its record still lists every article.
 """
 
 from __future__ import annotations
@@ -132,7 +134,25 @@ def make_story(assignment: Assignment, articles: Sequence[Article], options: Sto
         StoryArticle(a.id, a.source, a.title, a.date, a.url, m.duplicate_of, m.similarity)
         for a, m in zip(articles, assignment.members, strict=True)
     )
-    return Story(assignment.story_id, listed, summarize_story(articles, options))
+    chosen = summary_members(assignment, options.summary_articles)
+    return Story(assignment.story_id, listed, summarize_story([articles[i] for i in chosen], options))
+
+
+def summary_members(assignment: Assignment, limit: int) -> list[int]:
+    """Positions of the members the summary is made from, in story order.
+
+    All of them up to ``limit`` original articles; beyond, the first article and the originals most
+    similar to the story when they joined.  Copies of a chosen article always come along: they cost
+    little (their sentences fold into the same units) and make every copy a source.
+    """
+    members = assignment.members
+    originals = [i for i, m in enumerate(members) if m.duplicate_of is None]
+    if len(originals) > limit:
+        ranked = sorted(originals[1:], key=lambda i: (-members[i].similarity, i))
+        originals = [originals[0], *ranked[: limit - 1]]
+    kept = {members[i].id for i in originals}
+    chosen = set(originals) | {i for i, m in enumerate(members) if m.duplicate_of in kept}
+    return sorted(chosen)
 
 
 def summarize_story(articles: Sequence[Article], options: StoryOptions) -> Summary:
