@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from khulasa.normalize import (
     BASE_STOPWORDS,
+    KEEP_FIRST_LETTER,
     STOPWORDS,
     analyze,
     arabic_letter_count,
@@ -112,7 +113,7 @@ def test_stopwords_with_attached_clitics(word: str) -> None:
     assert is_stopword(word)
 
 
-@pytest.mark.parametrize("word", ["الرئيس", "بوتين", "سوريا", "ولي", "الطاقة", "حلب", "الاقتصاد"])
+@pytest.mark.parametrize("word", ["الرئيس", "بوتين", "سوريا", "ولي", "الطاقة", "حلب", "الاقتصاد", "فتحت"])
 def test_content_words_are_not_stopwords(word: str) -> None:
     assert not is_stopword(word)
 
@@ -155,6 +156,15 @@ def test_stem_keeps_a_root_letter_that_looks_like_a_clitic() -> None:
     assert stem("وزير").startswith("وز")
     assert stem("فريق").startswith("فر")
     assert stem("بوتين").startswith("ب")
+
+
+def test_keep_list_is_in_matching_form() -> None:
+    assert KEEP_FIRST_LETTER and all(normalize(w) == w and " " not in w for w in KEEP_FIRST_LETTER)
+
+
+def test_stem_accepts_ta_marbuta_written_as_ha() -> None:
+    assert stem("السوريه") == stem("السورية")
+    assert stem("الحكومه") == stem("الحكومة")
 
 
 def test_stem_is_never_shorter_than_two_letters_for_a_word() -> None:
