@@ -29,17 +29,28 @@ DUPLICATE_ARTICLE_SHARE = 0.8
 """Share of the smaller article's sentences found in the other for the two to count as copies."""
 
 
-def term_matrix(term_lists: Sequence[Sequence[str]]) -> sparse.csr_matrix:
-    """Binary sentence x term matrix (rows in input order); columns in first-seen order."""
+def term_counts(term_lists: Sequence[Sequence[str]]) -> sparse.csr_matrix:
+    """Sentence x term count matrix (rows in input order, columns in first-seen term order)."""
     vocab: dict[str, int] = {}
-    rows: list[int] = []
-    cols: list[int] = []
-    for i, terms in enumerate(term_lists):
-        for term in set(terms):
-            rows.append(i)
-            cols.append(vocab.setdefault(term, len(vocab)))
-    data = np.ones(len(rows), dtype=np.float64)
-    return sparse.csr_matrix((data, (rows, cols)), shape=(len(term_lists), max(len(vocab), 1)))
+    cols = [vocab.setdefault(t, len(vocab)) for terms in term_lists for t in terms]
+    rows = np.repeat(np.arange(len(term_lists)), [len(terms) for terms in term_lists])
+    counts = sparse.csr_matrix(
+        (np.ones(len(cols)), (rows, cols)), shape=(len(term_lists), max(len(vocab), 1))
+    )
+    counts.sum_duplicates()
+    return counts
+
+
+def binary(counts: sparse.csr_matrix) -> sparse.csr_matrix:
+    """The same matrix with every stored count set to 1: term sets instead of bags."""
+    out = sparse.csr_matrix(counts, copy=True)
+    out.data[:] = 1.0
+    return out
+
+
+def term_matrix(term_lists: Sequence[Sequence[str]]) -> sparse.csr_matrix:
+    """Binary sentence x term matrix (rows in input order)."""
+    return binary(term_counts(term_lists))
 
 
 def set_cosine(matrix: sparse.csr_matrix) -> np.ndarray:
@@ -82,10 +93,12 @@ def group_sentences(
     articles: Sequence[Article] = (),
     *,
     threshold: float = DUPLICATE_THRESHOLD,
+    counts: sparse.csr_matrix | None = None,
 ) -> tuple[InfoUnit, ...]:
     """Group near-identical sentences; units come in reading order, each sentence in exactly one unit.
 
     ``articles`` gives the reading order (dates, input order); without it, input order is used.
+    ``counts`` may pass the sentences' term counts (``term_counts``) when the caller has them already.
     The representative is the member most similar to the others (ties: the earliest).
     """
     if not sentences:
@@ -94,7 +107,8 @@ def group_sentences(
     n_terms = [len(set(s.terms)) for s in sentences]
     exact = [" ".join(s.tokens) for s in sentences]
     neighbours: dict[int, dict[int, float]] = {}
-    for i, j, cos in similar_pairs(term_matrix([s.terms for s in sentences]), threshold):
+    matrix = binary(counts) if counts is not None else term_matrix([s.terms for s in sentences])
+    for i, j, cos in similar_pairs(matrix, threshold):
         if n_terms[i] > SHORT_TERMS and n_terms[j] > SHORT_TERMS:
             neighbours.setdefault(i, {})[j] = cos
             neighbours.setdefault(j, {})[i] = cos

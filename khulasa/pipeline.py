@@ -31,6 +31,9 @@ class Analysis:
     sentences: tuple[Sentence, ...]
     units: tuple[InfoUnit, ...]
     duplicates: tuple[DuplicateGroup, ...]
+    counts: sparse.csr_matrix
+    """Candidate sentence x term counts; ``rows`` gives each candidate's row by (article id, index)."""
+    rows: dict[tuple[str, int], int]
 
     @property
     def canonical(self) -> dict[str, str]:
@@ -57,8 +60,10 @@ def analyze(articles: Iterable[Article]) -> Analysis:
     candidates = [s for s in sentences if not s.is_heading and s.terms and _mostly_arabic(s.tokens)]
     if not candidates:
         raise NoArabicTextError(len(arts))
-    units = dedup.group_sentences(candidates, arts)
-    return Analysis(arts, sentences, units, dedup.duplicate_articles(arts, units))
+    counts = dedup.term_counts([s.terms for s in candidates])
+    rows = {(s.article_id, s.index): i for i, s in enumerate(candidates)}
+    units = dedup.group_sentences(candidates, arts, counts=counts)
+    return Analysis(arts, sentences, units, dedup.duplicate_articles(arts, units), counts, rows)
 
 
 def _sources(unit: InfoUnit, articles: dict[str, Article], rank: dict[str, tuple]) -> tuple[SourceSpan, ...]:
@@ -89,16 +94,15 @@ def summarize(
     analysis = analyze(articles)
     units = analysis.units
     canonical = analysis.canonical
-    scores = score.score_units(units, canonical)
+    scores = score.score_units(units, canonical, counts=analysis.counts, rows=analysis.rows)
     _, concept_w, concept_occ = score.concept_weights(units, canonical)
     article_w, article_occ = score.article_coverage(units, canonical)
     concept_w = np.concatenate([concept_w, article_w])
     occurrences = sparse.hstack([concept_occ, article_occ], format="csr")
+    representatives = [analysis.rows[(u.representative.article_id, u.representative.index)] for u in units]
     conflicts = [
         (i, j)
-        for i, j, _ in dedup.similar_pairs(
-            dedup.term_matrix([u.representative.terms for u in units]), options.redundancy
-        )
+        for i, j, _ in dedup.similar_pairs(dedup.binary(analysis.counts[representatives]), options.redundancy)
     ]
     lengths = np.array([u.representative.n_words for u in units])
     chosen = select.select(

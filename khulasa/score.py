@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import sparse
 
+from khulasa.dedup import term_counts
 from khulasa.models import InfoUnit, Sentence
 
 
@@ -70,25 +71,13 @@ def _candidate_ranks(units: Sequence[InfoUnit]) -> dict[tuple[str, int], int]:
     return ranks
 
 
-def _tfidf_rows(
-    term_lists: Sequence[Sequence[str]], vocab: Mapping[str, int], idf: np.ndarray
-) -> sparse.csr_matrix:
-    """L2-normalized rows of ``(1 + log tf) * idf``; terms outside ``vocab`` are ignored."""
-    rows: list[int] = []
-    cols: list[int] = []
-    for i, terms in enumerate(term_lists):
-        for t in terms:
-            j = vocab.get(t)
-            if j is not None:
-                rows.append(i)
-                cols.append(j)
-    counts = sparse.csr_matrix(
-        (np.ones(len(rows)), (rows, cols)), shape=(len(term_lists), len(vocab))
-    )  # duplicates are summed: term counts
-    counts.data = (1.0 + np.log(counts.data)) * idf[counts.indices]
-    norms = np.sqrt(np.asarray(counts.multiply(counts).sum(axis=1)).ravel())
+def _tfidf(counts: sparse.csr_matrix, idf: np.ndarray) -> sparse.csr_matrix:
+    """L2-normalized rows of ``(1 + log tf) * idf`` from a count matrix."""
+    weighted = sparse.csr_matrix(counts, dtype=np.float64, copy=True)
+    weighted.data = (1.0 + np.log(weighted.data)) * idf[weighted.indices]
+    norms = np.sqrt(np.asarray(weighted.multiply(weighted).sum(axis=1)).ravel())
     norms[norms == 0] = 1.0
-    return sparse.csr_matrix(counts.multiply(1.0 / norms[:, None]))
+    return sparse.csr_matrix(weighted.multiply(1.0 / norms[:, None]))
 
 
 def length_prior(n_words: int, weights: Weights) -> float:
@@ -103,34 +92,49 @@ def score_units(
     units: Sequence[InfoUnit],
     canonical: Mapping[str, str] | None = None,
     weights: Weights | None = None,
+    *,
+    counts: sparse.csr_matrix | None = None,
+    rows: Mapping[tuple[str, int], int] | None = None,
 ) -> UnitScores:
-    """Score units; ``canonical`` maps a duplicate article id to the article it copies (support counts it once)."""
+    """Score units; ``canonical`` maps a duplicate article id to the article it copies (support counts it once).
+
+    ``counts``/``rows`` may pass a sentence x term count matrix (``dedup.term_counts``) holding every
+    unit sentence, and the row of each sentence by ``(article_id, index)``; else they are computed.
+    """
     weights = weights or DEFAULT_WEIGHTS
     n = len(units)
     if n == 0:
         empty = np.zeros(0)
         return UnitScores(empty, empty, empty, empty, empty)
     canonical = canonical or {}
-    all_sentences: list[Sentence] = [s for u in units for s in u.sentences]
-    articles = sorted({canonical.get(s.article_id, s.article_id) for s in all_sentences})
+    members: list[Sentence] = [s for u in units for s in u.sentences]
+    if counts is None or rows is None:
+        counts = term_counts([s.terms for s in members])
+        rows = {(s.article_id, s.index): i for i, s in enumerate(members)}
+    member_rows = np.array([rows[(s.article_id, s.index)] for s in members])
+    member_counts = counts[member_rows]
+    articles = sorted({canonical.get(s.article_id, s.article_id) for s in members})
+    article_row = {a: i for i, a in enumerate(articles)}
     n_articles = len(articles)
 
     # IDF over sentences: with a handful of articles, document frequency over articles is too coarse.
-    df: dict[str, int] = defaultdict(int)
-    for s in all_sentences:
-        for t in set(s.terms):
-            df[t] += 1
-    vocab = {t: i for i, t in enumerate(sorted(df))}
-    n_docs = len(all_sentences)
-    idf = np.array([np.log((1 + n_docs) / (1 + df[t])) + 1.0 for t in sorted(df)])
-
-    article_terms: dict[str, list[str]] = defaultdict(list)
-    for s in all_sentences:
-        article_terms[canonical.get(s.article_id, s.article_id)].extend(s.terms)
-    art_vecs = _tfidf_rows([article_terms[a] for a in articles], vocab, idf)
+    df = np.diff(sparse.csc_matrix(member_counts).indptr)
+    idf = np.log((1 + len(members)) / (1 + df)) + 1.0
+    to_article = sparse.csr_matrix(
+        (
+            np.ones(len(members)),
+            (
+                [article_row[canonical.get(s.article_id, s.article_id)] for s in members],
+                np.arange(len(members)),
+            ),
+        ),
+        shape=(n_articles, len(members)),
+    )
+    art_vecs = _tfidf(sparse.csr_matrix(to_article @ member_counts), idf)
     centroid = np.asarray(art_vecs.mean(axis=0)).ravel()
     centroid_norm = np.linalg.norm(centroid) or 1.0
-    unit_vecs = _tfidf_rows([u.representative.terms for u in units], vocab, idf)
+    rep_rows = [rows[(u.representative.article_id, u.representative.index)] for u in units]
+    unit_vecs = _tfidf(counts[rep_rows], idf)
     centrality = np.asarray(unit_vecs @ (centroid / centroid_norm)).ravel()
     if centrality.max() > 0:
         centrality = centrality / centrality.max()
@@ -142,7 +146,10 @@ def score_units(
     )
     ranks = _candidate_ranks(units)
     position = np.array(
-        [max((1.0 + ranks[(s.article_id, s.index)]) ** -weights.position_decay for s in u.sentences) for u in units]
+        [
+            max((1.0 + ranks[(s.article_id, s.index)]) ** -weights.position_decay for s in u.sentences)
+            for u in units
+        ]
     )
     length = np.array([length_prior(u.representative.n_words, weights) for u in units])
     score = (
@@ -157,9 +164,13 @@ CONCEPT_MASS_PER_ARTICLE = 10.0
 """Each article spreads this much weight over its concepts, so every article has an equal voice."""
 
 
+Concept = tuple[str, str]
+"""A bigram of stemmed content terms."""
+
+
 def concept_weights(
     units: Sequence[InfoUnit], canonical: Mapping[str, str] | None = None
-) -> tuple[list[str], np.ndarray, sparse.csr_matrix]:
+) -> tuple[list[Concept], np.ndarray, sparse.csr_matrix]:
     """Concepts (term bigrams), their weights, and the unit x concept occurrence matrix.
 
     Every (non-duplicate) article spreads ``CONCEPT_MASS_PER_ARTICLE`` over the concepts it carries,
@@ -169,20 +180,22 @@ def concept_weights(
     """
     canonical = canonical or {}
     ranks = _candidate_ranks(units)
-    share: dict[str, dict[str, float]] = defaultdict(dict)
-    unit_concepts: list[set[str]] = []
+    share: dict[Concept, dict[str, float]] = defaultdict(dict)
+    unit_concepts: list[set[Concept]] = []
     for u in units:
-        concepts: set[str] = set()
+        concepts: set[Concept] = set()
         for s in u.sentences:
             article = canonical.get(s.article_id, s.article_id)
             bonus = 1.0 + CONCEPT_POSITION_BONUS / np.sqrt(1.0 + ranks[(s.article_id, s.index)])
-            for a, b in set(zip(s.terms, s.terms[1:], strict=False)):
-                c = f"{a} {b}"
-                if s is u.representative:  # the reader sees the representative's words only
-                    concepts.add(c)
-                share[c][article] = max(share[c].get(article, 0.0), bonus)
+            grams = set(zip(s.terms, s.terms[1:], strict=False))
+            if s is u.representative:  # the reader sees the representative's words only
+                concepts = grams
+            for gram in grams:
+                by_article = share[gram]
+                if by_article.get(article, 0.0) < bonus:
+                    by_article[article] = bonus
         unit_concepts.append(concepts)
-    units_with: dict[str, int] = defaultdict(int)
+    units_with: dict[Concept, int] = defaultdict(int)
     for concepts in unit_concepts:
         for c in concepts:
             units_with[c] += 1

@@ -34,9 +34,9 @@ from datasketch import LeanMinHash, MinHashLSH
 from khulasa.stories.features import MINHASH_SCHEME, MINHASH_SEED, NUM_PERM, ArticleFeatures
 from khulasa.stories.options import StoryOptions
 
-ARTICLE_TERMS = 40
+ARTICLE_TERMS = 80
 """Terms kept in an article's vector (the heaviest by TF-IDF)."""
-CENTROID_TERMS = 80
+CENTROID_TERMS = 120
 """Terms kept in a story's centroid and in the inverted index."""
 IDLE_CHECK_EVERY = 256
 LSH_MAX_THRESHOLD = 0.9
@@ -118,6 +118,7 @@ class _Story:
     members: list[Member]
     centroid: dict[str, float]
     norm: float
+    first_date: dt.date | None
     last_date: dt.date | None
     last_arrival: int
     signatures: dict[int, np.ndarray] = field(default_factory=dict)
@@ -195,7 +196,12 @@ class StoryClusterer:
             return []
         self._clock = date
         horizon = date - dt.timedelta(days=self.options.window_days)
-        quiet = [s for s in self._open.values() if s.last_date is not None and s.last_date < horizon]
+        oldest = date - dt.timedelta(days=self.options.max_days)
+        quiet = [
+            s
+            for s in self._open.values()
+            if s.last_date is not None and (s.last_date < horizon or (s.first_date or s.last_date) < oldest)
+        ]
         return [self._close(s) for s in sorted(quiet, key=lambda s: (s.last_date, s.number))]
 
     def _close_idle(self) -> list[Assignment]:
@@ -271,6 +277,7 @@ class StoryClusterer:
             members=[Member(f.id, f.seq, f.date if f.dated else None, 1.0)],
             centroid={},
             norm=0.0,
+            first_date=f.date,
             last_date=f.date,
             last_arrival=self._arrivals,
         )
@@ -284,6 +291,8 @@ class StoryClusterer:
         story.last_arrival = self._arrivals
         if date is not None and (story.last_date is None or date > story.last_date):
             story.last_date = date
+        if date is not None and story.first_date is None:
+            story.first_date = date
 
     def _update_centroid(self, story: _Story, vector: dict[str, float]) -> None:
         summed = dict(story.centroid)

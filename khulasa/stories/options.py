@@ -18,7 +18,9 @@ class StoryOptions:
 
     Clustering: an article joins the most similar open story when their cosine similarity (stemmed
     TF-IDF) is at least ``threshold`` and it was published at most ``window_days`` after the story's
-    latest article; a story that gets nothing new for ``window_days`` closes.  Undated input has no
+    latest article; a story that gets nothing new for ``window_days`` closes, and so does one that
+    began more than ``max_days`` ago (continuous coverage such as a war would otherwise chain into one
+    story for months; it becomes successive stories instead).  Undated input has no
     clock, so a story closes after ``idle_articles`` articles without a new member.  A story that
     reaches ``max_size`` articles closes at once (later articles start a new one).
     ``duplicate_threshold`` is the estimated Jaccard similarity of word shingles above which an
@@ -32,7 +34,8 @@ class StoryOptions:
     """
 
     window_days: int = 3
-    threshold: float = 0.25
+    max_days: int = 14
+    threshold: float = 0.15
     duplicate_threshold: float = 0.7
     min_size: int = 1
     max_size: int = 300
@@ -45,6 +48,7 @@ class StoryOptions:
 
     def __post_init__(self) -> None:
         _whole("window_days", self.window_days, minimum=0)
+        _whole("max_days", self.max_days, minimum=1)
         _whole("min_size", self.min_size, minimum=1)
         _whole("max_size", self.max_size, minimum=1)
         _whole("idle_articles", self.idle_articles, minimum=1)
