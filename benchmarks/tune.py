@@ -23,6 +23,11 @@ VARIANTS: dict[str, dict[str, object]] = {
     "current": {},
     "greedy": {"select.DEFAULT_METHOD": "greedy"},
     "pool30": {"select.MAX_CANDIDATES": 30},
+    "support0": {"score.DEFAULT_WEIGHTS": W(0.1, 0.0, 0.9, position_decay=1.0)},
+    "support1": {"score.DEFAULT_WEIGHTS": W(0.1, 1.0, 0.9, position_decay=1.0)},
+    "support2": {"score.DEFAULT_WEIGHTS": W(0.1, 2.0, 0.9, position_decay=1.0)},
+    "centrality.5": {"score.DEFAULT_WEIGHTS": W(0.5, 0.5, 0.9, position_decay=1.0)},
+    "sal10": {"select.SALIENCE_WEIGHT": 10.0},
 }
 
 

@@ -27,6 +27,7 @@ import json
 import logging
 import os
 import re
+import stat
 import sys
 import tarfile
 import zipfile
@@ -217,6 +218,14 @@ def read_bytes_as_text(data: bytes, *, name: str) -> tuple[str, str]:
             decoded = _try_decode(data, encoding)
             if decoded is not None and not _CONTROL.search(decoded) and _mostly_arabic(decoded):
                 return _NEWLINES.sub("\n", decoded), encoding
+        # A few stray NULs (a C string terminator, padding at the end) in valid UTF-8 text: keep the text.
+        padded = data.rstrip(b"\x00")
+        if padded.count(b"\x00") <= max(2, len(padded) // 100):
+            decoded = _try_decode(padded, "utf-8")
+            if decoded is not None:
+                text = decoded.replace("\x00", "")
+                _refuse_binary(text, name, tried)
+                return _NEWLINES.sub("\n", text), "utf-8"
         raise UnreadableFileError(name, "binary data (NUL bytes)", tried)
     if len(_CONTROL_BYTES.findall(data)) > max(2, len(data) // 100):
         raise UnreadableFileError(name, "binary data (control bytes)", tried)
@@ -514,6 +523,12 @@ def _read_path(path: str, ctx: _Context, *, explicit: bool) -> Iterator[Article]
         ctx.skip(path, "already read", f"same file as {real}", quiet=True)
         return
     ctx.visited.add(real)
+    kind = _special_file_kind(path)
+    if kind is not None and not explicit:
+        # Opening a FIFO blocks until someone writes to it, a device may never end: never in a walk.
+        # Named on the command line it is read, as `khulasa summarize <(curl ...)` needs.
+        ctx.skip(path, "not a regular file", kind)
+        return
     if lower.endswith(ARCHIVE_SUFFIXES):
         yield from _read_archive(path, ctx, explicit=explicit)
         return
@@ -534,6 +549,21 @@ def _read_path(path: str, ctx: _Context, *, explicit: bool) -> Iterator[Article]
         return
     sidecar = _sidecar_for(os.path.dirname(path) or ".", ctx)
     yield from _parse_item(_Item(path, name, explicit, sidecar), data, ctx)
+
+
+def _special_file_kind(path: str) -> str | None:
+    """``"fifo"``, ``"socket"``, ``"device"`` for what is not a regular file; None for files and errors."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return None  # opening it will say why
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISFIFO(mode):
+        return "fifo"
+    if stat.S_ISSOCK(mode):
+        return "socket"
+    return "device"
 
 
 def _read_file(path: str) -> bytes:
@@ -651,7 +681,7 @@ def _parse_sidecar(data: bytes, path: str, ctx: _Context) -> dict[str, Mapping[s
     try:
         text, _ = read_bytes_as_text(data, name=path)
         value = json.loads(text)
-    except (UnreadableFileError, json.JSONDecodeError) as exc:
+    except (UnreadableFileError, ValueError, RecursionError) as exc:
         ctx.skip(path, "invalid metadata sidecar", str(exc))
         return {}
     if not isinstance(value, dict):
@@ -697,6 +727,9 @@ def _parse_item(item: _Item, data: bytes, ctx: _Context, *, record_reads: bool =
             raise
         reason = "binary data" if exc.reason.startswith("binary") else "cannot decode"
         ctx.skip(item.path, reason, exc.reason)
+        return
+    if not text.strip():  # an empty .json is as empty as an empty .txt, not invalid JSON
+        ctx.skip(item.path, "empty", quiet=True)
         return
     fmt = _format_of(item.name, text)
     if fmt is None:
@@ -765,7 +798,7 @@ def _format_of(name: str, text: str) -> str | None:
 def _is_single_json(text: str) -> bool:
     try:
         json.loads(text)
-    except json.JSONDecodeError:
+    except (ValueError, RecursionError):
         return False
     return True
 
@@ -795,6 +828,8 @@ def _parse_json(text: str, item: _Item, issues: list[str]) -> Iterator[Article]:
             return
         detail = f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"
         raise _FormatError("invalid JSON", detail) from exc
+    except (ValueError, RecursionError) as exc:  # nested too deeply, or an integer of thousands of digits
+        raise _FormatError("invalid JSON", _json_limit(exc)) from exc
     if isinstance(value, dict) and isinstance(value.get("articles"), list):
         value = value["articles"]
     records = value if isinstance(value, list) else [value]
@@ -802,6 +837,11 @@ def _parse_json(text: str, item: _Item, issues: list[str]) -> Iterator[Article]:
         article = _from_record(record, item, issues, n, f"item {n}")
         if article is not None:
             yield article
+
+
+def _json_limit(exc: Exception) -> str:
+    """What Python's JSON parser refused beyond syntax errors, in words."""
+    return "JSON nested too deeply" if isinstance(exc, RecursionError) else f"JSON: {exc}"
 
 
 def _parse_jsonl(text: str, item: _Item, issues: list[str]) -> Iterator[Article]:
@@ -814,6 +854,9 @@ def _parse_jsonl(text: str, item: _Item, issues: list[str]) -> Iterator[Article]
             record = json.loads(line)
         except json.JSONDecodeError as exc:
             issues.append(f"line {lineno}: invalid JSON ({exc.msg}), skipped")
+            continue
+        except (ValueError, RecursionError) as exc:
+            issues.append(f"line {lineno}: {_json_limit(exc)}, skipped")
             continue
         article = _from_record(record, item, issues, n, f"line {lineno}")
         if article is not None:

@@ -9,12 +9,11 @@ import shutil
 from pathlib import Path
 
 import pytest
+from conftest import EXAMPLE_DIR
 
 from khulasa.cli import main
 from khulasa.stories import StoryOptions, StoryRun
 from khulasa.stories.engine import STATE_FILE, STORIES_FILE
-
-from conftest import EXAMPLE_DIR
 
 pytestmark = pytest.mark.spark
 

@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import EXAMPLE_DIR, article
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -18,8 +19,6 @@ from khulasa.stories.cluster import CENTROID_TERMS, DocumentFrequencies, StoryCl
 from khulasa.stories.engine import cluster_all
 from khulasa.stories.features import NUM_PERM, extract, minhash_signature, with_effective_dates
 from khulasa.stories.story import lead_summary
-
-from conftest import EXAMPLE_DIR, article
 
 DATA = Path(__file__).parent / "data" / "stories"
 

@@ -6,10 +6,9 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import EXAMPLE_DIR
 
 from khulasa.cli import main
-
-from conftest import EXAMPLE_DIR
 
 DATA = Path(__file__).parent / "data" / "stories"
 STREAM = str(DATA / "stream.jsonl")

@@ -12,14 +12,13 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import ROOT
 
 import khulasa
 from khulasa.stories import StoryOptions, StoryRun, StoryRunError, build_stories
 from khulasa.stories import engine as engine_module
 from khulasa.stories.engine import STATE_FILE, STORIES_FILE
 from khulasa.stories.stream import StoryStream, watch_directory
-
-from conftest import ROOT
 
 DATA = Path(__file__).parent / "data" / "stories"
 STREAM = DATA / "stream.jsonl"
@@ -66,7 +65,7 @@ def test_report_counts_articles_duplicates_and_stories(tmp_path):
         {"path": str(ROOT / "examples" / "putin-erdogan" / "metadata.json"), "reason": "metadata sidecar",
          "detail": "fields merged into the articles of its directory"}
     ]
-    assert any("duplicates: 1" == line for line in report.lines())
+    assert any(line == "duplicates: 1" for line in report.lines())
 
 
 def test_workers_do_not_change_the_records(tmp_path, uninterrupted):

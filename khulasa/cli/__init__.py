@@ -8,12 +8,14 @@ stderr and the exit code documented in ``khulasa.errors``; logs go to stderr, re
 from __future__ import annotations
 
 import argparse
+import errno
 import logging
 import sys
+import traceback
 from collections.abc import Sequence
 
 from khulasa import __version__
-from khulasa.errors import KhulasaError
+from khulasa.errors import KhulasaError, OutputError
 
 VERBS = ("summarize", "stories", "eval", "serve")
 
@@ -42,6 +44,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         format="khulasa: %(levelname)s: %(message)s",
         stream=sys.stderr,
     )
+    # trafilatura logs "discarding data: None" for every page without main text; ingest already says why.
+    logging.getLogger("trafilatura").setLevel(logging.DEBUG if args.verbose >= 2 else logging.ERROR)
     try:
         return int(args.func(args) or 0)
     except KhulasaError as exc:
@@ -52,6 +56,29 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except OSError as exc:
+        if exc.errno not in WRITE_ERRNOS:
+            return _internal_error(exc, args.verbose)
+        # A full or read-only disk is the user's to fix, wherever the write happened (output, run state).
+        error = OutputError(exc.filename or "the output", exc.strerror or str(exc))
+        print(f"khulasa: error: {error}", file=sys.stderr)
+        return error.exit_code
+    except Exception as exc:
+        return _internal_error(exc, args.verbose)
+
+
+WRITE_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EFBIG})
+"""OSErrors that only writing raises: they mean "cannot write the output" (exit 6), never a bug."""
+
+
+def _internal_error(exc: BaseException, verbose: int) -> int:
+    """A bug: one line on stderr (the traceback with -v), exit 1 — never a bare traceback."""
+    if verbose:
+        traceback.print_exception(exc, file=sys.stderr)
+    detail = str(exc).splitlines()[0][:200] if str(exc) else ""
+    print(f"khulasa: error: internal error ({type(exc).__name__}{': ' + detail if detail else ''}); "
+          "this is a bug, please report it with the output of -v", file=sys.stderr)
+    return 1
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ import argparse
 import shutil
 import sys
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
@@ -167,7 +168,12 @@ def _publish(args: argparse.Namespace, workdir: Path, report: Any) -> None:
 
 
 class _RichProgress:
-    """A rich progress bar on stderr with articles/s; ``phase`` starts a new task."""
+    """A rich progress bar on stderr with articles/s; ``phase`` starts a new task.
+
+    Counts are handed to rich at most every ``REFRESH`` seconds: the engine reports every article.
+    """
+
+    REFRESH = 0.2
 
     def __init__(self) -> None:
         from rich.console import Console
@@ -186,29 +192,42 @@ class _RichProgress:
             TextColumn("{task.fields[rate]} articles/s"),
             TimeElapsedColumn(),
             console=Console(stderr=True),
-            transient=False,
         )
         self._task: Any = None
+        self._pending = 0
+        self._last = 0.0
 
     def __enter__(self) -> _RichProgress:
         self._progress.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
+        self._flush()
         self._progress.stop()
 
     def phase(self, name: str, total: int | None = None) -> None:
+        self._flush()
         if self._task is not None:
+            done = self._progress.tasks[-1].completed
+            self._progress.update(self._task, total=done, completed=done)
             self._progress.stop_task(self._task)
         self._task = self._progress.add_task(name, total=total, rate="-")
 
     def advance(self, n: int = 1) -> None:
-        if self._task is None:
-            self.phase("working")
-        self._progress.advance(self._task, n)
-        task = self._progress.tasks[-1]
-        if task.speed:
-            self._progress.update(self._task, rate=f"{task.speed:,.0f}")
+        self._pending += n
+        now = time.monotonic()
+        if now - self._last >= self.REFRESH:
+            self._flush()
+            self._last = now
+
+    def _flush(self) -> None:
+        if self._task is None or not self._pending:
+            return
+        self._progress.advance(self._task, self._pending)
+        self._pending = 0
+        speed = self._progress.tasks[-1].speed
+        if speed:
+            self._progress.update(self._task, rate=f"{speed:,.0f}")
 
 
 class _QuietProgress:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
 import tempfile
@@ -59,6 +60,12 @@ def run(args: argparse.Namespace) -> int:
     )
     articles = khulasa.load(args.paths)
     summary = khulasa.summarize(articles, options=options)
+    if not summary.sentences:
+        # Not an error (the budget is respected), but an empty stdout must not look like success.
+        logging.getLogger("khulasa").warning(
+            "the summary is empty: no sentence of the input fits in %s; try a larger --words or --sentences 1",
+            f"{options.words} words" if options.words else f"{options.sentences} sentences",
+        )
     content = summary.render(args.format)
     if args.output:
         write_atomically(args.output, content)

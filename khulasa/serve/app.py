@@ -17,6 +17,7 @@ import logging
 import os
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Annotated, Any, Literal, TypeVar
 
@@ -24,7 +25,8 @@ from fastapi import FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, StrictInt, StrictStr
+from pydantic_core import PydanticCustomError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -144,13 +146,27 @@ async def _on_validation_error(request: Request, exc: Exception) -> JSONResponse
             400, "invalid_json", f"the body is not valid JSON: {reason} at character {position}",
             {"position": position},
         ).response()
+    too_many = next((e for e in errors if e.get("type") == "too_many_articles"), None)
+    if too_many is not None:
+        ctx = too_many.get("ctx", {})
+        return _too_many_articles(ctx.get("articles", 0), ctx.get("limit", 0)).response()
     fields = [
-        {"field": _field_name(e["loc"]), "message": e["msg"], "type": e["type"]} for e in errors
+        {"field": _field_name(e["loc"]), "message": e["msg"], "type": e["type"]} for e in errors[:MAX_ERRORS]
     ]
     first = fields[0] if fields else {"field": "body", "message": "invalid request"}
-    return ApiError(
-        422, "invalid_request", f"{first['field']}: {first['message']}", {"errors": fields}
-    ).response()
+    details: dict[str, Any] = {"errors": fields}
+    if len(errors) > MAX_ERRORS:
+        details["errors_omitted"] = len(errors) - MAX_ERRORS
+    return ApiError(422, "invalid_request", f"{first['field']}: {first['message']}", details).response()
+
+
+MAX_ERRORS = 20
+"""Validation errors listed in one answer; the rest are counted, so a bad request never makes a huge answer."""
+
+
+def _too_many_articles(n: int, limit: int) -> ApiError:
+    return ApiError(413, "too_many_articles", f"{n} articles; the limit is {limit}",
+                    {"limit": limit, "articles": n})
 
 
 async def _on_http_error(request: Request, exc: Exception) -> JSONResponse:
@@ -196,22 +212,33 @@ async def _on_unexpected_error(request: Request, exc: Exception) -> JSONResponse
 # --- body size limit ---------------------------------------------------------------------------------------
 
 
+_LIMITS: ContextVar[ServeSettings] = ContextVar("khulasa_serve_limits", default=ServeSettings())
+"""The settings of the app serving the current request, for validators that need a limit."""
+
+
 class BodyLimit:
     """ASGI middleware: read the body up front and refuse it with 413 once it passes ``max_bytes``.
 
     A Content-Length over the limit is refused before any byte is read; otherwise the body is counted
-    as it streams, so memory never holds more than the limit plus one chunk.  The app then receives
-    the buffered body as a single message.
+    as it streams, so memory never holds more than the limit plus one chunk.  A body that has not
+    arrived ``timeout`` seconds after the request started (a slow or stalled client) gets 503, so a
+    connection cannot be held open forever.  The app then receives the buffered body as a single
+    message, with ``settings`` bound for the validators (``_LIMITS``).
     """
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, max_bytes: int, timeout: float | None = None,
+                 settings: ServeSettings | None = None) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.timeout = timeout
+        self.settings = settings
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        if self.settings is not None:
+            _LIMITS.set(self.settings)  # this request's task only: each request runs in its own context
         headers = dict(scope["headers"])
         declared = headers.get(b"content-length")
         if declared is not None:
@@ -226,8 +253,14 @@ class BodyLimit:
                 return
         chunks: list[bytes] = []
         size = 0
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.timeout if self.timeout is not None else None
         while True:
-            message = await receive()
+            try:
+                message = await asyncio.wait_for(receive(), None if deadline is None else deadline - loop.time())
+            except TimeoutError:
+                await self._too_slow().response()(scope, receive, send)
+                return
             if message["type"] == "http.disconnect":
                 return
             chunk = message.get("body", b"")
@@ -249,6 +282,12 @@ class BodyLimit:
             return await receive()
 
         await self.app(scope, replay, send)
+
+    def _too_slow(self) -> ApiError:
+        return ApiError(
+            503, "timeout", f"the request body did not arrive within {self.timeout:g} seconds",
+            {"timeout_seconds": self.timeout}, {"Retry-After": "5"},
+        )
 
     def _too_large(self, length: int | None) -> ApiError:
         return ApiError(
@@ -285,13 +324,26 @@ class SummaryOptionsIn(BaseModel):
     key_terms: StrictBool | None = None
 
 
+def _count_articles(value: Any) -> Any:
+    """Refuse too many articles before validating any: a 5 MB list of a million numbers would otherwise
+    cost one validation error each (minutes of CPU, gigabytes of memory, a 300 MB answer)."""
+    limit = _LIMITS.get().max_articles
+    if isinstance(value, list) and len(value) > limit:
+        raise PydanticCustomError("too_many_articles", "{articles} articles; the limit is {limit}",
+                                  {"articles": len(value), "limit": limit})
+    return value
+
+
+Articles = Annotated[list[ArticleIn], BeforeValidator(_count_articles), Field(min_length=1)]
+
+
 class SummarizeRequest(BaseModel):
-    articles: list[ArticleIn] = Field(min_length=1)
+    articles: Articles
     options: SummaryOptionsIn = SummaryOptionsIn()
 
 
 class StoriesRequest(BaseModel):
-    articles: list[ArticleIn] = Field(min_length=1)
+    articles: Articles
     options: dict[str, Any] = Field(default_factory=dict, description="``StoryOptions`` fields")
 
 
@@ -304,10 +356,7 @@ def _to_articles(items: Sequence[ArticleIn], settings: ServeSettings) -> list[Ar
     from khulasa import ingest
 
     if len(items) > settings.max_articles:
-        raise ApiError(
-            413, "too_many_articles", f"{len(items)} articles; the limit is {settings.max_articles}",
-            {"limit": settings.max_articles, "articles": len(items)},
-        )
+        raise _too_many_articles(len(items), settings.max_articles)
     n_words = sum(len(item.text.split()) for item in items)
     if n_words > settings.max_words:
         raise ApiError(
@@ -417,7 +466,8 @@ def create_app(settings: ServeSettings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.settings = settings
-    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes, timeout=settings.timeout_seconds,
+                       settings=settings)
     app.add_exception_handler(RequestValidationError, _on_validation_error)
     app.add_exception_handler(StarletteHTTPException, _on_http_error)
     app.add_exception_handler(KhulasaError, _on_library_error)

@@ -83,6 +83,8 @@ class RunReport:
     ingest: str = ""
     issues: int = 0
     seconds: float = 0.0
+    read_seconds: float = 0.0
+    summarize_seconds: float = 0.0
     resumed: bool = False
 
     @property
@@ -103,6 +105,8 @@ class RunReport:
             "ingest": self.ingest,
             "issues": self.issues,
             "seconds": round(self.seconds, 2),
+            "read_seconds": round(self.read_seconds, 2),
+            "summarize_seconds": round(self.summarize_seconds, 2),
             "articles_per_second": round(self.articles_per_second, 1),
             "resumed": self.resumed,
         }
@@ -217,6 +221,7 @@ class StoryRun:
         state = self._open_state()
         if state["phase"] == "reading":
             ingest = self._read()
+            self.report.read_seconds = time.monotonic() - started
             state.update(
                 phase="clustering",
                 articles=len(self._keys),
@@ -351,7 +356,7 @@ class StoryRun:
         articles = spool.RecordReader(self.workdir / ARTICLES_FILE)
         out = open(self.stories_path, "a", encoding="utf-8")  # noqa: SIM115 - closed below
         writer = _StoryWriter(out, self.on_story, self.report)
-        summarizer = _Summarizer(self.options, self.workers, writer)
+        summarizer = _Summarizer(self.options, self.workers, writer, self.report)
         self.progress.phase("clustering", len(order))
         clusterer = StoryClusterer(self.options, self._frequencies)
         n_closed = 0  # stories of at least min_size closed so far
@@ -420,24 +425,31 @@ def story_record(assignment: Assignment, articles: list[Article], options: Story
 class _Summarizer:
     """Summarizes closed stories in order, in this process or a pool (bounded queue: memory stays flat)."""
 
-    def __init__(self, options: StoryOptions, workers: int, writer: _StoryWriter) -> None:
+    def __init__(self, options: StoryOptions, workers: int, writer: _StoryWriter, report: RunReport) -> None:
         self.options = options
         self.writer = writer
+        self.report = report
         self.pool = ProcessPoolExecutor(workers) if workers > 1 else None
         self.pending: collections.deque[Future[dict[str, Any]]] = collections.deque()
         self.limit = 4 * workers
 
     def submit(self, assignment: Assignment, articles: list[Article]) -> None:
+        started = time.monotonic()
         if self.pool is None:
-            self.writer.write(story_record(assignment, articles, self.options))
+            record = story_record(assignment, articles, self.options)
+            self.report.summarize_seconds += time.monotonic() - started
+            self.writer.write(record)
             return
         self.pending.append(self.pool.submit(story_record, assignment, articles, self.options))
         while len(self.pending) >= self.limit:
             self.writer.write(self.pending.popleft().result())
+        self.report.summarize_seconds += time.monotonic() - started  # time waiting for the pool
 
     def drain(self) -> None:
+        started = time.monotonic()
         while self.pending:
             self.writer.write(self.pending.popleft().result())
+        self.report.summarize_seconds += time.monotonic() - started
 
     def close(self) -> None:
         if self.pool is not None:
