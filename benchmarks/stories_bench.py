@@ -5,6 +5,8 @@ runs in a fresh child process, one after the other in the same invocation, so pe
 its own:
 
 - ``floor``: just read the archive and tokenize every text (``khulasa.normalize.tokenize``);
+- ``cluster``: the embedded engine without the per-story summaries (read, features, spool, duplicates,
+  clustering, a record of ids per story): the engine's own cost;
 - ``stories``: the whole embedded run, end to end (read, features, spool, cluster, summarize every
   story with timeline and actors, write JSONL), like ``khulasa stories ANT -o out.jsonl``;
 - the same on the first 5,000 articles, for the 5k -> 30k time ratio.
@@ -52,9 +54,11 @@ def child(kind: str, limit: int | None, workers: int, options: dict) -> dict:
             n += 1
         out = {"articles": n, "tokens": tokens}
     else:
-        from khulasa.stories import StoryOptions, StoryRun
+        from khulasa.stories import StoryOptions, StoryRun, engine
 
         _limited(limit)
+        if kind == "cluster":
+            engine.story_record = lambda a, arts, o: {"story_id": a.story_id, "articles": [m.id for m in a.members]}
         with tempfile.TemporaryDirectory() as work:
             report = StoryRun([str(CORPUS)], StoryOptions.from_mapping(options), Path(work),
                               workers=workers).run()
@@ -84,7 +88,7 @@ def main() -> int:
     parser.add_argument("--limit", type=int, help="only the first N articles")
     parser.add_argument("--small", type=int, default=5000, help="the small run of the ratio (default 5000)")
     parser.add_argument("--options", default="{}", help="StoryOptions as JSON")
-    parser.add_argument("--child", choices=("floor", "stories"), help=argparse.SUPPRESS)
+    parser.add_argument("--child", choices=("floor", "cluster", "stories"), help=argparse.SUPPRESS)
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     options = json.loads(args.options)
@@ -99,10 +103,14 @@ def main() -> int:
         "options": options,
         "workers": args.workers,
         "floor": run_child("floor", args.limit, 1, options),
+        "cluster": run_child("cluster", args.limit, 1, options),
         "stories": run_child("stories", args.limit, args.workers, options),
         "small": run_child("stories", args.small, args.workers, options),
         "load_average_after": os.getloadavg(),
     }
+    results["cluster_ratio_to_floor"] = round(
+        results["floor"]["articles_per_second"] / results["cluster"]["articles_per_second"], 2
+    )
     results["ratio_to_floor"] = round(
         results["floor"]["articles_per_second"] / results["stories"]["articles_per_second"], 2
     )
@@ -110,9 +118,11 @@ def main() -> int:
     if args.json:
         print(json.dumps(results, indent=2))
     else:
-        f, s, m = results["floor"], results["stories"], results["small"]
+        f, c, s, m = results["floor"], results["cluster"], results["stories"], results["small"]
         print(f"floor   : {f['articles']} articles in {f['seconds']} s = {f['articles_per_second']}/s, "
               f"peak {f['peak_rss_mb']} MB")
+        print(f"cluster : {c['articles']} articles in {c['seconds']} s = {c['articles_per_second']}/s, "
+              f"peak {c['peak_rss_mb']} MB; {c['stories']} stories")
         print(f"stories : {s['articles']} articles in {s['seconds']} s = {s['articles_per_second']}/s, "
               f"peak {s['peak_rss_mb']} MB (+workers {s['peak_rss_workers_mb']} MB); "
               f"{s['stories']} stories, {s['duplicates']} duplicates; read+features {s['read_seconds']} s, "

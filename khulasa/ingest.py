@@ -781,7 +781,7 @@ def _format_of(name: str, text: str) -> str | None:
         return "jsonl"
     if suffix in (".html", ".htm", ".xhtml"):
         return "html"
-    if suffix in (".trec", ".sgml", ".sgm") or head.startswith("<doc>"):
+    if suffix in (".trec", ".sgml", ".sgm") or _TREC_HEAD.match(head):
         return "trec"
     if suffix == ".xml":
         return None  # any other XML is not an article format we know
@@ -829,7 +829,7 @@ def _parse_json(text: str, item: _Item, issues: list[str]) -> Iterator[Article]:
         detail = f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"
         raise _FormatError("invalid JSON", detail) from exc
     except (ValueError, RecursionError) as exc:  # nested too deeply, or an integer of thousands of digits
-        raise _FormatError("invalid JSON", _json_limit(exc)) from exc
+        raise _FormatError("invalid JSON", f"invalid JSON: {_json_limit(exc)}") from exc
     if isinstance(value, dict) and isinstance(value.get("articles"), list):
         value = value["articles"]
     records = value if isinstance(value, list) else [value]
@@ -841,7 +841,7 @@ def _parse_json(text: str, item: _Item, issues: list[str]) -> Iterator[Article]:
 
 def _json_limit(exc: Exception) -> str:
     """What Python's JSON parser refused beyond syntax errors, in words."""
-    return "JSON nested too deeply" if isinstance(exc, RecursionError) else f"JSON: {exc}"
+    return "nested too deeply" if isinstance(exc, RecursionError) else str(exc).split(";")[0]
 
 
 def _parse_jsonl(text: str, item: _Item, issues: list[str]) -> Iterator[Article]:
@@ -856,7 +856,7 @@ def _parse_jsonl(text: str, item: _Item, issues: list[str]) -> Iterator[Article]
             issues.append(f"line {lineno}: invalid JSON ({exc.msg}), skipped")
             continue
         except (ValueError, RecursionError) as exc:
-            issues.append(f"line {lineno}: {_json_limit(exc)}, skipped")
+            issues.append(f"line {lineno}: invalid JSON ({_json_limit(exc)}), skipped")
             continue
         article = _from_record(record, item, issues, n, f"line {lineno}")
         if article is not None:
@@ -900,14 +900,20 @@ _TREC_FIELDS = {
     "TITLE": "title", "HEADLINE": "title", "HL": "title", "TIME": "time", "DATE": "time",
     "DATE_TIME": "time", "AUTHOR": "author", "BYLINE": "author", "ABSTRACT": "abstract", "TEXT": "text",
 }
-_TREC_TAG = re.compile(r"<(/?)(DOC|" + "|".join(sorted(_TREC_FIELDS, key=len, reverse=True)) + r")\s*>", re.I)
+# Attributes are allowed: Arabic Gigaword opens documents with <DOC id="AFP_ARB_..." type="story" >.
+_TREC_TAG = re.compile(
+    r"<(/?)(DOC|" + "|".join(sorted(_TREC_FIELDS, key=len, reverse=True)) + r")(\s[^<>]*)?>", re.I
+)
+_TREC_HEAD = re.compile(r"<doc[\s>]")
+_TREC_DOC_ID = re.compile(r"""\bid\s*=\s*["']?([^"'\s>]+)""", re.I)
 _TREC_PARAGRAPH = re.compile(r"</?P>", re.I)
 _TREC_LEFTOVER_TAG = re.compile(r"</?[A-Z][A-Z_]{1,11}>")  # a misspelt tag such as </TEX>
 
 
 def _parse_trec(text: str, item: _Item, issues: list[str]) -> Iterator[Article]:
     for n, doc in enumerate(_trec_docs(text), start=1):
-        article_id = _single_line(doc.get("id", "")) or f"{_stem(item.name)}-{n}"
+        article_id = (_single_line(doc.get("id", "")) or _single_line(doc.get("attribute_id", ""))
+                      or f"{_stem(item.name)}-{n}")  # <DOCNO>, else <DOC id="...">
         body = _TREC_LEFTOVER_TAG.sub("", _TREC_PARAGRAPH.sub("\n\n", doc.get("text", "")))
         time = _single_line(doc.get("time", ""))
         date = parse_date(time)
@@ -939,6 +945,9 @@ def _trec_docs(text: str) -> Iterator[dict[str, str]]:
             if doc:
                 yield doc
             doc = None if closing else {}
+            attribute_id = _TREC_DOC_ID.search(match.group(3) or "")
+            if doc is not None and attribute_id:
+                doc["attribute_id"] = attribute_id.group(1)
         elif not closing:
             if doc is None:
                 doc = {}  # a field outside any <DOC>: the opening tag is missing, keep what follows

@@ -9,7 +9,7 @@ import numpy as np
 from scipy import sparse
 
 from khulasa import dedup, order, score, select
-from khulasa.errors import NoArabicTextError, NoInputError
+from khulasa.errors import InvalidOptionsError, NoArabicTextError, NoInputError
 from khulasa.models import (
     Article,
     DuplicateGroup,
@@ -56,6 +56,13 @@ def analyze(articles: Iterable[Article]) -> Analysis:
     arts = tuple(articles)
     if not arts:
         raise NoInputError("no articles to summarize", hint="give at least one file, directory or '-'")
+    seen: set[str] = set()
+    for a in arts:
+        if a.id in seen:
+            raise InvalidOptionsError(
+                "articles", a.id, "two articles have this id", hint="give every article its own id"
+            )
+        seen.add(a.id)
     sentences = tuple(s for a in arts for s in segment(a))
     candidates = [s for s in sentences if not s.is_heading and s.terms and _mostly_arabic(s.tokens)]
     if not candidates:

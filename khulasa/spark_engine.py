@@ -49,7 +49,7 @@ from khulasa.stories.engine import (
     Progress,
     RunReport,
     StoryRunError,
-    _StoryWriter,
+    StoryWriter,
     skipped_inputs,
     story_record,
 )
@@ -323,7 +323,7 @@ def run_batch(
 
         # 4. executors: the per-story function; 5. driver: write in order
         report.written = len(written)
-        writer = _StoryWriter(open(workdir / STORIES_FILE, "a", encoding="utf-8"), on_story, report)  # noqa: SIM115
+        writer = StoryWriter(open(workdir / STORIES_FILE, "a", encoding="utf-8"), on_story, report)  # noqa: SIM115
         try:
             if members:
                 progress.phase("summarizing", n_written - len(written))

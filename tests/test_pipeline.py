@@ -132,6 +132,12 @@ def test_conflicting_budgets_are_rejected():
         khulasa.SummaryOptions(words=0)
 
 
+def test_two_articles_with_one_id_are_rejected():
+    text = "أعلنت الحكومة اليوم عن خطة جديدة لدعم الزراعة في المناطق الريفية خلال العام المقبل."
+    with pytest.raises(InvalidOptionsError, match="two articles have this id"):
+        khulasa.summarize([article(text, "x"), article(text, "x")])
+
+
 def test_one_sentence_input_gives_that_sentence():
     text = "أعلنت الحكومة اليوم عن خطة جديدة لدعم الزراعة في المناطق الريفية خلال العام المقبل."
     summary = khulasa.summarize([article(text)], words=50)

@@ -212,7 +212,7 @@ async def _on_unexpected_error(request: Request, exc: Exception) -> JSONResponse
 # --- body size limit ---------------------------------------------------------------------------------------
 
 
-_LIMITS: ContextVar[ServeSettings] = ContextVar("khulasa_serve_limits", default=ServeSettings())
+_LIMITS: ContextVar[ServeSettings | None] = ContextVar("khulasa_serve_limits", default=None)
 """The settings of the app serving the current request, for validators that need a limit."""
 
 
@@ -327,7 +327,7 @@ class SummaryOptionsIn(BaseModel):
 def _count_articles(value: Any) -> Any:
     """Refuse too many articles before validating any: a 5 MB list of a million numbers would otherwise
     cost one validation error each (minutes of CPU, gigabytes of memory, a 300 MB answer)."""
-    limit = _LIMITS.get().max_articles
+    limit = (_LIMITS.get() or ServeSettings()).max_articles
     if isinstance(value, list) and len(value) > limit:
         raise PydanticCustomError("too_many_articles", "{articles} articles; the limit is {limit}",
                                   {"articles": len(value), "limit": limit})

@@ -355,7 +355,7 @@ class StoryRun:
         features = spool.RecordReader(self.workdir / FEATURES_FILE)
         articles = spool.RecordReader(self.workdir / ARTICLES_FILE)
         out = open(self.stories_path, "a", encoding="utf-8")  # noqa: SIM115 - closed below
-        writer = _StoryWriter(out, self.on_story, self.report)
+        writer = StoryWriter(out, self.on_story, self.report)
         summarizer = _Summarizer(self.options, self.workers, writer, self.report)
         self.progress.phase("clustering", len(order))
         clusterer = StoryClusterer(self.options, self._frequencies)
@@ -391,7 +391,7 @@ class StoryRun:
             articles.close()
 
 
-class _StoryWriter:
+class StoryWriter:
     """Appends story records to ``stories.jsonl``: one flushed line each, fsync'd at intervals."""
 
     def __init__(self, out: TextIO, on_story: Callable[[dict[str, Any]], None] | None, report: RunReport):
@@ -425,7 +425,7 @@ def story_record(assignment: Assignment, articles: list[Article], options: Story
 class _Summarizer:
     """Summarizes closed stories in order, in this process or a pool (bounded queue: memory stays flat)."""
 
-    def __init__(self, options: StoryOptions, workers: int, writer: _StoryWriter, report: RunReport) -> None:
+    def __init__(self, options: StoryOptions, workers: int, writer: StoryWriter, report: RunReport) -> None:
         self.options = options
         self.writer = writer
         self.report = report

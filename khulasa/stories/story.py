@@ -102,8 +102,15 @@ class Story:
         return self.summary.key_terms
 
     def to_dict(self, *, include_text: bool = False) -> dict[str, Any]:
-        """The JSONL record (schema in ``docs/stories.md``); article texts only with ``include_text``."""
+        """The JSONL record (schema in ``docs/stories.md``).
+
+        ``summary`` is the core's summary JSON (``Summary.to_dict()``) with its ``timeline`` and
+        ``key_terms`` moved out to the record's ``timeline`` and ``actors`` (not repeated: they are
+        the bulk of a large story's record), and without article texts unless ``include_text``.
+        """
         summary = self.summary.to_dict()
+        timeline = summary.pop("timeline")
+        actors = summary.pop("key_terms")
         if not include_text:
             for article in summary["articles"]:
                 article.pop("text", None)
@@ -117,8 +124,8 @@ class Story:
             "outlets": list(self.outlets),
             "articles": [a.to_dict() for a in self.articles],
             "summary": summary,
-            "timeline": summary["timeline"],
-            "actors": summary["key_terms"],
+            "timeline": timeline,
+            "actors": actors,
         }
 
 

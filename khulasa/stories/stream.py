@@ -30,7 +30,7 @@ from khulasa.stories.engine import (
     NoProgress,
     Progress,
     RunReport,
-    _StoryWriter,
+    StoryWriter,
     skipped_inputs,
     story_record,
 )
@@ -72,7 +72,7 @@ class StoryStream:
         self._articles = spool.RecordWriter(self.workdir / ARTICLES_FILE)
         self._reader: spool.RecordReader | None = None
         self._offsets: dict[int, int] = {}
-        self._writer = _StoryWriter(
+        self._writer = StoryWriter(
             open(self.workdir / STORIES_FILE, "a", encoding="utf-8"),  # noqa: SIM115 - closed in finish()
             on_story,
             self.report,
