@@ -105,7 +105,8 @@ def test_published_summary_sentences_are_slices_of_their_sources_within_budget(a
         for article_id, start, end in spans:
             shown = texts[article_id][start:end]
             assert sentences_of[article_id][(start, end)] == shown  # a whole sentence of that article
-        assert s["text"] == next(texts[a][b:e] for a, b, e in spans if a == s["article_id"])
+        # The displayed text is the sentence at one of the spans in its article (which may hold two rewrites).
+        assert s["text"] in {texts[a][b:e] for a, b, e in spans if a == s["article_id"]}
     if options.words is not None:
         assert sum(len(s["text"].split()) for s in doc["sentences"]) <= options.words
     else:
