@@ -1,14 +1,17 @@
 """Fuzz job: generated inputs through every stage that eats outside data (not part of ``pytest``).
 
-    python fuzz/run.py --n 100000                 # ~100k inputs over all targets, a few minutes per 10k
+    python fuzz/run.py --n 100000                 # 100k inputs over all targets: ~20 min on one core
     python fuzz/run.py --n 2000 --target ingest   # one target
     python fuzz/run.py --list
 
 Each target is a hypothesis property run with ``max_examples`` = its share of ``--n`` (weights below).
 Only the documented exceptions may escape (``UnreadableFileError`` from decoding, ``NoArabicTextError``
-and ``NoInputError`` from summarizing); the invariants of TESTING.md are checked on every input.  A failing
-input is shrunk by hypothesis and printed; the job exits 1 if any target failed.  Counts are appended as
-one JSON line to ``--log`` (default ``fuzz/results.jsonl``), which TESTING.md quotes.
+and ``NoInputError`` from summarizing; the service answers a documented status in its error shape); the
+invariants of TESTING.md are checked on every input.  An unexpected exception does not stop the run:
+it is recorded by signature (type and innermost Khulasa frame) with the shortest input seen, printed at
+the end, and the job exits 1.  Counts and crashes are appended as one JSON line to ``--log`` (default
+``fuzz/results.jsonl``), which TESTING.md quotes.  Hypothesis draws new inputs on every run (no seed,
+no example database), so each run explores further.
 """
 
 from __future__ import annotations
@@ -287,6 +290,43 @@ def target_summarize(n: int) -> Callable[[], None]:
     return check
 
 
+def target_serve(n: int) -> Callable[[], None]:
+    """Any body, any content type, to either endpoint: a documented status, always in the error shape."""
+    from fastapi.testclient import TestClient
+
+    from khulasa.serve.app import create_app
+    from khulasa.serve.settings import ServeSettings
+
+    client = TestClient(create_app(ServeSettings(max_body_mb=0.05, max_articles=20, max_words=3000)))
+    json_values = st.recursive(
+        st.none() | st.booleans() | st.integers() | st.floats() | any_text,
+        lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=6), inner, max_size=4),
+        max_leaves=12,
+    )
+    request = st.fixed_dictionaries({}, optional={
+        "articles": st.lists(st.fixed_dictionaries({"text": article_text | any_text}, optional={
+            "id": any_text | st.integers(), "date": st.sampled_from(["2016-10-10", "x", "", "Tue, 20 Feb 2018"]),
+            "source": any_text | json_values}) | json_values, max_size=4),
+        "options": st.dictionaries(st.sampled_from(["words", "sentences", "timeline", "key_terms", "redundancy",
+                                                    "window_days", "threshold", "x"]), json_values, max_size=3),
+    })
+    bodies = (request.map(lambda r: json.dumps(r).encode()) | encoded_bytes()
+              | st.sampled_from([b"[" * 5000, b'{"articles": [' + b"0," * 30000 + b"0]}"]))
+    documented = {200, 400, 404, 405, 413, 415, 422, 503}
+
+    @fuzz("serve", n,
+          bodies, st.sampled_from(["/v1/summarize", "/v1/stories", "/v1/summarize?format=html"]),
+          st.sampled_from(["application/json", "text/plain", "application/x+json; charset=utf-8"]))
+    def check(body: bytes, path: str, content_type: str) -> None:
+        response = client.post(path, content=body, headers={"content-type": content_type})
+        assert response.status_code in documented, (response.status_code, response.text[:300])
+        if response.status_code != 200:
+            error = response.json()["error"]
+            assert set(error) == {"code", "message", "details"} and isinstance(error["details"], dict)
+
+    return check
+
+
 TARGETS: dict[str, tuple[Callable[[int], Callable[[], None]], float]] = {
     "decode": (target_decode, 0.18),
     "clean": (target_clean, 0.18),
@@ -295,6 +335,7 @@ TARGETS: dict[str, tuple[Callable[[int], Callable[[], None]], float]] = {
     "normalize": (target_normalize, 0.12),
     "segment": (target_segment, 0.12),
     "summarize": (target_summarize, 0.10),
+    "serve": (target_serve, 0.05),
 }
 
 

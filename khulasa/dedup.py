@@ -15,6 +15,7 @@ matrix product, so a 600-sentence cluster groups in milliseconds.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Sequence
 
 import numpy as np
@@ -61,13 +62,34 @@ def set_cosine(matrix: sparse.csr_matrix) -> np.ndarray:
     return overlap / np.outer(sizes, sizes)
 
 
-def similar_pairs(matrix: sparse.csr_matrix, threshold: float) -> list[tuple[int, int, float]]:
+COMMON_TERMS_FORMS = 5000
+"""Above this many distinct sentences, terms in more than 2 % of them are left out of the overlap
+counts (not of the sentence sizes): they would make the pairwise product quadratic, and a near-copy
+shares its rare terms anyway."""
+
+
+def _drop_common_terms(matrix: sparse.csr_matrix) -> sparse.csr_matrix:
+    n = matrix.shape[0]
+    if n <= COMMON_TERMS_FORMS:
+        return matrix
+    df = np.asarray(matrix.sum(axis=0)).ravel()
+    keep = sparse.diags((df <= 0.02 * n).astype(np.float64))
+    pruned = sparse.csr_matrix(matrix @ keep)
+    pruned.eliminate_zeros()
+    return pruned
+
+
+def similar_pairs(
+    matrix: sparse.csr_matrix, threshold: float, sizes: np.ndarray | None = None
+) -> list[tuple[int, int, float]]:
     """Pairs ``(i, j, cosine)`` with ``i < j`` whose set cosine reaches ``threshold``, sorted.
 
-    Sparse all the way: only pairs that share a term are ever looked at.
+    Sparse all the way: only pairs that share a term are ever looked at.  ``sizes`` are the rows'
+    set sizes when ``matrix`` holds only some of their terms (default: the row sums).
     """
-    overlap = sparse.triu(matrix @ matrix.T, k=1).tocoo()
-    sizes = np.sqrt(np.asarray(matrix.sum(axis=1)).ravel())
+    sizes = np.sqrt(np.asarray(matrix.sum(axis=1)).ravel() if sizes is None else np.asarray(sizes, float))
+    pruned = _drop_common_terms(matrix)
+    overlap = sparse.triu(pruned @ pruned.T, k=1).tocoo()
     sizes[sizes == 0] = 1.0
     cos = overlap.data / (sizes[overlap.row] * sizes[overlap.col])
     keep = np.flatnonzero(cos >= threshold)
@@ -106,39 +128,64 @@ def group_sentences(
     order = _reading_order(sentences, articles) if articles else list(range(len(sentences)))
     n_terms = [len(set(s.terms)) for s in sentences]
     exact = [" ".join(s.tokens) for s in sentences]
-    neighbours: dict[int, dict[int, float]] = {}
+    # Sentences with the same term set share a "form"; similarity is computed once per form, so a
+    # sentence repeated thousands of times costs no more than once.
+    form_of_key: dict[frozenset[str], int] = {}
+    form = [form_of_key.setdefault(frozenset(s.terms), len(form_of_key)) for s in sentences]
+    first_row = np.zeros(len(form_of_key), dtype=np.intp)
+    for i in reversed(range(len(sentences))):
+        first_row[form[i]] = i
     matrix = binary(counts) if counts is not None else term_matrix([s.terms for s in sentences])
-    for i, j, cos in similar_pairs(matrix, threshold):
-        if n_terms[i] > SHORT_TERMS and n_terms[j] > SHORT_TERMS:
-            neighbours.setdefault(i, {})[j] = cos
-            neighbours.setdefault(j, {})[i] = cos
+    long_form = [n_terms[i] > SHORT_TERMS for i in first_row]
+    neighbours: dict[int, dict[int, float]] = {}
+    form_matrix = matrix[first_row]
+    form_sizes = np.asarray(form_matrix.sum(axis=1)).ravel()
+    for f, g, cos in similar_pairs(form_matrix, threshold, form_sizes):
+        if long_form[f] and long_form[g]:
+            neighbours.setdefault(f, {})[g] = cos
+            neighbours.setdefault(g, {})[f] = cos
 
-    unit_of_leader: dict[int, int] = {}
+    unit_of_leader_form: dict[int, int] = {}
+    unit_of_form: dict[int, int] = {}
     members: list[list[int]] = []
     exact_unit: dict[str, int] = {}
     for i in order:
+        f = form[i]
         best = -1
         if n_terms[i] <= SHORT_TERMS:
             best = exact_unit.get(exact[i], -1) if exact[i] else -1
+        elif f in unit_of_form:
+            best = unit_of_form[f]
         else:
             near = [
-                (cos, -unit_of_leader[j]) for j, cos in neighbours.get(i, {}).items() if j in unit_of_leader
+                (cos, -unit_of_leader_form[g])
+                for g, cos in neighbours.get(f, {}).items()
+                if g in unit_of_leader_form
             ]
             if near:
                 best = -max(near)[1]  # most similar leader; ties: the earlier unit
         if best < 0:
             best = len(members)
-            unit_of_leader[i] = best
             members.append([])
-            if n_terms[i] <= SHORT_TERMS and exact[i]:
-                exact_unit[exact[i]] = best
+            if n_terms[i] <= SHORT_TERMS:
+                if exact[i]:
+                    exact_unit[exact[i]] = best
+            else:
+                unit_of_leader_form[f] = best
+        if n_terms[i] > SHORT_TERMS:
+            unit_of_form.setdefault(f, best)
         members[best].append(i)
 
     units = []
     for uid, group in enumerate(members):
-        if len(group) > 2:
-            closeness = [sum(neighbours.get(i, {}).get(j, 0.0) for j in group) for i in group]
-            rep = group[int(np.argmax(closeness))]  # argmax takes the first (earliest) on ties
+        forms = Counter(form[i] for i in group)
+        if len(group) > 2 and len(forms) > 1:
+            closeness = {
+                f: sum(c * (1.0 if g == f else neighbours.get(f, {}).get(g, 0.0)) for g, c in forms.items())
+                for f in forms
+            }
+            # the first member of the closest form: max() keeps the first of equal keys
+            rep = max(group, key=lambda i: closeness[form[i]])
         else:
             rep = group[0]
         units.append(

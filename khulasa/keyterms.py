@@ -15,6 +15,7 @@ Words are matched in their folded form (``khulasa.normalize``) with a conjunctio
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections import Counter
@@ -54,7 +55,7 @@ class Gazetteer:
     titles: frozenset[str]
     generic: frozenset[str]
 
-    @property
+    @functools.cached_property
     def longest_title(self) -> int:
         return max((len(t.split()) for t in self.titles), default=1)
 

@@ -41,8 +41,16 @@ class SummaryOptions:
                 raise InvalidOptionsError(name, value, "must be a whole number of at least 1")
         if self.words is None and self.sentences is None:
             object.__setattr__(self, "words", DEFAULT_WORDS)
-        if not 0.0 < self.redundancy <= 1.0:
-            raise InvalidOptionsError("redundancy", self.redundancy, "must be in (0, 1]")
+        for name in ("timeline", "key_terms"):
+            if not isinstance(getattr(self, name), bool):
+                raise InvalidOptionsError(name, getattr(self, name), "must be true or false")
+        redundancy = self.redundancy
+        if (
+            isinstance(redundancy, bool)
+            or not isinstance(redundancy, int | float)
+            or not 0.0 < redundancy <= 1.0
+        ):
+            raise InvalidOptionsError("redundancy", redundancy, "must be a number in (0, 1]")
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any]) -> SummaryOptions:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -81,6 +82,25 @@ def _sources(unit: InfoUnit, articles: dict[str, Article], rank: dict[str, tuple
     )
 
 
+def _cut_to_budget(
+    unit: InfoUnit, scores: score.UnitScores, words: int, articles: dict[str, Article], rank: dict[str, tuple]
+) -> SummarySentence:
+    """When no sentence fits the word budget (text without punctuation is one long "sentence"), show
+    the best one cut at a word boundary; its span in the displayed article is cut to match."""
+    rep = unit.representative
+    ends = [m.end() for m in re.finditer(r"\S+", rep.text)]
+    cut = rep.text[: ends[min(words, len(ends)) - 1]]
+    spans = _sources(unit, articles, rank)
+    shown = SourceSpan(rep.article_id, articles[rep.article_id].outlet, rep.start, rep.start + len(cut))
+    return SummarySentence(
+        text=cut,
+        sources=tuple(shown if (s.article_id, s.start) == (rep.article_id, rep.start) else s for s in spans),
+        score=round(float(scores.score[unit.id]), 4),
+        unit_id=unit.id,
+        article_id=rep.article_id,
+    )
+
+
 def summarize(
     articles: Iterable[Article],
     words: int | None = None,
@@ -106,19 +126,24 @@ def summarize(
     article_w, article_occ = score.article_coverage(units, canonical)
     concept_w = np.concatenate([concept_w, article_w])
     occurrences = sparse.hstack([concept_occ, article_occ], format="csr")
-    representatives = [analysis.rows[(u.representative.article_id, u.representative.index)] for u in units]
-    conflicts = [
-        (i, j)
-        for i, j, _ in dedup.similar_pairs(dedup.binary(analysis.counts[representatives]), options.redundancy)
-    ]
     lengths = np.array([u.representative.n_words for u in units])
+    budget = select.Budget(words=options.words, sentences=options.sentences)
+    # Redundancy matters only among the units the selector will consider.
+    pool = select.candidate_pool(scores.score, lengths, budget)
+    pool_rows = [
+        analysis.rows[(units[i].representative.article_id, units[i].representative.index)] for i in pool
+    ]
+    conflicts = [
+        (pool[i], pool[j])
+        for i, j, _ in dedup.similar_pairs(dedup.binary(analysis.counts[pool_rows]), options.redundancy)
+    ]
     chosen = select.select(
         scores.score,
         lengths,
         conflicts,
         concept_w,
         occurrences,
-        select.Budget(words=options.words, sentences=options.sentences),
+        budget,
     )
     by_id = {a.id: a for a in analysis.articles}
     rank = order.article_rank(analysis.articles)
@@ -133,6 +158,10 @@ def summarize(
         )
         for u in ordered
     )
+    if not summary_sentences and options.words is not None:
+        summary_sentences = (
+            _cut_to_budget(units[int(np.argmax(scores.score))], scores, options.words, by_id, rank),
+        )
     timeline: tuple = ()
     if options.timeline:
         from khulasa.timeline import extract_timeline

@@ -216,7 +216,7 @@ def concept_weights(
             if j is not None:
                 rows.append(ui)
                 cols.append(j)
-    occ = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(units), max(len(keep), 1)))
+    occ = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(units), len(keep)))
     return keep, w, occ
 
 

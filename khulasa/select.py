@@ -164,6 +164,14 @@ def select_ilp(
     return [i for i in range(n) if result.x[i] > 0.5]
 
 
+def candidate_pool(scores: np.ndarray, lengths: np.ndarray, budget: Budget) -> list[int]:
+    """The ``MAX_CANDIDATES`` best-scored units that fit the budget, in index order."""
+    fitting = [
+        i for i in range(len(scores)) if budget.sentences is not None or lengths[i] <= (budget.words or 0)
+    ]
+    return sorted(sorted(fitting, key=lambda i: (-scores[i], i))[:MAX_CANDIDATES])
+
+
 SELECTORS = ("ilp", "greedy")
 DEFAULT_METHOD = "ilp"
 
@@ -182,9 +190,7 @@ def select(
     ``conflicts`` are pairs of units that say the same thing; at most one of each pair is chosen.
     Only the ``MAX_CANDIDATES`` best-scored units that fit the budget are considered.
     """
-    n = len(scores)
-    fitting = [i for i in range(n) if budget.sentences is not None or lengths[i] <= (budget.words or 0)]
-    pool = sorted(sorted(fitting, key=lambda i: (-scores[i], i))[:MAX_CANDIDATES])
+    pool = candidate_pool(scores, lengths, budget)
     if not pool:
         return []
     idx = np.array(pool)

@@ -50,7 +50,7 @@ from khulasa.stories.engine import (
     RunReport,
     StoryRunError,
     StoryWriter,
-    skipped_inputs,
+    record_ingest,
     story_record,
 )
 from khulasa.stories.features import ArticleFeatures, extract, with_effective_dates
@@ -278,9 +278,7 @@ def run_batch(
     articles = functools.reduce(lambda a, b: a.unionByName(b), frames)
     parallelism = spark.sparkContext.defaultParallelism
     articles = articles.repartition(max(2, parallelism)).persist(StorageLevel.MEMORY_AND_DISK)
-    report.skipped = skipped_inputs(ingest)
-    report.ingest = ingest.summary()
-    report.issues = len(ingest.issues)
+    record_ingest(report, ingest)
 
     try:
         # 2. executors: features and document frequencies
@@ -470,7 +468,5 @@ def run_watch(
         logger.warning("stopping: closing the open stories")
         query.stop()
     report = stream.finish()
-    report.skipped = skipped_inputs(ingest)
-    report.ingest = ingest.summary()
-    report.issues = len(ingest.issues)
+    record_ingest(report, ingest)
     return report

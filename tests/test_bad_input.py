@@ -21,9 +21,10 @@ from conftest import ROOT
 
 import khulasa
 from khulasa import ingest
-from khulasa.errors import UnreadableFileError
+from khulasa.errors import InvalidOptionsError, UnreadableFileError
 from khulasa.ingest import IngestReport
 from khulasa.models import Article
+from khulasa.options import SummaryOptions
 from khulasa.segment import segment
 
 BAD = Path(__file__).parent / "data" / "bad"
@@ -49,7 +50,7 @@ EXPECTED: dict[str, tuple[int, str]] = {
     "english.txt": (5, "no Arabic text"),
     "french.txt": (5, "no Arabic text"),
     "fully-diacritized.txt": (0, "اِفْتَتَحَ وَزِيرُ الثَّقَافَةِ"),
-    "no-punctuation.txt": (0, "the summary is empty"),  # one 200-word sentence: see the xfail below
+    "no-punctuation.txt": (0, "افتتح وزير الثقافة اليوم"),  # one 200-word sentence, cut to the budget
     "one-sentence.txt": (0, "افتتح وزير الثقافة اليوم معرض الكتاب"),
     "malformed-lines.jsonl": (0, "افتتح وزير الثقافة"),
     "truncated.json": (4, "invalid JSON at line 1"),
@@ -284,10 +285,9 @@ def test_a_10_mb_single_line_is_read_and_split_in_bounded_time(tmp_path):
     assert all(article.text[s.start : s.end] == s.text for s in sentences[:: len(sentences) // 50])
 
 
-@pytest.mark.xfail(strict=True, reason="dedup.similar_pairs is quadratic in repeated sentences (see TESTING.md)")
 def test_one_sentence_repeated_3000_times_summarizes_in_seconds(tmp_path):
-    """A 10 MB line of repeated sentences (200k of them) dies with MemoryError after 30-80 s; 3,000 take
-    ~10 s today (4,000: 22 s).  Fixed, this is well under a second."""
+    """Found by hardening: repeated sentences used to make similarity quadratic (a 10 MB line of them
+    died with MemoryError); identical sentences now share one similarity row."""
     text = tmp_path / "repeated.txt"
     text.write_text("افتتح وزير الثقافة اليوم معرض الكتاب في دورته العاشرة بمشاركة 400 دار نشر. " * 3000,
                     encoding="utf-8")
@@ -298,7 +298,6 @@ def test_one_sentence_repeated_3000_times_summarizes_in_seconds(tmp_path):
     assert result.returncode == 0
 
 
-@pytest.mark.xfail(strict=True, reason="segment never splits a sentence without punctuation (see TESTING.md)")
 def test_text_without_punctuation_still_gives_a_summary_within_the_budget():
     [article] = khulasa.load([BAD / "no-punctuation.txt"])
     summary = khulasa.summarize([article], words=120)
@@ -320,13 +319,16 @@ def test_300_identical_copies_are_one_story_with_every_copy_as_a_source(tmp_path
         assert len({s.article_id for s in sentence.sources}) == 300
 
 
-@pytest.mark.xfail(strict=True, raises=IndexError,
-                   reason="select.py:195 IndexError: score.concept_weights gives an occurrence matrix with a "
-                          "dummy column when no sentence has a bigram concept (see TESTING.md)")
 def test_a_one_word_article_is_not_a_crash():
     """Found by the fuzz job: a cluster whose only sentence has one content term."""
     summary = khulasa.summarize([Article(id="a", text="افتتح")], words=5)
     assert [s.text for s in summary.sentences] in ([], ["افتتح"])
+
+
+def test_a_redundancy_of_the_wrong_type_is_an_options_error():
+    """Found by the fuzz job through the HTTP API (now typed there); the library still raises TypeError."""
+    with pytest.raises(InvalidOptionsError, match="redundancy"):
+        SummaryOptions(redundancy="x")  # type: ignore[arg-type]
 
 
 def test_a_bug_is_one_line_and_exit_1_and_its_traceback_is_shown_only_with_v(monkeypatch):
@@ -363,7 +365,6 @@ def test_stories_report_lists_every_input_with_its_fate(tmp_path):
     assert report["articles"] == len(khulasa.load(sorted(str(BAD / name) for name in read)))
 
 
-@pytest.mark.xfail(strict=True, reason="the stories report counts issues inside files but does not name them")
 def test_stories_report_names_the_lines_it_dropped_inside_files(tmp_path):
     site = tmp_path / "site"
     run_cli("stories", str(BAD / "malformed-lines.jsonl"), "-f", "html", "-o", str(site), "-q")

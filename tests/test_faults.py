@@ -115,6 +115,26 @@ def test_sigkill_while_reading_then_resume_gives_the_uninterrupted_records(
     assert not state.exists()
 
 
+def test_ctrl_c_while_reading_is_exit_130_with_one_line_and_resumes(corpus, uninterrupted, tmp_path, monkeypatch):
+    import signal
+
+    out = tmp_path / "out.jsonl"
+    marker = tmp_path / "interrupted-here"
+    real = engine_module.iter_articles
+    with monkeypatch.context() as patch:
+        patch.setattr(engine_module, "iter_articles",
+                      lambda paths, report=None: hang_after(40, marker)(real(paths, report=report)))
+        child = start_cli("stories", str(corpus), "-o", str(out), *FAST)
+        wait_for(marker, child)
+        os.kill(child.pid, signal.SIGINT)
+        interrupted = child.wait()
+    assert interrupted.returncode == 130
+    assert interrupted.stderr == "khulasa: interrupted\n"
+    resumed = run_cli("stories", str(corpus), "-o", str(out), "--resume", *FAST)
+    assert resumed.returncode == 0, resumed.stderr
+    assert out.read_text(encoding="utf-8") == uninterrupted["jsonl"]
+
+
 def test_sigkill_just_before_the_site_is_published_then_resume_gives_the_same_site(
         corpus, uninterrupted, tmp_path, monkeypatch):
     site = tmp_path / "site"

@@ -96,6 +96,14 @@ def test_huge_or_nested_json_within_the_limit_gets_an_answer_in_the_error_shape(
         error_of(response, response.status_code, response.json()["error"]["code"])
 
 
+@pytest.mark.parametrize("value", ["x", [{}], {"a": 1}, True])
+def test_a_redundancy_of_the_wrong_type_is_422_naming_it_not_a_500(client, value):
+    """Found by the fuzz job's serve target: SummaryOptions compared a list with a float."""
+    body = {"articles": [{"text": ARABIC}], "options": {"redundancy": value}}
+    error = error_of(client.post("/v1/summarize", json=body), 422, "invalid_request")
+    assert error["details"]["errors"][0]["field"] == "options.redundancy"
+
+
 def test_invalid_utf8_anywhere_in_the_body_is_400_naming_the_byte(client):
     for body, position in [(b"\xff" + b'{"articles": []}', 0), (b'{"articles": [{"text": "\xc3\x28"}]}', 24)]:
         error = error_of(client.post("/v1/summarize", content=body, headers=JSON_HEADERS), 400, "invalid_utf8")

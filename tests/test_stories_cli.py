@@ -152,3 +152,14 @@ def test_spark_engine_without_pyspark_gives_the_install_hint(monkeypatch, capsys
         monkeypatch.setitem(sys.modules, name, None)  # makes "import pyspark" fail
     assert main(["stories", STREAM, "--engine", "spark", "-q"]) == 2
     assert "pip install 'khulasa[spark]'" in capsys.readouterr().err
+
+
+def test_report_names_the_problems_inside_inputs(tmp_path, capsys):
+    feed = tmp_path / "feed.jsonl"
+    good = Path(STREAM).read_text(encoding="utf-8").splitlines()
+    feed.write_text("\n".join([good[0], "{not json", good[1]]) + "\n", encoding="utf-8")
+    site = tmp_path / "site"
+    assert main(["stories", str(feed), "-f", "html", "-o", str(site), *FAST]) == 0
+    assert "issues inside inputs: 1" in capsys.readouterr().err
+    report = json.loads((site / "report.json").read_text(encoding="utf-8"))
+    assert report["issues"] == 1 and "line 2: invalid JSON" in report["input_issues"][0]

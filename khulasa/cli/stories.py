@@ -51,6 +51,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                         help=f"close a story at N articles (default {defaults.max_size})")
     parser.add_argument("--words", type=int, default=defaults.words, metavar="N",
                         help=f"summary length per story in words (default {defaults.words})")
+    parser.add_argument("--summary-articles", type=int, default=defaults.summary_articles, metavar="N",
+                        help=f"summarize a story from at most N of its articles (default {defaults.summary_articles})")
     parser.add_argument("--singletons", choices=SINGLETON_MODES, default=defaults.singletons,
                         help="summary of one-article stories: its lead (default) or the full summarizer")
     parser.add_argument("--no-timeline", action="store_true", help="leave out the timelines")
@@ -75,6 +77,7 @@ def story_options(args: argparse.Namespace) -> Any:
         min_size=args.min_size,
         max_size=args.max_size,
         words=args.words,
+        summary_articles=args.summary_articles,
         singletons=args.singletons,
         timeline=not args.no_timeline,
         key_terms=not args.no_actors,

@@ -25,7 +25,16 @@ from fastapi import FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, StrictInt, StrictStr
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictFloat,
+    StrictInt,
+    StrictStr,
+)
 from pydantic_core import PydanticCustomError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -322,6 +331,8 @@ class SummaryOptionsIn(BaseModel):
     sentences: StrictInt | None = None
     timeline: StrictBool | None = None
     key_terms: StrictBool | None = None
+    # Typed here because SummaryOptions compares it without checking its type first (a list was a 500).
+    redundancy: StrictFloat | None = Field(default=None, description="similarity, in (0, 1]")
 
 
 def _count_articles(value: Any) -> Any:

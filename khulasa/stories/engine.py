@@ -43,6 +43,9 @@ STATE_FILE = "state.json"
 ARTICLES_FILE = "articles.rec"
 FEATURES_FILE = "features.rec"
 SYNC_EVERY_SECONDS = 2.0
+MAX_ISSUES = 1000
+"""Issues inside inputs kept in the report (the count is always complete)."""
+REPORT_ISSUES = 10
 
 
 class StoryRunError(KhulasaError):
@@ -81,7 +84,10 @@ class RunReport:
     largest: int = 0
     skipped: list[dict[str, Any]] = field(default_factory=list)
     ingest: str = ""
-    issues: int = 0
+    issues: list[str] = field(default_factory=list)
+    """Problems inside inputs that were read (a malformed JSONL line, a document without text); the
+    first ``MAX_ISSUES`` of ``n_issues``."""
+    n_issues: int = 0
     seconds: float = 0.0
     read_seconds: float = 0.0
     summarize_seconds: float = 0.0
@@ -103,7 +109,8 @@ class RunReport:
             "singletons": self.singletons,
             "largest_story": self.largest,
             "ingest": self.ingest,
-            "issues": self.issues,
+            "issues": self.n_issues,
+            "input_issues": self.issues,
             "seconds": round(self.seconds, 2),
             "read_seconds": round(self.read_seconds, 2),
             "summarize_seconds": round(self.summarize_seconds, 2),
@@ -119,6 +126,11 @@ class RunReport:
         ]
         reasons = collections.Counter(s.get("reason") or "unknown" for s in self.skipped)
         out += [f"  {n} {reason}" for reason, n in reasons.most_common()]
+        if self.n_issues:
+            out.append(f"issues inside inputs: {self.n_issues}")
+            out += [f"  {issue}" for issue in self.issues[:REPORT_ISSUES]]
+            if self.n_issues > REPORT_ISSUES:
+                out.append(f"  ... and {self.n_issues - REPORT_ISSUES} more (in report.json)")
         out += [
             f"duplicates: {self.duplicates}",
             f"stories: {self.stories} ({self.singletons} with one article, largest {self.largest})",
@@ -135,6 +147,14 @@ class RunReport:
         self.singletons += size == 1
         self.largest = max(self.largest, size)
         self.duplicates += sum(1 for m in assignment.members if m.duplicate_of)
+
+
+def record_ingest(report: RunReport, ingest: IngestReport) -> None:
+    """Copy what ingest found (skipped inputs, issues inside inputs) into the run's report."""
+    report.skipped = skipped_inputs(ingest)
+    report.ingest = ingest.summary()
+    report.issues = ingest.issues[:MAX_ISSUES]
+    report.n_issues = len(ingest.issues)
 
 
 def skipped_inputs(report: IngestReport) -> list[dict[str, Any]]:
@@ -227,7 +247,8 @@ class StoryRun:
                 articles=len(self._keys),
                 skipped=skipped_inputs(ingest),
                 ingest=ingest.summary(),
-                issues=len(ingest.issues),
+                issues=ingest.issues[:MAX_ISSUES],
+                n_issues=len(ingest.issues),
             )
             spool.write_json_atomically(self.workdir / STATE_FILE, state)
         else:
@@ -236,6 +257,7 @@ class StoryRun:
         self.report.skipped = state["skipped"]
         self.report.ingest = state["ingest"]
         self.report.issues = state["issues"]
+        self.report.n_issues = state["n_issues"]
         self._cluster_and_summarize()
         self.report.seconds = time.monotonic() - started
         state.update(phase="done", report=self.report.to_dict())

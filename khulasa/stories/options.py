@@ -41,7 +41,7 @@ class StoryOptions:
     max_size: int = 300
     idle_articles: int = 5000
     words: int = 80
-    summary_articles: int = 40
+    summary_articles: int = 20
     timeline: bool = True
     key_terms: bool = True
     singletons: str = "lead"

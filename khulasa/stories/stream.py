@@ -31,7 +31,7 @@ from khulasa.stories.engine import (
     Progress,
     RunReport,
     StoryWriter,
-    skipped_inputs,
+    record_ingest,
     story_record,
 )
 from khulasa.stories.features import ArticleFeatures, extract
@@ -182,7 +182,5 @@ def watch_directory(
     except KeyboardInterrupt:
         logger.warning("stopping: closing the open stories")
     report = stream.finish()
-    report.skipped = skipped_inputs(ingest)
-    report.ingest = ingest.summary()
-    report.issues = len(ingest.issues)
+    record_ingest(report, ingest)
     return report
