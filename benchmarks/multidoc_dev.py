@@ -20,15 +20,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from tune import VARIANTS, patched  # noqa: E402
+from tune import VARIANTS, patched
 
-from khulasa.datasets import EvalItem  # noqa: E402
-from khulasa.evaluate import Rouge, count_words, evaluate_system, parse_budget  # noqa: E402
-from khulasa.ingest import iter_articles  # noqa: E402
-from khulasa.stories.cluster import DocumentFrequencies  # noqa: E402
-from khulasa.stories.engine import cluster_all  # noqa: E402
-from khulasa.stories.features import extract, with_effective_dates  # noqa: E402
-from khulasa.stories.options import StoryOptions  # noqa: E402
+from khulasa.datasets import EvalItem
+from khulasa.evaluate import Rouge, count_words, evaluate_system, parse_budget
+from khulasa.ingest import iter_articles
+from khulasa.stories.cluster import DocumentFrequencies
+from khulasa.stories.engine import cluster_all
+from khulasa.stories.features import extract, with_effective_dates
+from khulasa.stories.options import StoryOptions
 
 ROOT = Path(__file__).resolve().parent.parent
 CATEGORIES = ("middleEast", "internationalNews")
