@@ -4,11 +4,27 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
-from typing import Any
+from typing import Any, TypeVar
 
 from khulasa.errors import InvalidOptionsError
 
 DEFAULT_WORDS = 120
+
+T = TypeVar("T")
+
+
+def from_mapping(cls: type[T], data: Mapping[str, Any]) -> T:
+    """Build the options dataclass ``cls`` from a mapping; ``None`` values mean "the default".
+
+    Unknown keys raise ``InvalidOptionsError`` listing the valid ones (shared by every options object).
+    """
+    known = {f.name for f in fields(cls)}  # type: ignore[arg-type]
+    for key in data:
+        if key not in known:
+            raise InvalidOptionsError(
+                key, data[key], "unknown option", hint=f"valid options: {', '.join(sorted(known))}"
+            )
+    return cls(**{k: v for k, v in data.items() if v is not None})
 
 
 @dataclass(frozen=True)
@@ -55,13 +71,7 @@ class SummaryOptions:
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any]) -> SummaryOptions:
         """Build from JSON or a config file; unknown keys are an error that lists the valid ones."""
-        known = {f.name for f in fields(cls)}
-        for key in data:
-            if key not in known:
-                raise InvalidOptionsError(
-                    key, data[key], "unknown option", hint=f"valid options: {', '.join(sorted(known))}"
-                )
-        return cls(**{k: v for k, v in data.items() if v is not None})
+        return from_mapping(cls, data)
 
     def to_dict(self) -> dict[str, Any]:
         return {f.name: getattr(self, f.name) for f in fields(self)}

@@ -53,7 +53,7 @@ def parse_systems(text: str) -> list[str]:
 
 def run(args: argparse.Namespace) -> int:
     from khulasa import datasets, evaluate
-    from khulasa.cli.summarize import write_atomically
+    from khulasa.atomic import write_atomically
     from khulasa.errors import InvalidOptionsError
 
     if args.limit is not None and args.limit < 1:

@@ -4,12 +4,9 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
 import sys
-import tempfile
-from pathlib import Path
 
-from khulasa.errors import OutputError
+from khulasa.atomic import write_atomically
 from khulasa.render import FORMATS
 
 
@@ -33,22 +30,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--key-terms", action="store_true", help="add key actors, places and phrases")
     parser.add_argument("-o", "--output", metavar="FILE", help="write here (atomically) instead of stdout")
     parser.set_defaults(func=run)
-
-
-def write_atomically(path: str, content: str) -> None:
-    """Write via a temporary file in the same directory and rename, so no partial file is ever left."""
-    target = Path(path)
-    try:
-        fd, tmp = tempfile.mkstemp(dir=target.parent or Path("."), prefix=f".{target.name}.", suffix=".tmp")
-    except OSError as exc:
-        raise OutputError(path, exc.strerror or str(exc)) from exc
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(content)
-        os.replace(tmp, target)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise OutputError(path, exc.strerror or str(exc)) from exc
 
 
 def run(args: argparse.Namespace) -> int:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, fields
 from typing import Any
 
 from khulasa.errors import InvalidOptionsError
-from khulasa.options import SummaryOptions
+from khulasa.options import SummaryOptions, from_mapping
 
 SINGLETON_MODES = ("lead", "full")
 
@@ -73,13 +73,7 @@ class StoryOptions:
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any]) -> StoryOptions:
         """Build from JSON, a config file or CLI flags; unknown keys are an error listing the valid ones."""
-        known = {f.name for f in fields(cls)}
-        for key in data:
-            if key not in known:
-                raise InvalidOptionsError(
-                    key, data[key], "unknown option", hint=f"valid options: {', '.join(sorted(known))}"
-                )
-        return cls(**{k: v for k, v in data.items() if v is not None})
+        return from_mapping(cls, data)
 
     def to_dict(self) -> dict[str, Any]:
         return {f.name: getattr(self, f.name) for f in fields(self)}

@@ -19,6 +19,7 @@ from typing import Any
 
 import jinja2
 
+from khulasa.atomic import write_atomically
 from khulasa.errors import OutputError
 
 FORMATS = ("jsonl", "html", "text")
@@ -80,7 +81,7 @@ def publish_jsonl(stories: Path, target: str) -> None:
         with open(stories, encoding="utf-8") as src:
             shutil.copyfileobj(src, fh)
 
-    _write_atomically(target, copy)
+    write_atomically(target, copy)
 
 
 def digest(stories: Path) -> str:
@@ -107,7 +108,7 @@ def publish_text(stories: Path, target: str | None) -> str | None:
     text = digest(stories)
     if target is None:
         return text
-    _write_atomically(target, lambda fh: fh.write(text))
+    write_atomically(target, text)
     return None
 
 
@@ -119,23 +120,6 @@ def _period(first: str | None, last: str | None) -> str:
     if not first:
         return "undated"
     return first if not last or last == first else f"{first} – {last}"
-
-
-def _write_atomically(target: str, write: Any) -> None:
-    path = Path(target)
-    try:
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    except OSError as exc:
-        raise OutputError(target, exc.strerror or str(exc)) from exc
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            write(fh)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise OutputError(target, exc.strerror or str(exc)) from exc
 
 
 # --- HTML -----------------------------------------------------------------------------------------
