@@ -54,14 +54,6 @@ def term_matrix(term_lists: Sequence[Sequence[str]]) -> sparse.csr_matrix:
     return binary(term_counts(term_lists))
 
 
-def set_cosine(matrix: sparse.csr_matrix) -> np.ndarray:
-    """Dense pairwise ``|A∩B| / sqrt(|A||B|)`` for the rows of a binary matrix."""
-    overlap = (matrix @ matrix.T).toarray()
-    sizes = np.sqrt(np.asarray(matrix.sum(axis=1)).ravel())
-    sizes[sizes == 0] = 1.0
-    return overlap / np.outer(sizes, sizes)
-
-
 COMMON_TERMS_FORMS = 5000
 """Above this many distinct sentences, terms in more than 2 % of them are left out of the overlap
 counts (not of the sentence sizes): they would make the pairwise product quadratic, and a near-copy

@@ -22,6 +22,8 @@ import numpy as np
 from scipy import sparse
 from scipy.optimize import Bounds, LinearConstraint, milp
 
+from khulasa.errors import InvalidOptionsError
+
 log = logging.getLogger(__name__)
 
 MAX_CANDIDATES = 30
@@ -35,11 +37,6 @@ TIME_LIMIT_SECONDS = 2.0
 class Budget:
     words: int | None = None
     sentences: int | None = None
-
-    def fits(self, lengths: Sequence[int]) -> bool:
-        if self.sentences is not None:
-            return len(lengths) <= self.sentences
-        return sum(lengths) <= (self.words or 0)
 
 
 _FD_LOCK = threading.Lock()
@@ -190,6 +187,11 @@ def select(
     ``conflicts`` are pairs of units that say the same thing; at most one of each pair is chosen.
     Only the ``MAX_CANDIDATES`` best-scored units that fit the budget are considered.
     """
+    method = method or DEFAULT_METHOD
+    if method not in SELECTORS:
+        raise InvalidOptionsError(
+            "method", method, "unknown selector", hint=f"valid selectors: {', '.join(SELECTORS)}"
+        )
     pool = candidate_pool(scores, lengths, budget)
     if not pool:
         return []
@@ -199,7 +201,7 @@ def select(
     sub_occ = occurrences[idx]
     present = np.flatnonzero(np.asarray(sub_occ.sum(axis=0)).ravel() > 0)  # concepts the pool can cover
     args = (scores[idx], lengths[idx], sub_conflicts, concept_weights[present], sub_occ[:, present], budget)
-    chosen = select_ilp(*args) if (method or DEFAULT_METHOD) == "ilp" else None
+    chosen = select_ilp(*args) if method == "ilp" else None
     if chosen is None:
         chosen = select_greedy(*args)
     return sorted(int(idx[i]) for i in chosen)

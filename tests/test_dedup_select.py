@@ -64,6 +64,21 @@ def test_copied_article_is_marked_duplicate_of_the_first():
     assert len(groups) == 1 and groups[0].kept == "a0" and groups[0].duplicates == ("a1",)
 
 
+def test_an_unknown_selector_names_the_valid_ones():
+    from khulasa.errors import InvalidOptionsError
+
+    with pytest.raises(InvalidOptionsError, match="ilp, greedy"):
+        select(
+            np.ones(1),
+            np.ones(1),
+            [],
+            np.ones(1),
+            sparse.csr_matrix(np.ones((1, 1))),
+            Budget(words=5),
+            method="x",
+        )
+
+
 def test_similar_pairs_are_sorted_and_above_threshold():
     matrix = term_matrix([["a", "b", "c"], ["a", "b", "c"], ["x", "y"], ["a", "b", "d"]])
     pairs = similar_pairs(matrix, 0.6)
