@@ -22,12 +22,16 @@ W = score.Weights
 VARIANTS: dict[str, dict[str, object]] = {
     "current": {},
     "greedy": {"select.DEFAULT_METHOD": "greedy"},
+    "highs": {"select.DEFAULT_METHOD": "ilp"},
     "pool30": {"select.MAX_CANDIDATES": 30},
     "support0": {"score.DEFAULT_WEIGHTS": W(0.1, 0.0, 0.9, position_decay=1.0)},
     "support1": {"score.DEFAULT_WEIGHTS": W(0.1, 1.0, 0.9, position_decay=1.0)},
     "support2": {"score.DEFAULT_WEIGHTS": W(0.1, 2.0, 0.9, position_decay=1.0)},
     "centrality.5": {"score.DEFAULT_WEIGHTS": W(0.5, 0.5, 0.9, position_decay=1.0)},
     "sal10": {"select.SALIENCE_WEIGHT": 10.0},
+    "sal20": {"select.SALIENCE_WEIGHT": 20.0},
+    "sal60": {"select.SALIENCE_WEIGHT": 60.0},
+    "sal80": {"select.SALIENCE_WEIGHT": 80.0},
 }
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Sequence
+from itertools import chain, count
 
 import numpy as np
 from scipy import sparse
@@ -32,11 +33,13 @@ DUPLICATE_ARTICLE_SHARE = 0.8
 
 def term_counts(term_lists: Sequence[Sequence[str]]) -> sparse.csr_matrix:
     """Sentence x term count matrix (rows in input order, columns in first-seen term order)."""
-    vocab: dict[str, int] = {}
-    cols = [vocab.setdefault(t, len(vocab)) for terms in term_lists for t in terms]
-    rows = np.repeat(np.arange(len(term_lists)), [len(terms) for terms in term_lists])
+    flat = list(chain.from_iterable(term_lists))
+    vocab = dict(zip(dict.fromkeys(flat), count()))
+    indptr = np.zeros(len(term_lists) + 1, dtype=np.int64)
+    np.cumsum([len(terms) for terms in term_lists], out=indptr[1:])
+    indices = np.fromiter(map(vocab.__getitem__, flat), dtype=np.int64, count=len(flat))
     counts = sparse.csr_matrix(
-        (np.ones(len(cols)), (rows, cols)), shape=(len(term_lists), max(len(vocab), 1))
+        (np.ones(len(flat)), indices, indptr), shape=(len(term_lists), max(len(vocab), 1))
     )
     counts.sum_duplicates()
     return counts
@@ -118,12 +121,14 @@ def group_sentences(
     if not sentences:
         return ()
     order = _reading_order(sentences, articles) if articles else list(range(len(sentences)))
-    n_terms = [len(set(s.terms)) for s in sentences]
-    exact = [" ".join(s.tokens) for s in sentences]
+    term_sets = [frozenset(s.terms) for s in sentences]
+    n_terms = [len(terms) for terms in term_sets]
+    # Short sentences must match exactly; only they need their normalized text.
+    exact = {i: " ".join(sentences[i].tokens) for i, n in enumerate(n_terms) if n <= SHORT_TERMS}
     # Sentences with the same term set share a "form"; similarity is computed once per form, so a
     # sentence repeated thousands of times costs no more than once.
     form_of_key: dict[frozenset[str], int] = {}
-    form = [form_of_key.setdefault(frozenset(s.terms), len(form_of_key)) for s in sentences]
+    form = [form_of_key.setdefault(terms, len(form_of_key)) for terms in term_sets]
     first_row = np.zeros(len(form_of_key), dtype=np.intp)
     for i in reversed(range(len(sentences))):
         first_row[form[i]] = i
@@ -170,8 +175,8 @@ def group_sentences(
 
     units = []
     for uid, group in enumerate(members):
-        forms = Counter(form[i] for i in group)
-        if len(group) > 2 and len(forms) > 1:
+        forms = Counter(form[i] for i in group) if len(group) > 2 else Counter()
+        if len(forms) > 1:
             closeness = {
                 f: sum(c * (1.0 if g == f else neighbours.get(f, {}).get(g, 0.0)) for g, c in forms.items())
                 for f in forms

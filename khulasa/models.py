@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 
@@ -59,7 +60,7 @@ class Sentence:
     tokens: tuple[str, ...] = ()
     terms: tuple[str, ...] = ()
 
-    @property
+    @cached_property
     def n_words(self) -> int:
         """Whitespace-separated words of the display text (the unit of word budgets)."""
         return len(self.text.split())

@@ -22,6 +22,8 @@ import re
 import unicodedata
 from collections.abc import Callable
 from importlib import resources
+from itertools import chain
+from typing import Any
 
 import Stemmer
 
@@ -277,15 +279,15 @@ def is_stopword(token: str) -> bool:
     return normalize(token) in STOPWORDS
 
 
-class _TokenCache(dict[str, str]):
-    """light token -> value, computed on first use; cleared when large (values never change)."""
+class _TokenCache(dict[str, Any]):
+    """token -> value, computed on first use; cleared when large (values never change)."""
 
-    def __init__(self, compute: Callable[[str], str], limit: int = 1 << 21) -> None:
+    def __init__(self, compute: Callable[[str], Any], limit: int = 1 << 21) -> None:
         super().__init__()
         self._compute = compute
         self._limit = limit
 
-    def __missing__(self, token: str) -> str:
+    def __missing__(self, token: str) -> Any:
         if len(self) >= self._limit:
             self.clear()
         value = self[token] = self._compute(token)
@@ -305,14 +307,25 @@ _TERM = _TokenCache(_term_of)
 
 def terms(text: str) -> list[str]:
     """Stemmed content terms in order: stopwords and 1-character tokens removed."""
-    return [term for term in map(_TERM.__getitem__, _TOKEN.findall(_light(text))) if term]
+    return list(filter(None, map(_TERM.__getitem__, _TOKEN.findall(_light(text)))))
 
 
-def analyze(text: str) -> tuple[list[str], list[str]]:
-    """``(tokenize(text), terms(text))`` in one pass over the text."""
-    light_tokens = _TOKEN.findall(_light(text))
-    tokens = list(map(_FOLDED.__getitem__, light_tokens))
-    return tokens, [term for term in map(_TERM.__getitem__, light_tokens) if term]
+# Tokens never cross whitespace and every fold maps a whitespace-separated word on its own, so the
+# analysis of a text is the concatenation of its words' analyses, and news repeats its words: each
+# distinct word is analyzed once (a smaller cache: words outnumber tokens).
+_WORD_TOKENS = _TokenCache(
+    lambda word: tuple(map(_FOLDED.__getitem__, _TOKEN.findall(_light(word)))), 1 << 17
+)
+_WORD_TERMS = _TokenCache(lambda word: tuple(terms(word)), 1 << 17)
+
+
+def analyze(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """``(tokenize(text), terms(text))`` as tuples, in one pass over the text's words."""
+    words = text.split()
+    return (
+        tuple(chain.from_iterable(map(_WORD_TOKENS.__getitem__, words))),
+        tuple(chain.from_iterable(map(_WORD_TERMS.__getitem__, words))),
+    )
 
 
 # --- script detection ----------------------------------------------------------------------------

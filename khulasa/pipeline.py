@@ -122,10 +122,7 @@ def summarize(
     units = analysis.units
     canonical = analysis.canonical
     scores = score.score_units(units, canonical, counts=analysis.counts, rows=analysis.rows)
-    _, concept_w, concept_occ = score.concept_weights(units, canonical)
-    article_w, article_occ = score.article_coverage(units, canonical)
-    concept_w = np.concatenate([concept_w, article_w])
-    occurrences = sparse.hstack([concept_occ, article_occ], format="csr")
+    concepts = score.concepts(units, canonical)
     lengths = np.array([u.representative.n_words for u in units])
     budget = select.Budget(words=options.words, sentences=options.sentences)
     # Redundancy matters only among the units the selector will consider.
@@ -141,8 +138,8 @@ def summarize(
         scores.score,
         lengths,
         conflicts,
-        concept_w,
-        occurrences,
+        concepts.weights,
+        concepts.occurrences,
         budget,
     )
     by_id = {a.id: a for a in analysis.articles}

@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from itertools import chain, count
 
 import numpy as np
 from scipy import sparse
@@ -71,13 +72,21 @@ def _candidate_ranks(units: Sequence[InfoUnit]) -> dict[tuple[str, int], int]:
     return ranks
 
 
-def _tfidf(counts: sparse.csr_matrix, idf: np.ndarray) -> sparse.csr_matrix:
-    """L2-normalized rows of ``(1 + log tf) * idf`` from a count matrix."""
-    weighted = sparse.csr_matrix(counts, dtype=np.float64, copy=True)
-    weighted.data = (1.0 + np.log(weighted.data)) * idf[weighted.indices]
-    norms = np.sqrt(np.asarray(weighted.multiply(weighted).sum(axis=1)).ravel())
+def _row_sums(values: np.ndarray, indptr: np.ndarray) -> np.ndarray:
+    """Per-row sums of a CSR matrix's ``values`` (aligned with its data), empty rows included."""
+    sums = np.zeros(len(indptr) - 1)
+    nonempty = np.flatnonzero(np.diff(indptr))
+    if nonempty.size:
+        sums[nonempty] = np.add.reduceat(values, indptr[nonempty])
+    return sums
+
+
+def _log_tf_idf(counts: sparse.csr_matrix, idf: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``(1 + log tf) * idf`` of each stored count, and each row's L2 norm (1 for an empty row)."""
+    weights = (1.0 + np.log(counts.data)) * idf[counts.indices]
+    norms = np.sqrt(_row_sums(weights * weights, counts.indptr))
     norms[norms == 0] = 1.0
-    return sparse.csr_matrix(weighted.multiply(1.0 / norms[:, None]))
+    return weights, norms
 
 
 def length_prior(n_words: int, weights: Weights) -> float:
@@ -111,31 +120,35 @@ def score_units(
     if counts is None or rows is None:
         counts = term_counts([s.terms for s in members])
         rows = {(s.article_id, s.index): i for i, s in enumerate(members)}
-    member_rows = np.array([rows[(s.article_id, s.index)] for s in members])
-    member_counts = counts[member_rows]
     articles = sorted({canonical.get(s.article_id, s.article_id) for s in members})
     article_row = {a: i for i, a in enumerate(articles)}
     n_articles = len(articles)
+    counts = sparse.csr_matrix(counts)
+    counts.sum_duplicates()
+    # Article of each row of ``counts``; -1 for rows that are not unit sentences.
+    row_article = np.full(counts.shape[0], -1)
+    row_article[[rows[(s.article_id, s.index)] for s in members]] = [
+        article_row[canonical.get(s.article_id, s.article_id)] for s in members
+    ]
+    entry_article = np.repeat(row_article, np.diff(counts.indptr))
+    mine = entry_article >= 0
+    terms, values = counts.indices[mine], counts.data[mine]
 
     # IDF over sentences: with a handful of articles, document frequency over articles is too coarse.
-    df = np.diff(sparse.csc_matrix(member_counts).indptr)
-    idf = np.log((1 + len(members)) / (1 + df)) + 1.0
-    to_article = sparse.csr_matrix(
-        (
-            np.ones(len(members)),
-            (
-                [article_row[canonical.get(s.article_id, s.article_id)] for s in members],
-                np.arange(len(members)),
-            ),
-        ),
-        shape=(n_articles, len(members)),
+    idf = np.log((1 + len(members)) / (1 + np.bincount(terms, minlength=counts.shape[1]))) + 1.0
+    article_counts = sparse.csr_matrix(
+        (values, (entry_article[mine], terms)), shape=(n_articles, counts.shape[1])
     )
-    art_vecs = _tfidf(sparse.csr_matrix(to_article @ member_counts), idf)
-    centroid = np.asarray(art_vecs.mean(axis=0)).ravel()
-    centroid_norm = np.linalg.norm(centroid) or 1.0
-    rep_rows = [rows[(u.representative.article_id, u.representative.index)] for u in units]
-    unit_vecs = _tfidf(counts[rep_rows], idf)
-    centrality = np.asarray(unit_vecs @ (centroid / centroid_norm)).ravel()
+    article_counts.sum_duplicates()
+    tfidf, norms = _log_tf_idf(article_counts, idf)
+    entry_row = np.repeat(np.arange(n_articles), np.diff(article_counts.indptr))
+    centroid = np.bincount(
+        article_counts.indices, weights=tfidf / norms[entry_row], minlength=counts.shape[1]
+    ) / max(n_articles, 1)
+    centroid /= np.linalg.norm(centroid) or 1.0
+    tfidf, norms = _log_tf_idf(counts, idf)
+    closeness = _row_sums(tfidf * centroid[counts.indices], counts.indptr) / norms
+    centrality = closeness[[rows[(u.representative.article_id, u.representative.index)] for u in units]]
     if centrality.max() > 0:
         centrality = centrality / centrality.max()
 
@@ -162,83 +175,93 @@ CONCEPT_POSITION_BONUS = 1.0
 """Extra weight for a concept in an article's first sentence, decaying with ``1/sqrt(1 + k)``."""
 CONCEPT_MASS_PER_ARTICLE = 10.0
 """Each article spreads this much weight over its concepts, so every article has an equal voice."""
-
-
-Concept = tuple[str, str]
-"""A bigram of stemmed content terms."""
-
-
-def concept_weights(
-    units: Sequence[InfoUnit], canonical: Mapping[str, str] | None = None
-) -> tuple[list[Concept], np.ndarray, sparse.csr_matrix]:
-    """Concepts (term bigrams), their weights, and the unit x concept occurrence matrix.
-
-    Every (non-duplicate) article spreads ``CONCEPT_MASS_PER_ARTICLE`` over the concepts it carries,
-    more to the concepts of its early sentences; a concept's weight is the sum of its articles' shares,
-    so what many outlets report weighs most while a story told by two articles of five still counts.
-    Concepts seen in a single unit are dropped unless nothing else is left (one-sentence input).
-    """
-    canonical = canonical or {}
-    ranks = _candidate_ranks(units)
-    share: dict[Concept, dict[str, float]] = defaultdict(dict)
-    unit_concepts: list[set[Concept]] = []
-    for u in units:
-        concepts: set[Concept] = set()
-        for s in u.sentences:
-            article = canonical.get(s.article_id, s.article_id)
-            bonus = 1.0 + CONCEPT_POSITION_BONUS / np.sqrt(1.0 + ranks[(s.article_id, s.index)])
-            grams = set(zip(s.terms, s.terms[1:], strict=False))
-            if s is u.representative:  # the reader sees the representative's words only
-                concepts = grams
-            for gram in grams:
-                by_article = share[gram]
-                if by_article.get(article, 0.0) < bonus:
-                    by_article[article] = bonus
-        unit_concepts.append(concepts)
-    units_with: dict[Concept, int] = defaultdict(int)
-    for concepts in unit_concepts:
-        for c in concepts:
-            units_with[c] += 1
-    keep = sorted(c for c in share if units_with[c] > 1 or len(share[c]) > 1) or sorted(share)
-    totals: dict[str, float] = defaultdict(float)
-    for c in keep:
-        for article, value in share[c].items():
-            totals[article] += value
-    index = {c: i for i, c in enumerate(keep)}
-    w = np.array(
-        [sum(CONCEPT_MASS_PER_ARTICLE * v / totals[a] for a, v in share[c].items()) for c in keep],
-        dtype=np.float64,
-    )
-    rows, cols = [], []
-    for ui, concepts in enumerate(unit_concepts):
-        for c in concepts:
-            j = index.get(c)
-            if j is not None:
-                rows.append(ui)
-                cols.append(j)
-    occ = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(units), len(keep)))
-    return keep, w, occ
-
-
 ARTICLE_COVERAGE_WEIGHT = 3.0
 """Reward (in concept-weight units) for including at least one unit reported by an article."""
 
 
-def article_coverage(
-    units: Sequence[InfoUnit], canonical: Mapping[str, str] | None = None
-) -> tuple[np.ndarray, sparse.csr_matrix]:
-    """Article "concepts": covering an article means choosing a unit it reports.
+@dataclass(frozen=True)
+class Concepts:
+    """What the selector covers: concept weights and the unit x concept occurrence matrix.
 
-    This asks the selector to tell the whole story (both meetings, every outlet's angle), and it favours
-    units that many outlets report, since one such unit covers all of them at once.
+    The first ``n_bigrams`` concepts are term bigrams, the rest one per (non-duplicate) article.
+    """
+
+    weights: np.ndarray
+    occurrences: sparse.csr_matrix
+    n_bigrams: int
+
+
+def concepts(units: Sequence[InfoUnit], canonical: Mapping[str, str] | None = None) -> Concepts:
+    """Concepts of the units: term bigrams (Gillick & Favre 2009) and the articles themselves.
+
+    Bigrams: every (non-duplicate) article spreads ``CONCEPT_MASS_PER_ARTICLE`` over the bigrams it
+    carries, more to those of its early sentences; a bigram's weight is the sum of its articles'
+    shares, so what many outlets report weighs most while a story told by two articles of five still
+    counts.  Bigrams seen in a single unit are dropped unless nothing else is left (one-sentence
+    input).  A unit covers the bigrams of its representative (the reader sees its words only).
+
+    Articles: covering an article means choosing a unit it reports (``ARTICLE_COVERAGE_WEIGHT``, when
+    there are several).  This asks the selector to tell the whole story (both meetings, every outlet's
+    angle), and it favours units that many outlets report, since one such unit covers them all at once.
     """
     canonical = canonical or {}
-    ids = sorted({canonical.get(a, a) for u in units for a in u.articles})
-    index = {a: i for i, a in enumerate(ids)}
-    rows, cols = [], []
-    for ui, u in enumerate(units):
-        for a in {canonical.get(a, a) for a in u.articles}:
-            rows.append(ui)
-            cols.append(index[a])
-    occ = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(units), max(len(ids), 1)))
-    return np.full(len(ids), ARTICLE_COVERAGE_WEIGHT if len(ids) > 1 else 0.0), occ
+    ranks = _candidate_ranks(units)
+    members = [(ui, s) for ui, u in enumerate(units) for s in u.sentences]
+    canon = [canonical.get(s.article_id, s.article_id) for _, s in members]
+    articles = {a: i for i, a in enumerate(sorted(set(canon)))}
+    member_unit = np.array([ui for ui, _ in members], dtype=np.int64)
+    member_article = np.array([articles[a] for a in canon], dtype=np.int64)
+    covers = np.unique(member_unit * len(articles) + member_article)  # (unit, article) pairs
+    cover_unit, cover_article = covers // len(articles), covers % len(articles)
+    article_w = np.full(len(articles), ARTICLE_COVERAGE_WEIGHT if len(articles) > 1 else 0.0)
+
+    def occurrences(unit_of: np.ndarray, column_of: np.ndarray, n_bigrams: int) -> sparse.csr_matrix:
+        rows = np.concatenate([unit_of, cover_unit])
+        cols = np.concatenate([column_of, n_bigrams + cover_article])
+        shape = (len(units), n_bigrams + len(articles))
+        return sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=shape)
+
+    flat = list(chain.from_iterable(s.terms for _, s in members))
+    vocab = dict(zip(dict.fromkeys(flat), count()))
+    ids = np.fromiter(map(vocab.__getitem__, flat), dtype=np.int64, count=len(flat))
+    # One entry per bigram occurrence (consecutive terms of one sentence), coded first * |V| + second.
+    sentence_of = np.repeat(np.arange(len(members)), [len(s.terms) for _, s in members])
+    inside = np.flatnonzero(sentence_of[:-1] == sentence_of[1:])
+    if inside.size == 0:
+        return Concepts(article_w, occurrences(np.zeros(0, np.int64), np.zeros(0, np.int64), 0), 0)
+    gram = ids[inside] * len(vocab) + ids[inside + 1]
+    span = int(gram.max()) + 1
+    sentence = sentence_of[inside]
+    article = member_article[sentence]
+    bonus = np.array(
+        [1.0 + CONCEPT_POSITION_BONUS / np.sqrt(1.0 + ranks[(s.article_id, s.index)]) for _, s in members]
+    )[sentence]
+    unit = member_unit[sentence]
+    is_rep = np.array([s is units[ui].representative for ui, s in members])[sentence]
+
+    # share[gram, article]: the best bonus of the gram in that article
+    pair, pair_of = np.unique(gram * len(articles) + article, return_inverse=True)
+    share = np.zeros(len(pair))
+    np.maximum.at(share, pair_of, bonus)
+    grams, gram_of_pair = np.unique(pair // len(articles), return_inverse=True)
+    n_articles = np.bincount(gram_of_pair, minlength=len(grams))
+    unit_gram = np.unique(unit[is_rep] * span + gram[is_rep])  # (unit, gram) of representatives
+    rep_unit, rep_gram = unit_gram // span, np.searchsorted(grams, unit_gram % span)
+    n_units = np.bincount(rep_gram, minlength=len(grams))
+    keep = (n_units > 1) | (n_articles > 1)
+    if not keep.any():
+        keep[:] = True
+    kept_pair = keep[gram_of_pair]
+    pair_article = pair % len(articles)
+    totals = np.bincount(pair_article[kept_pair], weights=share[kept_pair], minlength=len(articles))
+    column = np.cumsum(keep) - 1  # gram index -> concept column
+    n_kept = int(column[-1]) + 1
+    gram_w = np.bincount(
+        column[gram_of_pair[kept_pair]],
+        weights=CONCEPT_MASS_PER_ARTICLE * share[kept_pair] / totals[pair_article[kept_pair]],
+        minlength=n_kept,
+    )
+    on = keep[rep_gram]
+    return Concepts(
+        np.concatenate([gram_w, article_w]), occurrences(rep_unit[on], column[rep_gram[on]], n_kept), n_kept
+    )

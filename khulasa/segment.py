@@ -260,8 +260,8 @@ def segment(article: Article) -> tuple[Sentence, ...]:
                 text=sentence_text,
                 paragraph=paragraph,
                 is_heading=is_heading,
-                tokens=tuple(tokens),
-                terms=tuple(terms),
+                tokens=tokens,
+                terms=terms,
             )
         )
     return tuple(sentences)

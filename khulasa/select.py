@@ -1,11 +1,19 @@
 """Choose units under a budget without repeating information.
 
-Integer linear program in the style of Gillick & Favre (2009), solved with ``scipy.optimize.milp``
-(HiGHS): maximize the weight of the concepts covered plus the salience of the units chosen, subject to
-the budget (words or sentences) and a redundancy constraint ``x_u + x_v <= 1`` for every pair of units
-whose term-set cosine reaches ``SummaryOptions.redundancy``.  Concepts make the objective reward new
-information and the pair constraints forbid saying one thing twice.  If the solver fails or runs out of
-time, a greedy pass (best score per word first, skipping redundant units) gives the answer.
+The selection is an integer linear program in the style of Gillick & Favre (2009): maximize the weight
+of the concepts covered plus the salience of the units chosen, subject to the budget (words or
+sentences) and a redundancy constraint ``x_u + x_v <= 1`` for every pair of units whose term-set cosine
+reaches ``SummaryOptions.redundancy``.  Concepts make the objective reward new information and the
+pair constraints forbid saying one thing twice.
+
+The program is small (at most ``MAX_CANDIDATES`` units), so it is solved exactly by our own
+branch and bound (``select_exact``, the default) rather than a general solver: the bound is a
+fractional knapsack over each unit's marginal gain given the concepts already covered, which never
+underestimates because coverage is submodular (Nemhauser et al. 1978), and branching follows the best
+gain per word, so the first dive is the greedy solution (Khuller et al. 1999).  On the 30-unit
+programs of news clusters it visits tens of nodes where HiGHS (``scipy.optimize.milp``, kept as
+``select_ilp`` to cross-check) spends most of a summary's time in setup.  A node limit bounds the
+worst case; the best solution found so far is kept then.
 """
 
 from __future__ import annotations
@@ -31,6 +39,8 @@ MAX_CANDIDATES = 30
 SALIENCE_WEIGHT = 40.0
 """How much unit salience counts against concept coverage in the ILP objective."""
 TIME_LIMIT_SECONDS = 2.0
+NODE_LIMIT = 20_000
+"""Branch-and-bound nodes before ``select_exact`` settles for the best solution found (logged)."""
 
 
 @dataclass(frozen=True)
@@ -80,7 +90,7 @@ def select_greedy(
     lengths: np.ndarray,
     conflicts: Sequence[tuple[int, int]],
     concept_weights: np.ndarray,
-    occurrences: sparse.csr_matrix,
+    occurrences: sparse.csr_matrix | np.ndarray,
     budget: Budget,
 ) -> list[int]:
     """Budgeted maximum coverage, greedily: best marginal gain per word first (Khuller et al. 1999).
@@ -90,7 +100,7 @@ def select_greedy(
     """
     n = len(scores)
     conflict = _conflict_sets(n, conflicts)
-    occ = occurrences.tocsr()
+    occ = sparse.csr_matrix(occurrences)
     covered = np.zeros(occ.shape[1], dtype=bool)
     chosen: list[int] = []
     blocked: set[int] = set()
@@ -119,12 +129,92 @@ def select_greedy(
     return sorted(chosen)
 
 
+def _dense(matrix: sparse.csr_matrix | np.ndarray) -> np.ndarray:
+    return matrix.toarray() if isinstance(matrix, sparse.spmatrix | sparse.sparray) else np.asarray(matrix)
+
+
+def _costs(lengths: np.ndarray, budget: Budget) -> tuple[np.ndarray, float]:
+    """What each unit costs and how much there is to spend, in sentences or in words."""
+    if budget.sentences is not None:
+        return np.ones(len(lengths)), float(budget.sentences)
+    return lengths.astype(np.float64), float(budget.words or 0)
+
+
+def select_exact(
+    scores: np.ndarray,
+    lengths: np.ndarray,
+    conflicts: Sequence[tuple[int, int]],
+    concept_weights: np.ndarray,
+    occurrences: sparse.csr_matrix | np.ndarray,
+    budget: Budget,
+    node_limit: int = NODE_LIMIT,
+) -> list[int]:
+    """The optimum of the selection ILP by depth-first branch and bound (see the module docstring).
+
+    Each node holds a feasible set of units; it branches on the allowed unit with the best gain per
+    unit of cost (include it, then exclude it) and is pruned when the fractional-knapsack bound on
+    the marginal gains cannot beat the best set found.  Ties go to the lower index, so it is
+    deterministic.
+    """
+    n = occurrences.shape[0]
+    cost, capacity = _costs(lengths, budget)
+    safe_cost = np.maximum(cost, 1e-12)
+    values = SALIENCE_WEIGHT * np.asarray(scores, dtype=np.float64)
+    occ = _dense(occurrences) > 0
+    weighted = occ * np.asarray(concept_weights, dtype=np.float64)
+    uncovers = ~occ  # a chosen unit's row: what stays uncovered after it
+    blocks = np.eye(n, dtype=bool)
+    for i, j in conflicts:
+        blocks[i, j] = blocks[j, i] = True
+    tolerance = 1e-9 * (1.0 + values.sum() + float(np.sum(concept_weights)))
+    best: list = [-1.0, []]  # value, units
+    nodes = 0
+
+    def visit(
+        chosen: list[int], value: float, uncovered: np.ndarray, allowed: np.ndarray, room: float
+    ) -> None:
+        nonlocal nodes
+        nodes += 1
+        if value > best[0] + tolerance:
+            best[0], best[1] = value, chosen
+        candidates = np.flatnonzero(allowed & (cost <= room))
+        if candidates.size == 0 or nodes > node_limit:
+            return
+        gains = values[candidates] + weighted[candidates] @ uncovered
+        order = np.argsort(-gains / safe_cost[candidates], kind="stable")
+        ranked_costs = cost[candidates][order]
+        ranked_gains = gains[order]
+        spent = np.cumsum(ranked_costs)
+        whole = int(np.searchsorted(spent, room, side="right"))  # units that fit entirely
+        bound = value + ranked_gains[:whole].sum()
+        if whole < len(order):
+            bound += ranked_gains[whole] * (room - (spent[whole - 1] if whole else 0.0)) / ranked_costs[whole]
+        if bound <= best[0] + tolerance:
+            return
+        j = int(candidates[order[0]])
+        visit(
+            [*chosen, j],
+            value + float(ranked_gains[0]),
+            uncovered * uncovers[j],
+            allowed & ~blocks[j],
+            room - float(cost[j]),
+        )
+        rest = allowed.copy()
+        rest[j] = False
+        visit(chosen, value, uncovered, rest, room)
+
+    visit([], 0.0, np.ones(occ.shape[1]), np.ones(n, dtype=bool), capacity)
+    if nodes > node_limit:
+        log.info("selection stopped after %d nodes; keeping the best summary found", node_limit)
+    return sorted(best[1])
+
+
 def select_ilp(
     scores: np.ndarray,
     lengths: np.ndarray,
     conflicts: Sequence[tuple[int, int]],
     concept_weights: np.ndarray,
-    occurrences: sparse.csr_matrix,
+    occurrences: sparse.csr_matrix | np.ndarray,
     budget: Budget,
 ) -> list[int] | None:
     """Solve the ILP on the given units; ``None`` when the solver gives no usable answer."""
@@ -140,7 +230,9 @@ def select_ilp(
         row = np.concatenate([lengths.astype(np.float64), np.zeros(m)])
         constraints.append(LinearConstraint(row[None, :], -np.inf, float(budget.words or 0)))
     # y_c <= sum of the chosen units that contain c
-    cover = sparse.hstack([-occurrences.T, sparse.identity(m)], format="csr")
+    cover = sparse.hstack(
+        [-sparse.csr_matrix(occurrences, dtype=np.float64).T, sparse.identity(m)], format="csr"
+    )
     constraints.append(LinearConstraint(cover, -np.inf, 0.0))
     if conflicts:
         rows = np.repeat(np.arange(len(conflicts)), 2)
@@ -169,8 +261,8 @@ def candidate_pool(scores: np.ndarray, lengths: np.ndarray, budget: Budget) -> l
     return sorted(sorted(fitting, key=lambda i: (-scores[i], i))[:MAX_CANDIDATES])
 
 
-SELECTORS = ("ilp", "greedy")
-DEFAULT_METHOD = "ilp"
+SELECTORS = ("exact", "ilp", "greedy")
+DEFAULT_METHOD = "exact"
 
 
 def select(
@@ -178,7 +270,7 @@ def select(
     lengths: np.ndarray,
     conflicts: Sequence[tuple[int, int]],
     concept_weights: np.ndarray,
-    occurrences: sparse.csr_matrix,
+    occurrences: sparse.csr_matrix | np.ndarray,
     budget: Budget,
     method: str | None = None,
 ) -> list[int]:
@@ -198,10 +290,13 @@ def select(
     idx = np.array(pool)
     local = {g: k for k, g in enumerate(pool)}
     sub_conflicts = [(local[i], local[j]) for i, j in conflicts if i in local and j in local]
-    sub_occ = occurrences[idx]
-    present = np.flatnonzero(np.asarray(sub_occ.sum(axis=0)).ravel() > 0)  # concepts the pool can cover
+    sub_occ = occurrences[idx].toarray() > 0
+    present = np.flatnonzero(sub_occ.any(axis=0))  # concepts the pool can cover
     args = (scores[idx], lengths[idx], sub_conflicts, concept_weights[present], sub_occ[:, present], budget)
-    chosen = select_ilp(*args) if method == "ilp" else None
+    if method == "exact":
+        chosen: list[int] | None = select_exact(*args)
+    else:
+        chosen = select_ilp(*args) if method == "ilp" else None
     if chosen is None:
         chosen = select_greedy(*args)
     return sorted(int(idx[i]) for i in chosen)

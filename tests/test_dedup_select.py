@@ -10,7 +10,7 @@ from scipy import sparse
 
 from khulasa.dedup import duplicate_articles, group_sentences, similar_pairs, term_matrix
 from khulasa.segment import segment
-from khulasa.select import Budget, select
+from khulasa.select import SALIENCE_WEIGHT, Budget, select, select_exact, select_ilp
 from tests.conftest import cluster
 
 BASE = "أعلن وزير الخارجية المصري اليوم عن مبادرة جديدة لوقف إطلاق النار في غزة بمشاركة الأمم المتحدة"
@@ -67,7 +67,7 @@ def test_copied_article_is_marked_duplicate_of_the_first():
 def test_an_unknown_selector_names_the_valid_ones():
     from khulasa.errors import InvalidOptionsError
 
-    with pytest.raises(InvalidOptionsError, match="ilp, greedy"):
+    with pytest.raises(InvalidOptionsError, match="exact, ilp, greedy"):
         select(
             np.ones(1),
             np.ones(1),
@@ -86,7 +86,7 @@ def test_similar_pairs_are_sorted_and_above_threshold():
     assert all(c >= 0.6 for _, _, c in pairs)
 
 
-@pytest.mark.parametrize("method", ["ilp", "greedy"])
+@pytest.mark.parametrize("method", ["exact", "ilp", "greedy"])
 def test_selection_never_takes_both_sides_of_a_conflict_and_fits_the_budget(method):
     scores = np.array([0.9, 0.85, 0.5, 0.4])
     lengths = np.array([10, 10, 8, 30])
@@ -101,7 +101,7 @@ def test_selection_never_takes_both_sides_of_a_conflict_and_fits_the_budget(meth
 @given(
     data=st.lists(st.tuples(st.floats(0, 1), st.integers(1, 40)), min_size=1, max_size=25),
     words=st.integers(1, 100),
-    method=st.sampled_from(["ilp", "greedy"]),
+    method=st.sampled_from(["exact", "ilp", "greedy"]),
 )
 def test_selection_respects_any_word_budget(data, words, method):
     scores = np.array([d[0] for d in data])
@@ -110,3 +110,64 @@ def test_selection_respects_any_word_budget(data, words, method):
     chosen = select(scores, lengths, [], np.ones(len(data)), occ, Budget(words=words), method=method)
     assert sum(lengths[chosen]) <= words
     assert chosen == sorted(set(chosen))
+
+
+def _objective(scores, occ, weights, chosen) -> float:
+    covered = occ[chosen].any(axis=0) if chosen else np.zeros(occ.shape[1], dtype=bool)
+    return SALIENCE_WEIGHT * float(scores[chosen].sum()) + float(weights[covered].sum())
+
+
+def _brute_force(scores, lengths, conflicts, weights, occ, budget: Budget) -> float:
+    best = 0.0
+    for mask in range(1 << len(scores)):
+        chosen = [i for i in range(len(scores)) if mask >> i & 1]
+        if budget.sentences is not None and len(chosen) > budget.sentences:
+            continue
+        if budget.words is not None and lengths[chosen].sum() > budget.words:
+            continue
+        if any(i in chosen and j in chosen for i, j in conflicts):
+            continue
+        best = max(best, _objective(scores, occ, weights, chosen))
+    return best
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    n=st.integers(1, 9),
+    m=st.integers(1, 12),
+    seed=st.integers(0, 2**32 - 1),
+    by_sentences=st.booleans(),
+)
+def test_branch_and_bound_finds_the_optimum_of_the_program(n, m, seed, by_sentences):
+    rng = np.random.default_rng(seed)
+    scores = rng.random(n)
+    lengths = rng.integers(1, 40, n)
+    occ = rng.random((n, m)) < 0.3
+    weights = rng.random(m) * 20
+    pairs = [(i, j) for i in range(n) for j in range(i + 1, n) if rng.random() < 0.15]
+    budget = (
+        Budget(sentences=int(rng.integers(1, 4))) if by_sentences else Budget(words=int(rng.integers(1, 100)))
+    )
+    chosen = select_exact(scores, lengths, pairs, weights, occ, budget)
+    assert not any(i in chosen and j in chosen for i, j in pairs)
+    if budget.words is not None:
+        assert lengths[chosen].sum() <= budget.words
+    else:
+        assert len(chosen) <= budget.sentences
+    optimum = _brute_force(scores, lengths, pairs, weights, occ, budget)
+    assert _objective(scores, occ, weights, chosen) == pytest.approx(optimum, rel=1e-9, abs=1e-9)
+    # HiGHS stops within 1 % of the optimum: it never does better.
+    by_highs = select_ilp(scores, lengths, pairs, weights, sparse.csr_matrix(occ.astype(float)), budget)
+    assert by_highs is not None
+    assert _objective(scores, occ, weights, by_highs) <= optimum + 1e-9
+
+
+def test_branch_and_bound_keeps_the_best_found_at_the_node_limit():
+    rng = np.random.default_rng(7)
+    n, m = 30, 200
+    scores, lengths = rng.random(n), rng.integers(5, 30, n)
+    occ, weights = rng.random((n, m)) < 0.2, rng.random(m)
+    full = select_exact(scores, lengths, [], weights, occ, Budget(words=120))
+    cut = select_exact(scores, lengths, [], weights, occ, Budget(words=120), node_limit=1)
+    assert cut and lengths[cut].sum() <= 120  # a feasible summary, not nothing
+    assert _objective(scores, occ, weights, cut) <= _objective(scores, occ, weights, full) + 1e-9

@@ -93,7 +93,28 @@ def test_tokenize(text: str, expected: list[str]) -> None:
 
 @given(st.text())
 def test_analyze_agrees_with_tokenize_and_terms_on_any_text(text: str) -> None:
-    assert analyze(text) == (tokenize(text), terms(text))
+    assert analyze(text) == (tuple(tokenize(text)), tuple(terms(text)))
+
+
+# Arabic letters and marks, tatweel, invisible marks, Arabic-Indic digits and separators, NBSP and
+# other spaces, presentation forms, Latin: the characters that a word-by-word analysis could get wrong.
+ARABIC_MIX = st.text(
+    alphabet=st.sampled_from(
+        [
+            *"وأكدالرئيسبوتينةىئؤإآ",
+            *["\u064b", "\u0651", "\u0640", "\u200b", "\u200f", "\ufeff"],
+            *"٠١٢٣٫٬0123.,،؛ -%/",
+            *["\xa0", "\u2002", "\n", "\ufefb", "\u00a8", "\u0308"],
+            *"AbcİßΣ",
+        ]
+    ),
+    max_size=60,
+)
+
+
+@given(ARABIC_MIX)
+def test_analyze_agrees_with_tokenize_and_terms_on_arabic_like_text(text: str) -> None:
+    assert analyze(text) == (tuple(tokenize(text)), tuple(terms(text)))
 
 
 @given(st.text())
@@ -174,7 +195,7 @@ def test_stem_is_never_shorter_than_two_letters_for_a_word() -> None:
 
 def test_analyze_equals_tokenize_and_terms() -> None:
     text = "وأكد الرئيس الروسي فلاديمير بوتين أن 3.5% من الـقمة «ناجحة»"
-    assert analyze(text) == (tokenize(text), terms(text))
+    assert analyze(text) == (tuple(tokenize(text)), tuple(terms(text)))
 
 
 def test_stem_leaves_numbers_and_latin_words() -> None:
