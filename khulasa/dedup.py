@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
 from itertools import chain, count
 
 import numpy as np
@@ -31,18 +32,44 @@ DUPLICATE_ARTICLE_SHARE = 0.8
 """Share of the smaller article's sentences found in the other for the two to count as copies."""
 
 
+@dataclass(frozen=True)
+class TermIds:
+    """Term lists as integer ids: row ``i``'s terms, in order, are ``ids[indptr[i]:indptr[i + 1]]``."""
+
+    ids: np.ndarray
+    indptr: np.ndarray
+    n_terms: int
+    """Size of the vocabulary (ids are ``0 .. n_terms - 1``, in first-seen order)."""
+
+    @classmethod
+    def of(cls, term_lists: Sequence[Sequence[str]]) -> TermIds:
+        flat = list(chain.from_iterable(term_lists))
+        vocab = dict(zip(dict.fromkeys(flat), count()))
+        indptr = np.zeros(len(term_lists) + 1, dtype=np.int64)
+        np.cumsum([len(terms) for terms in term_lists], out=indptr[1:])
+        ids = np.fromiter(map(vocab.__getitem__, flat), dtype=np.int64, count=len(flat))
+        return cls(ids, indptr, len(vocab))
+
+    def rows(self, rows: Sequence[int] | np.ndarray) -> TermIds:
+        """The same for the given rows only, in that order (the vocabulary is kept)."""
+        rows = np.asarray(rows, dtype=np.int64)
+        starts, sizes = self.indptr[rows], np.diff(self.indptr)[rows]
+        indptr = np.zeros(len(rows) + 1, dtype=np.int64)
+        np.cumsum(sizes, out=indptr[1:])
+        positions = np.arange(indptr[-1]) + np.repeat(starts - indptr[:-1], sizes)
+        return TermIds(self.ids[positions], indptr, self.n_terms)
+
+    def counts(self) -> sparse.csr_matrix:
+        """Row x term count matrix."""
+        shape = (len(self.indptr) - 1, max(self.n_terms, 1))
+        counts = sparse.csr_matrix((np.ones(len(self.ids)), self.ids, self.indptr), shape=shape)
+        counts.sum_duplicates()
+        return counts
+
+
 def term_counts(term_lists: Sequence[Sequence[str]]) -> sparse.csr_matrix:
     """Sentence x term count matrix (rows in input order, columns in first-seen term order)."""
-    flat = list(chain.from_iterable(term_lists))
-    vocab = dict(zip(dict.fromkeys(flat), count()))
-    indptr = np.zeros(len(term_lists) + 1, dtype=np.int64)
-    np.cumsum([len(terms) for terms in term_lists], out=indptr[1:])
-    indices = np.fromiter(map(vocab.__getitem__, flat), dtype=np.int64, count=len(flat))
-    counts = sparse.csr_matrix(
-        (np.ones(len(flat)), indices, indptr), shape=(len(term_lists), max(len(vocab), 1))
-    )
-    counts.sum_duplicates()
-    return counts
+    return TermIds.of(term_lists).counts()
 
 
 def binary(counts: sparse.csr_matrix) -> sparse.csr_matrix:
@@ -84,14 +111,14 @@ def similar_pairs(
     """
     sizes = np.sqrt(np.asarray(matrix.sum(axis=1)).ravel() if sizes is None else np.asarray(sizes, float))
     pruned = _drop_common_terms(matrix)
-    overlap = sparse.triu(pruned @ pruned.T, k=1).tocoo()
+    overlap = sparse.csr_matrix(pruned @ pruned.T)
+    rows = np.repeat(np.arange(overlap.shape[0]), np.diff(overlap.indptr))
+    cols = overlap.indices
     sizes[sizes == 0] = 1.0
-    cos = overlap.data / (sizes[overlap.row] * sizes[overlap.col])
-    keep = np.flatnonzero(cos >= threshold)
-    pairs = sorted(
-        zip(overlap.row[keep].tolist(), overlap.col[keep].tolist(), cos[keep].tolist(), strict=True)
-    )
-    return [(int(i), int(j), float(c)) for i, j, c in pairs]
+    cos = overlap.data / (sizes[rows] * sizes[cols])
+    keep = np.flatnonzero((rows < cols) & (cos >= threshold))
+    keep = keep[np.lexsort((cols[keep], rows[keep]))]
+    return list(zip(rows[keep].tolist(), cols[keep].tolist(), cos[keep].tolist(), strict=True))
 
 
 def _reading_order(sentences: Sequence[Sentence], articles: Sequence[Article]) -> list[int]:

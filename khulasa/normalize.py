@@ -279,8 +279,10 @@ def is_stopword(token: str) -> bool:
     return normalize(token) in STOPWORDS
 
 
-class _TokenCache(dict[str, Any]):
-    """token -> value, computed on first use; cleared when large (values never change)."""
+class TokenCache(dict[str, Any]):
+    """token -> value, computed on first use; cleared when large (values never change).
+
+    ``map(cache.__getitem__, tokens)`` looks a whole sentence up at C speed."""
 
     def __init__(self, compute: Callable[[str], Any], limit: int = 1 << 21) -> None:
         super().__init__()
@@ -301,8 +303,8 @@ def _term_of(light: str) -> str:
     return folded if light.isascii() else _stem_light(light)
 
 
-_FOLDED = _TokenCache(lambda light: light.translate(_FOLD_REST))
-_TERM = _TokenCache(_term_of)
+_FOLDED = TokenCache(lambda light: light.translate(_FOLD_REST))
+_TERM = TokenCache(_term_of)
 
 
 def terms(text: str) -> list[str]:
@@ -313,10 +315,8 @@ def terms(text: str) -> list[str]:
 # Tokens never cross whitespace and every fold maps a whitespace-separated word on its own, so the
 # analysis of a text is the concatenation of its words' analyses, and news repeats its words: each
 # distinct word is analyzed once (a smaller cache: words outnumber tokens).
-_WORD_TOKENS = _TokenCache(
-    lambda word: tuple(map(_FOLDED.__getitem__, _TOKEN.findall(_light(word)))), 1 << 17
-)
-_WORD_TERMS = _TokenCache(lambda word: tuple(terms(word)), 1 << 17)
+_WORD_TOKENS = TokenCache(lambda word: tuple(map(_FOLDED.__getitem__, _TOKEN.findall(_light(word)))), 1 << 17)
+_WORD_TERMS = TokenCache(lambda word: tuple(terms(word)), 1 << 17)
 
 
 def analyze(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:

@@ -20,6 +20,7 @@ from khulasa.models import (
     Summary,
     SummarySentence,
 )
+from khulasa.normalize import TokenCache
 from khulasa.options import SummaryOptions
 from khulasa.segment import segment
 
@@ -32,8 +33,10 @@ class Analysis:
     sentences: tuple[Sentence, ...]
     units: tuple[InfoUnit, ...]
     duplicates: tuple[DuplicateGroup, ...]
+    terms: dedup.TermIds
+    """Candidate sentences' terms as ids; ``rows`` gives each candidate's row by (article id, index)."""
     counts: sparse.csr_matrix
-    """Candidate sentence x term counts; ``rows`` gives each candidate's row by (article id, index)."""
+    """Candidate sentence x term counts, rows as in ``terms``."""
     rows: dict[tuple[str, int], int]
 
     @property
@@ -42,11 +45,15 @@ class Analysis:
         return {d: g.kept for g in self.duplicates for d in g.duplicates}
 
 
+_IS_NUMBER = TokenCache(lambda token: token[0].isdigit())
+_IS_ARABIC = TokenCache(lambda token: not token[0].isdigit() and "\u0621" <= token[0] <= "\u06ff")
+
+
 def _mostly_arabic(tokens: tuple[str, ...]) -> bool:
-    """At least 40 % of the sentence's words are Arabic (an English quote is not a candidate)."""
-    words = [t for t in tokens if not t[0].isdigit()]
-    arabic = sum(1 for t in words if "\u0621" <= t[0] <= "\u06ff")
-    return arabic > 0 and arabic >= 0.4 * len(words)
+    """At least 40 % of the sentence's words (tokens that are not numbers) are Arabic: an English
+    quote is not a candidate."""
+    arabic = sum(map(_IS_ARABIC.__getitem__, tokens))
+    return arabic > 0 and arabic >= 0.4 * (len(tokens) - sum(map(_IS_NUMBER.__getitem__, tokens)))
 
 
 def analyze(articles: Iterable[Article]) -> Analysis:
@@ -68,10 +75,11 @@ def analyze(articles: Iterable[Article]) -> Analysis:
     candidates = [s for s in sentences if not s.is_heading and s.terms and _mostly_arabic(s.tokens)]
     if not candidates:
         raise NoArabicTextError(len(arts))
-    counts = dedup.term_counts([s.terms for s in candidates])
+    terms = dedup.TermIds.of([s.terms for s in candidates])
+    counts = terms.counts()
     rows = {(s.article_id, s.index): i for i, s in enumerate(candidates)}
     units = dedup.group_sentences(candidates, arts, counts=counts)
-    return Analysis(arts, sentences, units, dedup.duplicate_articles(arts, units), counts, rows)
+    return Analysis(arts, sentences, units, dedup.duplicate_articles(arts, units), terms, counts, rows)
 
 
 def _sources(unit: InfoUnit, articles: dict[str, Article], rank: dict[str, tuple]) -> tuple[SourceSpan, ...]:
@@ -122,7 +130,7 @@ def summarize(
     units = analysis.units
     canonical = analysis.canonical
     scores = score.score_units(units, canonical, counts=analysis.counts, rows=analysis.rows)
-    concepts = score.concepts(units, canonical)
+    concepts = score.concepts(units, canonical, terms=analysis.terms, rows=analysis.rows)
     lengths = np.array([u.representative.n_words for u in units])
     budget = select.Budget(words=options.words, sentences=options.sentences)
     # Redundancy matters only among the units the selector will consider.

@@ -17,12 +17,11 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from itertools import chain, count
 
 import numpy as np
 from scipy import sparse
 
-from khulasa.dedup import term_counts
+from khulasa.dedup import TermIds, term_counts
 from khulasa.models import InfoUnit, Sentence
 
 
@@ -191,7 +190,13 @@ class Concepts:
     n_bigrams: int
 
 
-def concepts(units: Sequence[InfoUnit], canonical: Mapping[str, str] | None = None) -> Concepts:
+def concepts(
+    units: Sequence[InfoUnit],
+    canonical: Mapping[str, str] | None = None,
+    *,
+    terms: TermIds | None = None,
+    rows: Mapping[tuple[str, int], int] | None = None,
+) -> Concepts:
     """Concepts of the units: term bigrams (Gillick & Favre 2009) and the articles themselves.
 
     Bigrams: every (non-duplicate) article spreads ``CONCEPT_MASS_PER_ARTICLE`` over the bigrams it
@@ -203,6 +208,9 @@ def concepts(units: Sequence[InfoUnit], canonical: Mapping[str, str] | None = No
     Articles: covering an article means choosing a unit it reports (``ARTICLE_COVERAGE_WEIGHT``, when
     there are several).  This asks the selector to tell the whole story (both meetings, every outlet's
     angle), and it favours units that many outlets report, since one such unit covers them all at once.
+
+    ``terms``/``rows`` may pass the unit sentences' term ids (``dedup.TermIds``) and the row of each
+    sentence by ``(article_id, index)``; else they are computed.
     """
     canonical = canonical or {}
     ranks = _candidate_ranks(units)
@@ -221,15 +229,17 @@ def concepts(units: Sequence[InfoUnit], canonical: Mapping[str, str] | None = No
         shape = (len(units), n_bigrams + len(articles))
         return sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=shape)
 
-    flat = list(chain.from_iterable(s.terms for _, s in members))
-    vocab = dict(zip(dict.fromkeys(flat), count()))
-    ids = np.fromiter(map(vocab.__getitem__, flat), dtype=np.int64, count=len(flat))
+    if terms is None or rows is None:
+        term_ids = TermIds.of([s.terms for _, s in members])
+    else:
+        term_ids = terms.rows([rows[(s.article_id, s.index)] for _, s in members])
+    ids = term_ids.ids
     # One entry per bigram occurrence (consecutive terms of one sentence), coded first * |V| + second.
-    sentence_of = np.repeat(np.arange(len(members)), [len(s.terms) for _, s in members])
+    sentence_of = np.repeat(np.arange(len(members)), np.diff(term_ids.indptr))
     inside = np.flatnonzero(sentence_of[:-1] == sentence_of[1:])
     if inside.size == 0:
         return Concepts(article_w, occurrences(np.zeros(0, np.int64), np.zeros(0, np.int64), 0), 0)
-    gram = ids[inside] * len(vocab) + ids[inside + 1]
+    gram = ids[inside] * term_ids.n_terms + ids[inside + 1]
     span = int(gram.max()) + 1
     sentence = sentence_of[inside]
     article = member_article[sentence]

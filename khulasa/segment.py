@@ -62,7 +62,7 @@ _CANDIDATE = re.compile(
 )
 _OPENER_OF = {closing: opening for opening, closing in BRACKETS.items()}
 _QUOTE_MARK = re.compile('["' + re.escape("".join(BRACKETS) + "".join(BRACKETS.values())) + "]")
-_ENDS_SENTENCE = re.compile("[" + re.escape(TERMINATORS + ":") + "][" + re.escape(CLOSERS) + r"]*\s*$")
+_LINE_ENDS = frozenset(TERMINATORS + ":")
 _LAST_WORD = re.compile(r"(\S+)$")
 _FIRST_WORD = re.compile(r"\s*([^\W\d_]+)")
 _LETTER = re.compile(r"[^\W\d_]")
@@ -180,15 +180,14 @@ def _paragraphs(text: str) -> list[tuple[int, int]]:
     lines = [m.span() for m in _LINE.finditer(text) if not m.group().isspace()]
     if len(lines) < 4:
         return lines
-    lengths = [len(text[s:e].strip()) for s, e in lines]
+    stripped = [text[s:e].strip() for s, e in lines]
+    lengths = [len(line) for line in stripped]
     width = max(lengths)
-    unterminated = [not _ENDS_SENTENCE.search(text, s, e) for s, e in lines]
-    wrapped = (
-        width <= WRAP_MAX_WIDTH
-        and sum(n >= 0.75 * width for n in lengths) >= 0.5 * len(lines)
-        and sum(unterminated[:-1]) >= 0.4 * (len(lines) - 1)
-    )
-    if not wrapped:
+    if width > WRAP_MAX_WIDTH or sum(n >= 0.75 * width for n in lengths) < 0.5 * len(lines):
+        return lines
+    # ends with a terminator (or ":"), then only closing quotes/brackets
+    unterminated = [line.rstrip(CLOSERS)[-1:] not in _LINE_ENDS for line in stripped]
+    if sum(unterminated[:-1]) < 0.4 * (len(lines) - 1):
         return lines
     # A long line that stops mid-sentence continues on the next line unless a blank line comes between.
     paragraphs = [lines[0]]
