@@ -79,7 +79,7 @@ class InfoUnit:
     representative: Sentence
     sentences: tuple[Sentence, ...]
 
-    @property
+    @cached_property
     def articles(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys(s.article_id for s in self.sentences))
 
