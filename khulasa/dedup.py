@@ -202,8 +202,8 @@ def group_sentences(
 
     units = []
     for uid, group in enumerate(members):
-        forms = Counter(form[i] for i in group) if len(group) > 2 else Counter()
-        if len(forms) > 1:
+        forms = Counter(form[i] for i in group) if len(group) > 2 else None
+        if forms is not None and len(forms) > 1:
             closeness = {
                 f: sum(c * (1.0 if g == f else neighbours.get(f, {}).get(g, 0.0)) for g, c in forms.items())
                 for f in forms
