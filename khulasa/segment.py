@@ -61,9 +61,8 @@ _CANDIDATE = re.compile(
     "(?P<next>\\s|$|[\u0621-\u064a\u0671-\u06d3«“(])"
 )
 _OPENER_OF = {closing: opening for opening, closing in BRACKETS.items()}
-_QUOTE_MARK = re.compile('["' + re.escape("".join(BRACKETS) + "".join(BRACKETS.values())) + "]")
+_QUOTE_CHARS = '"' + "".join(BRACKETS) + "".join(BRACKETS.values())
 _LINE_ENDS = frozenset(TERMINATORS + ":")
-_LAST_WORD = re.compile(r"(\S+)$")
 _FIRST_WORD = re.compile(r"\s*([^\W\d_]+)")
 _LETTER = re.compile(r"[^\W\d_]")
 _DIGIT = re.compile(r"\d")
@@ -85,6 +84,23 @@ def _straight_quote_opens(line: str, i: int, one_is_open: bool) -> bool:
     return not one_is_open
 
 
+def _positions(line: str, chars: str) -> list[int]:
+    """Positions of any of ``chars`` in ``line``, in order.
+
+    ``str.find`` runs at memory speed while a regex visits every character, and the characters
+    sought (terminators, quote marks) are rare, so the regexes below are only *matched* at these
+    positions; the matches are the same as a scan because every match starts with one of them.
+    """
+    found: list[int] = []
+    for ch in chars:
+        i = line.find(ch)
+        while i >= 0:
+            found.append(i)
+            i = line.find(ch, i + 1)
+    found.sort()
+    return found
+
+
 def _protected_spans(line: str, offset: int) -> list[tuple[int, int]]:
     """Outermost balanced quote/bracket spans of one line as (open, close) text positions."""
     spans: list[tuple[int, int]] = []
@@ -98,8 +114,8 @@ def _protected_spans(line: str, offset: int) -> list[tuple[int, int]]:
                 depths.pop()
         del stack[depth:]
 
-    for m in _QUOTE_MARK.finditer(line):
-        ch, i = m.group(), m.start()
+    for i in _positions(line, _QUOTE_CHARS):
+        ch = line[i]
         if ch in BRACKETS or (ch == '"' and _straight_quote_opens(line, i, bool(open_at['"']))):
             open_at[ch].append(len(stack))
             stack.append(i)
@@ -120,10 +136,11 @@ def _protected_spans(line: str, offset: int) -> list[tuple[int, int]]:
 def _is_abbreviation(text: str, dot: int, line_start: int, line_end: int) -> bool:
     """Whether the ``.`` at ``dot`` closes an abbreviation or initial rather than a sentence."""
     window = text[max(line_start, dot - _LOOKBACK) : dot]
-    m = _LAST_WORD.search(window)
-    if not m:
+    if not window or window[-1].isspace():
         return False
-    word = m.group(1).rsplit(".", 1)[-1]
+    words = window.split()
+    before = words[-2] if len(words) > 1 else None  # the word before, if the window holds it
+    word = words[-1].rsplit(".", 1)[-1]
     letters = _WORD_LETTERS.findall(word.replace("\u0640", ""))
     if len(letters) != 1 or _DIGIT.search(word):
         return False
@@ -135,13 +152,11 @@ def _is_abbreviation(text: str, dot: int, line_start: int, line_end: int) -> boo
         if name not in LETTER_NAMES:
             return False
         after = _FIRST_WORD.match(text, dot + 1, min(line_end, dot + _LOOKBACK))
-        before = _LAST_WORD.search(window[: m.start()].rstrip())
         return (after is not None and after.group(1) in LETTER_NAMES) or (
-            before is not None and before.group(1).endswith(".") and before.group(1)[:-1] in LETTER_NAMES
+            before is not None and before.endswith(".") and before[:-1] in LETTER_NAMES
         )
     # A lone م or هـ after a number is the era (2015 م.), which may well end the sentence.
-    before = _LAST_WORD.search(window[: m.start()].rstrip())
-    return not (name in "مه" and before is not None and before.group(1).isdigit())
+    return not (name in "مه" and before is not None and before.isdigit())
 
 
 def _line_boundaries(text: str, start: int, end: int) -> list[int]:
@@ -152,7 +167,14 @@ def _line_boundaries(text: str, start: int, end: int) -> list[int]:
     cuts: list[int] = []
     prev = start  # start of the current fragment
     next_letter = -1  # cached position of the first letter at or after ``prev``
-    for m in _CANDIDATE.finditer(line):
+    scanned = 0  # the scan's position: matches do not overlap
+    for at in _positions(line, TERMINATORS):
+        if at < scanned:
+            continue
+        m = _CANDIDATE.match(line, at)
+        if m is None:
+            continue
+        scanned = m.end()
         cut = start + m.end("close")
         term = m.group("term")
         k = bisect_right(opens, cut - 1) - 1
