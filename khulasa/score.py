@@ -14,9 +14,9 @@ carry them and how early.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from itertools import count
 
 import numpy as np
 from scipy import sparse
@@ -58,17 +58,39 @@ class UnitScores:
     length: np.ndarray
 
 
-def _candidate_ranks(units: Sequence[InfoUnit]) -> dict[tuple[str, int], int]:
-    """Rank of each candidate sentence among its article's candidates (headings are not candidates)."""
-    by_article: dict[str, list[int]] = defaultdict(list)
-    for unit in units:
-        for s in unit.sentences:
-            by_article[s.article_id].append(s.index)
-    ranks = {}
-    for article_id, indexes in by_article.items():
-        for rank, index in enumerate(sorted(indexes)):
-            ranks[(article_id, index)] = rank
-    return ranks
+@dataclass(frozen=True)
+class _Members:
+    """Every sentence of the units ("members"), as arrays aligned with ``sentences``."""
+
+    sentences: list[Sentence]
+    unit: np.ndarray
+    """The unit of each member."""
+    article: np.ndarray
+    """Its article, as an index into ``articles`` (duplicate articles count as the one they copy)."""
+    articles: list[str]
+    rank: np.ndarray
+    """Its rank among the candidate sentences of its own article (headings are not candidates)."""
+
+    @classmethod
+    def of(cls, units: Sequence[InfoUnit], canonical: Mapping[str, str]) -> _Members:
+        sentences = [s for u in units for s in u.sentences]
+        unit = np.repeat(np.arange(len(units)), [len(u.sentences) for u in units])
+        raw = [s.article_id for s in sentences]
+        canon = [canonical.get(a, a) for a in raw]
+        articles = sorted(set(canon))
+        article = _codes(canon, dict(zip(articles, count())))
+        raw_code = _codes(raw, dict(zip(dict.fromkeys(raw), count())))
+        by_position = np.lexsort((np.array([s.index for s in sentences], dtype=np.int64), raw_code))
+        first = np.flatnonzero(np.diff(raw_code[by_position], prepend=-1))  # each article's first
+        rank = np.empty(len(sentences), dtype=np.int64)
+        rank[by_position] = np.arange(len(sentences)) - np.repeat(
+            first, np.diff(first, append=len(sentences))
+        )
+        return cls(sentences, unit, article, articles, rank)
+
+
+def _codes(keys: list[str], code: dict[str, int]) -> np.ndarray:
+    return np.fromiter(map(code.__getitem__, keys), dtype=np.int64, count=len(keys))
 
 
 def _row_sums(values: np.ndarray, indptr: np.ndarray) -> np.ndarray:
@@ -115,20 +137,17 @@ def score_units(
         empty = np.zeros(0)
         return UnitScores(empty, empty, empty, empty, empty)
     canonical = canonical or {}
-    members: list[Sentence] = [s for u in units for s in u.sentences]
+    table = _Members.of(units, canonical)
+    members = table.sentences
     if counts is None or rows is None:
         counts = term_counts([s.terms for s in members])
         rows = {(s.article_id, s.index): i for i, s in enumerate(members)}
-    articles = sorted({canonical.get(s.article_id, s.article_id) for s in members})
-    article_row = {a: i for i, a in enumerate(articles)}
-    n_articles = len(articles)
+    n_articles = len(table.articles)
     counts = sparse.csr_matrix(counts)
     counts.sum_duplicates()
     # Article of each row of ``counts``; -1 for rows that are not unit sentences.
     row_article = np.full(counts.shape[0], -1)
-    row_article[[rows[(s.article_id, s.index)] for s in members]] = [
-        article_row[canonical.get(s.article_id, s.article_id)] for s in members
-    ]
+    row_article[[rows[(s.article_id, s.index)] for s in members]] = table.article
     entry_article = np.repeat(row_article, np.diff(counts.indptr))
     mine = entry_article >= 0
     terms, values = counts.indices[mine], counts.data[mine]
@@ -152,17 +171,11 @@ def score_units(
         centrality = centrality / centrality.max()
 
     # Extra outlets beyond the first: 0 for a sentence only one article has (always, for one article).
-    support = np.array(
-        [(len({canonical.get(a, a) for a in u.articles}) - 1) / max(n_articles - 1, 1) for u in units],
-        dtype=np.float64,
-    )
-    ranks = _candidate_ranks(units)
-    position = np.array(
-        [
-            max((1.0 + ranks[(s.article_id, s.index)]) ** -weights.position_decay for s in u.sentences)
-            for u in units
-        ]
-    )
+    reports = np.unique(table.unit * n_articles + table.article) // n_articles  # unit of each (unit, article)
+    support = (np.bincount(reports, minlength=n) - 1) / max(n_articles - 1, 1)
+    best_rank = np.full(n, np.iinfo(np.int64).max)
+    np.minimum.at(best_rank, table.unit, table.rank)
+    position = (1.0 + best_rank) ** -weights.position_decay
     length = np.array([length_prior(u.representative.n_words, weights) for u in units])
     score = (
         weights.centrality * centrality + weights.support * support + weights.position * position
@@ -212,13 +225,10 @@ def concepts(
     ``terms``/``rows`` may pass the unit sentences' term ids (``dedup.TermIds``) and the row of each
     sentence by ``(article_id, index)``; else they are computed.
     """
-    canonical = canonical or {}
-    ranks = _candidate_ranks(units)
-    members = [(ui, s) for ui, u in enumerate(units) for s in u.sentences]
-    canon = [canonical.get(s.article_id, s.article_id) for _, s in members]
-    articles = {a: i for i, a in enumerate(sorted(set(canon)))}
-    member_unit = np.array([ui for ui, _ in members], dtype=np.int64)
-    member_article = np.array([articles[a] for a in canon], dtype=np.int64)
+    table = _Members.of(units, canonical or {})
+    members = table.sentences
+    articles = table.articles
+    member_unit, member_article = table.unit, table.article
     covers = np.unique(member_unit * len(articles) + member_article)  # (unit, article) pairs
     cover_unit, cover_article = covers // len(articles), covers % len(articles)
     article_w = np.full(len(articles), ARTICLE_COVERAGE_WEIGHT if len(articles) > 1 else 0.0)
@@ -230,9 +240,9 @@ def concepts(
         return sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=shape)
 
     if terms is None or rows is None:
-        term_ids = TermIds.of([s.terms for _, s in members])
+        term_ids = TermIds.of([s.terms for s in members])
     else:
-        term_ids = terms.rows([rows[(s.article_id, s.index)] for _, s in members])
+        term_ids = terms.rows([rows[(s.article_id, s.index)] for s in members])
     ids = term_ids.ids
     # One entry per bigram occurrence (consecutive terms of one sentence), coded first * |V| + second.
     sentence_of = np.repeat(np.arange(len(members)), np.diff(term_ids.indptr))
@@ -243,11 +253,11 @@ def concepts(
     span = int(gram.max()) + 1
     sentence = sentence_of[inside]
     article = member_article[sentence]
-    bonus = np.array(
-        [1.0 + CONCEPT_POSITION_BONUS / np.sqrt(1.0 + ranks[(s.article_id, s.index)]) for _, s in members]
-    )[sentence]
+    bonus = (1.0 + CONCEPT_POSITION_BONUS / np.sqrt(1.0 + table.rank))[sentence]
     unit = member_unit[sentence]
-    is_rep = np.array([s is units[ui].representative for ui, s in members])[sentence]
+    is_rep = np.array(
+        [s is units[u].representative for u, s in zip(member_unit.tolist(), members, strict=True)]
+    )[sentence]
 
     # share[gram, article]: the best bonus of the gram in that article
     pair, pair_of = np.unique(gram * len(articles) + article, return_inverse=True)
