@@ -2,10 +2,13 @@
 
 Reads ``../shared/data/easc`` (EASC, not shipped with Khulasa): the first newspaper articles (Alrai and
 Alwatan, per ``SOURCES.CSV``) in sorted order until about 3,300 words, as one 10-article cluster.
-Both systems get a 120-word budget; sumy is given Khulasa's sentences (``khulasa.baselines``), so the
-time compared is ranking + selection, not reading.  Timings are medians of repeated warm runs.
+Both systems get a 120-word budget; sumy is given Khulasa's sentences (``khulasa.baselines``: its time
+includes Khulasa's segmentation, normalization and stemming of the articles), so neither side reads files.  Timings are medians of warm runs, the two systems
+taking turns.
 
     python benchmarks/core_latency.py [--data ../shared/data/easc] [--repeat 30]
+
+``--repeat`` is the number of rounds; each round runs Khulasa 5 times and LexRank once.
 """
 
 from __future__ import annotations
@@ -42,16 +45,24 @@ def news_cluster(easc: Path, n_articles: int = 10) -> list[khulasa.Article]:
     return chosen
 
 
-def median_ms(fn, repeat: int) -> tuple[float, float]:
-    """Median wall and CPU milliseconds of warm runs (CPU time is steadier on a shared machine)."""
-    fn()  # warm: imports, caches
-    wall, cpu = [], []
-    for _ in range(repeat):
-        start, start_cpu = time.perf_counter(), time.process_time()
-        fn()
-        wall.append((time.perf_counter() - start) * 1000)
-        cpu.append((time.process_time() - start_cpu) * 1000)
-    return statistics.median(wall), statistics.median(cpu)
+def interleaved_ms(fns: list, repeats: list[int], rounds: int) -> list[tuple[float, float]]:
+    """Median wall and CPU milliseconds of warm runs of each function.
+
+    The functions take turns in ``rounds`` rounds (``repeats[i]`` runs of function ``i`` per round), so
+    a burst of load on this shared machine hits every system alike; CPU time is steadier than wall.
+    """
+    for fn in fns:
+        fn()  # warm: imports, caches
+    wall: list[list[float]] = [[] for _ in fns]
+    cpu: list[list[float]] = [[] for _ in fns]
+    for _ in range(rounds):
+        for k, fn in enumerate(fns):
+            for _ in range(repeats[k]):
+                start, start_cpu = time.perf_counter(), time.process_time()
+                fn()
+                wall[k].append((time.perf_counter() - start) * 1000)
+                cpu[k].append((time.process_time() - start_cpu) * 1000)
+    return [(statistics.median(w), statistics.median(c)) for w, c in zip(wall, cpu, strict=True)]
 
 
 def main() -> None:
@@ -66,8 +77,11 @@ def main() -> None:
     n_words = sum(len(a.text.split()) for a in articles)
     n_sentences = len(baselines.candidates(articles))
     lexrank = baselines.get("lexrank")
-    ours = median_ms(lambda: khulasa.summarize(articles, options=options), args.repeat)
-    theirs = median_ms(lambda: lexrank(articles, options), max(3, args.repeat // 5))
+    ours, theirs = interleaved_ms(
+        [lambda: khulasa.summarize(articles, options=options), lambda: lexrank(articles, options)],
+        repeats=[5, 1],
+        rounds=args.repeat,
+    )
     with open("/proc/cpuinfo") as fh:
         cpu = next((line.split(":", 1)[1].strip() for line in fh if line.startswith("model name")), "?")
     print(
