@@ -101,8 +101,10 @@ def _positions(line: str, chars: str) -> list[int]:
     return found
 
 
-def _protected_spans(line: str, offset: int) -> list[tuple[int, int]]:
-    """Outermost balanced quote/bracket spans of one line as (open, close) text positions."""
+def _protected_spans(line: str, offset: int, quote_chars: str = _QUOTE_CHARS) -> list[tuple[int, int]]:
+    """Outermost balanced quote/bracket spans of one line as (open, close) text positions.
+
+    ``quote_chars`` may leave out the quote marks that the text does not hold."""
     spans: list[tuple[int, int]] = []
     stack: list[int] = []  # positions of open quote marks, innermost last
     open_at: dict[str, list[int]] = {kind: [] for kind in ('"', *BRACKETS)}  # kind -> stack depths
@@ -114,7 +116,7 @@ def _protected_spans(line: str, offset: int) -> list[tuple[int, int]]:
                 depths.pop()
         del stack[depth:]
 
-    for i in _positions(line, _QUOTE_CHARS):
+    for i in _positions(line, quote_chars):
         ch = line[i]
         if ch in BRACKETS or (ch == '"' and _straight_quote_opens(line, i, bool(open_at['"']))):
             open_at[ch].append(len(stack))
@@ -136,6 +138,8 @@ def _protected_spans(line: str, offset: int) -> list[tuple[int, int]]:
 def _is_abbreviation(text: str, dot: int, line_start: int, line_end: int) -> bool:
     """Whether the ``.`` at ``dot`` closes an abbreviation or initial rather than a sentence."""
     window = text[max(line_start, dot - _LOOKBACK) : dot]
+    if window.endswith("\n"):  # a dot opening a wrapped line: the word before is the previous line's last
+        window = window[:-1]
     if not window or window[-1].isspace():
         return False
     words = window.split()
@@ -159,16 +163,20 @@ def _is_abbreviation(text: str, dot: int, line_start: int, line_end: int) -> boo
     return not (name in "مه" and before is not None and before.isdigit())
 
 
-def _line_boundaries(text: str, start: int, end: int) -> list[int]:
-    """Sentence end positions (exclusive, before stripping) inside the line ``text[start:end]``."""
+def _line_boundaries(
+    text: str, start: int, end: int, terminators: str = TERMINATORS, quote_chars: str = _QUOTE_CHARS
+) -> list[int]:
+    """Sentence end positions (exclusive, before stripping) inside the line ``text[start:end]``.
+
+    ``terminators`` and ``quote_chars`` may leave out the characters that the text does not hold."""
     line = text[start:end]
-    protected = _protected_spans(line, start)
+    protected = _protected_spans(line, start, quote_chars)
     opens = [s for s, _ in protected]
     cuts: list[int] = []
     prev = start  # start of the current fragment
     next_letter = -1  # cached position of the first letter at or after ``prev``
     scanned = 0  # the scan's position: matches do not overlap
-    for at in _positions(line, TERMINATORS):
+    for at in _positions(line, terminators):
         if at < scanned:
             continue
         m = _CANDIDATE.match(line, at)
@@ -234,11 +242,13 @@ def split_spans(text: str) -> list[tuple[int, int, int]]:
     """
     spans: list[tuple[int, int, int]] = []
     paragraph = 0
+    terminators = "".join(ch for ch in TERMINATORS if ch in text)
+    quote_chars = "".join(ch for ch in _QUOTE_CHARS if ch in text)
     for start, end in _paragraphs(text):
         if not _ALNUM.search(text, start, end):
             continue
         prev = start
-        for cut in _line_boundaries(text, start, end):
+        for cut in _line_boundaries(text, start, end, terminators, quote_chars):
             first = _NON_SPACE.search(text, prev, cut)
             if first is not None:
                 s = first.start()
