@@ -121,6 +121,22 @@ def similar_pairs(
     return list(zip(rows[keep].tolist(), cols[keep].tolist(), cos[keep].tolist(), strict=True))
 
 
+def few_similar_pairs(terms: TermIds, threshold: float) -> list[tuple[int, int]]:
+    """``similar_pairs`` for a few rows (the selector's candidates), with dense arrays.
+
+    Only the terms these rows hold become columns, so the matrix stays small whatever the vocabulary.
+    """
+    n = len(terms.indptr) - 1
+    columns, column_of = np.unique(terms.ids, return_inverse=True)
+    sets = np.zeros((n, len(columns)))
+    sets[np.repeat(np.arange(n), np.diff(terms.indptr)), column_of] = 1.0
+    overlap = sets @ sets.T
+    sizes = np.sqrt(np.diag(overlap)).copy()
+    sizes[sizes == 0] = 1.0
+    rows, cols = np.nonzero(np.triu(overlap / np.outer(sizes, sizes) >= threshold, k=1))
+    return list(zip(rows.tolist(), cols.tolist(), strict=True))
+
+
 def _reading_order(sentences: Sequence[Sentence], articles: Sequence[Article]) -> list[int]:
     rank = {a.id: i for i, a in enumerate(articles)}
     date = {a.id: a.date or dt.date.max for a in articles}

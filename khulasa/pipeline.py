@@ -140,7 +140,7 @@ def summarize(
     ]
     conflicts = [
         (pool[i], pool[j])
-        for i, j, _ in dedup.similar_pairs(dedup.binary(analysis.counts[pool_rows]), options.redundancy)
+        for i, j in dedup.few_similar_pairs(analysis.terms.rows(pool_rows), options.redundancy)
     ]
     chosen = select.select(
         scores.score,

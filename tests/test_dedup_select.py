@@ -8,7 +8,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import sparse
 
-from khulasa.dedup import duplicate_articles, group_sentences, similar_pairs, term_matrix
+from khulasa.dedup import (
+    TermIds,
+    duplicate_articles,
+    few_similar_pairs,
+    group_sentences,
+    similar_pairs,
+    term_matrix,
+)
 from khulasa.segment import segment
 from khulasa.select import SALIENCE_WEIGHT, Budget, select, select_exact, select_ilp
 from tests.conftest import cluster
@@ -110,6 +117,19 @@ def test_selection_respects_any_word_budget(data, words, method):
     chosen = select(scores, lengths, [], np.ones(len(data)), occ, Budget(words=words), method=method)
     assert sum(lengths[chosen]) <= words
     assert chosen == sorted(set(chosen))
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    term_lists=st.lists(st.lists(st.sampled_from("abcdefgh"), max_size=6), max_size=12),
+    threshold=st.sampled_from([0.3, 0.5, 0.7, 1.0]),
+)
+def test_few_similar_pairs_agrees_with_similar_pairs(term_lists, threshold):
+    sparse_pairs = [(i, j) for i, j, _ in similar_pairs(term_matrix(term_lists), threshold)]
+    assert few_similar_pairs(TermIds.of(term_lists), threshold) == sparse_pairs
+    rows = list(range(len(term_lists)))[::-1]
+    reordered = [(i, j) for i, j, _ in similar_pairs(term_matrix([term_lists[r] for r in rows]), threshold)]
+    assert few_similar_pairs(TermIds.of(term_lists).rows(rows), threshold) == reordered
 
 
 def _objective(scores, occ, weights, chosen) -> float:
