@@ -8,7 +8,8 @@ its own:
 - ``cluster``: the embedded engine without the per-story summaries (read, features, spool, duplicates,
   clustering, a record of ids per story): the engine's own cost;
 - ``stories``: the whole embedded run, end to end (read, features, spool, cluster, summarize every
-  story with timeline and actors, write JSONL), like ``khulasa stories ANT -o out.jsonl``;
+  story with timeline and actors, write JSONL), like ``khulasa stories ANT -o out.jsonl --workers N``
+  (with ``N > 1`` the workers compute the features of pass 1 and the summaries of pass 2);
 - the same on the first 5,000 articles, for the 5k -> 30k time ratio.
 
     python benchmarks/stories_bench.py [--workers N] [--limit N] [--json]
@@ -70,6 +71,9 @@ def child(kind: str, limit: int | None, workers: int, options: dict) -> dict:
     out["articles_per_second"] = round(out["articles"] / seconds, 1)
     out["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
     out["peak_rss_workers_mb"] = round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1)
+    own, workers = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    out["cpu_seconds"] = round(own.ru_utime + own.ru_stime, 1)
+    out["cpu_seconds_workers"] = round(workers.ru_utime + workers.ru_stime, 1)
     return out
 
 
@@ -126,7 +130,8 @@ def main() -> int:
         print(f"stories : {s['articles']} articles in {s['seconds']} s = {s['articles_per_second']}/s, "
               f"peak {s['peak_rss_mb']} MB (+workers {s['peak_rss_workers_mb']} MB); "
               f"{s['stories']} stories, {s['duplicates']} duplicates; read+features {s['read_seconds']} s, "
-              f"summaries {s['summarize_seconds']} s")
+              f"waiting for summaries {s['summarize_seconds']} s; CPU {s['cpu_seconds']} s "
+              f"+ workers {s['cpu_seconds_workers']} s")
         print(f"small   : {m['articles']} articles in {m['seconds']} s = {m['articles_per_second']}/s")
         print(f"floor/stories speed ratio: {results['ratio_to_floor']}; "
               f"time ratio {s['articles']}/{m['articles']} articles: {results['time_ratio_small_to_full']}")

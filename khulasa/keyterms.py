@@ -19,9 +19,11 @@ import functools
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
+from itertools import chain, compress, groupby, pairwise
+from operator import and_, itemgetter, not_
 
 from khulasa.errors import InvalidOptionsError
 from khulasa.models import Article, InfoUnit, KeyTerm, Sentence
@@ -35,12 +37,20 @@ LENGTH_BONUS = 0.15
 KIND_BONUS = 1.5
 """Actors and places are what a reader scans key terms for."""
 NAME_MAX_WORDS = 3
+assert NAME_MAX_WORDS <= MAX_N
 
 # A word: letters/digits with the marks and tatweel that may sit inside it.
-_WORD = re.compile(r"(?:[^\W_]|[\u0610-\u061a\u064b-\u065f\u0670\u0640])+")
+_MARKS = "\u0610-\u061a\u064b-\u065f\u0670\u0640"
+_WORD = re.compile(rf"(?:[^\W_]+|[{_MARKS}])++")
+# What separates runs of words: anything but space and word characters (punctuation, symbols, "_").
+_BREAK = re.compile(rf"(?:_|[^\w\s{_MARKS}])++")
+_WORD_OR_BREAK = re.compile(f"{_WORD.pattern}|{_BREAK.pattern}")
+_MARK_CHARS = re.compile(f"[{_MARKS}]")
 _DIGITS = re.compile(r"\d")
 _CLITICS = ("وب", "ول", "وك", "فب", "فل", "فك", "و", "ف", "ب", "ل", "ك")
+_CLITICS_BY_LETTER = {c[0]: tuple(k for k in _CLITICS if k[0] == c[0]) for c in _CLITICS}
 MIN_STEM = 3
+SHARED_TOKENS = 1 << 18
 """A split-off clitic must leave at least this many letters (``بحث`` is not ``ب`` + ``حث``)."""
 
 
@@ -58,6 +68,12 @@ class Gazetteer:
     @functools.cached_property
     def longest_title(self) -> int:
         return max((len(t.split()) for t in self.titles), default=1)
+
+    @functools.cached_property
+    def tokens(self) -> dict[tuple[str, str], tuple[str, str, bool]]:
+        """``(folded, surface)`` -> ``(key, shown, is_break)`` of words whose key does not depend on the
+        cluster (filled by ``key_terms``)."""
+        return {}
 
 
 def load_gazetteer(text: str | None = None) -> Gazetteer:
@@ -88,24 +104,32 @@ def load_gazetteer(text: str | None = None) -> Gazetteer:
 GAZETTEER = load_gazetteer()
 
 
-@dataclass(frozen=True)
-class _Token:
-    key: str
-    """Folded, with a split-off clitic removed."""
-    surface: str
-    """As written, with the same clitic removed."""
-    plain: str
-    """Folded, as written (clitic kept): what stopword lists hold."""
+@dataclass
+class _Stats:
+    """What ranks a candidate term."""
+
+    articles: dict[str, float] = field(default_factory=dict)
+    """Article id -> first relative position (0 = lead, 1 = end), in reading order."""
+    count: int = 0
+    surfaces: dict[tuple[str, ...], int] = field(default_factory=dict)
+    """Written forms (word tuples) -> mentions, in reading order."""
+    actor_evidence: int = 0
+    place_evidence: int = 0
 
 
 @dataclass
-class _Stats:
-    articles: dict[str, float] = field(default_factory=dict)
-    """Article id -> first relative position (0 = lead, 1 = end)."""
-    count: int = 0
-    surfaces: Counter[str] = field(default_factory=Counter)
-    actor_evidence: int = 0
-    place_evidence: int = 0
+class _Tally:
+    """Every n-gram of a cluster, counted in bulk (most occur once: ``_Stats`` are made for candidates)."""
+
+    counts: Counter[tuple[str, ...]] = field(default_factory=Counter)
+    shown: Counter[tuple[tuple[str, ...], tuple[str, ...]]] = field(default_factory=Counter)
+    """``(gram, written form)`` -> mentions."""
+    firsts: dict[str, dict[tuple[str, ...], tuple[int, float]]] = field(default_factory=dict)
+    """Article id -> gram -> (reading rank of the first sentence with it, its relative position)."""
+    spread: Counter[tuple[str, ...]] = field(default_factory=Counter)
+    """Gram -> number of articles that use it."""
+    actor_evidence: Counter[tuple[str, ...]] = field(default_factory=Counter)
+    place_evidence: Counter[tuple[str, ...]] = field(default_factory=Counter)
 
 
 def _drop_letters(surface: str, n: int) -> str:
@@ -119,9 +143,9 @@ def _drop_letters(surface: str, n: int) -> str:
     return surface[i:]
 
 
-def _split_clitic(plain: str, surface: str, known: Counter[str]) -> tuple[str, str]:
+def _split_clitic(plain: str, surface: str, known: Collection[str]) -> tuple[str, str]:
     """Split a leading و/ف/ب/ل/ك when the rest occurs on its own in the cluster."""
-    for clitic in _CLITICS:
+    for clitic in _CLITICS_BY_LETTER.get(plain[:1], ()):
         if not plain.startswith(clitic) or len(plain) - len(clitic) < MIN_STEM:
             continue
         rest = plain[len(clitic) :]
@@ -133,21 +157,32 @@ def _split_clitic(plain: str, surface: str, known: Counter[str]) -> tuple[str, s
     return plain, surface
 
 
-def _segments(text: str) -> list[list[tuple[str, str]]]:
-    """Runs of words not separated by punctuation: ``(folded, surface)`` pairs."""
-    runs: list[list[tuple[str, str]]] = []
-    current: list[tuple[str, str]] = []
-    last_end = 0
-    for m in _WORD.finditer(text):
-        if current and text[last_end : m.start()].strip():
-            runs.append(current)
-            current = []
-        surface = m.group().replace("\u0640", "")
-        current.append((normalize(surface), surface))
-        last_end = m.end()
-    if current:
-        runs.append(current)
-    return runs
+_GAP = ("", "")
+"""Stands for punctuation between two runs of words: a word that is always a break."""
+
+
+@functools.lru_cache(maxsize=1 << 18)
+def _word(written: str) -> tuple[str, str]:
+    """``(folded, surface)`` of a word as matched, or ``_GAP`` for punctuation: a pure function, so cached."""
+    if not (written[0].isalnum() or _MARK_CHARS.match(written)):
+        return _GAP
+    surface = written.replace("\u0640", "")
+    return normalize(surface), surface
+
+
+def _words(text: str) -> list[tuple[str, str]]:
+    """The words of a text as ``(folded, surface)`` pairs, with ``_GAP`` where punctuation separates them."""
+    return list(map(_word, _WORD_OR_BREAK.findall(text)))
+
+
+@dataclass
+class _Tokens:
+    """Words of a block of sentences: matching keys (clitic split off), displayed forms, and which
+    words break terms (every ``_GAP`` does)."""
+
+    keys: tuple[str, ...]
+    surfaces: tuple[str, ...]
+    blocked: tuple[bool, ...]
 
 
 class _Analyzer:
@@ -155,36 +190,58 @@ class _Analyzer:
 
     def __init__(self, sentences: Sequence[Sentence], gazetteer: Gazetteer) -> None:
         self.gaz = gazetteer
-        self.raw = {id(s): _segments(s.text) for s in sentences}
-        self.known: Counter[str] = Counter(p for runs in self.raw.values() for run in runs for p, _ in run)
+        self.raw = {id(s): _words(s.text) for s in sentences}
+        words = set(chain.from_iterable(self.raw.values()))
+        words.add(_GAP)
+        self.known = {plain for plain, _ in words}
+        # A word's key, shown form and break flag depend only on the word and the cluster: once each
+        # (and most words have no clitic to split: those only once per process).
+        shared = gazetteer.tokens
+        common = words & shared.keys()
+        self._tokens = dict(zip(common, map(shared.__getitem__, common), strict=True))
+        for word in words - common:
+            self._tokens[word] = self.token(*word)
+        self._title_words = frozenset(t.split()[0] for t in gazetteer.titles if t)
 
-    def runs(self, sentence: Sentence) -> list[list[_Token]]:
-        out = []
-        for run in self.raw[id(sentence)]:
-            tokens = []
-            for plain, surface in run:
-                key, shown = (
-                    (plain, surface) if plain in STOPWORDS else _split_clitic(plain, surface, self.known)
-                )
-                tokens.append(_Token(key, shown, plain))
-            out.append(tokens)
-        return out
+    def token(self, plain: str, surface: str) -> tuple[str, str, bool]:
+        """``(key, shown, is_break)`` of a word."""
+        if plain in STOPWORDS or plain[:1] not in _CLITICS_BY_LETTER:
+            # no clitic to split: the same in every cluster
+            shared = self.gaz.tokens
+            if len(shared) >= SHARED_TOKENS:
+                shared.clear()
+            found = shared[plain, surface] = (plain, surface, self.is_break(plain, plain))
+            return found
+        key, shown = _split_clitic(plain, surface, self.known)
+        return key, shown, self.is_break(plain, key)
 
-    def is_break(self, token: _Token) -> bool:
+    def tokens(self, words: list[tuple[str, str]]) -> _Tokens:
+        """Keys, shown forms and breaks of words of the cluster (or ``_GAP``)."""
+        tokens = list(map(self._tokens.__getitem__, words))
+        if not tokens:
+            return _Tokens((), (), ())
+        keys, shown, blocked = zip(*tokens, strict=True)
+        return _Tokens(keys, shown, blocked)
+
+    def is_break(self, plain: str, key: str) -> bool:
         """Stopwords, numbers, one-letter words, generic news words: no key term spans them."""
-        key = token.key
         return (
-            token.plain in STOPWORDS
+            plain in STOPWORDS
             or key in STOPWORDS
             or len(key) < 2
             or _DIGITS.search(key) is not None
             or key in self.gaz.generic
         )
 
-    def title_at(self, run: list[_Token], i: int) -> int:
+    def has_title(self, keys: Sequence[str]) -> bool:
+        return not self._title_words.isdisjoint(keys)
+
+    def title_at(self, keys: Sequence[str], i: int) -> int:
         """Number of words of a title cue starting at ``i`` (0 when there is none)."""
-        for n in range(min(self.gaz.longest_title, len(run) - i), 0, -1):
-            if " ".join(t.key for t in run[i : i + n]) in self.gaz.titles:
+        if keys[i] not in self._title_words:
+            return 0
+        for n in range(min(self.gaz.longest_title, len(keys) - i), 0, -1):
+            if " ".join(keys[i : i + n]) in self.gaz.titles:
                 return n
         return 0
 
@@ -241,70 +298,116 @@ def key_terms(
         length[s.article_id] = max(length.get(s.article_id, 0), s.index + 1)
 
     analyzer = _Analyzer(sentences, gazetteer)
-    stats: dict[tuple[str, ...], _Stats] = {}
-    for s in sorted(sentences, key=lambda s: (order.get(s.article_id, len(order)), s.index)):
-        position = s.index / length[s.article_id]
-        for run in analyzer.runs(s):
-            _count_run(run, s.article_id, position, analyzer, stats)
-    return _select(stats, n_articles, order, gazetteer, limit)
+    tally = _Tally()
+    reading = sorted(sentences, key=lambda s: (order.get(s.article_id, len(order)), s.index))
+    # Sentences are counted a block at a time: consecutive sentences of one article (the whole article
+    # unless some articles are not in ``articles``), joined by a break.
+    ranked = enumerate(reading)
+    for article_id, block in groupby(ranked, key=lambda rs: rs[1].article_id):
+        words: list[tuple[str, str]] = []
+        where: list[tuple[int, float]] = []  # of every word: its sentence's reading rank and position
+        for rank, s in block:
+            words.append(_GAP)
+            words += analyzer.raw[id(s)]
+            where += [(rank, s.index / length[article_id])] * (len(words) - len(where))
+        grams, shown, starts = _count_block(analyzer.tokens(words), where, analyzer, tally)
+        tally.counts.update(grams)
+        tally.shown.update(zip(grams, shown, strict=True))
+        # the first mention of each gram: the earliest one wins
+        first = dict(zip(reversed(grams), reversed(starts), strict=True))
+        earlier = tally.firsts.get(article_id)
+        if earlier:
+            tally.spread.update(first.keys() - earlier.keys())
+            first.update(earlier)
+        else:
+            tally.spread.update(first.keys())
+        tally.firsts[article_id] = first
+    # Articles are read one after the other unless some are not in ``articles`` (then by sentence index).
+    in_blocks = len({s.article_id for s in reading}) == 1 + sum(
+        a.article_id != b.article_id for a, b in pairwise(reading)
+    )
+    min_articles = 2 if n_articles > 1 else 1
+    return _select(_candidates(tally, min_articles, in_blocks, gazetteer), n_articles, order, gazetteer, limit)
 
 
-def _count_run(
-    run: list[_Token],
-    article_id: str,
-    position: float,
-    analyzer: _Analyzer,
-    stats: dict[tuple[str, ...], _Stats],
-) -> None:
+def _candidates(
+    tally: _Tally, min_articles: int, in_blocks: bool, gaz: Gazetteer
+) -> dict[tuple[str, ...], _Stats]:
+    """Terms mentioned at least twice, in at least ``min_articles`` articles, that may stand alone."""
+    out: dict[tuple[str, ...], _Stats] = {}
+    spread = tally.spread
+    for gram, count in tally.counts.items():
+        if count < 2 or spread[gram] < min_articles or (len(gram) == 1 and _not_alone(gram[0], gaz)):
+            continue
+        seen = [(f[gram], article_id) for article_id, f in tally.firsts.items() if gram in f]
+        if not in_blocks:
+            seen.sort(key=lambda x: x[0][0])  # the order the articles first mention it
+        out[gram] = _Stats(
+            articles={article_id: position for (_, position), article_id in seen},
+            count=count,
+            actor_evidence=tally.actor_evidence[gram],
+            place_evidence=tally.place_evidence[gram],
+        )
+    for (gram, written), n in tally.shown.items():
+        if gram in out:
+            out[gram].surfaces[written] = n
+    return out
+
+
+def _count_block(
+    tokens: _Tokens, where: list[tuple[int, float]], analyzer: _Analyzer, tally: _Tally
+) -> tuple[list[tuple[str, ...]], list[tuple[str, ...]], list[tuple[int, float]]]:
+    """The n-grams of a block of words, their written forms and the ``where`` of their first word;
+    counts the name and place evidence."""
     gaz = analyzer.gaz
-    blocked = [analyzer.is_break(t) for t in run]
+    keys, surfaces = tokens.keys, tokens.surfaces
+    blocked = list(tokens.blocked)
+    size = len(keys)
     names: list[tuple[int, int]] = []
-    i = 0
-    while i < len(run):
-        n = analyzer.title_at(run, i)
+    i = 0 if analyzer.has_title(keys) else size
+    while i < size:
+        n = analyzer.title_at(keys, i)
         if not n:
             i += 1
             continue
         # The title and the words that complete it (الرئيس الروسي, رئيس الوزراء التركي) are no term;
         # the words after them, up to a stopword or punctuation, are a person's name.
         j = i + n
-        while j < len(run) and j - i < n + 3 and run[j].key.startswith("ال") and not blocked[j]:
+        while j < size and j - i < n + 3 and keys[j].startswith("ال") and not blocked[j]:
             j += 1
         for k in range(i, j):
             blocked[k] = True
         end = j
-        while (
-            end < len(run)
-            and end - j < NAME_MAX_WORDS
-            and not blocked[end]
-            and not analyzer.title_at(run, end)
-        ):
+        while end < size and end - j < NAME_MAX_WORDS and not blocked[end] and not analyzer.title_at(keys, end):
             end += 1
-        if end > j and not run[j].key.startswith("ال"):
+        if end > j and not keys[j].startswith("ال"):
             names.append((j, end))
         i = max(j, i + 1)
 
-    keys = [t.key for t in run]
-    for start in range(len(run)):
-        for end in range(start + 1, min(start + MAX_N, len(run)) + 1):
-            if blocked[end - 1]:
-                break
-            gram = tuple(keys[start:end])
-            entry = stats.setdefault(gram, _Stats())
-            entry.count += 1
-            entry.articles.setdefault(article_id, position)
-            entry.surfaces[" ".join(t.surface for t in run[start:end])] += 1
+    # Every 1..MAX_N consecutive words without a break, by length then position.
+    grams: list[tuple[str, ...]] = []
+    shown: list[tuple[str, ...]] = []
+    starts: list[tuple[int, float]] = []
+    free = list(map(not_, blocked))
+    free_n = free
+    for n in range(1, MAX_N + 1):
+        if n > 1:
+            free_n = list(map(and_, free_n, free[n - 1 :]))
+        grams += compress(zip(*(keys[o:] for o in range(n)), strict=False), free_n)
+        shown += compress(zip(*(surfaces[o:] for o in range(n)), strict=False), free_n)
+        starts += compress(where, free_n)
+    # A name is at most NAME_MAX_WORDS <= MAX_N unbroken words: both grams were just counted.
     for start, end in names:
         for gram in {tuple(keys[start:end]), (keys[end - 1],)}:
-            if gram in stats:
-                stats[gram].actor_evidence += 1
+            tally.actor_evidence[gram] += 1
     # What follows مدينة / محافظة / ميناء is a place's name.
-    for i in range(len(run) - 1):
+    for i in range(size - 1 if not gaz.place_words.isdisjoint(keys) else 0):
         if keys[i] in gaz.place_words and not blocked[i + 1]:
-            for end in range(i + 2, min(i + 3, len(run)) + 1):
+            for end in range(i + 2, min(i + 3, size) + 1):
                 if blocked[end - 1]:
                     break
-                stats[tuple(keys[i + 1 : end])].place_evidence += 1
+                tally.place_evidence[tuple(keys[i + 1 : end])] += 1
+    return grams, shown, starts
 
 
 def _kind(gram: tuple[str, ...], entry: _Stats, gaz: Gazetteer) -> str:
@@ -321,20 +424,13 @@ def _kind(gram: tuple[str, ...], entry: _Stats, gaz: Gazetteer) -> str:
 
 
 def _select(
-    stats: dict[tuple[str, ...], _Stats],
+    candidates: dict[tuple[str, ...], _Stats],
     n_articles: int,
     order: dict[str, int],
     gaz: Gazetteer,
     limit: int,
 ) -> tuple[KeyTerm, ...]:
-    min_articles = 2 if n_articles > 1 else 1
-    candidates = {
-        gram: e
-        for gram, e in stats.items()
-        if len(e.articles) >= min_articles
-        and e.count >= 2
-        and not (len(gram) == 1 and _not_alone(gram[0], gaz))
-    }
+    """Score the candidates and choose the ``limit`` best (see ``key_terms``)."""
     kinds = {gram: _kind(gram, e, gaz) for gram, e in candidates.items()}
     # A term inside a longer one that every one of its articles shares is the longer one's part
     # (مؤتمر الطاقة in مؤتمر الطاقة العالمي), except that a name is not lost in a longer phrase
@@ -376,7 +472,7 @@ def _select(
         chosen.append((gram, kind))
         out.append(
             KeyTerm(
-                text=e.surfaces.most_common(1)[0][0],
+                text=" ".join(max(e.surfaces.items(), key=itemgetter(1))[0]),  # first most common
                 kind=kind,
                 score=round(score, 4),
                 articles=tuple(sorted(e.articles, key=lambda a: order.get(a, len(order)))),

@@ -329,7 +329,7 @@ def run_batch(
                 joined = plan.join(articles.drop("eff_date"), on="seq")
                 records = joined.groupBy("story_id").applyInPandas(_story_records(options), RECORD_SCHEMA)
                 for row in records.orderBy("rank").toLocalIterator(prefetchPartitions=True):
-                    writer.write(json.loads(row["record"]))
+                    writer.write_line(row["record"])
                     progress.advance()
         finally:
             writer.close()

@@ -133,6 +133,21 @@ def test_units_from_dedup_count_every_supporting_sentence():
     assert found[normalize("أنقرة")].articles == ("a0", "a1")
 
 
+def test_a_term_never_spans_punctuation():
+    articles = cluster("قال بوتين، أنقرة ترحب بالزيارة. قال بوتين، أنقرة ترحب بالزيارة.")
+    found = _by_text(key_terms_for(articles))
+    assert normalize("بوتين") in found and normalize("أنقرة") in found
+    assert not any(normalize("بوتين") in text and normalize("أنقرة") in text for text in found)
+
+
+def test_articles_missing_from_the_list_are_read_by_sentence_index():
+    a, b = cluster("مقدمة الخبر. زار بوتين أنقرة.", "زار بوتين أنقرة. خاتمة الخبر.")
+    units = [InfoUnit(i, s, (s,)) for i, s in enumerate([*segment(a), *segment(b)])]
+    found = _by_text(key_terms([], units))
+    # a1 mentions it in its first sentence, a0 in its second: a1 is read first
+    assert found[normalize("أنقرة")].articles == ("a1", "a0")
+
+
 def test_gazetteer_sections_load_folded():
     gaz = load_gazetteer("[place]\nأنقرة\n# a comment\n[title]\nالرئيس\n")
     assert gaz.places == {normalize("أنقرة")} and gaz.titles == {normalize("الرئيس")}

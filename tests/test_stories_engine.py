@@ -73,6 +73,16 @@ def test_workers_do_not_change_the_records(tmp_path, uninterrupted):
     assert lines(tmp_path / STORIES_FILE) == uninterrupted
 
 
+def test_workers_do_not_change_records_with_timeline_and_actors(tmp_path):
+    inputs = [str(STREAM), str(ROOT / "examples" / "putin-erdogan")]
+    StoryRun(inputs, StoryOptions(), tmp_path / "one").run()
+    streamed: list[dict] = []
+    StoryRun(inputs, StoryOptions(), tmp_path / "two", workers=2, on_story=streamed.append).run()
+    expected = lines(tmp_path / "one" / STORIES_FILE)
+    assert lines(tmp_path / "two" / STORIES_FILE) == expected
+    assert [json.dumps(r, ensure_ascii=False) for r in streamed] == expected
+
+
 def test_a_left_over_run_is_not_overwritten_without_resume(tmp_path):
     StoryRun([str(STREAM)], FAST, tmp_path).run()
     with pytest.raises(StoryRunError, match="--resume"):

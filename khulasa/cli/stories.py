@@ -62,7 +62,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser.add_argument("--watch", metavar="DIR",
                         help="follow a directory: new JSONL files are clustered as they arrive (Ctrl-C stops)")
     parser.add_argument("--workers", type=int, default=1, metavar="N",
-                        help="summarize in N processes (embedded engine; default 1)")
+                        help="compute features and summaries in N processes (embedded engine; default 1)")
     parser.add_argument("--spark-master", metavar="URL", help="Spark master (default: spark-submit's or local[*])")
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar and no final report")
     parser.set_defaults(func=run)

@@ -22,11 +22,11 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import heapq
 import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 import numpy as np
 from datasketch import LeanMinHash, MinHashLSH
@@ -184,8 +184,11 @@ class StoryClusterer:
     def vector(self, f: ArticleFeatures) -> dict[str, float]:
         """The article's TF-IDF vector: its ``ARTICLE_TERMS`` heaviest terms, L2-normalized."""
         idf = self.frequencies.table()
-        weighted = [(w * idf[t], t) for t, w in zip(f.terms, f.weights, strict=True) if t in idf]
-        top = heapq.nlargest(ARTICLE_TERMS, weighted)
+        weighted = [
+            (w * i, t) for t, w, i in zip(f.terms, f.weights, map(idf.get, f.terms), strict=True) if i is not None
+        ]
+        # the ARTICLE_TERMS heaviest (what heapq.nlargest gives, faster on a few hundred terms)
+        top = sorted(weighted, reverse=True)[:ARTICLE_TERMS]
         norm = math.sqrt(sum(w * w for w, _ in top))
         return {t: w / norm for w, t in top} if norm else {}
 
@@ -298,7 +301,7 @@ class StoryClusterer:
         summed = dict(story.centroid)
         for term, weight in vector.items():
             summed[term] = summed.get(term, 0.0) + weight
-        kept = dict(heapq.nlargest(CENTROID_TERMS, summed.items(), key=lambda kv: (kv[1], kv[0])))
+        kept = dict(sorted(summed.items(), key=itemgetter(1, 0), reverse=True)[:CENTROID_TERMS])
         for term in story.centroid.keys() - kept.keys():
             postings = self._index[term]
             del postings[story.number]

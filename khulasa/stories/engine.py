@@ -9,6 +9,11 @@ Two passes over a spool on disk, so memory holds only compact per-article keys a
    does not depend on the order of the inputs — and feed the online clusterer; each story it closes is
    summarized right away (its articles read back from the spool) and appended to ``stories.jsonl``.
 
+With ``workers > 1`` one process pool serves both passes: it computes the features of pass 1 (chunks
+of pickled articles in, pickled features and document frequencies out) and the summaries of pass 2
+(spool offsets in, encoded JSONL lines out), so the main process only reads, spools, clusters and
+writes.  Output order and content do not depend on the number of workers.
+
 Everything lives in a work directory.  ``state.json`` (written atomically) records the inputs, the
 options and the phase; the record files and ``stories.jsonl`` are append-only and synced at
 checkpoints.  Resuming re-reads the inputs, skipping the articles already spooled (their ids must match:
@@ -19,9 +24,12 @@ already written, so every input is accounted for exactly once.
 from __future__ import annotations
 
 import collections
+import datetime as dt
+import functools
 import json
 import os
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -33,7 +41,7 @@ from khulasa.ingest import IngestReport, iter_articles
 from khulasa.models import Article
 from khulasa.stories import spool
 from khulasa.stories.cluster import Assignment, DocumentFrequencies, StoryClusterer
-from khulasa.stories.features import ArticleFeatures, extract, with_effective_dates
+from khulasa.stories.features import ArticleFeatures, extract, features_payloads, with_effective_dates
 from khulasa.stories.options import StoryOptions
 from khulasa.stories.story import Story, make_story
 
@@ -43,6 +51,10 @@ STATE_FILE = "state.json"
 ARTICLES_FILE = "articles.rec"
 FEATURES_FILE = "features.rec"
 SYNC_EVERY_SECONDS = 2.0
+FEATURE_CHUNK = 64
+"""Articles per feature task of the worker pool (amortizes the hand-over between processes)."""
+STORY_CHUNK_ARTICLES = 40
+"""A summary task of the worker pool takes closed stories until it holds this many articles."""
 MAX_ISSUES = 1000
 """Issues inside inputs kept in the report (the count is always complete)."""
 REPORT_ISSUES = 10
@@ -203,7 +215,7 @@ class StoryRun:
     """One resumable run in ``workdir``; ``run()`` does both passes and returns the report.
 
     ``on_story`` gets each newly written story record (to stream it to stdout).  ``workers > 1``
-    summarizes closed stories in that many processes (output order and content are unchanged).
+    computes features and summaries in that many processes (output order and content are unchanged).
     """
 
     def __init__(
@@ -230,6 +242,7 @@ class StoryRun:
         self._article_offsets: list[int] = []
         self._feature_offsets: list[int] = []
         self._frequencies = DocumentFrequencies()
+        self._pool: ProcessPoolExecutor | None = None
 
     @property
     def stories_path(self) -> Path:
@@ -239,6 +252,19 @@ class StoryRun:
         started = time.monotonic()
         self.workdir.mkdir(parents=True, exist_ok=True)
         state = self._open_state()
+        # One pool for both passes: features of pass 1, summaries of pass 2.
+        self._pool = (
+            ProcessPoolExecutor(self.workers, initializer=_spooled_articles.cache_clear) if self.workers > 1 else None
+        )
+        try:
+            self._run(state, started)
+        finally:
+            if self._pool is not None:
+                self._pool.shutdown(wait=True, cancel_futures=True)
+                self._pool = None
+        return self.report
+
+    def _run(self, state: dict[str, Any], started: float) -> None:
         if state["phase"] == "reading":
             ingest = self._read()
             self.report.read_seconds = time.monotonic() - started
@@ -262,7 +288,6 @@ class StoryRun:
         self.report.seconds = time.monotonic() - started
         state.update(phase="done", report=self.report.to_dict())
         spool.write_json_atomically(self.workdir / STATE_FILE, state)
-        return self.report
 
     # --- state ------------------------------------------------------------------------------------
 
@@ -336,10 +361,13 @@ class StoryRun:
         n_done = len(done_ids)
         self.progress.phase("reading", None)
         self.progress.advance(n_done)
-        articles_out = spool.RecordWriter(self.workdir / ARTICLES_FILE)
-        features_out = spool.RecordWriter(self.workdir / FEATURES_FILE)
+        self._articles_out = spool.RecordWriter(self.workdir / ARTICLES_FILE)
+        self._features_out = spool.RecordWriter(self.workdir / FEATURES_FILE)
+        self._last_sync = time.monotonic()
         ingest = IngestReport()
-        last_sync = time.monotonic()
+        chunk: list[tuple[int, bytes, dt.date | None]] = []
+        pending: collections.deque[tuple[list[bytes], Future[tuple[list[tuple[bytes, Any]], Counter[str]]]]]
+        pending = collections.deque()
         try:
             for seq, article, date in with_effective_dates(iter_articles(self.inputs, report=ingest)):
                 if seq < n_done:
@@ -350,21 +378,49 @@ class StoryRun:
                             hint="delete the state directory to start over",
                         )
                     continue
-                f = extract(article, seq, date)
-                self._article_offsets.append(articles_out.append(article))
-                self._feature_offsets.append(features_out.append(f))
-                self._keys.append(f.order_key)
-                self._frequencies.add(f.terms)
-                self.progress.advance()
-                if time.monotonic() - last_sync > SYNC_EVERY_SECONDS:
-                    # articles first: a feature record never points past the articles on disk
-                    articles_out.sync()
-                    features_out.sync()
-                    last_sync = time.monotonic()
+                payload = spool.dumps(article)
+                if self._pool is None:
+                    f = extract(article, seq, date)
+                    self._frequencies.add(f.terms)
+                    self._store(payload, spool.dumps(f), f.order_key)
+                    continue
+                # Features are computed in the pool, in chunks; they are stored in input order.
+                chunk.append((seq, payload, date))
+                if len(chunk) >= FEATURE_CHUNK:
+                    pending.append(([p for _, p, _ in chunk], self._pool.submit(features_payloads, chunk)))
+                    chunk = []
+                    while len(pending) > 2 * self.workers:
+                        self._store_chunk(*pending.popleft())
+            if chunk and self._pool is not None:
+                pending.append(([p for _, p, _ in chunk], self._pool.submit(features_payloads, chunk)))
+            while pending:
+                self._store_chunk(*pending.popleft())
         finally:
-            articles_out.close()
-            features_out.close()
+            for future in pending:
+                future[1].cancel()
+            self._articles_out.close()
+            self._features_out.close()
         return ingest
+
+    def _store_chunk(
+        self, articles: list[bytes], future: Future[tuple[list[tuple[bytes, Any]], Counter[str]]]
+    ) -> None:
+        features, frequencies = future.result()
+        self._frequencies.merge(frequencies, len(features))
+        for payload, (feature_payload, order_key) in zip(articles, features, strict=True):
+            self._store(payload, feature_payload, order_key)
+
+    def _store(self, article: bytes, features: bytes, order_key: tuple[int, str, int]) -> None:
+        """Append one article and its features (pickled) to the spool; sync at intervals."""
+        self._article_offsets.append(self._articles_out.append_payload(article))
+        self._feature_offsets.append(self._features_out.append_payload(features))
+        self._keys.append(order_key)
+        self.progress.advance()
+        if time.monotonic() - self._last_sync > SYNC_EVERY_SECONDS:
+            # articles first: a feature record never points past the articles on disk
+            self._articles_out.sync()
+            self._features_out.sync()
+            self._last_sync = time.monotonic()
 
     # --- pass 2: cluster and summarize ------------------------------------------------------------
 
@@ -375,10 +431,11 @@ class StoryRun:
         self.report.written = len(written)
         order = sorted(range(len(self._keys)), key=self._keys.__getitem__)
         features = spool.RecordReader(self.workdir / FEATURES_FILE)
-        articles = spool.RecordReader(self.workdir / ARTICLES_FILE)
+        articles_path = self.workdir / ARTICLES_FILE
+        articles = spool.RecordReader(articles_path)
         out = open(self.stories_path, "a", encoding="utf-8")  # noqa: SIM115 - closed below
         writer = StoryWriter(out, self.on_story, self.report)
-        summarizer = _Summarizer(self.options, self.workers, writer, self.report)
+        summarizer = _Summarizer(self.options, self._pool, self.workers, writer, self.report, articles_path)
         self.progress.phase("clustering", len(order))
         clusterer = StoryClusterer(self.options, self._frequencies)
         n_closed = 0  # stories of at least min_size closed so far
@@ -395,9 +452,11 @@ class StoryRun:
                             f"story {n_closed} was {written[n_closed]}, is now {assignment.story_id}",
                             hint="the saved run does not match; delete the state directory to start over",
                         )
-                else:
+                elif self._pool is None:
                     members = [articles.read(self._article_offsets[seq]) for seq in assignment.seqs]
-                    summarizer.submit(assignment, members)
+                    summarizer.summarize(assignment, members)
+                else:
+                    summarizer.submit(assignment, [self._article_offsets[seq] for seq in assignment.seqs])
                 n_closed += 1
 
         try:
@@ -423,14 +482,18 @@ class StoryWriter:
         self._last_sync = time.monotonic()
 
     def write(self, record: dict[str, Any]) -> None:
-        self.out.write(json.dumps(record, ensure_ascii=False, allow_nan=False) + "\n")
+        self.write_line(record_line(record), record)
+
+    def write_line(self, line: str, record: dict[str, Any] | None = None) -> None:
+        """Append a record already encoded by ``record_line`` (``record`` is parsed from it if needed)."""
+        self.out.write(line + "\n")
         self.out.flush()
         if time.monotonic() - self._last_sync > SYNC_EVERY_SECONDS:
             os.fsync(self.out.fileno())
             self._last_sync = time.monotonic()
         self.report.written += 1
         if self.on_story is not None:
-            self.on_story(record)
+            self.on_story(record if record is not None else json.loads(line))
 
     def close(self) -> None:
         if not self.out.closed:
@@ -439,42 +502,93 @@ class StoryWriter:
             self.out.close()
 
 
+def record_line(record: dict[str, Any]) -> str:
+    """A story record as its JSONL line (without the newline)."""
+    return json.dumps(record, ensure_ascii=False, allow_nan=False)
+
+
 def story_record(assignment: Assignment, articles: list[Article], options: StoryOptions) -> dict[str, Any]:
     """The per-story function both engines run: the story's JSONL record."""
     return make_story(assignment, articles, options).to_dict()
 
 
-class _Summarizer:
-    """Summarizes closed stories in order, in this process or a pool (bounded queue: memory stays flat)."""
+@functools.lru_cache(maxsize=2)
+def _spooled_articles(path: str) -> spool.RecordReader:
+    """A worker's reader of the run's article spool (complete and unchanging in pass 2)."""
+    return spool.RecordReader(Path(path))
 
-    def __init__(self, options: StoryOptions, workers: int, writer: StoryWriter, report: RunReport) -> None:
+
+def _story_lines(path: str, stories: list[tuple[Assignment, list[int]]], options: StoryOptions) -> list[str]:
+    """In a worker: read each story's articles from the spool and return its JSONL line."""
+    articles = _spooled_articles(path)
+    return [
+        record_line(story_record(assignment, [articles.read(o) for o in offsets], options))
+        for assignment, offsets in stories
+    ]
+
+
+class _Summarizer:
+    """Summarizes closed stories in order, in this process or in the pool (bounded queue: memory stays flat).
+
+    The pool's workers read the stories' articles from the spool themselves and return encoded lines,
+    so this process (which also clusters) only hands over offsets and writes lines.
+    """
+
+    def __init__(
+        self,
+        options: StoryOptions,
+        pool: ProcessPoolExecutor | None,
+        workers: int,
+        writer: StoryWriter,
+        report: RunReport,
+        articles_path: Path,
+    ) -> None:
         self.options = options
         self.writer = writer
         self.report = report
-        self.pool = ProcessPoolExecutor(workers) if workers > 1 else None
-        self.pending: collections.deque[Future[dict[str, Any]]] = collections.deque()
+        self.pool = pool
+        self.articles_path = str(articles_path)
+        self.pending: collections.deque[Future[list[str]]] = collections.deque()
         self.limit = 4 * workers
+        self.batch: list[tuple[Assignment, list[int]]] = []
+        self.batch_articles = 0
 
-    def submit(self, assignment: Assignment, articles: list[Article]) -> None:
+    def summarize(self, assignment: Assignment, articles: list[Article]) -> None:
+        """Summarize in this process and write the record."""
         started = time.monotonic()
-        if self.pool is None:
-            record = story_record(assignment, articles, self.options)
-            self.report.summarize_seconds += time.monotonic() - started
-            self.writer.write(record)
+        record = story_record(assignment, articles, self.options)
+        self.report.summarize_seconds += time.monotonic() - started
+        self.writer.write(record)
+
+    def submit(self, assignment: Assignment, offsets: list[int]) -> None:
+        """Queue a story for the pool (its articles' offsets in the spool)."""
+        self.batch.append((assignment, offsets))
+        self.batch_articles += len(offsets)
+        if self.batch_articles < STORY_CHUNK_ARTICLES:
             return
-        self.pending.append(self.pool.submit(story_record, assignment, articles, self.options))
+        started = time.monotonic()
+        self._flush()
         while len(self.pending) >= self.limit:
-            self.writer.write(self.pending.popleft().result())
+            self._write(self.pending.popleft())
         self.report.summarize_seconds += time.monotonic() - started  # time waiting for the pool
+
+    def _flush(self) -> None:
+        if self.batch and self.pool is not None:
+            self.pending.append(self.pool.submit(_story_lines, self.articles_path, self.batch, self.options))
+        self.batch, self.batch_articles = [], 0
+
+    def _write(self, future: Future[list[str]]) -> None:
+        for line in future.result():
+            self.writer.write_line(line)
 
     def drain(self) -> None:
         started = time.monotonic()
+        self._flush()
         while self.pending:
-            self.writer.write(self.pending.popleft().result())
+            self._write(self.pending.popleft())
         self.report.summarize_seconds += time.monotonic() - started
 
     def close(self) -> None:
-        if self.pool is not None:
-            for future in self.pending:
-                future.cancel()
-            self.pool.shutdown(wait=True, cancel_futures=True)
+        for future in self.pending:
+            future.cancel()
+        self.pending.clear()

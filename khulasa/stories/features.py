@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import pickle
 import zlib
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -26,6 +27,7 @@ from datasketch import MinHash
 
 from khulasa.models import Article
 from khulasa.normalize import terms as stemmed_terms
+from khulasa.stories import spool
 
 NUM_PERM = 64
 MINHASH_SEED = 1
@@ -64,6 +66,19 @@ class ArticleFeatures:
         return np.frombuffer(self.signature, dtype=np.uint32)
 
 
+class _Crc32(dict[str, int]):
+    """term -> CRC-32 of its UTF-8, computed on first use; cleared when large (values never change)."""
+
+    def __missing__(self, term: str) -> int:
+        if len(self) >= 1 << 20:
+            self.clear()
+        value = self[term] = zlib.crc32(term.encode("utf-8"))
+        return value
+
+
+_CRC = _Crc32()
+
+
 @functools.lru_cache(maxsize=1)
 def _permutations() -> tuple[np.ndarray, np.ndarray]:
     return MinHash(num_perm=NUM_PERM, seed=MINHASH_SEED, scheme=MINHASH_SCHEME).permutations
@@ -73,8 +88,7 @@ def shingle_hashes(term_seq: list[str]) -> np.ndarray:
     """Distinct 32-bit hashes of the consecutive term 3-grams (the terms themselves if fewer)."""
     if not term_seq:
         return np.zeros(0, dtype=np.uint64)
-    crc = {t: zlib.crc32(t.encode("utf-8")) for t in set(term_seq)}
-    h = np.array([crc[t] for t in term_seq], dtype=np.uint64)
+    h = np.array(list(map(_CRC.__getitem__, term_seq)), dtype=np.uint64)
     if len(h) >= SHINGLE:
         h = (h[:-2] * _P1 + h[1:-1] * _P2 + h[2:]) & _MASK32
     return np.unique(h)
@@ -117,6 +131,23 @@ def extract(article: Article, seq: int, date: dt.date | None = None) -> ArticleF
         weights=weights,
         signature=minhash_signature(body),
     )
+
+
+def features_payloads(
+    chunk: list[tuple[int, bytes, dt.date | None]],
+) -> tuple[list[tuple[bytes, tuple[int, str, int]]], Counter[str]]:
+    """Features of pickled articles ``(seq, article, date)``, for a worker process of the embedded engine.
+
+    Returns each article's pickled features with its ``order_key``, and the chunk's document
+    frequencies: what the engine stores, without unpickling the features again.
+    """
+    out = []
+    frequencies: Counter[str] = Counter()
+    for seq, payload, date in chunk:
+        f = extract(pickle.loads(payload), seq, date)
+        frequencies.update(f.terms)
+        out.append((spool.dumps(f), f.order_key))
+    return out, frequencies
 
 
 def with_effective_dates(articles: Iterable[Article]) -> Iterator[tuple[int, Article, dt.date | None]]:

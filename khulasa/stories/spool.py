@@ -21,6 +21,11 @@ from typing import Any, BinaryIO
 _HEADER = struct.Struct("<II")  # payload length, CRC-32 of the payload
 
 
+def dumps(value: Any) -> bytes:
+    """A record's payload: the value pickled."""
+    return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+
+
 class RecordWriter:
     """Append records to a file; ``append`` returns the record's offset for random reads later."""
 
@@ -30,7 +35,10 @@ class RecordWriter:
         self.offset = self._file.tell()
 
     def append(self, value: Any) -> int:
-        payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+        return self.append_payload(dumps(value))
+
+    def append_payload(self, payload: bytes) -> int:
+        """Append a value already pickled by ``dumps`` (e.g. in another process)."""
         offset = self.offset
         self._file.write(_HEADER.pack(len(payload), zlib.crc32(payload)))
         self._file.write(payload)
