@@ -50,8 +50,9 @@ _DIGITS = re.compile(r"\d")
 _CLITICS = ("وب", "ول", "وك", "فب", "فل", "فك", "و", "ف", "ب", "ل", "ك")
 _CLITICS_BY_LETTER = {c[0]: tuple(k for k in _CLITICS if k[0] == c[0]) for c in _CLITICS}
 MIN_STEM = 3
-SHARED_TOKENS = 1 << 18
 """A split-off clitic must leave at least this many letters (``بحث`` is not ``ب`` + ``حث``)."""
+SHARED_TOKENS = 1 << 18
+"""Words whose key does not depend on the cluster are kept across clusters, up to this many."""
 
 
 @dataclass(frozen=True)
