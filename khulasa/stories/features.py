@@ -26,6 +26,7 @@ import numpy as np
 from datasketch import MinHash
 
 from khulasa.models import Article
+from khulasa.normalize import TokenCache
 from khulasa.normalize import terms as stemmed_terms
 from khulasa.stories import spool
 
@@ -66,17 +67,8 @@ class ArticleFeatures:
         return np.frombuffer(self.signature, dtype=np.uint32)
 
 
-class _Crc32(dict[str, int]):
-    """term -> CRC-32 of its UTF-8, computed on first use; cleared when large (values never change)."""
-
-    def __missing__(self, term: str) -> int:
-        if len(self) >= 1 << 20:
-            self.clear()
-        value = self[term] = zlib.crc32(term.encode("utf-8"))
-        return value
-
-
-_CRC = _Crc32()
+_CRC = TokenCache(lambda term: zlib.crc32(term.encode("utf-8")), 1 << 20)
+"""term -> CRC-32 of its UTF-8."""
 
 
 @functools.lru_cache(maxsize=1)
