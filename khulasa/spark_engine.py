@@ -45,6 +45,7 @@ from khulasa.stories.engine import (
     STATE_FILE,
     STATE_VERSION,
     STORIES_FILE,
+    ClosedStories,
     NoProgress,
     Progress,
     RunReport,
@@ -294,29 +295,14 @@ def run_batch(
         progress.phase("clustering", frequencies.n)
         clusterer = StoryClusterer(options, frequencies)
         members: list[dict[str, Any]] = []
-        n_written = 0
-
-        def place(closed: list[Assignment]) -> None:
-            nonlocal n_written
-            for assignment in closed:
-                report.count(assignment)
-                if len(assignment.members) < options.min_size:
-                    continue
-                if n_written < len(written):
-                    if written[n_written] != assignment.story_id:
-                        raise StoryRunError(
-                            f"story {n_written} was {written[n_written]}, is now {assignment.story_id}",
-                            hint="the saved run does not match; delete the state directory to start over",
-                        )
-                else:
-                    members.extend(_member_rows(assignment, n_written))
-                n_written += 1
-
+        closed = ClosedStories(
+            written, options.min_size, report, lambda story, n: members.extend(_member_rows(story, n))
+        )
         ordered = features.orderBy(F.col("date").asc_nulls_first(), F.col("id"), F.col("seq"))
         for row in ordered.toLocalIterator(prefetchPartitions=True):
-            place(clusterer.add(_row_features(row)))
+            closed.place(clusterer.add(_row_features(row)))
             progress.advance()
-        place(clusterer.finish())
+        closed.place(clusterer.finish())
         features.unpersist()
 
         # 4. executors: the per-story function; 5. driver: write in order
@@ -324,7 +310,7 @@ def run_batch(
         writer = StoryWriter(open(workdir / STORIES_FILE, "a", encoding="utf-8"), on_story, report)  # noqa: SIM115
         try:
             if members:
-                progress.phase("summarizing", n_written - len(written))
+                progress.phase("summarizing", closed.n - len(written))
                 plan = spark.createDataFrame(pd.DataFrame(members), schema=MEMBER_SCHEMA)
                 joined = plan.join(articles.drop("eff_date"), on="seq")
                 records = joined.groupBy("story_id").applyInPandas(_story_records(options), RECORD_SCHEMA)

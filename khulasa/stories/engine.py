@@ -438,38 +438,64 @@ class StoryRun:
         summarizer = _Summarizer(self.options, self._pool, self.workers, writer, self.report, articles_path)
         self.progress.phase("clustering", len(order))
         clusterer = StoryClusterer(self.options, self._frequencies)
-        n_closed = 0  # stories of at least min_size closed so far
 
-        def place(closed: list[Assignment]) -> None:
-            nonlocal n_closed
-            for assignment in closed:
-                self.report.count(assignment)
-                if len(assignment.members) < self.options.min_size:
-                    continue
-                if n_closed < len(written):
-                    if written[n_closed] != assignment.story_id:
-                        raise StoryRunError(
-                            f"story {n_closed} was {written[n_closed]}, is now {assignment.story_id}",
-                            hint="the saved run does not match; delete the state directory to start over",
-                        )
-                elif self._pool is None:
-                    members = [articles.read(self._article_offsets[seq]) for seq in assignment.seqs]
-                    summarizer.summarize(assignment, members)
-                else:
-                    summarizer.submit(assignment, [self._article_offsets[seq] for seq in assignment.seqs])
-                n_closed += 1
+        def summarize(assignment: Assignment, _: int) -> None:
+            if self._pool is None:
+                members = [articles.read(self._article_offsets[seq]) for seq in assignment.seqs]
+                summarizer.summarize(assignment, members)
+            else:
+                summarizer.submit(assignment, [self._article_offsets[seq] for seq in assignment.seqs])
 
+        closed = ClosedStories(written, self.options.min_size, self.report, summarize)
         try:
             for i in order:
-                place(clusterer.add(features.read(self._feature_offsets[i])))
+                closed.place(clusterer.add(features.read(self._feature_offsets[i])))
                 self.progress.advance()
-            place(clusterer.finish())
+            closed.place(clusterer.finish())
             summarizer.drain()
         finally:
             summarizer.close()
             writer.close()
             features.close()
             articles.close()
+
+
+class ClosedStories:
+    """Stories as the clusterer closes them: counted, and on a resumed run checked against the stories
+    already written (clustering is deterministic, so they must come back in the same order).
+
+    ``new`` gets each closed story of at least ``min_size`` articles that is not written yet, with its
+    number among those stories.
+    """
+
+    def __init__(
+        self,
+        written: Sequence[str],
+        min_size: int,
+        report: RunReport,
+        new: Callable[[Assignment, int], None],
+    ) -> None:
+        self.written = written
+        self.min_size = min_size
+        self.report = report
+        self.new = new
+        self.n = 0
+        """Stories of at least ``min_size`` articles closed so far."""
+
+    def place(self, closed: Iterable[Assignment]) -> None:
+        for assignment in closed:
+            self.report.count(assignment)
+            if len(assignment.members) < self.min_size:
+                continue
+            if self.n < len(self.written):
+                if self.written[self.n] != assignment.story_id:
+                    raise StoryRunError(
+                        f"story {self.n} was {self.written[self.n]}, is now {assignment.story_id}",
+                        hint="the saved run does not match; delete the state directory to start over",
+                    )
+            else:
+                self.new(assignment, self.n)
+            self.n += 1
 
 
 class StoryWriter:
