@@ -129,8 +129,9 @@ def summarize(
     analysis = analyze(articles)
     units = analysis.units
     canonical = analysis.canonical
-    scores = score.score_units(units, canonical, counts=analysis.counts, rows=analysis.rows)
-    concepts = score.concepts(units, canonical, terms=analysis.terms, rows=analysis.rows)
+    members = score.UnitMembers.of(units, canonical)
+    scores = score.score_units(units, canonical, counts=analysis.counts, rows=analysis.rows, members=members)
+    concepts = score.concepts(units, canonical, terms=analysis.terms, rows=analysis.rows, members=members)
     lengths = np.array([u.representative.n_words for u in units])
     budget = select.Budget(words=options.words, sentences=options.sentences)
     # Redundancy matters only among the units the selector will consider.

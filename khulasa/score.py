@@ -59,7 +59,7 @@ class UnitScores:
 
 
 @dataclass(frozen=True)
-class _Members:
+class UnitMembers:
     """Every sentence of the units ("members"), as arrays aligned with ``sentences``."""
 
     sentences: list[Sentence]
@@ -72,7 +72,7 @@ class _Members:
     """Its rank among the candidate sentences of its own article (headings are not candidates)."""
 
     @classmethod
-    def of(cls, units: Sequence[InfoUnit], canonical: Mapping[str, str]) -> _Members:
+    def of(cls, units: Sequence[InfoUnit], canonical: Mapping[str, str]) -> UnitMembers:
         sentences = [s for u in units for s in u.sentences]
         unit = np.repeat(np.arange(len(units)), [len(u.sentences) for u in units])
         raw = [s.article_id for s in sentences]
@@ -125,11 +125,13 @@ def score_units(
     *,
     counts: sparse.csr_matrix | None = None,
     rows: Mapping[tuple[str, int], int] | None = None,
+    members: UnitMembers | None = None,
 ) -> UnitScores:
     """Score units; ``canonical`` maps a duplicate article id to the article it copies (support counts it once).
 
     ``counts``/``rows`` may pass a sentence x term count matrix (``dedup.term_counts``) holding every
-    unit sentence, and the row of each sentence by ``(article_id, index)``; else they are computed.
+    unit sentence, and the row of each sentence by ``(article_id, index)``; ``members`` the units'
+    ``UnitMembers`` (made with the same ``canonical``); else they are computed.
     """
     weights = weights or DEFAULT_WEIGHTS
     n = len(units)
@@ -137,23 +139,23 @@ def score_units(
         empty = np.zeros(0)
         return UnitScores(empty, empty, empty, empty, empty)
     canonical = canonical or {}
-    table = _Members.of(units, canonical)
-    members = table.sentences
+    table = members or UnitMembers.of(units, canonical)
+    sentences = table.sentences
     if counts is None or rows is None:
-        counts = term_counts([s.terms for s in members])
-        rows = {(s.article_id, s.index): i for i, s in enumerate(members)}
+        counts = term_counts([s.terms for s in sentences])
+        rows = {(s.article_id, s.index): i for i, s in enumerate(sentences)}
     n_articles = len(table.articles)
     counts = sparse.csr_matrix(counts)
     counts.sum_duplicates()
     # Article of each row of ``counts``; -1 for rows that are not unit sentences.
     row_article = np.full(counts.shape[0], -1)
-    row_article[[rows[(s.article_id, s.index)] for s in members]] = table.article
+    row_article[[rows[(s.article_id, s.index)] for s in sentences]] = table.article
     entry_article = np.repeat(row_article, np.diff(counts.indptr))
     mine = entry_article >= 0
     terms, values = counts.indices[mine], counts.data[mine]
 
     # IDF over sentences: with a handful of articles, document frequency over articles is too coarse.
-    idf = np.log((1 + len(members)) / (1 + np.bincount(terms, minlength=counts.shape[1]))) + 1.0
+    idf = np.log((1 + len(sentences)) / (1 + np.bincount(terms, minlength=counts.shape[1]))) + 1.0
     article_counts = sparse.csr_matrix(
         (values, (entry_article[mine], terms)), shape=(n_articles, counts.shape[1])
     )
@@ -209,6 +211,7 @@ def concepts(
     *,
     terms: TermIds | None = None,
     rows: Mapping[tuple[str, int], int] | None = None,
+    members: UnitMembers | None = None,
 ) -> Concepts:
     """Concepts of the units: term bigrams (Gillick & Favre 2009) and the articles themselves.
 
@@ -223,10 +226,10 @@ def concepts(
     angle), and it favours units that many outlets report, since one such unit covers them all at once.
 
     ``terms``/``rows`` may pass the unit sentences' term ids (``dedup.TermIds``) and the row of each
-    sentence by ``(article_id, index)``; else they are computed.
+    sentence by ``(article_id, index)``; ``members`` the units' ``UnitMembers``; else they are computed.
     """
-    table = _Members.of(units, canonical or {})
-    members = table.sentences
+    table = members or UnitMembers.of(units, canonical or {})
+    sentences = table.sentences
     articles = table.articles
     member_unit, member_article = table.unit, table.article
     covers = np.unique(member_unit * len(articles) + member_article)  # (unit, article) pairs
@@ -240,12 +243,12 @@ def concepts(
         return sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=shape)
 
     if terms is None or rows is None:
-        term_ids = TermIds.of([s.terms for s in members])
+        term_ids = TermIds.of([s.terms for s in sentences])
     else:
-        term_ids = terms.rows([rows[(s.article_id, s.index)] for s in members])
+        term_ids = terms.rows([rows[(s.article_id, s.index)] for s in sentences])
     ids = term_ids.ids
     # One entry per bigram occurrence (consecutive terms of one sentence), coded first * |V| + second.
-    sentence_of = np.repeat(np.arange(len(members)), np.diff(term_ids.indptr))
+    sentence_of = np.repeat(np.arange(len(sentences)), np.diff(term_ids.indptr))
     inside = np.flatnonzero(sentence_of[:-1] == sentence_of[1:])
     if inside.size == 0:
         return Concepts(article_w, occurrences(np.zeros(0, np.int64), np.zeros(0, np.int64), 0), 0)
@@ -256,7 +259,7 @@ def concepts(
     bonus = (1.0 + CONCEPT_POSITION_BONUS / np.sqrt(1.0 + table.rank))[sentence]
     unit = member_unit[sentence]
     is_rep = np.array(
-        [s is units[u].representative for u, s in zip(member_unit.tolist(), members, strict=True)]
+        [s is units[u].representative for u, s in zip(member_unit.tolist(), sentences, strict=True)]
     )[sentence]
 
     # share[gram, article]: the best bonus of the gram in that article
