@@ -23,6 +23,7 @@ from itertools import chain, count
 import numpy as np
 from scipy import sparse
 
+from khulasa.arrays import take_rows, unique_inverse
 from khulasa.models import Article, DuplicateGroup, InfoUnit, Sentence
 
 DUPLICATE_THRESHOLD = 0.7
@@ -52,11 +53,7 @@ class TermIds:
 
     def rows(self, rows: Sequence[int] | np.ndarray) -> TermIds:
         """The same for the given rows only, in that order (the vocabulary is kept)."""
-        rows = np.asarray(rows, dtype=np.int64)
-        starts, sizes = self.indptr[rows], np.diff(self.indptr)[rows]
-        indptr = np.zeros(len(rows) + 1, dtype=np.int64)
-        np.cumsum(sizes, out=indptr[1:])
-        positions = np.arange(indptr[-1]) + np.repeat(starts - indptr[:-1], sizes)
+        positions, indptr = take_rows(self.indptr, rows)
         return TermIds(self.ids[positions], indptr, self.n_terms)
 
     def counts(self) -> sparse.csr_matrix:
@@ -127,7 +124,7 @@ def few_similar_pairs(terms: TermIds, threshold: float) -> list[tuple[int, int]]
     Only the terms these rows hold become columns, so the matrix stays small whatever the vocabulary.
     """
     n = len(terms.indptr) - 1
-    columns, column_of = np.unique(terms.ids, return_inverse=True)
+    columns, column_of = unique_inverse(terms.ids)
     sets = np.zeros((n, len(columns)))
     sets[np.repeat(np.arange(n), np.diff(terms.indptr)), column_of] = 1.0
     overlap = sets @ sets.T
@@ -178,8 +175,8 @@ def group_sentences(
     matrix = binary(counts) if counts is not None else term_matrix([s.terms for s in sentences])
     long_form = [n_terms[i] > SHORT_TERMS for i in first_row]
     neighbours: dict[int, dict[int, float]] = {}
-    form_matrix = matrix[first_row]
-    form_sizes = np.asarray(form_matrix.sum(axis=1)).ravel()
+    form_matrix = matrix if len(first_row) == len(sentences) else matrix[first_row]
+    form_sizes = np.array(n_terms)[first_row]
     for f, g, cos in similar_pairs(form_matrix, threshold, form_sizes):
         if long_form[f] and long_form[g]:
             neighbours.setdefault(f, {})[g] = cos

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+from khulasa.normalize import word_tokens
+
 
 @dataclass(frozen=True)
 class Article:
@@ -45,9 +47,11 @@ class Sentence:
 
     ``text`` is ``article.text[start:end]`` (display form).  ``terms`` are the normalized, stemmed
     content tokens used for matching and scoring (stopwords removed); ``tokens`` the normalized
-    (folded, unstemmed) tokens including stopwords.  ``index`` counts sentences in the article from 0
-    (headings included); ``paragraph`` counts paragraphs from 0.  Headings are short title lines
-    that are kept for context but are never candidates for a summary.
+    (folded, unstemmed) tokens including stopwords, computed on first use.  ``is_arabic``: at least
+    40 % of the tokens that are not numbers are Arabic (an English quotation is not).  ``index``
+    counts sentences in the article from 0 (headings included); ``paragraph`` counts paragraphs from
+    0.  Headings are short title lines that are kept for context but are never candidates for a
+    summary.
     """
 
     article_id: str
@@ -57,8 +61,12 @@ class Sentence:
     text: str
     paragraph: int = 0
     is_heading: bool = False
-    tokens: tuple[str, ...] = ()
     terms: tuple[str, ...] = ()
+    is_arabic: bool = True
+
+    @cached_property
+    def tokens(self) -> tuple[str, ...]:
+        return word_tokens(self.text.split())
 
     @cached_property
     def n_words(self) -> int:

@@ -20,7 +20,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from importlib import resources
 from itertools import chain
 from typing import Any
@@ -319,13 +319,14 @@ _WORD_TOKENS = TokenCache(lambda word: tuple(map(_FOLDED.__getitem__, _TOKEN.fin
 _WORD_TERMS = TokenCache(lambda word: tuple(terms(word)), 1 << 17)
 
 
-def analyze(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """``(tokenize(text), terms(text))`` as tuples, in one pass over the text's words."""
-    words = text.split()
-    return (
-        tuple(chain.from_iterable(map(_WORD_TOKENS.__getitem__, words))),
-        tuple(chain.from_iterable(map(_WORD_TERMS.__getitem__, words))),
-    )
+def word_tokens(words: Iterable[str]) -> tuple[str, ...]:
+    """``tokenize(text)`` as a tuple, from the text's whitespace-separated words (``text.split()``)."""
+    return tuple(chain.from_iterable(map(_WORD_TOKENS.__getitem__, words)))
+
+
+def word_terms(words: Iterable[str]) -> tuple[str, ...]:
+    """``terms(text)`` as a tuple, from the text's whitespace-separated words (``text.split()``)."""
+    return tuple(chain.from_iterable(map(_WORD_TERMS.__getitem__, words)))
 
 
 # --- script detection ----------------------------------------------------------------------------
@@ -343,3 +344,24 @@ def is_arabic(text: str, min_share: float = 0.4) -> bool:
         return False
     letters = _LETTER.subn("", text)[1]
     return arabic >= min_share * letters
+
+
+# Per word: its Arabic tokens plus, above bit 32, its tokens that are not numbers (both counts of one
+# text sum to one int).
+_WORD_SCRIPT_SHIFT = 32
+_WORD_SCRIPT = TokenCache(
+    lambda word: sum(
+        (not token[0].isdigit() and "\u0621" <= token[0] <= "\u06ff")
+        + ((not token[0].isdigit()) << _WORD_SCRIPT_SHIFT)
+        for token in _WORD_TOKENS[word]
+    ),
+    1 << 17,
+)
+
+
+def mostly_arabic(words: Iterable[str], min_share: float = 0.4) -> bool:
+    """Whether at least ``min_share`` of the tokens that are not numbers are Arabic (and some are),
+    given the text's whitespace-separated words: an English quotation in an Arabic article is not."""
+    counts = sum(map(_WORD_SCRIPT.__getitem__, words))
+    arabic = counts & ((1 << _WORD_SCRIPT_SHIFT) - 1)
+    return arabic > 0 and arabic >= min_share * (counts >> _WORD_SCRIPT_SHIFT)

@@ -20,7 +20,6 @@ from khulasa.models import (
     Summary,
     SummarySentence,
 )
-from khulasa.normalize import TokenCache
 from khulasa.options import SummaryOptions
 from khulasa.segment import segment
 
@@ -45,17 +44,6 @@ class Analysis:
         return {d: g.kept for g in self.duplicates for d in g.duplicates}
 
 
-_IS_NUMBER = TokenCache(lambda token: token[0].isdigit())
-_IS_ARABIC = TokenCache(lambda token: not token[0].isdigit() and "\u0621" <= token[0] <= "\u06ff")
-
-
-def _mostly_arabic(tokens: tuple[str, ...]) -> bool:
-    """At least 40 % of the sentence's words (tokens that are not numbers) are Arabic: an English
-    quote is not a candidate."""
-    arabic = sum(map(_IS_ARABIC.__getitem__, tokens))
-    return arabic > 0 and arabic >= 0.4 * (len(tokens) - sum(map(_IS_NUMBER.__getitem__, tokens)))
-
-
 def analyze(articles: Iterable[Article]) -> Analysis:
     """Segment, group near-identical sentences and find copied articles.
 
@@ -72,7 +60,7 @@ def analyze(articles: Iterable[Article]) -> Analysis:
             )
         seen.add(a.id)
     sentences = tuple(s for a in arts for s in segment(a))
-    candidates = [s for s in sentences if not s.is_heading and s.terms and _mostly_arabic(s.tokens)]
+    candidates = [s for s in sentences if not s.is_heading and s.terms and s.is_arabic]
     if not candidates:
         raise NoArabicTextError(len(arts))
     terms = dedup.TermIds.of([s.terms for s in candidates])

@@ -21,6 +21,7 @@ from itertools import count
 import numpy as np
 from scipy import sparse
 
+from khulasa.arrays import unique, unique_inverse
 from khulasa.dedup import TermIds, term_counts
 from khulasa.models import InfoUnit, Sentence
 
@@ -102,10 +103,13 @@ def _row_sums(values: np.ndarray, indptr: np.ndarray) -> np.ndarray:
     return sums
 
 
-def _log_tf_idf(counts: sparse.csr_matrix, idf: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """``(1 + log tf) * idf`` of each stored count, and each row's L2 norm (1 for an empty row)."""
-    weights = (1.0 + np.log(counts.data)) * idf[counts.indices]
-    norms = np.sqrt(_row_sums(weights * weights, counts.indptr))
+def _log_tf_idf(
+    data: np.ndarray, indices: np.ndarray, indptr: np.ndarray, idf: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """``(1 + log tf) * idf`` of each count of a CSR matrix's arrays, and each row's L2 norm (1 for an
+    empty row)."""
+    weights = (1.0 + np.log(data)) * idf[indices]
+    norms = np.sqrt(_row_sums(weights * weights, indptr))
     norms[norms == 0] = 1.0
     return weights, norms
 
@@ -145,8 +149,9 @@ def score_units(
         counts = term_counts([s.terms for s in sentences])
         rows = {(s.article_id, s.index): i for i, s in enumerate(sentences)}
     n_articles = len(table.articles)
-    counts = sparse.csr_matrix(counts)
-    counts.sum_duplicates()
+    if not (isinstance(counts, sparse.csr_matrix) and counts.has_canonical_format):
+        counts = sparse.csr_matrix(counts)
+        counts.sum_duplicates()
     # Article of each row of ``counts``; -1 for rows that are not unit sentences.
     row_article = np.full(counts.shape[0], -1)
     row_article[[rows[(s.article_id, s.index)] for s in sentences]] = table.article
@@ -156,24 +161,25 @@ def score_units(
 
     # IDF over sentences: with a handful of articles, document frequency over articles is too coarse.
     idf = np.log((1 + len(sentences)) / (1 + np.bincount(terms, minlength=counts.shape[1]))) + 1.0
-    article_counts = sparse.csr_matrix(
-        (values, (entry_article[mine], terms)), shape=(n_articles, counts.shape[1])
-    )
-    article_counts.sum_duplicates()
-    tfidf, norms = _log_tf_idf(article_counts, idf)
-    entry_row = np.repeat(np.arange(n_articles), np.diff(article_counts.indptr))
+    # article x term counts as CSR arrays: (article, term) keys sorted, counts summed
+    keys, key_of = unique_inverse(entry_article[mine] * counts.shape[1] + terms)
+    article_data = np.bincount(key_of, weights=values, minlength=len(keys))
+    article_terms, entry_row = keys % counts.shape[1], keys // counts.shape[1]
+    article_indptr = np.zeros(n_articles + 1, dtype=np.int64)
+    np.cumsum(np.bincount(entry_row, minlength=n_articles), out=article_indptr[1:])
+    tfidf, norms = _log_tf_idf(article_data, article_terms, article_indptr, idf)
     centroid = np.bincount(
-        article_counts.indices, weights=tfidf / norms[entry_row], minlength=counts.shape[1]
+        article_terms, weights=tfidf / norms[entry_row], minlength=counts.shape[1]
     ) / max(n_articles, 1)
     centroid /= np.linalg.norm(centroid) or 1.0
-    tfidf, norms = _log_tf_idf(counts, idf)
+    tfidf, norms = _log_tf_idf(counts.data, counts.indices, counts.indptr, idf)
     closeness = _row_sums(tfidf * centroid[counts.indices], counts.indptr) / norms
     centrality = closeness[[rows[(u.representative.article_id, u.representative.index)] for u in units]]
     if centrality.max() > 0:
         centrality = centrality / centrality.max()
 
     # Extra outlets beyond the first: 0 for a sentence only one article has (always, for one article).
-    reports = np.unique(table.unit * n_articles + table.article) // n_articles  # unit of each (unit, article)
+    reports = unique(table.unit * n_articles + table.article) // n_articles  # unit of each (unit, article)
     support = (np.bincount(reports, minlength=n) - 1) / max(n_articles - 1, 1)
     best_rank = np.full(n, np.iinfo(np.int64).max)
     np.minimum.at(best_rank, table.unit, table.rank)
@@ -232,15 +238,20 @@ def concepts(
     sentences = table.sentences
     articles = table.articles
     member_unit, member_article = table.unit, table.article
-    covers = np.unique(member_unit * len(articles) + member_article)  # (unit, article) pairs
+    covers = unique(member_unit * len(articles) + member_article)  # (unit, article) pairs
     cover_unit, cover_article = covers // len(articles), covers % len(articles)
     article_w = np.full(len(articles), ARTICLE_COVERAGE_WEIGHT if len(articles) > 1 else 0.0)
 
     def occurrences(unit_of: np.ndarray, column_of: np.ndarray, n_bigrams: int) -> sparse.csr_matrix:
+        # Both blocks are sorted by (unit, column) and a unit's bigram columns come before its article
+        # columns, so a stable sort by unit leaves every row's columns sorted.
         rows = np.concatenate([unit_of, cover_unit])
-        cols = np.concatenate([column_of, n_bigrams + cover_article])
+        order = np.argsort(rows, kind="stable")
+        cols = np.concatenate([column_of, n_bigrams + cover_article])[order]
+        indptr = np.zeros(len(units) + 1, dtype=np.int64)
+        np.cumsum(np.bincount(rows, minlength=len(units)), out=indptr[1:])
         shape = (len(units), n_bigrams + len(articles))
-        return sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=shape)
+        return sparse.csr_matrix((np.ones(len(rows)), cols, indptr), shape=shape)
 
     if terms is None or rows is None:
         term_ids = TermIds.of([s.terms for s in sentences])
@@ -263,12 +274,12 @@ def concepts(
     )[sentence]
 
     # share[gram, article]: the best bonus of the gram in that article
-    pair, pair_of = np.unique(gram * len(articles) + article, return_inverse=True)
+    pair, pair_of = unique_inverse(gram * len(articles) + article)
     share = np.zeros(len(pair))
     np.maximum.at(share, pair_of, bonus)
-    grams, gram_of_pair = np.unique(pair // len(articles), return_inverse=True)
+    grams, gram_of_pair = unique_inverse(pair // len(articles))
     n_articles = np.bincount(gram_of_pair, minlength=len(grams))
-    unit_gram = np.unique(unit[is_rep] * span + gram[is_rep])  # (unit, gram) of representatives
+    unit_gram = unique(unit[is_rep] * span + gram[is_rep])  # (unit, gram) of representatives
     rep_unit, rep_gram = unit_gram // span, np.searchsorted(grams, unit_gram % span)
     n_units = np.bincount(rep_gram, minlength=len(grams))
     keep = (n_units > 1) | (n_articles > 1)

@@ -24,10 +24,10 @@ that is followed by more text is a heading (``is_heading``): kept for context, n
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 
 from khulasa.models import Article, Sentence
-from khulasa.normalize import analyze
+from khulasa.normalize import mostly_arabic, word_terms
 
 HEADING_MAX_WORDS = 5
 # Text whose lines are at most this long, mostly near that width and often end mid-sentence was
@@ -53,7 +53,6 @@ LATIN_ABBREVIATIONS = frozenset(
     "dept est fig jan feb mar apr jun jul aug sep sept oct nov dec".split()
 )
 
-_LINE = re.compile(r"[^\n\r\u2028\u2029\x0b\x0c\x1c\x1d\x1e\x85]+")
 _LINE_BREAK = re.compile(r"\r\n|[\n\r\u2028\u2029\x0b\x0c\x1c\x1d\x1e\x85]")
 _NON_SPACE = re.compile(r"\S")
 _CANDIDATE = re.compile(
@@ -69,6 +68,8 @@ _DIGIT = re.compile(r"\d")
 _ALNUM = re.compile(r"[^\W_]")
 _WORD_LETTERS = re.compile(r"[^\W\d_]+")
 _LOOKBACK = 40
+# Letters a word needs to be longer than every letter name and every non-ASCII abbreviation.
+_LONG_WORD = max(map(len, LETTER_NAMES)) + 1
 
 
 def _straight_quote_opens(line: str, i: int, one_is_open: bool) -> bool:
@@ -84,8 +85,8 @@ def _straight_quote_opens(line: str, i: int, one_is_open: bool) -> bool:
     return not one_is_open
 
 
-def _positions(line: str, chars: str) -> list[int]:
-    """Positions of any of ``chars`` in ``line``, in order.
+def _positions(text: str, chars: str) -> list[int]:
+    """Positions of any of ``chars`` in ``text``, in order (found once per text, then cut by line).
 
     ``str.find`` runs at memory speed while a regex visits every character, and the characters
     sought (terminators, quote marks) are rare, so the regexes below are only *matched* at these
@@ -93,18 +94,23 @@ def _positions(line: str, chars: str) -> list[int]:
     """
     found: list[int] = []
     for ch in chars:
-        i = line.find(ch)
+        i = text.find(ch)
         while i >= 0:
             found.append(i)
-            i = line.find(ch, i + 1)
+            i = text.find(ch, i + 1)
     found.sort()
     return found
 
 
-def _protected_spans(line: str, offset: int, quote_chars: str = _QUOTE_CHARS) -> list[tuple[int, int]]:
+def _between(positions: list[int], start: int, end: int) -> list[int]:
+    """The sorted ``positions`` in ``[start, end)``."""
+    return positions[bisect_left(positions, start) : bisect_left(positions, end)]
+
+
+def _protected_spans(line: str, offset: int, quotes: list[int]) -> list[tuple[int, int]]:
     """Outermost balanced quote/bracket spans of one line as (open, close) text positions.
 
-    ``quote_chars`` may leave out the quote marks that the text does not hold."""
+    ``line`` is ``text[offset:offset + len(line)]`` and ``quotes`` the text positions of its quote marks."""
     spans: list[tuple[int, int]] = []
     stack: list[int] = []  # positions of open quote marks, innermost last
     open_at: dict[str, list[int]] = {kind: [] for kind in ('"', *BRACKETS)}  # kind -> stack depths
@@ -116,7 +122,8 @@ def _protected_spans(line: str, offset: int, quote_chars: str = _QUOTE_CHARS) ->
                 depths.pop()
         del stack[depth:]
 
-    for i in _positions(line, quote_chars):
+    for at in quotes:
+        i = at - offset
         ch = line[i]
         if ch in BRACKETS or (ch == '"' and _straight_quote_opens(line, i, bool(open_at['"']))):
             open_at[ch].append(len(stack))
@@ -137,6 +144,9 @@ def _protected_spans(line: str, offset: int, quote_chars: str = _QUOTE_CHARS) ->
 
 def _is_abbreviation(text: str, dot: int, line_start: int, line_end: int) -> bool:
     """Whether the ``.`` at ``dot`` closes an abbreviation or initial rather than a sentence."""
+    tail = text[dot - _LONG_WORD : dot] if dot - _LONG_WORD >= line_start else ""
+    if tail.isalpha() and not tail.isascii() and "\u0640" not in tail:
+        return False  # the common case, a long Arabic word: no name or abbreviation below is that long
     window = text[max(line_start, dot - _LOOKBACK) : dot]
     if window.endswith("\n"):  # a dot opening a wrapped line: the word before is the previous line's last
         window = window[:-1]
@@ -163,34 +173,32 @@ def _is_abbreviation(text: str, dot: int, line_start: int, line_end: int) -> boo
     return not (name in "مه" and before is not None and before.isdigit())
 
 
-def _line_boundaries(
-    text: str, start: int, end: int, terminators: str = TERMINATORS, quote_chars: str = _QUOTE_CHARS
-) -> list[int]:
+def _line_boundaries(text: str, start: int, end: int, terminators: list[int], quotes: list[int]) -> list[int]:
     """Sentence end positions (exclusive, before stripping) inside the line ``text[start:end]``.
 
-    ``terminators`` and ``quote_chars`` may leave out the characters that the text does not hold."""
-    line = text[start:end]
-    protected = _protected_spans(line, start, quote_chars)
+    ``terminators`` and ``quotes`` are the text positions of the line's terminators and quote marks."""
+    protected = _protected_spans(text[start:end], start, quotes) if quotes else []
     opens = [s for s, _ in protected]
     cuts: list[int] = []
     prev = start  # start of the current fragment
     next_letter = -1  # cached position of the first letter at or after ``prev``
     scanned = 0  # the scan's position: matches do not overlap
-    for at in _positions(line, terminators):
+    for at in terminators:
         if at < scanned:
             continue
-        m = _CANDIDATE.match(line, at)
+        m = _CANDIDATE.match(text, at, end)
         if m is None:
             continue
         scanned = m.end()
-        cut = start + m.end("close")
+        cut = m.end("close")
         term = m.group("term")
-        k = bisect_right(opens, cut - 1) - 1
-        if k >= 0 and protected[k][0] < cut - 1 < protected[k][1]:
-            continue  # inside quotes or brackets
+        if protected:
+            k = bisect_right(opens, cut - 1) - 1
+            if k >= 0 and protected[k][0] < cut - 1 < protected[k][1]:
+                continue  # inside quotes or brackets
         if term == PAUSE:
             continue
-        if term == "." and _is_abbreviation(text, start + m.start("term"), start, end):
+        if term == "." and _is_abbreviation(text, m.start("term"), start, end):
             continue
         if next_letter < prev:
             found = _LETTER.search(text, prev, end)
@@ -207,10 +215,17 @@ def _line_boundaries(
 
 def _paragraphs(text: str) -> list[tuple[int, int]]:
     """``(start, end)`` of each paragraph: a line, or the lines of a hard-wrapped paragraph joined."""
-    lines = [m.span() for m in _LINE.finditer(text) if not m.group().isspace()]
+    lines: list[tuple[int, int]] = []
+    stripped: list[str] = []
+    at = 0
+    # str.splitlines breaks lines at exactly the characters of _LINE_BREAK
+    for line, with_break in zip(text.splitlines(), text.splitlines(keepends=True), strict=True):
+        if line and not line.isspace():
+            lines.append((at, at + len(line)))
+            stripped.append(line.strip())
+        at += len(with_break)
     if len(lines) < 4:
         return lines
-    stripped = [text[s:e].strip() for s, e in lines]
     lengths = [len(line) for line in stripped]
     width = max(lengths)
     if width > WRAP_MAX_WIDTH or sum(n >= 0.75 * width for n in lengths) < 0.5 * len(lines):
@@ -242,13 +257,15 @@ def split_spans(text: str) -> list[tuple[int, int, int]]:
     """
     spans: list[tuple[int, int, int]] = []
     paragraph = 0
-    terminators = "".join(ch for ch in TERMINATORS if ch in text)
-    quote_chars = "".join(ch for ch in _QUOTE_CHARS if ch in text)
+    terminators = _positions(text, "".join(ch for ch in TERMINATORS if ch in text))
+    quotes = _positions(text, "".join(ch for ch in _QUOTE_CHARS if ch in text))
     for start, end in _paragraphs(text):
         if not _ALNUM.search(text, start, end):
             continue
         prev = start
-        for cut in _line_boundaries(text, start, end, terminators, quote_chars):
+        for cut in _line_boundaries(
+            text, start, end, _between(terminators, start, end), _between(quotes, start, end)
+        ):
             first = _NON_SPACE.search(text, prev, cut)
             if first is not None:
                 s = first.start()
@@ -266,7 +283,7 @@ def _looks_like_heading(sentence: str) -> bool:
 
 
 def segment(article: Article) -> tuple[Sentence, ...]:
-    """The article's sentences with offsets, paragraph numbers, heading flags, tokens and terms."""
+    """The article's sentences with offsets, paragraph numbers, heading and script flags and terms."""
     text = article.text
     spans = split_spans(text)
     count_in_paragraph: dict[int, int] = {}
@@ -281,7 +298,7 @@ def segment(article: Article) -> tuple[Sentence, ...]:
             and paragraph != last_paragraph
             and _looks_like_heading(sentence_text)
         )
-        tokens, terms = analyze(sentence_text)
+        words = sentence_text.split()
         sentences.append(
             Sentence(
                 article_id=article.id,
@@ -291,8 +308,8 @@ def segment(article: Article) -> tuple[Sentence, ...]:
                 text=sentence_text,
                 paragraph=paragraph,
                 is_heading=is_heading,
-                tokens=tokens,
-                terms=terms,
+                terms=word_terms(words),
+                is_arabic=mostly_arabic(words),
             )
         )
     return tuple(sentences)

@@ -30,6 +30,7 @@ import numpy as np
 from scipy import sparse
 from scipy.optimize import Bounds, LinearConstraint, milp
 
+from khulasa.arrays import take_rows
 from khulasa.errors import InvalidOptionsError
 
 log = logging.getLogger(__name__)
@@ -131,6 +132,20 @@ def select_greedy(
 
 def _dense(matrix: sparse.csr_matrix | np.ndarray) -> np.ndarray:
     return matrix.toarray() if isinstance(matrix, sparse.spmatrix | sparse.sparray) else np.asarray(matrix)
+
+
+def _dense_rows(matrix: sparse.csr_matrix | np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """``matrix[rows]`` as a dense array (straight from the CSR arrays: scipy's row indexing costs
+    more than the whole selection on a news cluster)."""
+    if not isinstance(matrix, sparse.csr_matrix):
+        return _dense(matrix)[rows]
+    if not matrix.has_canonical_format:  # duplicate entries add up, as in toarray()
+        matrix = matrix.copy()
+        matrix.sum_duplicates()
+    positions, indptr = take_rows(matrix.indptr, rows)
+    out = np.zeros((len(rows), matrix.shape[1]), dtype=matrix.dtype)
+    out[np.repeat(np.arange(len(rows)), np.diff(indptr)), matrix.indices[positions]] = matrix.data[positions]
+    return out
 
 
 def _costs(lengths: np.ndarray, budget: Budget) -> tuple[np.ndarray, float]:
@@ -255,10 +270,11 @@ def select_ilp(
 
 def candidate_pool(scores: np.ndarray, lengths: np.ndarray, budget: Budget) -> list[int]:
     """The ``MAX_CANDIDATES`` best-scored units that fit the budget, in index order."""
-    fitting = [
-        i for i in range(len(scores)) if budget.sentences is not None or lengths[i] <= (budget.words or 0)
-    ]
-    return sorted(sorted(fitting, key=lambda i: (-scores[i], i))[:MAX_CANDIDATES])
+    fitting = np.arange(len(scores))
+    if budget.sentences is None:
+        fitting = fitting[np.asarray(lengths) <= (budget.words or 0)]
+    best = fitting[np.lexsort((fitting, -np.asarray(scores)[fitting]))[:MAX_CANDIDATES]]  # ties: lower index
+    return sorted(best.tolist())
 
 
 SELECTORS = ("exact", "ilp", "greedy")
@@ -290,7 +306,7 @@ def select(
     idx = np.array(pool)
     local = {g: k for k, g in enumerate(pool)}
     sub_conflicts = [(local[i], local[j]) for i, j in conflicts if i in local and j in local]
-    sub_occ = occurrences[idx].toarray() > 0
+    sub_occ = _dense_rows(occurrences, idx) > 0
     present = np.flatnonzero(sub_occ.any(axis=0))  # concepts the pool can cover
     args = (scores[idx], lengths[idx], sub_conflicts, concept_weights[present], sub_occ[:, present], budget)
     if method == "exact":

@@ -10,7 +10,6 @@ from khulasa.normalize import (
     BASE_STOPWORDS,
     KEEP_FIRST_LETTER,
     STOPWORDS,
-    analyze,
     arabic_letter_count,
     fold_alef,
     fold_alef_maqsura,
@@ -19,6 +18,7 @@ from khulasa.normalize import (
     fold_ta_marbuta,
     is_arabic,
     is_stopword,
+    mostly_arabic,
     normalize,
     remove_invisible,
     remove_tatweel,
@@ -26,6 +26,8 @@ from khulasa.normalize import (
     strip_diacritics,
     terms,
     tokenize,
+    word_terms,
+    word_tokens,
 )
 
 FOLDS = [
@@ -91,9 +93,20 @@ def test_tokenize(text: str, expected: list[str]) -> None:
     assert tokenize(text) == expected
 
 
+def _by_words(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    return word_tokens(text.split()), word_terms(text.split())
+
+
+def _mostly_arabic_reference(text: str) -> bool:
+    tokens = tokenize(text)
+    arabic = sum(not t[0].isdigit() and "\u0621" <= t[0] <= "\u06ff" for t in tokens)
+    return arabic > 0 and arabic >= 0.4 * sum(not t[0].isdigit() for t in tokens)
+
+
 @given(st.text())
-def test_analyze_agrees_with_tokenize_and_terms_on_any_text(text: str) -> None:
-    assert analyze(text) == (tuple(tokenize(text)), tuple(terms(text)))
+def test_word_by_word_analysis_agrees_with_tokenize_and_terms_on_any_text(text: str) -> None:
+    assert _by_words(text) == (tuple(tokenize(text)), tuple(terms(text)))
+    assert mostly_arabic(text.split()) == _mostly_arabic_reference(text)
 
 
 # Arabic letters and marks, tatweel, invisible marks, Arabic-Indic digits and separators, NBSP and
@@ -113,8 +126,9 @@ ARABIC_MIX = st.text(
 
 
 @given(ARABIC_MIX)
-def test_analyze_agrees_with_tokenize_and_terms_on_arabic_like_text(text: str) -> None:
-    assert analyze(text) == (tuple(tokenize(text)), tuple(terms(text)))
+def test_word_by_word_analysis_agrees_with_tokenize_and_terms_on_arabic_like_text(text: str) -> None:
+    assert _by_words(text) == (tuple(tokenize(text)), tuple(terms(text)))
+    assert mostly_arabic(text.split()) == _mostly_arabic_reference(text)
 
 
 @given(st.text())
@@ -193,9 +207,15 @@ def test_stem_is_never_shorter_than_two_letters_for_a_word() -> None:
         assert len(stem(word)) >= 2
 
 
-def test_analyze_equals_tokenize_and_terms() -> None:
+def test_word_by_word_analysis_equals_tokenize_and_terms() -> None:
     text = "وأكد الرئيس الروسي فلاديمير بوتين أن 3.5% من الـقمة «ناجحة»"
-    assert analyze(text) == (tuple(tokenize(text)), tuple(terms(text)))
+    assert _by_words(text) == (tuple(tokenize(text)), tuple(terms(text)))
+
+
+def test_an_english_quotation_is_not_mostly_arabic_but_numbers_do_not_count() -> None:
+    assert not mostly_arabic('He said: "we will meet again in Moscow next month" قال'.split())
+    assert mostly_arabic("وصل 1500 1600 1700 1800 زائر".split())
+    assert not mostly_arabic("2016 3.5%".split())
 
 
 def test_stem_leaves_numbers_and_latin_words() -> None:
