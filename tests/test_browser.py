@@ -31,6 +31,15 @@ ARTIFACTS = ROOT / "artifacts" / "browser"
 OUTLETS = ["الأهرام", "الشرق الأوسط", "الجزيرة", "سبوتنيك", "الأناضول"]
 
 
+def wait_for_count(page: Any, selector: str, n: int) -> None:
+    """Wait until exactly ``n`` elements match.  Not ``page.wait_for_function("...")``: Playwright's
+    in-page predicate ``eval``s that string, which the page's CSP (``script-src 'self'``) may block, and
+    in one CI run did (EvalError: 'unsafe-eval').  A locator polls without eval."""
+    from playwright.sync_api import expect
+
+    expect(page.locator(selector)).to_have_count(n)
+
+
 def missing(reason: str) -> None:
     """Fail in CI, where the browser must be there; skip with the reason on a developer's machine."""
     if os.environ.get("CI"):
@@ -198,7 +207,7 @@ def test_markup_in_articles_and_files_stays_inert_text(page, tmp_path):
         {"text": text, "source": "وكالة"},
     ], ensure_ascii=False), encoding="utf-8")
     page.set_input_files("#files", str(upload))
-    page.wait_for_function("document.querySelectorAll('.article-input').length === 2")
+    wait_for_count(page, ".article-input", 2)
     data = summarize(page)
     page.locator("#sentences > li").first.click()
     page.locator("mark").first.hover()
@@ -246,7 +255,7 @@ def test_downloads_are_the_api_json_and_markdown(page, server):
 
 def test_load_example_fills_the_boxes_and_summarizes(page):
     page.click("#load-example")
-    page.wait_for_function("document.querySelectorAll('.article-input').length === 3")
+    wait_for_count(page, ".article-input", 3)
     assert page.locator("input.outlet").first.input_value() == "مثال أ"
     data = summarize(page)
     assert data["sentences"]
