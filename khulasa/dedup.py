@@ -23,7 +23,7 @@ from itertools import chain, count
 import numpy as np
 from scipy import sparse
 
-from khulasa.arrays import take_rows, unique_inverse
+from khulasa.arrays import row_sizes, take_rows, unique_inverse
 from khulasa.models import Article, DuplicateGroup, InfoUnit, Sentence
 
 DUPLICATE_THRESHOLD = 0.7
@@ -109,11 +109,11 @@ def similar_pairs(
     sizes = np.sqrt(np.asarray(matrix.sum(axis=1)).ravel() if sizes is None else np.asarray(sizes, float))
     pruned = _drop_common_terms(matrix)
     overlap = sparse.csr_matrix(pruned @ pruned.T)
-    rows = np.repeat(np.arange(overlap.shape[0]), np.diff(overlap.indptr))
+    rows = np.arange(overlap.shape[0]).repeat(row_sizes(overlap.indptr))
     cols = overlap.indices
     sizes[sizes == 0] = 1.0
     cos = overlap.data / (sizes[rows] * sizes[cols])
-    keep = np.flatnonzero((rows < cols) & (cos >= threshold))
+    keep = ((rows < cols) & (cos >= threshold)).nonzero()[0]
     keep = keep[np.lexsort((cols[keep], rows[keep]))]
     return list(zip(rows[keep].tolist(), cols[keep].tolist(), cos[keep].tolist(), strict=True))
 
@@ -126,7 +126,7 @@ def few_similar_pairs(terms: TermIds, threshold: float) -> list[tuple[int, int]]
     n = len(terms.indptr) - 1
     columns, column_of = unique_inverse(terms.ids)
     sets = np.zeros((n, len(columns)))
-    sets[np.repeat(np.arange(n), np.diff(terms.indptr)), column_of] = 1.0
+    sets[np.arange(n).repeat(row_sizes(terms.indptr)), column_of] = 1.0
     overlap = sets @ sets.T
     sizes = np.sqrt(np.diag(overlap)).copy()
     sizes[sizes == 0] = 1.0

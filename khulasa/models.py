@@ -63,15 +63,17 @@ class Sentence:
     is_heading: bool = False
     terms: tuple[str, ...] = ()
     is_arabic: bool = True
+    n_words: int = -1
+    """Whitespace-separated words of the display text (the unit of word budgets); counted when not
+    given."""
+
+    def __post_init__(self) -> None:
+        if self.n_words < 0:
+            object.__setattr__(self, "n_words", len(self.text.split()))
 
     @cached_property
     def tokens(self) -> tuple[str, ...]:
         return word_tokens(self.text.split())
-
-    @cached_property
-    def n_words(self) -> int:
-        """Whitespace-separated words of the display text (the unit of word budgets)."""
-        return len(self.text.split())
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from itertools import count
 import numpy as np
 from scipy import sparse
 
-from khulasa.arrays import unique, unique_inverse
+from khulasa.arrays import row_sizes, unique, unique_inverse
 from khulasa.dedup import TermIds, term_counts
 from khulasa.models import InfoUnit, Sentence
 
@@ -97,7 +97,7 @@ def _codes(keys: list[str], code: dict[str, int]) -> np.ndarray:
 def _row_sums(values: np.ndarray, indptr: np.ndarray) -> np.ndarray:
     """Per-row sums of a CSR matrix's ``values`` (aligned with its data), empty rows included."""
     sums = np.zeros(len(indptr) - 1)
-    nonempty = np.flatnonzero(np.diff(indptr))
+    nonempty = (indptr[1:] != indptr[:-1]).nonzero()[0]
     if nonempty.size:
         sums[nonempty] = np.add.reduceat(values, indptr[nonempty])
     return sums
@@ -155,7 +155,7 @@ def score_units(
     # Article of each row of ``counts``; -1 for rows that are not unit sentences.
     row_article = np.full(counts.shape[0], -1)
     row_article[[rows[(s.article_id, s.index)] for s in sentences]] = table.article
-    entry_article = np.repeat(row_article, np.diff(counts.indptr))
+    entry_article = row_article.repeat(row_sizes(counts.indptr))
     mine = entry_article >= 0
     terms, values = counts.indices[mine], counts.data[mine]
 
@@ -166,7 +166,7 @@ def score_units(
     article_data = np.bincount(key_of, weights=values, minlength=len(keys))
     article_terms, entry_row = keys % counts.shape[1], keys // counts.shape[1]
     article_indptr = np.zeros(n_articles + 1, dtype=np.int64)
-    np.cumsum(np.bincount(entry_row, minlength=n_articles), out=article_indptr[1:])
+    np.bincount(entry_row, minlength=n_articles).cumsum(out=article_indptr[1:])
     tfidf, norms = _log_tf_idf(article_data, article_terms, article_indptr, idf)
     centroid = np.bincount(
         article_terms, weights=tfidf / norms[entry_row], minlength=counts.shape[1]
@@ -246,10 +246,10 @@ def concepts(
         # Both blocks are sorted by (unit, column) and a unit's bigram columns come before its article
         # columns, so a stable sort by unit leaves every row's columns sorted.
         rows = np.concatenate([unit_of, cover_unit])
-        order = np.argsort(rows, kind="stable")
+        order = rows.argsort(kind="stable")
         cols = np.concatenate([column_of, n_bigrams + cover_article])[order]
         indptr = np.zeros(len(units) + 1, dtype=np.int64)
-        np.cumsum(np.bincount(rows, minlength=len(units)), out=indptr[1:])
+        np.bincount(rows, minlength=len(units)).cumsum(out=indptr[1:])
         shape = (len(units), n_bigrams + len(articles))
         return sparse.csr_matrix((np.ones(len(rows)), cols, indptr), shape=shape)
 
@@ -259,8 +259,8 @@ def concepts(
         term_ids = terms.rows([rows[(s.article_id, s.index)] for s in sentences])
     ids = term_ids.ids
     # One entry per bigram occurrence (consecutive terms of one sentence), coded first * |V| + second.
-    sentence_of = np.repeat(np.arange(len(sentences)), np.diff(term_ids.indptr))
-    inside = np.flatnonzero(sentence_of[:-1] == sentence_of[1:])
+    sentence_of = np.arange(len(sentences)).repeat(row_sizes(term_ids.indptr))
+    inside = (sentence_of[:-1] == sentence_of[1:]).nonzero()[0]
     if inside.size == 0:
         return Concepts(article_w, occurrences(np.zeros(0, np.int64), np.zeros(0, np.int64), 0), 0)
     gram = ids[inside] * term_ids.n_terms + ids[inside + 1]
@@ -280,7 +280,7 @@ def concepts(
     grams, gram_of_pair = unique_inverse(pair // len(articles))
     n_articles = np.bincount(gram_of_pair, minlength=len(grams))
     unit_gram = unique(unit[is_rep] * span + gram[is_rep])  # (unit, gram) of representatives
-    rep_unit, rep_gram = unit_gram // span, np.searchsorted(grams, unit_gram % span)
+    rep_unit, rep_gram = unit_gram // span, grams.searchsorted(unit_gram % span)
     n_units = np.bincount(rep_gram, minlength=len(grams))
     keep = (n_units > 1) | (n_articles > 1)
     if not keep.any():
@@ -288,7 +288,7 @@ def concepts(
     kept_pair = keep[gram_of_pair]
     pair_article = pair % len(articles)
     totals = np.bincount(pair_article[kept_pair], weights=share[kept_pair], minlength=len(articles))
-    column = np.cumsum(keep) - 1  # gram index -> concept column
+    column = keep.cumsum() - 1  # gram index -> concept column
     n_kept = int(column[-1]) + 1
     gram_w = np.bincount(
         column[gram_of_pair[kept_pair]],

@@ -310,6 +310,7 @@ def segment(article: Article) -> tuple[Sentence, ...]:
                 is_heading=is_heading,
                 terms=word_terms(words),
                 is_arabic=mostly_arabic(words),
+                n_words=len(words),
             )
         )
     return tuple(sentences)

@@ -30,7 +30,7 @@ import numpy as np
 from scipy import sparse
 from scipy.optimize import Bounds, LinearConstraint, milp
 
-from khulasa.arrays import take_rows
+from khulasa.arrays import row_sizes, take_rows
 from khulasa.errors import InvalidOptionsError
 
 log = logging.getLogger(__name__)
@@ -144,7 +144,7 @@ def _dense_rows(matrix: sparse.csr_matrix | np.ndarray, rows: np.ndarray) -> np.
         matrix.sum_duplicates()
     positions, indptr = take_rows(matrix.indptr, rows)
     out = np.zeros((len(rows), matrix.shape[1]), dtype=matrix.dtype)
-    out[np.repeat(np.arange(len(rows)), np.diff(indptr)), matrix.indices[positions]] = matrix.data[positions]
+    out[np.arange(len(rows)).repeat(row_sizes(indptr)), matrix.indices[positions]] = matrix.data[positions]
     return out
 
 
@@ -192,15 +192,15 @@ def select_exact(
         nodes += 1
         if value > best[0] + tolerance:
             best[0], best[1] = value, chosen
-        candidates = np.flatnonzero(allowed & (cost <= room))
+        candidates = (allowed & (cost <= room)).nonzero()[0]
         if candidates.size == 0 or nodes > node_limit:
             return
         gains = values[candidates] + weighted[candidates] @ uncovered
-        order = np.argsort(-gains / safe_cost[candidates], kind="stable")
+        order = (-gains / safe_cost[candidates]).argsort(kind="stable")
         ranked_costs = cost[candidates][order]
         ranked_gains = gains[order]
-        spent = np.cumsum(ranked_costs)
-        whole = int(np.searchsorted(spent, room, side="right"))  # units that fit entirely
+        spent = ranked_costs.cumsum()
+        whole = int(spent.searchsorted(room, side="right"))  # units that fit entirely
         bound = value + ranked_gains[:whole].sum()
         if whole < len(order):
             bound += ranked_gains[whole] * (room - (spent[whole - 1] if whole else 0.0)) / ranked_costs[whole]
