@@ -169,14 +169,15 @@ def group_sentences(
     # sentence repeated thousands of times costs no more than once.
     form_of_key: dict[frozenset[str], int] = {}
     form = [form_of_key.setdefault(terms, len(form_of_key)) for terms in term_sets]
-    first_row = np.zeros(len(form_of_key), dtype=np.intp)
-    for i in reversed(range(len(sentences))):
-        first_row[form[i]] = i
+    first_row: list[int] = []  # each form's first sentence (forms are numbered in order of appearance)
+    for i, f in enumerate(form):
+        if f == len(first_row):
+            first_row.append(i)
     matrix = binary(counts) if counts is not None else term_matrix([s.terms for s in sentences])
     long_form = [n_terms[i] > SHORT_TERMS for i in first_row]
     neighbours: dict[int, dict[int, float]] = {}
     form_matrix = matrix if len(first_row) == len(sentences) else matrix[first_row]
-    form_sizes = np.array(n_terms)[first_row]
+    form_sizes = np.array([n_terms[i] for i in first_row])
     for f, g, cos in similar_pairs(form_matrix, threshold, form_sizes):
         if long_form[f] and long_form[g]:
             neighbours.setdefault(f, {})[g] = cos
