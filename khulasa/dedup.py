@@ -69,11 +69,12 @@ def term_counts(term_lists: Sequence[Sequence[str]]) -> sparse.csr_matrix:
     return TermIds.of(term_lists).counts()
 
 
-def binary(counts: sparse.csr_matrix) -> sparse.csr_matrix:
-    """The same matrix with every stored count set to 1: term sets instead of bags."""
-    out = sparse.csr_matrix(counts, copy=True)
-    out.data[:] = 1.0
-    return out
+def binary(counts: sparse.csr_matrix, rows: Sequence[int] | None = None) -> sparse.csr_matrix:
+    """Term sets instead of bags: the rows of ``counts`` (all, or ``rows`` in that order) with every
+    stored count set to 1.  ``counts`` holds each term of a row once, as ``term_counts`` makes it."""
+    positions, indptr = take_rows(counts.indptr, np.arange(counts.shape[0]) if rows is None else rows)
+    shape = (len(indptr) - 1, counts.shape[1])
+    return sparse.csr_matrix((np.ones(len(positions)), counts.indices[positions], indptr), shape=shape)
 
 
 def term_matrix(term_lists: Sequence[Sequence[str]]) -> sparse.csr_matrix:
@@ -173,10 +174,11 @@ def group_sentences(
     for i, f in enumerate(form):
         if f == len(first_row):
             first_row.append(i)
-    matrix = binary(counts) if counts is not None else term_matrix([s.terms for s in sentences])
+    if counts is None:
+        counts = term_counts([s.terms for s in sentences])
     long_form = [n_terms[i] > SHORT_TERMS for i in first_row]
     neighbours: dict[int, dict[int, float]] = {}
-    form_matrix = matrix if len(first_row) == len(sentences) else matrix[first_row]
+    form_matrix = binary(counts, first_row)
     form_sizes = np.array([n_terms[i] for i in first_row])
     for f, g, cos in similar_pairs(form_matrix, threshold, form_sizes):
         if long_form[f] and long_form[g]:
