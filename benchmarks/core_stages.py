@@ -25,7 +25,7 @@ from khulasa.options import SummaryOptions
 
 # (label, object holding the function, attribute name) in pipeline order
 STAGES = [
-    ("segmentation (splitting, terms)", pipeline, "segment"),
+    ("segmentation (splitting, terms, script test)", pipeline, "segment"),
     ("term ids", dedup.TermIds, "of"),
     ("grouping into units", dedup, "group_sentences"),
     ("duplicate articles", dedup, "duplicate_articles"),
