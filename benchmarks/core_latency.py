@@ -65,20 +65,29 @@ def interleaved_ms(fns: list, repeats: list[int], rounds: int) -> list[tuple[flo
     return [(statistics.median(w), statistics.median(c)) for w, c in zip(wall, cpu, strict=True)]
 
 
-def main() -> None:
+OPTIONS = SummaryOptions(words=120)
+"""The budget both systems get."""
+
+
+def arguments(description: str | None) -> argparse.ArgumentParser:
+    """A command line with ``--data``, the EASC directory the cluster comes from."""
     parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+        description=description, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--data", default=str(ROOT.parent / "shared" / "data" / "easc"))
+    return parser
+
+
+def main() -> None:
+    parser = arguments(__doc__)
     parser.add_argument("--repeat", type=int, default=30)
     args = parser.parse_args()
     articles = news_cluster(Path(args.data))
-    options = SummaryOptions(words=120)
     n_words = sum(len(a.text.split()) for a in articles)
     n_sentences = len(baselines.candidates(articles))
     lexrank = baselines.get("lexrank")
     ours, theirs = interleaved_ms(
-        [lambda: khulasa.summarize(articles, options=options), lambda: lexrank(articles, options)],
+        [lambda: khulasa.summarize(articles, options=OPTIONS), lambda: lexrank(articles, OPTIONS)],
         repeats=[5, 1],
         rounds=args.repeat,
     )

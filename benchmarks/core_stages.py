@@ -10,18 +10,16 @@ twice as fast).  Prints each stage's fastest time over the runs, and the fastest
 
 from __future__ import annotations
 
-import argparse
 import time
 from collections import defaultdict
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from core_latency import ROOT, news_cluster
+from core_latency import OPTIONS, arguments, news_cluster
 
 import khulasa
 from khulasa import dedup, order, pipeline, score, select
-from khulasa.options import SummaryOptions
 
 # (label, object holding the function, attribute name) in pipeline order
 STAGES = [
@@ -50,25 +48,21 @@ def _timed(fn: Callable[..., Any], spent: dict[str, float], label: str) -> Calla
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--data", default=str(ROOT.parent / "shared" / "data" / "easc"))
+    parser = arguments(__doc__)
     parser.add_argument("--runs", type=int, default=300)
     args = parser.parse_args()
     articles = news_cluster(Path(args.data))
-    options = SummaryOptions(words=120)
     spent: dict[str, float] = defaultdict(float)
     for label, owner, name in STAGES:
         wrapped = _timed(getattr(owner, name), spent, label)
         setattr(owner, name, staticmethod(wrapped) if isinstance(owner, type) else wrapped)
     for _ in range(5):
-        khulasa.summarize(articles, options=options)  # warm
+        khulasa.summarize(articles, options=OPTIONS)  # warm
     best: dict[str, float] = defaultdict(lambda: float("inf"))
     for _ in range(args.runs):
         spent.clear()
         start = time.perf_counter()
-        khulasa.summarize(articles, options=options)
+        khulasa.summarize(articles, options=OPTIONS)
         total = time.perf_counter() - start
         best["whole call"] = min(best["whole call"], total)
         best["everything else"] = min(best["everything else"], total - sum(spent.values()))

@@ -88,21 +88,27 @@ def hang_after(n: int, marker: Path) -> Callable[[Any], Any]:
     return wrap
 
 
+def start_stuck_while_reading(corpus: Path, out: Path, n: int, marker: Path, monkeypatch: Any) -> Any:
+    """``khulasa stories CORPUS -o OUT`` in a forked child that stops after reading ``n`` articles;
+    returns once it has (``marker`` says so)."""
+    real = engine_module.iter_articles
+    with monkeypatch.context() as patch:
+        patch.setattr(engine_module, "iter_articles",
+                      lambda paths, report=None: hang_after(n, marker)(real(paths, report=report)))
+        child = start_cli("stories", str(corpus), "-o", str(out), *FAST)
+    wait_for(marker, child)
+    return child
+
+
 # --- SIGKILL, then --resume ---------------------------------------------------------------------------
 
 
 def test_sigkill_while_reading_then_resume_gives_the_uninterrupted_records(
         corpus, uninterrupted, tmp_path, monkeypatch):
     out = tmp_path / "out.jsonl"
-    marker = tmp_path / "killed-here"
-    real = engine_module.iter_articles
-    with monkeypatch.context() as patch:
-        patch.setattr(engine_module, "iter_articles",
-                      lambda paths, report=None: hang_after(25, marker)(real(paths, report=report)))
-        child = start_cli("stories", str(corpus), "-o", str(out), *FAST)
-        wait_for(marker, child)
-        child.kill()
-        assert child.wait().returncode == -9
+    child = start_stuck_while_reading(corpus, out, 25, tmp_path / "killed-here", monkeypatch)
+    child.kill()
+    assert child.wait().returncode == -9
     state = Path(f"{out}.state")
     assert not out.exists() and json.loads((state / "state.json").read_text())["phase"] == "reading"
     resumed = run_cli("stories", str(corpus), "-o", str(out), "--resume", "--no-timeline", "--no-actors")
@@ -119,15 +125,9 @@ def test_ctrl_c_while_reading_is_exit_130_with_one_line_and_resumes(corpus, unin
     import signal
 
     out = tmp_path / "out.jsonl"
-    marker = tmp_path / "interrupted-here"
-    real = engine_module.iter_articles
-    with monkeypatch.context() as patch:
-        patch.setattr(engine_module, "iter_articles",
-                      lambda paths, report=None: hang_after(40, marker)(real(paths, report=report)))
-        child = start_cli("stories", str(corpus), "-o", str(out), *FAST)
-        wait_for(marker, child)
-        os.kill(child.pid, signal.SIGINT)
-        interrupted = child.wait()
+    child = start_stuck_while_reading(corpus, out, 40, tmp_path / "interrupted-here", monkeypatch)
+    os.kill(child.pid, signal.SIGINT)
+    interrupted = child.wait()
     assert interrupted.returncode == 130
     assert interrupted.stderr == "khulasa: interrupted\n"
     resumed = run_cli("stories", str(corpus), "-o", str(out), "--resume", *FAST)
