@@ -2,7 +2,7 @@
 
 Exit codes (documented in the README): 1 internal error, 2 bad usage or options, 3 no readable input,
 4 an unreadable file, 5 no Arabic text, 6 cannot write the output, 7 an interrupted or failed batch
-run (see ``khulasa stories``).  The HTTP service maps the same classes to its one error shape.
+run (see ``khulasa stories``), 8 an output that would replace or delete what Khulasa did not write.  The HTTP service maps the same classes to its one error shape.
 """
 
 from __future__ import annotations
@@ -80,6 +80,19 @@ class OutputError(KhulasaError):
 
     def __init__(self, path: str, reason: str) -> None:
         super().__init__(f"cannot write {path}: {reason}")
+        self.path = path
+        self.reason = reason
+
+
+class OutputRefusedError(KhulasaError):
+    """Writing the output would replace or delete something Khulasa did not write (a directory that is
+    not one of its sites, an input); nothing was changed."""
+
+    exit_code = 8
+    code = "output_refused"
+
+    def __init__(self, path: str, reason: str, *, hint: str | None = None) -> None:
+        super().__init__(f"refusing to write {path}: {reason}", hint=hint)
         self.path = path
         self.reason = reason
 

@@ -23,6 +23,7 @@ import dataclasses
 import datetime as dt
 import email.utils
 import html
+import itertools
 import json
 import logging
 import os
@@ -38,6 +39,7 @@ from typing import IO, Any
 
 from khulasa.errors import NoInputError, UnreadableFileError
 from khulasa.models import Article
+from khulasa.seen import SeenSet
 
 __all__ = [
     "IngestReport",
@@ -53,7 +55,9 @@ logger = logging.getLogger(__name__)
 
 SIDECAR_NAME = "metadata.json"
 MAX_FILE_BYTES = 64 * 1024 * 1024
-"""Larger inputs are refused: no news article is that long, and a zip bomb should not fill memory."""
+"""Larger inputs are refused: no news article is that long, and a zip bomb should not fill memory.
+JSONL files and JSONL on stdin are streamed instead, with no limit (but this one on a line)."""
+_TOO_LARGE = f"larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB"
 
 ARCHIVE_SUFFIXES = (".tar.gz", ".tgz", ".tar", ".tar.bz2", ".tbz2", ".tar.xz", ".txz", ".zip")
 _BINARY_SUFFIX_LIST = """
@@ -414,7 +418,7 @@ class _Context:
 
     def __init__(self, report: IngestReport) -> None:
         self.report = report
-        self.ids: set[str] = set()
+        self.ids = SeenSet()  # flat memory on an endless stream
         self.visited: set[str] = set()
         self.sidecars: dict[str, Mapping[str, Mapping[str, Any]]] = {}
 
@@ -540,6 +544,9 @@ def _read_path(path: str, ctx: _Context, *, explicit: bool) -> Iterator[Article]
             raise UnreadableFileError(path, f"{reason} ({detail})")
         ctx.skip(path, reason, detail, quiet=True)
         return
+    if suffix in JSONL_SUFFIXES:  # streamed line by line: no size limit
+        yield from _read_jsonl_path(path, ctx, explicit=explicit)
+        return
     try:
         data = _read_file(path)
     except OSError as exc:
@@ -570,18 +577,36 @@ def _read_file(path: str) -> bytes:
     with open(path, "rb") as f:
         data = f.read(MAX_FILE_BYTES + 1)
     if len(data) > MAX_FILE_BYTES:
-        raise OSError(0, f"larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB")
+        raise OSError(0, _TOO_LARGE)
     return data
 
 
 def _read_stdin(ctx: _Context) -> Iterator[Article]:
+    """JSONL on stdin is streamed (articles come as their lines arrive, in bounded memory, without end);
+    any other format is read whole, up to ``MAX_FILE_BYTES``."""
     stream: IO[Any] | None = sys.stdin
     if stream is None:  # a process started without standard input
         raise NoInputError("no standard input to read from '-'", hint="pipe articles in or give paths")
+    item = _Item("-", "stdin", True, {})
     buffer = getattr(stream, "buffer", None)
-    raw = buffer.read() if buffer is not None else stream.read()
-    data = raw.encode("utf-8") if isinstance(raw, str) else raw
-    yield from _parse_item(_Item("-", "stdin", True, {}), data, ctx)
+    if buffer is None:  # a text stream (no bytes to detect an encoding on)
+        text = stream.read(MAX_FILE_BYTES + 1)
+        if len(text) > MAX_FILE_BYTES:
+            raise UnreadableFileError("-", _TOO_LARGE)
+        yield from _parse_item(item, text.encode("utf-8"), ctx)
+        return
+    blocks = _blocks(buffer)
+    probe, at_end = _probe(blocks)
+    encoding, text = _detect_encoding(probe, at_end, "-")
+    if _looks_like_jsonl(text, at_end):
+        yield from _stream_jsonl(item, encoding, probe, blocks, ctx)
+        return
+    data = bytearray(probe)
+    for block in itertools.chain([b""], blocks):
+        data += block
+        if len(data) > MAX_FILE_BYTES:
+            raise UnreadableFileError("-", f"{_TOO_LARGE} (only JSONL, one article a line, is streamed)")
+    yield from _parse_item(item, bytes(data), ctx)
 
 
 def _suffix(name: str) -> str:
@@ -850,17 +875,22 @@ def _parse_jsonl(text: str, item: _Item, issues: list[str]) -> Iterator[Article]
         if not line.strip():
             continue
         n += 1
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            issues.append(f"line {lineno}: invalid JSON ({exc.msg}), skipped")
-            continue
-        except (ValueError, RecursionError) as exc:
-            issues.append(f"line {lineno}: invalid JSON ({_json_limit(exc)}), skipped")
-            continue
-        article = _from_record(record, item, issues, n, f"line {lineno}")
+        article = _jsonl_line(line, lineno, n, item, issues)
         if article is not None:
             yield article
+
+
+def _jsonl_line(line: str, lineno: int, n: int, item: _Item, issues: list[str]) -> Article | None:
+    """The article of JSONL line ``lineno``, the ``n``-th that is not blank (its default id)."""
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as exc:
+        issues.append(f"line {lineno}: invalid JSON ({exc.msg}), skipped")
+        return None
+    except (ValueError, RecursionError) as exc:
+        issues.append(f"line {lineno}: invalid JSON ({_json_limit(exc)}), skipped")
+        return None
+    return _from_record(record, item, issues, n, f"line {lineno}")
 
 
 def _from_record(record: object, item: _Item, issues: list[str], n: int, where: str) -> Article | None:
@@ -989,3 +1019,255 @@ _PARSERS: dict[str, Callable[[str, _Item, list[str]], Iterator[Article]]] = {
     "trec": _parse_trec,
     "html": _parse_html,
 }
+
+
+# ------------------------------------------------------------------------------------- streamed JSONL
+
+JSONL_SUFFIXES = (".jsonl", ".ndjson")
+STREAM_BLOCK = 1 << 16
+"""Bytes read at a time from a JSONL file or stdin."""
+PROBE_BYTES = 1 << 16
+"""Bytes the encoding (and, on stdin, the format) are detected on."""
+MAX_LINE_BYTES = MAX_FILE_BYTES
+"""A longer JSONL line is skipped (and reported) without being held in memory."""
+MAX_ISSUES_PER_INPUT = 1000
+"""Issues kept per streamed input; later ones are counted in one last line."""
+_ASCII_COMPATIBLE = frozenset({"utf-8", "utf-8-sig", "cp1256", "iso8859-6"})
+_LINE_BREAK_BYTES = re.compile(rb"\r\n?|\n")
+_LINE_BREAK_TEXT = re.compile(r"\r\n?|\n")
+
+
+def _blocks(f: IO[bytes]) -> Iterator[bytes]:
+    """What arrives, a block at a time (``read1``: a pipe gives what it has rather than waiting)."""
+    read = getattr(f, "read1", f.read)
+    while block := read(STREAM_BLOCK):
+        yield block
+
+
+def _probe(blocks: Iterator[bytes]) -> tuple[bytes, bool]:
+    """The first ``PROBE_BYTES`` (or all, if fewer), and whether that is the end."""
+    data = bytearray()
+    for block in blocks:
+        data += block
+        if len(data) >= PROBE_BYTES:
+            return bytes(data), False
+    return bytes(data), True
+
+
+def _detect_encoding(probe: bytes, at_end: bool, name: str) -> tuple[str, str]:
+    """``read_bytes_as_text`` on the probe cut at a character boundary: ``(encoding, decoded probe)``.
+    Binary data raises ``UnreadableFileError`` as for a whole file."""
+    sample = probe
+    if not at_end:
+        if b"\x00" in probe[:4096]:  # UTF-16 or UTF-32: whole code units
+            sample = probe[: len(probe) // 4 * 4]
+        elif (cut := probe.rfind(b"\n")) >= 0:
+            sample = probe[: cut + 1]
+        else:
+            sample = probe[: _utf8_boundary(probe)]
+    text, encoding = read_bytes_as_text(sample, name=name)
+    if encoding in LEGACY_ARABIC_ENCODINGS and _mostly_utf8_lines(sample):
+        return "utf-8", text  # a few bad lines in UTF-8 JSONL: they are skipped, not the file
+    return encoding, text
+
+
+def _mostly_utf8_lines(data: bytes) -> bool:
+    """Most lines that are not plain ASCII are valid UTF-8."""
+    valid = invalid = 0
+    for line in data.split(b"\n"):
+        if not line.isascii():
+            if _try_decode(line, "utf-8") is None:
+                invalid += 1
+            else:
+                valid += 1
+    return valid > invalid
+
+
+def _utf8_boundary(data: bytes) -> int:
+    """The length of ``data`` without a UTF-8 sequence cut at its end."""
+    for back in range(1, min(4, len(data)) + 1):
+        byte = data[-back]
+        if byte < 0x80:
+            return len(data)
+        if byte >= 0xC0:  # the lead byte of the last sequence
+            need = 2 if byte < 0xE0 else 3 if byte < 0xF0 else 4
+            return len(data) if back >= need else len(data) - back
+    return len(data)
+
+
+def _looks_like_jsonl(text: str, at_end: bool) -> bool:
+    """Stdin sniffing: one JSON object per line (else the input is read whole, as one document)."""
+    if not text.lstrip("\ufeff \t\n").startswith("{"):
+        return False
+    if at_end and _is_single_json(text):
+        return False  # one object, maybe {"articles": [...]}: the JSON reader's
+    for line in itertools.islice((line for line in text.split("\n") if line.strip()), 5):
+        try:
+            value = json.loads(line.lstrip("\ufeff"))
+        except (ValueError, RecursionError):
+            continue
+        return isinstance(value, dict) and not isinstance(value.get("articles"), list)
+    return False
+
+
+def _read_jsonl_path(path: str, ctx: _Context, *, explicit: bool) -> Iterator[Article]:
+    name = os.path.basename(path)
+    try:
+        f = open(path, "rb")  # noqa: SIM115 - closed below (a generator: not a with across yields)
+    except OSError as exc:
+        if explicit:
+            raise UnreadableFileError(path, exc.strerror or str(exc)) from exc
+        ctx.skip(path, "cannot open", exc.strerror or str(exc))
+        return
+    try:
+        blocks = _blocks(f)
+        try:
+            probe, at_end = _probe(blocks)
+            encoding, _ = _detect_encoding(probe, at_end, path)
+        except UnreadableFileError as exc:
+            if explicit:
+                raise
+            ctx.skip(path, "binary data" if exc.reason.startswith("binary") else "cannot decode", exc.reason)
+            return
+        except OSError as exc:
+            if explicit:
+                raise UnreadableFileError(path, exc.strerror or str(exc)) from exc
+            ctx.skip(path, "cannot open", exc.strerror or str(exc))
+            return
+        item = _Item(path, name, explicit, _sidecar_for(os.path.dirname(path) or ".", ctx))
+        yield from _stream_jsonl(item, encoding, probe, blocks, ctx)
+    finally:
+        f.close()
+
+
+def iter_jsonl_bytes(chunks: Iterable[bytes], *, path: str, report: IngestReport | None = None) -> Iterator[Article]:
+    """Articles of JSONL arriving as byte chunks (e.g. the lines of one file from a Spark stream),
+    recorded in ``report`` under ``path`` like a file in a directory: skipped, never raised, when bad."""
+    ctx = _Context(report if report is not None else _CountingReport())
+    blocks = iter(chunks)
+    probe, at_end = _probe(blocks)
+    try:
+        encoding, _ = _detect_encoding(probe, at_end, path)
+    except UnreadableFileError as exc:
+        ctx.skip(path, "binary data" if exc.reason.startswith("binary") else "cannot decode", exc.reason)
+        return
+    yield from _stream_jsonl(_Item(path, os.path.basename(path), False, {}), encoding, probe, blocks, ctx)
+
+
+def _stream_jsonl(item: _Item, encoding: str, first: bytes, rest: Iterator[bytes], ctx: _Context) -> Iterator[Article]:
+    """``_parse_item`` for JSONL, a line at a time: bad lines are reported and skipped, good ones yielded
+    at once; the input is recorded when it ends."""
+    issues: list[str] = []
+    dropped = 0
+
+    def issue(text: str) -> None:
+        nonlocal dropped
+        logger.warning("%s: %s", item.path, text)
+        if len(issues) < MAX_ISSUES_PER_INPUT:
+            issues.append(text)
+        else:
+            dropped += 1
+
+    stem = _stem(item.name)
+    n = articles = 0
+    blank = True
+    for lineno, line, encoding in _decoded_lines(itertools.chain([first], rest), encoding):  # noqa: B020
+        if line is not None and not line.strip():
+            continue
+        blank = False
+        n += 1
+        if line is None:
+            issue(f"line {lineno}: longer than {MAX_LINE_BYTES // (1024 * 1024)} MiB or not {encoding}, skipped")
+            continue
+        found: list[str] = []
+        article = _jsonl_line(line, lineno, n, item, found)
+        if article is not None:
+            article = _apply_sidecar(article, stem, item.sidecar, found)
+            article = dataclasses.replace(article, id=ctx.unique_id(article.id, found))
+        for text in found:
+            issue(text)
+        if article is not None:
+            articles += 1
+            yield article
+    if dropped:
+        issues.append(f"... and {dropped} more issues")
+    if articles:
+        ctx.report.add(InputRecord(item.path, "read", articles, "jsonl", encoding, issues=issues))
+    elif blank:
+        ctx.skip(item.path, "empty", quiet=True)
+    else:
+        ctx.skip(item.path, "no articles", "; ".join(issues) or None)
+
+
+def _decoded_lines(chunks: Iterable[bytes], encoding: str) -> Iterator[tuple[int, str | None, str]]:
+    """``(line number, text, encoding)`` of each line, split as ``read_bytes_as_text`` ends lines (CRLF,
+    CR, LF); ``None`` for a line too long or not in the encoding.  In an ASCII-compatible encoding a bad
+    line is only that line; in UTF-16/32 the rest of the input is lost with it (one last ``None``)."""
+    if encoding in _ASCII_COMPATIBLE:
+        # Plain ASCII so far proves nothing: the first line that is not UTF-8 may say it is cp1256.
+        settled = encoding != "utf-8"
+        for lineno, raw in enumerate(_split_lines(chunks, _LINE_BREAK_BYTES, b""), start=1):
+            if raw is None:
+                yield lineno, None, encoding
+                continue
+            text = _try_decode(raw, encoding)
+            if text is None and not settled:
+                encoding = _legacy_encoding_of(raw) or encoding
+                text = _try_decode(raw, encoding)
+            settled = settled or not raw.isascii()
+            yield lineno, text, encoding
+        return
+    decoder = codecs.getincrementaldecoder(encoding)()
+    lineno = 0
+    try:
+        texts = itertools.chain((decoder.decode(c) for c in chunks), [decoder.decode(b"", final=True)])
+        for lineno, line in enumerate(_split_lines(texts, _LINE_BREAK_TEXT, ""), start=1):
+            yield lineno, line if lineno > 1 or line is None else line.removeprefix("\ufeff"), encoding
+    except UnicodeDecodeError:
+        yield lineno + 1, None, encoding
+
+
+def _legacy_encoding_of(line: bytes) -> str | None:
+    """The Arabic code page of a line that is not UTF-8, if ``read_bytes_as_text`` finds one."""
+    try:
+        _, encoding = read_bytes_as_text(line, name="a line")
+    except UnreadableFileError:
+        return None
+    return encoding if encoding in _ASCII_COMPATIBLE and encoding != "utf-8" else None
+
+
+def _split_lines(chunks: Iterable[Any], breaks: re.Pattern[Any], empty: Any) -> Iterator[Any]:
+    """Lines of a stream of ``bytes`` or ``str`` chunks, holding at most ``MAX_LINE_BYTES`` of a line:
+    a longer line is ``None``.  A CR at the end of a chunk ends its line; an LF that follows it in the
+    next chunk belongs to it."""
+    cr, lf = (b"\r", b"\n") if isinstance(empty, bytes) else ("\r", "\n")
+    parts: list[Any] = []
+    size = 0
+    too_long = after_cr = False
+    for chunk in chunks:
+        if not chunk:  # (an incremental decoder's output between two halves of a character)
+            continue
+        if after_cr and chunk[:1] == lf:
+            chunk = chunk[1:]
+        start = 0
+        for match in breaks.finditer(chunk):
+            if too_long or size + match.start() - start > MAX_LINE_BYTES:
+                yield None
+            else:
+                parts.append(chunk[start : match.start()])
+                yield empty.join(parts)
+            parts, size, too_long = [], 0, False
+            start = match.end()
+        after_cr = chunk[-1:] == cr
+        if not too_long:
+            tail = chunk[start:]
+            size += len(tail)
+            if size > MAX_LINE_BYTES:
+                parts, too_long = [], True
+            else:
+                parts.append(tail)
+    if too_long:
+        yield None
+    elif any(parts):
+        yield empty.join(parts)
+

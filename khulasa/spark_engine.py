@@ -30,14 +30,14 @@ import logging
 import math
 import os
 import sys
-import tempfile
 import time
+import urllib.parse
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 from khulasa.errors import require
-from khulasa.ingest import IngestReport, iter_articles
+from khulasa.ingest import IngestReport, iter_articles, iter_jsonl_bytes
 from khulasa.models import Article
 from khulasa.stories import spool
 from khulasa.stories.cluster import Assignment, DocumentFrequencies, Member, StoryClusterer
@@ -51,12 +51,13 @@ from khulasa.stories.engine import (
     RunReport,
     StoryRunError,
     StoryWriter,
+    read_state,
     record_ingest,
     story_record,
 )
 from khulasa.stories.features import ArticleFeatures, extract, with_effective_dates
 from khulasa.stories.options import StoryOptions
-from khulasa.stories.stream import StoryStream
+from khulasa.stories.stream import GracefulStop, StoryStream
 
 logger = logging.getLogger(__name__)
 
@@ -250,15 +251,27 @@ def run_batch(
     ``StoryRun`` (embedded).  ``resume`` re-reads and re-clusters, and summarizes only the stories
     not written yet."""
     _pyspark()
+    workdir = Path(workdir)
+    with spool.state_lock(workdir):
+        return _run_batch(inputs, options, workdir, resume=resume, spark=spark or session(master),
+                          progress=progress or NoProgress(), on_story=on_story)
+
+
+def _run_batch(
+    inputs: Sequence[str],
+    options: StoryOptions,
+    workdir: Path,
+    *,
+    resume: bool,
+    spark: Any,
+    progress: Progress,
+    on_story: Callable[[dict[str, Any]], None] | None,
+) -> RunReport:
     import pandas as pd
     from pyspark import StorageLevel
     from pyspark.sql import functions as F
 
     started = time.monotonic()
-    progress = progress or NoProgress()
-    spark = spark or session(master)
-    workdir = Path(workdir)
-    workdir.mkdir(parents=True, exist_ok=True)
     written = _open_state(workdir, inputs, options, resume)
     report = RunReport(engine="spark", resumed=resume)
 
@@ -347,7 +360,7 @@ def _open_state(workdir: Path, inputs: Sequence[str], options: StoryOptions, res
                 f"an earlier run left its state in {workdir}",
                 hint="add --resume to continue it, or delete that directory to start over",
             )
-        state = spool.read_json(path)
+        state = read_state(path, workdir)
         for key in ("version", "engine", "inputs", "options"):
             if state.get(key) != fresh[key]:
                 raise StoryRunError(
@@ -368,7 +381,7 @@ def _open_state(workdir: Path, inputs: Sequence[str], options: StoryOptions, res
 
 
 def _summarize_on_spark(spark: Any, stories: list[tuple[Assignment, list[Article]]],
-                        options: StoryOptions) -> list[dict[str, Any]]:
+                        options: StoryOptions) -> list[str]:
     """Summarize closed stories on executors (the watch mode's articles live in the driver's spool)."""
     import pandas as pd
 
@@ -382,7 +395,7 @@ def _summarize_on_spark(spark: Any, stories: list[tuple[Assignment, list[Article
     schema = f"{ARTICLE_SCHEMA}, story_id string, rank long, position long, duplicate_of string, similarity double"
     frame = spark.createDataFrame(pd.DataFrame(rows), schema=schema)
     out = frame.groupBy("story_id").applyInPandas(_story_records(options), RECORD_SCHEMA).collect()
-    return [json.loads(r["record"]) for r in sorted(out, key=lambda r: r["rank"])]
+    return [r["record"] for r in sorted(out, key=lambda r: r["rank"])]
 
 
 def run_watch(
@@ -406,14 +419,31 @@ def run_watch(
     written at the end.
     """
     _pyspark()
+    workdir = Path(workdir)
+    with spool.state_lock(workdir), GracefulStop() as stop:
+        return _run_watch(directory, options, workdir, spark=spark or session(master),
+                          progress=progress or NoProgress(), on_story=on_story, stop=stop,
+                          available_now=available_now, trigger_seconds=trigger_seconds,
+                          max_files_per_trigger=max_files_per_trigger)
+
+
+def _run_watch(
+    directory: str,
+    options: StoryOptions,
+    workdir: Path,
+    *,
+    spark: Any,
+    progress: Progress,
+    on_story: Callable[[dict[str, Any]], None] | None,
+    stop: GracefulStop,
+    available_now: bool,
+    trigger_seconds: float,
+    max_files_per_trigger: int | None,
+) -> RunReport:
     from pyspark.sql import functions as F
 
-    progress = progress or NoProgress()
-    spark = spark or session(master)
-    workdir = Path(workdir)
-    workdir.mkdir(parents=True, exist_ok=True)
     stream = StoryStream(
-        options, workdir, on_story=on_story, engine="spark",
+        options, workdir, on_story=on_story, engine="spark", inputs=[os.path.abspath(directory)],
         summarize=lambda stories: _summarize_on_spark(spark, stories, options),
     )
     ingest = IngestReport()
@@ -424,22 +454,16 @@ def run_watch(
     lines = reader.load(str(directory)).withColumn("file", F.input_file_name())
 
     def handle(batch: Any, batch_id: int) -> None:
-        rows = batch.collect()
-        if not rows:
-            return
-        rows.sort(key=lambda r: r["file"])  # stable: lines of a file keep their order
-        with tempfile.NamedTemporaryFile("w", suffix=".jsonl", dir=workdir, delete=False,
-                                         encoding="utf-8") as tmp:
-            tmp.write("".join(r["value"] + "\n" for r in rows))
-        try:
-            articles = list(iter_articles([tmp.name], report=ingest))
-        except Exception as exc:  # a bad batch must not stop the stream
-            logger.warning("batch %d: %s", batch_id, exc)
-            return
-        finally:
-            os.unlink(tmp.name)
-        stream.add_batch(articles)
-        progress.advance(len(articles))
+        by_file: dict[str, list[str]] = {}
+        for row in batch.collect():
+            by_file.setdefault(row["file"], []).append(row["value"])
+        articles: list[Article] = []
+        for name in sorted(by_file):  # each file on its own: a bad one is skipped, not its batch
+            data = "".join(value + "\n" for value in by_file[name]).encode("utf-8", "surrogatepass")
+            articles += _file_articles(name, data, ingest)
+        if articles:
+            stream.add_batch(articles)
+            progress.advance(len(articles))
 
     writer = lines.writeStream.foreachBatch(handle).option(
         "checkpointLocation", str(workdir / "checkpoint")
@@ -449,10 +473,26 @@ def run_watch(
     )
     query = writer.start()
     try:
-        query.awaitTermination()
-    except KeyboardInterrupt:
-        logger.warning("stopping: closing the open stories")
+        # In short waits, so that SIGINT/SIGTERM (which only set stop.requested here) end it promptly.
+        while not stop.requested and not query.awaitTermination(WATCH_WAIT_SECONDS):
+            pass
+    finally:
         query.stop()
     report = stream.finish()
     record_ingest(report, ingest)
+    report.stopped_by = stop.signal_name
     return report
+
+
+WATCH_WAIT_SECONDS = 1.0
+
+
+def _file_articles(uri: str, data: bytes, ingest: IngestReport) -> list[Article]:
+    """The articles of one watched file's lines (a bad file is skipped and recorded, never raised)."""
+    parsed = urllib.parse.urlparse(uri)
+    path = urllib.parse.unquote(parsed.path) if parsed.scheme in ("file", "") else uri
+    try:
+        return list(iter_jsonl_bytes([data], path=path, report=ingest))
+    except Exception as exc:  # a bug on one file must not lose the open stories of the whole stream
+        logger.warning("skipped %s: internal error (%s: %s)", path, type(exc).__name__, exc)
+        return []

@@ -112,3 +112,65 @@ def test_watch_in_time_ordered_micro_batches_finds_the_labelled_stories(spark, t
     assert sorted(sorted(a["id"] for a in s["articles"]) for s in stories) == sorted(
         sorted(i for i in labels if labels[i] == label) for label in set(labels.values())
     )
+
+
+def write_watched_files(watched: Path) -> list[str]:
+    """A binary file, a malformed one (with one good line) and a good one; returns the good ids."""
+    good = lines(STREAM)
+    (watched / "a-binary.jsonl").write_bytes(b"\x00\x01\xff" * 2000)
+    (watched / "b-malformed.jsonl").write_text("\n".join(["{oops", good[0], "[1]"]) + "\n", encoding="utf-8")
+    (watched / "c-good.jsonl").write_text("\n".join(good[1:]) + "\n", encoding="utf-8")
+    return sorted(json.loads(line)["id"] for line in good)
+
+
+def test_watch_skips_a_bad_file_and_keeps_the_rest_of_its_micro_batch(spark, tmp_path):
+    from khulasa import spark_engine
+
+    watched = tmp_path / "in"
+    watched.mkdir()
+    expected = write_watched_files(watched)
+    report = spark_engine.run_watch(str(watched), StoryOptions(timeline=False, key_terms=False), tmp_path / "w",
+                                    spark=spark, available_now=True)
+    stories = [json.loads(line) for line in lines(tmp_path / "w" / STORIES_FILE)]
+    assert sorted(a["id"] for s in stories for a in s["articles"]) == expected
+    assert [(Path(s["path"]).name, s["reason"]) for s in report.skipped] == [("a-binary.jsonl", "binary data")]
+    assert report.n_issues == 2 and "b-malformed.jsonl: line 1: invalid JSON" in report.issues[0]
+
+
+def test_watch_closes_and_writes_the_open_stories_on_sigterm(spark, tmp_path):
+    import signal
+    import threading
+
+    from khulasa import spark_engine
+
+    watched = tmp_path / "in"
+    watched.mkdir()
+    expected = write_watched_files(watched)
+
+    class Counting:
+        articles = 0
+
+        def phase(self, name: str, total: int | None = None) -> None:
+            pass
+
+        def advance(self, n: int = 1) -> None:
+            self.articles += n
+
+    progress = Counting()
+    sent = threading.Event()
+
+    def stop_when_read() -> None:
+        for _ in range(2400):  # every article read, and our handler (not the default: it would kill pytest)
+            if progress.articles == len(expected) and getattr(signal.getsignal(signal.SIGTERM), "__self__", None):
+                os.kill(os.getpid(), signal.SIGTERM)
+                sent.set()
+                return
+            threading.Event().wait(0.05)
+
+    threading.Thread(target=stop_when_read, daemon=True).start()
+    report = spark_engine.run_watch(str(watched), StoryOptions(timeline=False, key_terms=False), tmp_path / "w",
+                                    spark=spark, progress=progress, trigger_seconds=0.5)
+    assert sent.is_set() and report.stopped_by == "SIGTERM"
+    stories = [json.loads(line) for line in lines(tmp_path / "w" / STORIES_FILE)]
+    assert sorted(a["id"] for s in stories for a in s["articles"]) == expected
+    assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL  # restored

@@ -80,10 +80,12 @@ def test_html_site_has_an_index_a_page_per_story_and_the_report(tmp_path):
 
 def test_html_replaces_an_old_site_whole(tmp_path):
     site = tmp_path / "site"
-    site.mkdir()
+    assert main(["stories", STREAM, "-f", "html", "-o", str(site), "-q", *FAST]) == 0
     (site / "stale.html").write_text("old", encoding="utf-8")
     assert main(["stories", STREAM, "-f", "html", "-o", str(site), "-q", *FAST]) == 0
     assert not (site / "stale.html").exists() and (site / "index.html").exists()
+    assert (site / ".khulasa-site").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]  # no old copy, no state left
 
 
 def test_html_escapes_article_text_and_refuses_script_urls(tmp_path):
@@ -163,3 +165,22 @@ def test_report_names_the_problems_inside_inputs(tmp_path, capsys):
     assert "issues inside inputs: 1" in capsys.readouterr().err
     report = json.loads((site / "report.json").read_text(encoding="utf-8"))
     assert report["issues"] == 1 and "line 2: invalid JSON" in report["input_issues"][0]
+
+
+def test_workers_default_to_the_usable_cores(monkeypatch, tmp_path):
+    import os
+
+    from khulasa.cli import stories as stories_cli
+    from khulasa.stories import engine
+
+    expected = os.process_cpu_count() if hasattr(os, "process_cpu_count") else len(os.sched_getaffinity(0))
+    assert stories_cli.usable_cores() == expected
+    monkeypatch.setattr(stories_cli, "usable_cores", lambda: 3)
+    pools: list[int] = []
+    real = engine.worker_pool
+    monkeypatch.setattr(engine, "worker_pool", lambda n: pools.append(n) or real(2))
+    assert main(["stories", STREAM, "-o", str(tmp_path / "default.jsonl"), "-q", *FAST]) == 0
+    assert main(["stories", STREAM, "-o", str(tmp_path / "one.jsonl"), "--workers", "1", "-q", *FAST]) == 0
+    assert pools == [3]  # the default run had a pool of the usable cores; --workers 1 none
+    assert (tmp_path / "default.jsonl").read_bytes() == (tmp_path / "one.jsonl").read_bytes()
+    assert main(["stories", STREAM, "--workers", "0"]) == 2

@@ -9,7 +9,7 @@ stories close.
 from __future__ import annotations
 
 import argparse
-import shutil
+import os
 import sys
 import tempfile
 import time
@@ -60,12 +60,26 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser.add_argument("--resume", action="store_true", help="continue an interrupted run with the same -o")
     parser.add_argument("--state-dir", metavar="DIR", help="where the run keeps its state (default OUT.state)")
     parser.add_argument("--watch", metavar="DIR",
-                        help="follow a directory: new JSONL files are clustered as they arrive (Ctrl-C stops)")
-    parser.add_argument("--workers", type=int, default=1, metavar="N",
-                        help="compute features and summaries in N processes (embedded engine; default 1)")
+                        help="follow a directory: new JSONL files are clustered as they arrive (Ctrl-C or SIGTERM "
+                             "closes and writes the open stories)")
+    parser.add_argument("--workers", type=int, default=None, metavar="N",
+                        help="compute features and summaries in N processes (embedded engine; default: the "
+                             f"usable cores, here {usable_cores()}; 1 for one process)")
     parser.add_argument("--spark-master", metavar="URL", help="Spark master (default: spark-submit's or local[*])")
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar and no final report")
     parser.set_defaults(func=run)
+
+
+def usable_cores() -> int:
+    """The cores this process may run on (its CPU affinity, not the machine's count)."""
+    count = getattr(os, "process_cpu_count", None)  # Python 3.13
+    if count is not None:
+        n = count()
+    elif hasattr(os, "sched_getaffinity"):
+        n = len(os.sched_getaffinity(0))
+    else:
+        n = os.cpu_count()
+    return max(1, n or 1)
 
 
 def story_options(args: argparse.Namespace) -> Any:
@@ -85,7 +99,7 @@ def story_options(args: argparse.Namespace) -> Any:
 
 
 def run(args: argparse.Namespace) -> int:
-    from khulasa.stories.engine import StoryRun
+    from khulasa.stories import spool
 
     options = story_options(args)
     if args.format == "html" and not args.output:
@@ -97,42 +111,108 @@ def run(args: argparse.Namespace) -> int:
     if args.resume and not (args.output or args.state_dir):
         raise InvalidOptionsError("resume", True, "a run to resume is found by its output",
                                   hint="give the same -o OUT (or --state-dir) as the interrupted run")
-    if args.workers < 1:
-        raise InvalidOptionsError("workers", args.workers, "must be at least 1")
-    temporary = not (args.output or args.state_dir)
-    workdir = Path(args.state_dir or (f"{args.output}.state" if args.output else tempfile.mkdtemp(
-        prefix="khulasa-stories-")))
-    stream = args.format == "jsonl" and not args.output
-    on_story = _print_record if stream else None
-    progress = _progress(args)
+    if args.resume and (args.watch or "-" in args.inputs):
+        raise InvalidOptionsError("resume", True, "a run that reads stdin or --watch cannot be resumed",
+                                  hint="its input is gone: start it over")
+    workers = usable_cores() if args.workers is None else args.workers
+    if workers < 1:
+        raise InvalidOptionsError("workers", workers, "must be at least 1")
+    target = os.path.abspath(args.output) if args.output else None
+    workdir = Path(os.path.abspath(args.state_dir)) if args.state_dir else Path(f"{target}.state") if target else None
+    _refuse_unsafe_paths(args, target, workdir)
+    temporary = workdir is None
+    if workdir is None:
+        workdir = Path(tempfile.mkdtemp(prefix="khulasa-stories-"))
+    on_story = _print_record if args.format == "jsonl" and not args.output else None
     try:
-        with progress:
-            if args.watch:
-                report = _watch(args, options, workdir, progress, on_story)
-            elif args.engine == "spark":
-                from khulasa import spark_engine
-
-                report = spark_engine.run_batch(
-                    args.inputs, options, workdir, resume=args.resume, master=args.spark_master,
-                    progress=progress, on_story=on_story,
-                )
-            else:
-                report = StoryRun(
-                    args.inputs, options, workdir, resume=args.resume, progress=progress,
-                    on_story=on_story, workers=args.workers,
-                ).run()
-        _publish(args, workdir, report)
+        # Held until the state is removed: no other run may take the directory over before that.
+        with spool.state_lock(workdir):
+            with _progress(args) as progress:
+                report = _run_engine(args, options, workdir, workers, progress, on_story)
+            _publish(args, workdir, report)
+            spool.remove_state(workdir)
     finally:
         if temporary:
-            shutil.rmtree(workdir, ignore_errors=True)
+            spool.remove_state(workdir)
     if not args.quiet:
         for line in report.lines():
             print(f"khulasa: {line}", file=sys.stderr)
-    shutil.rmtree(workdir, ignore_errors=True)
     return 0
 
 
-def _watch(args: argparse.Namespace, options: Any, workdir: Path, progress: Any, on_story: Any) -> Any:
+def _run_engine(args: argparse.Namespace, options: Any, workdir: Path, workers: int, progress: Any,
+                on_story: Any) -> Any:
+    if args.watch:
+        return _watch(args, options, workdir, workers, progress, on_story)
+    if args.engine == "spark":
+        from khulasa import spark_engine
+
+        return spark_engine.run_batch(
+            args.inputs, options, workdir, resume=args.resume, master=args.spark_master,
+            progress=progress, on_story=on_story,
+        )
+    if "-" in args.inputs:  # stdin may never end: stream it, writing stories as they close
+        from khulasa.stories.stream import stream_inputs
+
+        return stream_inputs(args.inputs, options, workdir, progress=progress, on_story=on_story,
+                             workers=workers)
+    from khulasa.stories.engine import StoryRun
+
+    return StoryRun(
+        args.inputs, options, workdir, resume=args.resume, progress=progress, on_story=on_story,
+        workers=workers,
+    ).run()
+
+
+def _refuse_unsafe_paths(args: argparse.Namespace, target: str | None, workdir: Path | None) -> None:
+    """Before anything is written: never replace or delete what we did not write.
+
+    ``-o`` and the state directory must not be an input, inside one or hold one, nor inside each other;
+    a site replaces only a previous site; the state directory holds nothing but a run's state.
+    """
+    from khulasa.errors import OutputError, OutputRefusedError
+    from khulasa.stories import output, spool
+
+    sources = [p for p in [*args.inputs, args.watch] if p and p != "-"]
+    places = []
+    if target:
+        places.append((args.output, target, "it"))
+    if workdir is not None:
+        places.append((args.state_dir or str(workdir), str(workdir), "its state directory"))
+    for shown, path, what in places:
+        real = Path(os.path.realpath(path))
+        for source in sources:
+            relation = _relation(real, Path(os.path.realpath(source)))
+            if relation:
+                raise OutputRefusedError(shown, f"{what} {relation} the input {source}",
+                                         hint="write the output outside the inputs")
+    if target and workdir and _relation(Path(os.path.realpath(target)), Path(os.path.realpath(workdir))):
+        raise OutputRefusedError(args.output, f"it and the state directory {workdir} overlap",
+                                 hint="give another --state-dir")
+    if workdir is not None and not spool.is_state_dir(workdir):
+        raise OutputRefusedError(str(workdir), "the state directory holds files that are not a khulasa run's state",
+                                 hint="give a new or empty --state-dir: it is deleted when the run ends")
+    if target is None:
+        return
+    if args.format == "html":
+        output.check_site_target(Path(os.path.realpath(target)), shown=args.output)
+    elif os.path.isdir(target):
+        raise OutputError(args.output, "is a directory (a site needs -f html)")
+
+
+def _relation(path: Path, other: Path) -> str | None:
+    """How ``path`` and ``other`` (both resolved) overlap, in words; None when they do not."""
+    if path == other:
+        return "is"
+    if other in path.parents:
+        return "is inside"
+    if path in other.parents:
+        return "holds"
+    return None
+
+
+def _watch(args: argparse.Namespace, options: Any, workdir: Path, workers: int, progress: Any,
+           on_story: Any) -> Any:
     if args.engine == "spark":
         from khulasa import spark_engine
 
@@ -140,7 +220,7 @@ def _watch(args: argparse.Namespace, options: Any, workdir: Path, progress: Any,
                                       progress=progress, on_story=on_story)
     from khulasa.stories.stream import watch_directory
 
-    return watch_directory(args.watch, options, workdir, progress=progress, on_story=on_story)
+    return watch_directory(args.watch, options, workdir, progress=progress, on_story=on_story, workers=workers)
 
 
 def _print_record(record: dict[str, Any]) -> None:

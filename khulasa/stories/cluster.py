@@ -31,6 +31,7 @@ from operator import itemgetter
 import numpy as np
 from datasketch import LeanMinHash, MinHashLSH
 
+from khulasa.seen import SeenSet
 from khulasa.stories.features import MINHASH_SCHEME, MINHASH_SEED, NUM_PERM, ArticleFeatures
 from khulasa.stories.options import StoryOptions
 
@@ -91,6 +92,21 @@ class DocumentFrequencies:
         self.n += n
         self._idf = None
 
+    def prune(self, limit: int) -> None:
+        """Above ``limit`` terms, forget the rarest (document frequency 1, then 2, ...) down to half of
+        it: a stream without end keeps a bounded vocabulary (a forgotten term counts again from 0)."""
+        if len(self.df) <= limit:
+            return
+        levels = Counter(self.df.values())
+        kept, cutoff = len(self.df), 0
+        for level in sorted(levels):
+            if kept <= limit // 2:
+                break
+            kept -= levels[level]
+            cutoff = level
+        self.df = Counter({t: c for t, c in self.df.items() if c > cutoff})
+        self._idf = None
+
     def idf(self, term: str) -> float:
         return self.table().get(term, 0.0)
 
@@ -143,7 +159,7 @@ class StoryClusterer:
         self._arrivals = 0
         self._numbers = 0
         self._ranks = 0
-        self._story_ids: set[str] = set()
+        self._story_ids = SeenSet()  # every story id given: flat memory on an endless stream
 
     # --- public -----------------------------------------------------------------------------------
 

@@ -24,10 +24,14 @@ already written, so every input is accounted for exactly once.
 from __future__ import annotations
 
 import collections
+import ctypes
 import datetime as dt
 import functools
 import json
 import os
+import signal
+import sys
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -46,6 +50,10 @@ from khulasa.stories.options import StoryOptions
 from khulasa.stories.story import Story, make_story
 
 STATE_VERSION = 1
+PHASES = ("reading", "clustering", "done", "running", "streaming")
+"""``state.json``'s phases: the embedded engine's three, the Spark engine's ``running`` and a stream's."""
+RESUME_KEYS = frozenset({"articles", "skipped", "ingest", "issues", "n_issues"})
+"""What ``state.json`` holds once the articles are read."""
 STORIES_FILE = "stories.jsonl"
 STATE_FILE = "state.json"
 ARTICLES_FILE = "articles.rec"
@@ -104,6 +112,8 @@ class RunReport:
     read_seconds: float = 0.0
     summarize_seconds: float = 0.0
     resumed: bool = False
+    stopped_by: str = ""
+    """The signal that ended a stream (its open stories were then closed and written), if any."""
 
     @property
     def articles_per_second(self) -> float:
@@ -128,6 +138,7 @@ class RunReport:
             "summarize_seconds": round(self.summarize_seconds, 2),
             "articles_per_second": round(self.articles_per_second, 1),
             "resumed": self.resumed,
+            "stopped_by": self.stopped_by or None,
         }
 
     def lines(self) -> list[str]:
@@ -151,6 +162,8 @@ class RunReport:
             + (", resumed" if self.resumed else "")
             + ")",
         ]
+        if self.stopped_by:
+            out.append(f"stopped by {self.stopped_by}: the open stories were closed and written")
         return out
 
     def count(self, assignment: Assignment) -> None:
@@ -250,18 +263,16 @@ class StoryRun:
 
     def run(self) -> RunReport:
         started = time.monotonic()
-        self.workdir.mkdir(parents=True, exist_ok=True)
-        state = self._open_state()
-        # One pool for both passes: features of pass 1, summaries of pass 2.
-        self._pool = (
-            ProcessPoolExecutor(self.workers, initializer=_spooled_articles.cache_clear) if self.workers > 1 else None
-        )
-        try:
-            self._run(state, started)
-        finally:
-            if self._pool is not None:
-                self._pool.shutdown(wait=True, cancel_futures=True)
-                self._pool = None
+        with spool.state_lock(self.workdir):
+            state = self._open_state()
+            # One pool for both passes: features of pass 1, summaries of pass 2.
+            self._pool = worker_pool(self.workers) if self.workers > 1 else None
+            try:
+                self._run(state, started)
+            finally:
+                if self._pool is not None:
+                    self._pool.shutdown(wait=True, cancel_futures=True)
+                    self._pool = None
         return self.report
 
     def _run(self, state: dict[str, Any], started: float) -> None:
@@ -308,13 +319,15 @@ class StoryRun:
                 f"an earlier run left its state in {self.workdir}",
                 hint="add --resume to continue it, or delete that directory to start over",
             )
-        state = spool.read_json(path)
+        state = read_state(path, self.workdir)
         for key in ("version", "inputs", "options"):
             if state.get(key) != fresh[key]:
                 raise StoryRunError(
                     f"the run saved in {self.workdir} used other {key}: cannot resume it with these",
                     hint="give the same inputs and options, or delete that directory to start over",
                 )
+        if state["phase"] != "reading" and not state.keys() >= RESUME_KEYS:
+            raise StoryRunError(f"the saved state {path} is incomplete", hint=f"delete {self.workdir} to start over")
         if state["phase"] == "reading" and "-" in self.inputs:
             raise StoryRunError("cannot resume a run that was still reading stdin", hint="start it over")
         return state
@@ -460,6 +473,23 @@ class StoryRun:
             articles.close()
 
 
+def read_state(path: Path, workdir: Path) -> dict[str, Any]:
+    """A run's ``state.json``, or ``StoryRunError`` (exit 7) naming it when it is unreadable."""
+    try:
+        state = spool.read_json(path)
+    except (OSError, ValueError) as exc:  # ValueError: invalid JSON or UTF-8
+        raise StoryRunError(
+            f"the saved state {path} is unreadable ({exc})",
+            hint=f"delete {workdir} to start over",
+        ) from exc
+    if not isinstance(state, dict) or state.get("phase") not in PHASES:
+        raise StoryRunError(
+            f"the saved state {path} is not a khulasa stories state",
+            hint=f"delete {workdir} to start over",
+        )
+    return state
+
+
 class ClosedStories:
     """Stories as the clusterer closes them: counted, and on a resumed run checked against the stories
     already written (clustering is deterministic, so they must come back in the same order).
@@ -536,6 +566,52 @@ def record_line(record: dict[str, Any]) -> str:
 def story_record(assignment: Assignment, articles: list[Article], options: StoryOptions) -> dict[str, Any]:
     """The per-story function both engines run: the story's JSONL record."""
     return make_story(assignment, articles, options).to_dict()
+
+
+def worker_pool(workers: int) -> ProcessPoolExecutor:
+    """A pool of ``workers`` processes that end when this process ends, even by SIGKILL."""
+    return ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(os.getpid(),))
+
+
+PARENT_CHECK_SECONDS = 1.0
+PR_SET_PDEATHSIG = 1
+
+
+def _init_worker(main_pid: int) -> None:
+    """In a worker: die with the parent.  On Linux the kernel sends SIGKILL when the parent dies
+    (``prctl(PR_SET_PDEATHSIG)``); elsewhere, and as a fallback, a thread checks the parent every second."""
+    _spooled_articles.cache_clear()
+    # Ctrl-C reaches the whole process group: the main process decides what it means (a stream closes
+    # its open stories, which may still need us).  SIGTERM ends a worker, as the pool expects (a handler
+    # the main process had set is not ours).
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    parent = os.getppid()
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):
+            pass
+    if parent != main_pid and not _alive(main_pid):
+        os._exit(1)  # the main process died before the death signal was armed
+    threading.Thread(target=_exit_when_orphaned, args=(parent,), daemon=True, name="khulasa-parent-watch").start()
+
+
+def _exit_when_orphaned(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(PARENT_CHECK_SECONDS)
+    os._exit(1)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 @functools.lru_cache(maxsize=2)

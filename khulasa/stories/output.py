@@ -2,7 +2,7 @@
 
 Every writer reads ``stories.jsonl`` (one record a line, schema in ``docs/stories.md``) and publishes
 atomically: a file through a temporary file and a rename, the HTML site through a temporary directory
-renamed into place.  The index and the digest list stories by size (largest first), then by date.
+renamed into place (replacing only a previous site, which a marker file identifies).  The index and the digest list stories by size (largest first), then by date.
 HTML escapes all article text (Jinja2 autoescape), links only ``http(s)`` URLs and runs no script.
 """
 
@@ -12,6 +12,7 @@ import functools
 import json
 import os
 import shutil
+import stat
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,8 +20,8 @@ from typing import Any
 
 import jinja2
 
-from khulasa.atomic import write_atomically
-from khulasa.errors import OutputError
+from khulasa.atomic import new_directory_mode, write_atomically
+from khulasa.errors import OutputError, OutputRefusedError
 
 FORMATS = ("jsonl", "html", "text")
 DIGEST_SENTENCES = 5
@@ -165,13 +166,43 @@ def index_page(briefs: list[dict[str, Any]], report: dict[str, Any] | None) -> s
     )
 
 
+SITE_MARKER = ".khulasa-site"
+"""Written into every site: a directory holding it is ours to replace, any other non-empty one is not."""
+
+
+def check_site_target(site: Path, *, shown: str | None = None) -> None:
+    """Refuse (``OutputRefusedError``) to publish a site at ``site`` (resolved) when that would replace
+    what Khulasa did not write: anything but a missing or empty directory or a previous site, or the
+    current directory (or one holding it)."""
+    name = shown or str(site)
+    cwd = Path.cwd().resolve()
+    if site == cwd or site in cwd.parents:
+        raise OutputRefusedError(name, "it is the current directory or holds it",
+                                 hint="give the site its own directory, e.g. -o site/")
+    if not site.exists():
+        return
+    if not site.is_dir():
+        raise OutputRefusedError(name, "it exists and is not a directory", hint="give a new directory name")
+    names = os.listdir(site)
+    if names and SITE_MARKER not in names:
+        raise OutputRefusedError(
+            name, f"it is not empty and is not a site written by khulasa (no {SITE_MARKER} in it)",
+            hint="give a new or empty directory: khulasa replaces only its own sites",
+        )
+
+
 def publish_html(stories: Path, target: str, report: dict[str, Any] | None = None,
                  report_lines: list[str] | None = None) -> None:
-    """Write ``index.html``, ``stories/<id>.html`` and ``report.json``/``report.txt`` into directory
-    ``target``, built aside and renamed into place (an existing ``target`` is replaced whole)."""
-    final = Path(target)
+    """Write ``index.html``, ``stories/<id>.html``, ``report.json``/``report.txt`` and the site marker
+    into directory ``target``, built aside and renamed into place.  A previous site there is replaced
+    whole; any other non-empty directory is refused (``check_site_target``).  A symbolic link is followed
+    (the site it points to is replaced, the link stays).  The directory gets the mode of the site it
+    replaces, or ``0o777 & ~umask``."""
+    final = Path(os.path.realpath(target))
+    check_site_target(final, shown=target)
     try:
         final.parent.mkdir(parents=True, exist_ok=True)
+        mode = stat.S_IMODE(final.stat().st_mode) if final.is_dir() else new_directory_mode()
         tmp = Path(tempfile.mkdtemp(dir=final.parent, prefix=f".{final.name}.", suffix=".tmp"))
     except OSError as exc:
         raise OutputError(target, exc.strerror or str(exc)) from exc
@@ -191,18 +222,24 @@ def publish_html(stories: Path, target: str, report: dict[str, Any] | None = Non
             )
         if report_lines is not None:
             (tmp / "report.txt").write_text("\n".join(report_lines) + "\n", encoding="utf-8")
-        _swap_directory(tmp, final)
-    except OSError as exc:
+        (tmp / SITE_MARKER).write_text(f"A site written by khulasa {_version()} (khulasa stories -f html). "
+                                       "The next run with -o here replaces this directory whole.\n",
+                                       encoding="utf-8")
+        os.chmod(tmp, mode)
+        _swap_directory(tmp, final, shown=target)
+    except BaseException as exc:
         shutil.rmtree(tmp, ignore_errors=True)
-        raise OutputError(target, exc.strerror or str(exc)) from exc
+        if isinstance(exc, OSError):
+            raise OutputError(target, exc.strerror or str(exc)) from exc
+        raise
 
 
-def _swap_directory(new: Path, final: Path) -> None:
-    """Put ``new`` at ``final``; an old directory there is moved aside first, then removed."""
-    if final.exists() and not final.is_dir():
-        raise OutputError(str(final), "exists and is not a directory")
+def _swap_directory(new: Path, final: Path, *, shown: str) -> None:
+    """Put ``new`` at ``final``; an old site there is moved aside first (checked again: it must still
+    be one), then removed."""
     old = None
     if final.exists():
+        check_site_target(final, shown=shown)
         old = final.with_name(f".{final.name}.old-{os.getpid()}")
         os.replace(final, old)
     os.replace(new, final)
