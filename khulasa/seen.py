@@ -11,6 +11,8 @@ import sqlite3
 
 IN_MEMORY = 100_000
 """Strings kept in memory (about 10 MB of short ids) before the rest go to disk."""
+CACHE_KIB = 1024
+"""SQLite's page cache for the strings on disk."""
 
 
 class SeenSet:
@@ -35,6 +37,7 @@ class SeenSet:
             self._disk = sqlite3.connect("", isolation_level=None)  # "": a temporary file
             self._disk.execute("PRAGMA journal_mode=OFF")  # nothing to recover: it dies with us
             self._disk.execute("PRAGMA synchronous=OFF")
+            self._disk.execute(f"PRAGMA cache_size=-{CACHE_KIB}")  # its page cache: the memory it adds
             self._disk.execute("CREATE TABLE seen (item TEXT PRIMARY KEY) WITHOUT ROWID")
         self._disk.execute("INSERT OR IGNORE INTO seen VALUES (?)", (item,))
 
