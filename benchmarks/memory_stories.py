@@ -10,7 +10,7 @@ the main process's own peak (VmHWM) and the largest worker's.  Runs:
   archive converted to JSONL on the fly and piped in: the streaming engine);
 - both again on an archive of the first ``--small`` members, to see how memory grows with the input.
 
-    python benchmarks/memory_stories.py [--small 5000] [--workers N] [--json]
+    python benchmarks/memory_stories.py [--corpus ANT.tar.gz] [--small 5000] [--workers N] [--json]
 """
 
 from __future__ import annotations
@@ -152,6 +152,7 @@ def measure(name: str, archive: Path, stdin: bool, workers: int | None, work: Pa
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--corpus", type=Path, default=CORPUS, help=f"the archive (default {CORPUS})")
     parser.add_argument("--small", type=int, default=5000, help="members in the small archive (default 5000)")
     parser.add_argument("--workers", type=int, help="--workers of the runs (default: khulasa's, the cores)")
     parser.add_argument("--json", action="store_true")
@@ -167,9 +168,9 @@ def main() -> int:
     }
     with tempfile.TemporaryDirectory(prefix="khulasa-memory-") as tmp:
         work = Path(tmp)
-        small = prefix_archive(CORPUS, args.small, work / f"ant-first-{args.small}.tar.gz")
-        for name, archive, stdin in (("archive-small", small, False), ("archive", CORPUS, False),
-                                     ("stdin-small", small, True), ("stdin", CORPUS, True)):
+        small = prefix_archive(args.corpus, args.small, work / f"ant-first-{args.small}.tar.gz")
+        for name, archive, stdin in (("archive-small", small, False), ("archive", args.corpus, False),
+                                     ("stdin-small", small, True), ("stdin", args.corpus, True)):
             results[name] = measure(name, archive, stdin, args.workers, work)
     results["load_average_after"] = os.getloadavg()
     if args.json:

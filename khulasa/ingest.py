@@ -1045,11 +1045,14 @@ def _blocks(f: IO[bytes]) -> Iterator[bytes]:
 
 
 def _probe(blocks: Iterator[bytes]) -> tuple[bytes, bool]:
-    """The first ``PROBE_BYTES`` (or all, if fewer), and whether that is the end."""
+    """The first ``PROBE_BYTES`` and at least one whole line (or all, if less), and whether that is
+    the end."""
     data = bytearray()
+    line_ended = False
     for block in blocks:
         data += block
-        if len(data) >= PROBE_BYTES:
+        line_ended = line_ended or b"\n" in block or b"\r" in block
+        if len(data) >= PROBE_BYTES and (line_ended or len(data) > MAX_LINE_BYTES):
             return bytes(data), False
     return bytes(data), True
 

@@ -234,3 +234,39 @@ def test_document_frequencies_forget_the_rarest_terms_above_the_limit():
     assert len(df.df) == 6
     df.prune(4)  # forget df 1 (c, d, e, f): 2 terms left, at most half of the limit
     assert dict(df.df) == {"a": 4, "b": 3} and df.n == 4
+
+
+def test_stdin_whose_first_line_is_longer_than_the_probe_is_still_streamed(monkeypatch):
+    monkeypatch.setattr(ingest, "PROBE_BYTES", 64)
+    monkeypatch.setattr(ingest, "STREAM_BLOCK", 16)
+    monkeypatch.setattr(ingest, "MAX_FILE_BYTES", 2_000)  # what a document read whole may not exceed
+    data = feed(30)
+    assert data.index(b"\n") > 64 and len(data) > 2_000
+    set_stdin(monkeypatch, data)
+    assert len(list(iter_articles(["-"]))) == 30
+
+
+def test_a_late_article_in_a_stream_does_not_join_a_story_months_away(tmp_path):
+    """Out of date order (a stream may be): a March article arriving after June's must not join a June
+    story, and the story it starts closes once the clock is past it, not at the end of the stream."""
+    from khulasa.models import Article
+    from khulasa.stories.stream import StoryStream
+
+    records = [json.loads(line) for line in STREAM.read_text(encoding="utf-8").splitlines()]
+    june = [Article(id=r["id"], text=r["text"], title=r.get("title"), source=r.get("source"),
+                    date=dt.date.fromisoformat(r["date"]) + dt.timedelta(days=90)) for r in records]
+    late = [Article(id=f"late-{a.id}", text=a.text, title=a.title, source=a.source,
+                    date=a.date - dt.timedelta(days=90)) for a in june]
+    written: list[dict] = []
+    stream = StoryStream(FAST, tmp_path, on_story=written.append)
+    stream.add_batch(june)
+    stream.add_batch(late)
+    after_late = len(written)
+    filler = [Article(id=f"f{i}", text="خبر قصير عن الطقس في المدينة اليوم.", date=june[0].date)
+              for i in range(300)]  # arrivals: the clock check runs every 256 of them
+    stream.add_batch(filler)
+    assert len(written) > after_late  # the late stories closed before the end of the stream
+    stream.finish()
+    for r in written:
+        ids = [a["id"] for a in r["articles"]]
+        assert all(i.startswith("late-") for i in ids) or not any(i.startswith("late-") for i in ids), ids

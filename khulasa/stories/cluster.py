@@ -168,16 +168,16 @@ class StoryClusterer:
         closed = self._advance(f.date)
         self._arrivals += 1
         if self._arrivals % IDLE_CHECK_EVERY == 0:
-            closed += self._close_idle()
+            closed += self._close_stale()
         signature = f.signature_array()
-        original = self._find_original(signature)
+        original = self._find_original(signature, f.date)
         if original is not None:
             seq, jaccard = original
             story = self._open[self._owner[seq]]
             self._join(story, Member(f.id, f.seq, f.date if f.dated else None, jaccard, self._ids[seq]), f.date)
         else:
             vector = self.vector(f)
-            best, score = self._best_story(vector)
+            best, score = self._best_story(vector, f.date)
             if best is None or score < self.options.threshold:
                 story = self._start(f, vector)
             else:
@@ -214,8 +214,11 @@ class StoryClusterer:
         if date is None or (self._clock is not None and date <= self._clock):
             return []
         self._clock = date
-        horizon = date - dt.timedelta(days=self.options.window_days)
-        oldest = date - dt.timedelta(days=self.options.max_days)
+        return self._close_quiet(date)
+
+    def _close_quiet(self, clock: dt.date) -> list[Assignment]:
+        horizon = clock - dt.timedelta(days=self.options.window_days)
+        oldest = clock - dt.timedelta(days=self.options.max_days)
         quiet = [
             s
             for s in self._open.values()
@@ -223,10 +226,16 @@ class StoryClusterer:
         ]
         return [self._close(s) for s in sorted(quiet, key=lambda s: (s.last_date, s.number))]
 
-    def _close_idle(self) -> list[Assignment]:
+    def _close_stale(self) -> list[Assignment]:
+        """Stories idle for ``idle_articles`` arrivals, and (when articles come out of date order, as a
+        stream may bring them) stories the clock has already passed; in date order there are none of
+        the latter: ``_advance`` closed them when the clock moved."""
         limit = self._arrivals - self.options.idle_articles
         idle = [s for s in self._open.values() if s.last_arrival < limit]
-        return [self._close(s) for s in sorted(idle, key=lambda s: s.number)]
+        closed = [self._close(s) for s in sorted(idle, key=lambda s: s.number)]
+        if self._clock is not None:
+            closed += self._close_quiet(self._clock)
+        return closed
 
     def _close(self, story: _Story) -> Assignment:
         del self._open[story.number]
@@ -245,12 +254,15 @@ class StoryClusterer:
 
     # --- duplicates -------------------------------------------------------------------------------
 
-    def _find_original(self, signature: np.ndarray) -> tuple[int, float] | None:
-        """The open article this one copies: highest estimated Jaccard, then the earliest."""
+    def _find_original(self, signature: np.ndarray, date: dt.date | None) -> tuple[int, float] | None:
+        """The open article this one copies: highest estimated Jaccard, then the earliest (in a story
+        within the window of ``date``, as in ``_best_story``)."""
         candidates = self._lsh.query(_lean(signature))
         best: tuple[float, int] | None = None
         for seq in candidates:
             story = self._open[self._owner[seq]]
+            if not self._in_window(story, date):
+                continue
             jaccard = float(np.count_nonzero(story.signatures[seq] == signature)) / NUM_PERM
             if jaccard >= self.options.duplicate_threshold and (
                 best is None or (jaccard, -seq) > (best[0], -best[1])
@@ -268,7 +280,10 @@ class StoryClusterer:
 
     # --- similarity -------------------------------------------------------------------------------
 
-    def _best_story(self, vector: dict[str, float]) -> tuple[_Story | None, float]:
+    def _best_story(self, vector: dict[str, float], date: dt.date | None) -> tuple[_Story | None, float]:
+        """The open story most similar to ``vector`` and the cosine; with a ``date``, only among stories
+        within ``window_days`` of it (in date order every open story is: this matters for the late
+        articles of a stream)."""
         scores: defaultdict[int, float] = defaultdict(float)
         index = self._index
         for term, weight in vector.items():
@@ -280,10 +295,20 @@ class StoryClusterer:
         best_score = 0.0
         for number in sorted(scores):
             story = self._open[number]
+            if not self._in_window(story, date):
+                continue
             cosine = scores[number] / story.norm
             if cosine > best_score + 1e-12:
                 best, best_score = story, cosine
         return best, best_score
+
+    def _in_window(self, story: _Story, date: dt.date | None) -> bool:
+        """Whether an article of ``date`` may join ``story``: within ``window_days`` of its dates.  In date
+        order every open story is (``_advance`` closed the others); a stream's late article may not be."""
+        if date is None or story.last_date is None:
+            return True
+        window = dt.timedelta(days=self.options.window_days)
+        return (story.first_date or story.last_date) - window <= date <= story.last_date + window
 
     def _start(self, f: ArticleFeatures, vector: dict[str, float]) -> _Story:
         story_id = story_id_for(f.id)
