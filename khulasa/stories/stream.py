@@ -230,9 +230,16 @@ class StoryStream:
         self._articles.flush()
         if self._reader is None:
             self._reader = spool.RecordReader(self.workdir / ARTICLES_FILE)
-        batch = [(a, [self._reader.read(self._forget(s)) for s in a.seqs]) for a in todo]
-        for line in self._summarize(batch):
-            self._writer.write_line(line)
+        reader = self._reader
+        batch: list[tuple[Assignment, list[Article]]] = []
+        size = 0
+        for n, assignment in enumerate(todo, start=1):  # in parts: at most a batch of articles in memory
+            batch.append((assignment, [reader.read(self._forget(s)) for s in assignment.seqs]))
+            size += len(assignment.seqs)
+            if size >= STREAM_BATCH or n == len(todo):
+                for line in self._summarize(batch):
+                    self._writer.write_line(line)
+                batch, size = [], 0
         return len(todo)
 
     def _forget(self, seq: int) -> int:
