@@ -9,7 +9,7 @@ output always ends with a newline, ready for stdout or a file.
 Article text is untrusted: the HTML page escapes all of it through Jinja2 autoescape, links only
 ``http(s)`` URLs, embeds its JSON with ``<``, ``>`` and ``&`` as ``\\u`` escapes, and pins its one inline
 script by hash in a Content-Security-Policy.  Markdown backslash-escapes the characters that would turn
-article text into markup.
+article text into markup, and breaks the patterns of GFM's autolinks (bare URLs, ``www.``, e-mail).
 """
 
 from __future__ import annotations
@@ -204,10 +204,22 @@ KIND_LABELS = {"actor": "فاعل", "place": "مكان", "phrase": "عبارة"}
 # Characters CommonMark would read as markup inside a line; any ASCII punctuation may be backslash-escaped.
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~#&!])")
 _MD_LINE_START = re.compile(r"^(\s*(?:\d+(?=[.)]))?)([-+=.)])")
+# GFM's autolink extension links bare "scheme://" URLs, "www." names and e-mail addresses found in text
+# (and "mailto:"/"xmpp:" ones).  Article text must stay text: the ":" of a scheme and the "." after
+# "www" are backslash-escaped (they render as themselves, and the extension no longer sees the pattern),
+# and an e-mail's "@" is followed by a WORD JOINER (U+2060, invisible), since GFM links an address even
+# when its "@" is escaped.  Checked against GitHub's cmark-gfm in tests/test_render.py.
+_MD_SCHEME = re.compile(r"(?i)(?<![a-z0-9+.-])([a-z][a-z0-9+.-]*):(?=//)|(?<![a-z0-9])(mailto|xmpp):")
+_MD_WWW = re.compile(r"(?i)(www)\.")
+_MD_EMAIL_AT = re.compile(r"(?<=[A-Za-z0-9._+-])@(?=[A-Za-z0-9_-])")
+WORD_JOINER = "\u2060"
 
 
 def _md(text: str) -> str:
     escaped = _MD_SPECIAL.sub(r"\\\1", text)
+    escaped = _MD_SCHEME.sub(lambda m: (m.group(1) or m.group(2)) + "\\:", escaped)
+    escaped = _MD_WWW.sub(r"\1\\.", escaped)
+    escaped = _MD_EMAIL_AT.sub("@" + WORD_JOINER, escaped)
     # A leading "-", "+" or "1." would open a nested list inside the list item: escape its punctuation.
     return _MD_LINE_START.sub(r"\1\\\2", escaped)
 

@@ -364,11 +364,11 @@ def _to_articles(items: Sequence[ArticleIn], settings: ServeSettings) -> list[Ar
     Stricter than a file on three points, since a client can fix its request: an unreadable date, a
     text that is empty once cleaned, and a repeated id are 422 errors naming the article, not skips.
     """
-    from khulasa import ingest
+    from khulasa import ingest, normalize
 
     if len(items) > settings.max_articles:
         raise _too_many_articles(len(items), settings.max_articles)
-    n_words = sum(len(item.text.split()) for item in items)
+    n_words = sum(normalize.count_words(item.text) for item in items)
     if n_words > settings.max_words:
         raise ApiError(
             413, "too_many_words", f"{n_words} words in all articles; the limit is {settings.max_words}",
