@@ -162,9 +162,28 @@ def _version() -> str:
 # --- plain text and Markdown -------------------------------------------------------------------------------
 
 
+TIMELINE_HEADING = "الخط الزمني"
+KEY_TERMS_HEADING = "المصطلحات الرئيسية"
+
+
 def to_text(summary: Summary) -> str:
-    """One summary sentence per line (inner line breaks folded to spaces), ending with a newline."""
-    return "".join(_one_line(s.text) + "\n" for s in summary.sentences)
+    """One summary sentence per line (inner line breaks folded to spaces), ending with a newline.
+
+    When the options ask for them, the timeline and the key terms follow, each after a blank line as
+    a heading line and one line per item (``2016-10-10 (أمس): text`` and ``بوتين (فاعل)``); a
+    section with nothing in it is its heading alone.  Without them, the output is the sentences only.
+    """
+    lines = [_one_line(s.text) for s in summary.sentences]
+    options = summary.options
+    if summary.timeline or getattr(options, "timeline", False):
+        lines += ["", TIMELINE_HEADING]
+        for e in summary.timeline:
+            expression = f" ({_one_line(e.expression)})" if e.expression else ""
+            lines.append(f"{_period(e)}{expression}: {_one_line(e.text)}")
+    if summary.key_terms or getattr(options, "key_terms", False):
+        lines += ["", KEY_TERMS_HEADING]
+        lines += [f"{_one_line(t.text)} ({KIND_LABELS.get(t.kind, t.kind)})" for t in summary.key_terms]
+    return "".join(line + "\n" for line in lines)
 
 
 def to_markdown(summary: Summary) -> str:
@@ -179,7 +198,7 @@ def to_markdown(summary: Summary) -> str:
         notes.append(_footnote(len(notes) + 1, s.sources))
         lines.append(f"- {_md(_one_line(s.text))}[^{len(notes)}]")
     if summary.timeline:
-        lines += ["", "## الخط الزمني", ""]
+        lines += ["", f"## {TIMELINE_HEADING}", ""]
         for e in summary.timeline:
             notes.append(_footnote(len(notes) + 1, e.sources))
             expression = f" ({_md(_one_line(e.expression))})" if e.expression else ""
@@ -187,7 +206,7 @@ def to_markdown(summary: Summary) -> str:
                 f"- **{_period(e)}**{expression}: {_md(_one_line(e.text))}[^{len(notes)}]"
             )
     if summary.key_terms:
-        lines += ["", "## المصطلحات الرئيسية", ""]
+        lines += ["", f"## {KEY_TERMS_HEADING}", ""]
         for t in summary.key_terms:
             lines.append(
                 f"- **{_md(_one_line(t.text))}** ({_md(KIND_LABELS.get(t.kind, t.kind))}): "

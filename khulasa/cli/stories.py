@@ -64,7 +64,6 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser.add_argument("--workers", type=int, default=1, metavar="N",
                         help="compute features and summaries in N processes (embedded engine; default 1)")
     parser.add_argument("--spark-master", metavar="URL", help="Spark master (default: spark-submit's or local[*])")
-    parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar and no final report")
     parser.set_defaults(func=run)
 
 
