@@ -224,19 +224,20 @@ KIND_LABELS = {"actor": "فاعل", "place": "مكان", "phrase": "عبارة"}
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~#&!])")
 _MD_LINE_START = re.compile(r"^(\s*(?:\d+(?=[.)]))?)([-+=.)])")
 # GFM's autolink extension links bare "scheme://" URLs, "www." names and e-mail addresses found in text
-# (and "mailto:"/"xmpp:" ones).  Article text must stay text: the ":" of a scheme and the "." after
+# (and "mailto:"/"xmpp:" ones).  Article text must stay text: the ":" of every "://", "mailto:" and
+# "xmpp:" and the "." after
 # "www" are backslash-escaped (they render as themselves, and the extension no longer sees the pattern),
-# and an e-mail's "@" is followed by a WORD JOINER (U+2060, invisible), since GFM links an address even
-# when its "@" is escaped.  Checked against GitHub's cmark-gfm in tests/test_render.py.
-_MD_SCHEME = re.compile(r"(?i)(?<![a-z0-9+.-])([a-z][a-z0-9+.-]*):(?=//)|(?<![a-z0-9])(mailto|xmpp):")
+# and every "@" is followed by a WORD JOINER (U+2060, invisible), since GFM links an address (even
+# "mailto:@x.y", "www.@.org") when its "@" or ":" is escaped.  Checked against GitHub's cmark-gfm in tests/test_render.py.
+_MD_SCHEME = re.compile(r"(?i):(?=//)|(?<=mailto):|(?<=xmpp):")
 _MD_WWW = re.compile(r"(?i)(www)\.")
-_MD_EMAIL_AT = re.compile(r"(?<=[A-Za-z0-9._+-])@(?=[A-Za-z0-9_-])")
+_MD_EMAIL_AT = re.compile("@")
 WORD_JOINER = "\u2060"
 
 
 def _md(text: str) -> str:
     escaped = _MD_SPECIAL.sub(r"\\\1", text)
-    escaped = _MD_SCHEME.sub(lambda m: (m.group(1) or m.group(2)) + "\\:", escaped)
+    escaped = _MD_SCHEME.sub(r"\\:", escaped)
     escaped = _MD_WWW.sub(r"\1\\.", escaped)
     escaped = _MD_EMAIL_AT.sub("@" + WORD_JOINER, escaped)
     # A leading "-", "+" or "1." would open a nested list inside the list item: escape its punctuation.

@@ -279,7 +279,7 @@ def test_exact_pairs_are_computed_in_blocks_with_the_same_result():
     rng = random.Random(5)
     vocab = [f"t{i}" for i in range(60)]
     terms = [rng.sample(vocab, rng.randint(0, 12)) for _ in range(2500)]
-    terms += [t[:-1] + ["extra"] for t in terms[:300]]
+    terms += [[*t[:-1], "extra"] for t in terms[:300]]
     matrix = term_matrix(terms)
     dense = matrix.toarray()
     overlap = dense @ dense.T

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from khulasa.normalize import (
     BASE_STOPWORDS,
-    MAX_WORD_CHARS,
     KEEP_FIRST_LETTER,
+    MAX_WORD_CHARS,
     STOPWORDS,
     arabic_letter_count,
     fold_alef,
@@ -289,7 +291,7 @@ def test_word_spans_tile_the_words_and_agree_with_count_words(text: str) -> None
     assert len(spans) == count_words(text)
     assert all(0 < end - start <= MAX_WORD_CHARS for start, end in spans)
     assert "".join(text[s:e] for s, e in spans) == "".join(text.split())
-    assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:], strict=False))
+    assert all(a[1] <= b[0] for a, b in itertools.pairwise(spans))
 
 
 def test_long_runs_are_their_own_term_and_are_never_cached() -> None:

@@ -344,9 +344,10 @@ def test_markdown_bare_urls_www_names_and_emails_are_not_links_in_gfm() -> None:
     assert URL_TEXT in text.replace(render.WORD_JOINER, "")
 
 
-@settings(max_examples=150, deadline=None)
-@given(st.lists(st.sampled_from(["https://", "http://", "www.", "@", "a", "b.c", ".org", " ", "x@y.z", "(",
-                                 "*", "_", "~", ":", "/", "mailto:", "ب"]), min_size=1, max_size=12).map("".join))
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(["https://", "http://", "ftp://", "www.", "WWW.", "@", "a", "b.c", ".org", " ", "x@y.z",
+                                 "(", "*", "_", "~", ":", "/", "mailto:", "xmpp:", "ب", "-", "+", "<", ">", "\\"]),
+                min_size=1, max_size=12).map("".join))
 def test_gfm_makes_no_link_of_any_sentence(text: str) -> None:
     md = Summary((SummarySentence(text, (), 0.0, 0, "a"),), (), None).to_markdown()
     links, shown = _gfm_links(md)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 from conftest import article
 from hypothesis import given, settings
@@ -261,7 +263,7 @@ def test_a_two_million_letter_word_is_cut_into_pieces_with_exact_offsets() -> No
     assert all(s.text == text[s.start : s.end] for s in sentences)
     # nothing but whitespace is left out between pieces
     assert sentences[0].start == 0 and sentences[-1].end == len(text)
-    assert all(not text[a.end : b.start].strip() for a, b in zip(sentences, sentences[1:], strict=False))
+    assert all(not text[a.end : b.start].strip() for a, b in itertools.pairwise(sentences))
     assert max(s.n_words for s in sentences) <= MAX_SENTENCE_WORDS
 
 
