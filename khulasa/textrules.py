@@ -494,7 +494,7 @@ def find_hashtags(text: str) -> list[Hashtag]:
     ``C#`` are no hashtags), at the start of a word or after a one-letter clitic (``و#الكويت``)."""
     if "#" not in text:
         return []
-    tags = []
+    tags: list[Hashtag] = []
     for m in _HASHTAG.finditer(text):
         body = m.group("body")
         if not _LETTER.search(body):
