@@ -180,8 +180,16 @@ class Scores:
         r = self.matched / self.n_gold if self.n_gold else 0.0
         f = 2 * p * r / (p + r) if p + r else 0.0
         sp = self.speaker_right / self.matched if self.matched else 0.0
-        merge = f"{self.groups_merged}/{self.groups_multi} = {self.groups_merged / self.groups_multi:.2f}" if self.groups_multi else "-"
-        mp = f"{self.merged_pairs_right / self.merged_pairs:.2f} ({self.merged_pairs})" if self.merged_pairs else "-"
+        merge = (
+            f"{self.groups_merged}/{self.groups_multi} = {self.groups_merged / self.groups_multi:.2f}"
+            if self.groups_multi
+            else "-"
+        )
+        mp = (
+            f"{self.merged_pairs_right / self.merged_pairs:.2f} ({self.merged_pairs})"
+            if self.merged_pairs
+            else "-"
+        )
         mr = f"{self.pairs_same_merged / self.pairs_same:.2f} ({self.pairs_same})" if self.pairs_same else "-"
         return (
             f"| {name} | {self.n_pred} | {self.n_gold} | {self.matched} | {p:.3f} | {r:.3f} | {f:.3f} | "
@@ -189,7 +197,9 @@ class Scores:
         )
 
 
-def score(preds: Sequence[Pred], labels: Sequence[dict], texts: dict[str, str], skip: Iterable[str] = ()) -> Scores:
+def score(
+    preds: Sequence[Pred], labels: Sequence[dict], texts: dict[str, str], skip: Iterable[str] = ()
+) -> Scores:
     skip = set(skip)
     by_article: dict[str, list[Pred]] = defaultdict(list)
     for p in preds:
@@ -221,13 +231,17 @@ def score(preds: Sequence[Pred], labels: Sequence[dict], texts: dict[str, str], 
             gold_to_pred[(aid, j)] = mine[i]
             group_of[(aid, j)] = golds[j]["group"]
             if not ok:
-                errors.append(f"SPEAKER {aid}: pred {mine[i].speaker!r} gold {golds[j]['speaker']!r} | {text[golds[j]['start']:golds[j]['end']][:60]}")
+                errors.append(
+                    f"SPEAKER {aid}: pred {mine[i].speaker!r} gold {golds[j]['speaker']!r} | {text[golds[j]['start'] : golds[j]['end']][:60]}"
+                )
         for i, p in enumerate(mine):
             if i not in got_p:
-                errors.append(f"FP {aid} {p.start}-{p.end}: {text[p.start:p.end][:90]}")
+                errors.append(f"FP {aid} {p.start}-{p.end}: {text[p.start : p.end][:90]}")
         for j, g in enumerate(golds):
             if j not in got_g:
-                errors.append(f"FN {aid} {g['start']}-{g['end']} [{g['kind']} {g['verb']}]: {text[g['start']:g['end']][:90]}")
+                errors.append(
+                    f"FN {aid} {g['start']}-{g['end']} [{g['kind']} {g['verb']}]: {text[g['start'] : g['end']][:90]}"
+                )
     # merging
     members: dict[str, list[tuple[str, int]]] = defaultdict(list)
     for line in labels:
@@ -262,13 +276,24 @@ def score(preds: Sequence[Pred], labels: Sequence[dict], texts: dict[str, str], 
                     merged_pairs += 1
                     merged_right += group_of[keys[x]] == group_of[keys[y]]
     return Scores(
-        n_pred, n_gold, matched, speaker_right, groups_multi, groups_merged, merged_pairs, merged_right,
-        pairs_same, pairs_same_merged, errors,
+        n_pred,
+        n_gold,
+        matched,
+        speaker_right,
+        groups_multi,
+        groups_merged,
+        merged_pairs,
+        merged_right,
+        pairs_same,
+        pairs_same_merged,
+        errors,
     )
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--labels", type=Path, default=DEFAULT_LABELS)
     parser.add_argument("--archive", type=Path, default=DEFAULT_ARCHIVE)
     parser.add_argument("--errors", type=int, default=0, help="print this many errors of each kind")
@@ -283,9 +308,11 @@ def main() -> None:
     ours = khulasa_quotes(stories)
     elapsed = time.perf_counter() - start
     base = baseline(stories)
-    print(f"date: {time.strftime('%Y-%m-%d')}; labels: {args.labels.name} ({len(labels)} articles, "
-          f"{sum(len(line['quotes']) for line in labels)} quotes, {len(stories)} stories); "
-          f"khulasa.quotes: {elapsed * 1000:.0f} ms for all stories")
+    print(
+        f"date: {time.strftime('%Y-%m-%d')}; labels: {args.labels.name} ({len(labels)} articles, "
+        f"{sum(len(line['quotes']) for line in labels)} quotes, {len(stories)} stories); "
+        f"khulasa.quotes: {elapsed * 1000:.0f} ms for all stories"
+    )
     print(
         "| system | predicted | gold | matched | content P | content R | F1 | speaker acc. | groups all merged "
         "| merge recall (pairs) | merge precision (pairs) |"

@@ -26,6 +26,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from importlib import resources
+from itertools import pairwise
 
 from khulasa import numbers, speech
 from khulasa.models import Article, InfoUnit, Sentence, SourceSpan, Summary
@@ -141,8 +142,13 @@ def exclusive_units(
     for u in ranked:
         outlets = {outlet.get(s.article_id, s.article_id) for s in u.sentences}
         if len(outlets) == 1:
-            spans = tuple(SourceSpan(s.article_id, outlet.get(s.article_id, s.article_id), s.start, s.end) for s in u.sentences)
-            out.append(Exclusive(u.id, u.representative.text, next(iter(outlets)), spans, float(salience[u.id])))
+            spans = tuple(
+                SourceSpan(s.article_id, outlet.get(s.article_id, s.article_id), s.start, s.end)
+                for s in u.sentences
+            )
+            out.append(
+                Exclusive(u.id, u.representative.text, next(iter(outlets)), spans, float(salience[u.id]))
+            )
     return tuple(out)
 
 
@@ -213,6 +219,8 @@ def _load_classes() -> tuple[dict[str, str], frozenset[str], frozenset[str]]:
 
 CLASSES, PARTITIVE, AGGREGATE = _load_classes()
 _MONTH_WORDS = frozenset(w.split()[0] for w in __import__("khulasa.timeline", fromlist=["MONTHS"]).MONTHS)
+_MONTH_FORMS = frozenset(p + w for w in _MONTH_WORDS for p in ("", "و", "ب", "ل"))
+"""Month words as written before a day or after ``من`` (``12 يونيو``, ``في 12 من حزيران``)."""
 _WORD = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+|[%٪]")
 
 
@@ -255,7 +263,7 @@ def _published(article: Article) -> str | None:
         except ValueError:
             return None
     if when.tzinfo is not None:
-        when = when.astimezone(dt.timezone.utc).replace(tzinfo=None)
+        when = when.astimezone(dt.UTC).replace(tzinfo=None)
     return when.isoformat(timespec="seconds") + "Z"
 
 
@@ -270,9 +278,13 @@ def _window(ft: speech.Folded, start: int, end: int, s: Sentence) -> tuple[list[
 
 
 def _number_values(
-    article: Article, ft: speech.Folded, sentences: Sequence[Sentence], unit_of: dict[tuple[str, int], int], rank: tuple
+    article: Article,
+    ft: speech.Folded,
+    sentences: Sequence[Sentence],
+    unit_of: dict[tuple[str, int], int],
+    rank: tuple,
 ) -> list[_Value]:
-    out = []
+    out: list[_Value] = []
     mentions = numbers.parse_numbers(ft)
     if not mentions:
         return out
@@ -284,17 +296,25 @@ def _number_values(
             continue
         s = sentences[k]
         text = article.text
-        if m.number_start > 0 and text[m.number_start - 1] in "-–" and text[m.number_start - 2 : m.number_start - 1].isalpha():
+        if (
+            m.number_start > 0
+            and text[m.number_start - 1] in "-–"
+            and text[m.number_start - 2 : m.number_start - 1].isalpha()
+        ):
             continue  # آن-26, سو-24: a model name
         before, after = _window(ft, m.start, m.end, s)
-        if after and (after[0] in _MONTH_WORDS or (len(after) > 1 and after[0] == "من" and after[1] in _MONTH_WORDS)):
+        if after and (
+            after[0] in _MONTH_WORDS or (len(after) > 1 and after[0] == "من" and after[1] in _MONTH_WORDS)
+        ):
             continue  # 12 يونيو، 24 من نوفمبر: a date
         head = after[0] if after else ""
         if head in PARTITIVE:
             continue  # 26 من الركاب، 76 منها: a part
         if any(w in AGGREGATE for w in before[-CLASS_WINDOW:] + after[:3]):
             continue  # مجموع ...: a total
-        units = frozenset(c for c in (_class_of(w) for w in after[:3] + before[-2:]) if c and c.startswith("unit:"))
+        units = frozenset(
+            c for c in (_class_of(w) for w in after[:3] + before[-2:]) if c and c.startswith("unit:")
+        )
         classes: set[str] = set()
         if head and not head.startswith("و") and (c := _class_of(head)) and not c.startswith("unit:"):
             classes.add(c)
@@ -311,11 +331,23 @@ def _number_values(
         low, high = m.low, m.high
         if units == {"unit:percent"} and high <= 1 and m.value < 1:
             low, high = low * 100, high * 100  # أكثر من نصف الأصوات: a fraction of the votes
-        window_terms = frozenset(content_terms(" ".join(before + after))) - {w for w in before + after if _class_of(w)}
+        window_terms = frozenset(content_terms(" ".join(before + after))) - {
+            w for w in before + after if _class_of(w)
+        }
         out.append(
             _Value(
-                article, s, m.start, m.end, m.text, low, high, frozenset(classes), units, window_terms,
-                unit_of.get((article.id, s.index), -1), (*rank, m.start),
+                article,
+                s,
+                m.start,
+                m.end,
+                m.text,
+                low,
+                high,
+                frozenset(classes),
+                units,
+                window_terms,
+                unit_of.get((article.id, s.index), -1),
+                (*rank, m.start),
             )
         )
     return out
@@ -344,7 +376,7 @@ def _same_fact(x: _Value, y: _Value, threshold: float) -> float:
 
 
 def _overlap(x: _Value | Reading, y: _Value | Reading) -> bool:
-    return x.low <= y.high and y.low <= x.high  # type: ignore[operator]
+    return x.low <= y.high and y.low <= x.high
 
 
 def _cluster(values: Sequence[_Value], threshold: float) -> list[list[_Value]]:
@@ -369,7 +401,7 @@ def _cluster(values: Sequence[_Value], threshold: float) -> list[list[_Value]]:
 def _readings(members: Sequence[_Value], published: dict[str, str | None]) -> list[list[_Value]]:
     """Group a fact's values into readings whose intervals all meet (sorted by their lower ends)."""
     groups: list[list[_Value]] = []
-    for v in sorted(members, key=lambda v: (v.low, v.high)):  # type: ignore[arg-type, return-value]
+    for v in sorted(members, key=lambda v: (v.low, v.high)):
         if groups and all(_overlap(v, w) for w in groups[-1]):
             groups[-1].append(v)
         else:
@@ -379,8 +411,14 @@ def _readings(members: Sequence[_Value], published: dict[str, str | None]) -> li
 
 def _source(v: _Value, published: dict[str, str | None]) -> ValueSource:
     return ValueSource(
-        v.article.id, v.article.outlet, v.start, v.end, v.sentence.start, v.sentence.end,
-        v.article.date, published.get(v.article.id),
+        v.article.id,
+        v.article.outlet,
+        v.start,
+        v.end,
+        v.sentence.start,
+        v.sentence.end,
+        v.article.date,
+        published.get(v.article.id),
     )
 
 
@@ -388,16 +426,23 @@ def _when(r: Reading) -> tuple:
     return min((s.date or dt.date.max, s.published or "") for s in r.sources)
 
 
-def _disagreement(kind: str, fact: str, groups: Sequence[Sequence[_Value]], published: dict[str, str | None]) -> Disagreement | None:
+def _disagreement(
+    kind: str, fact: str, groups: Sequence[Sequence[_Value]], published: dict[str, str | None]
+) -> Disagreement | None:
     if len(groups) < 2:
         return None
     readings = [
-        Reading(g[0].text, g[0].low, g[0].high, tuple(_source(v, published) for v in sorted(g, key=lambda v: v.order)))
+        Reading(
+            g[0].text,
+            g[0].low,
+            g[0].high,
+            tuple(_source(v, published) for v in sorted(g, key=lambda v: v.order)),
+        )
         for g in groups
     ]
     readings.sort(key=_when)
     times = [_when(r) for r in readings]
-    over_time = all(a < b for a, b in zip(times, times[1:], strict=False)) and all(
+    over_time = all(a < b for a, b in pairwise(times)) and all(
         max(_when_one(s) for s in readings[i].sources) <= times[i + 1] for i in range(len(readings) - 1)
     )
     return Disagreement(kind, fact, tuple(readings), over_time)
@@ -469,16 +514,24 @@ def disagreements(
 
 
 def _date_values(
-    article: Article, ft: speech.Folded, sentences: Sequence[Sentence], unit_of: dict[tuple[str, int], int], rank: tuple
+    article: Article,
+    ft: speech.Folded,
+    sentences: Sequence[Sentence],
+    unit_of: dict[tuple[str, int], int],
+    rank: tuple,
 ) -> list[_Value]:
     """Day-precise dates with the words around them (a date's class is the noun it dates)."""
     from khulasa.timeline import parse_dates
 
     out: list[_Value] = []
-    if not _MAYBE_DATE.search(article.text):
+    months = ft.words & _MONTH_FORMS
+    if not months or not _MAYBE_DATE.search(article.text):
         return out
+    month = re.compile("|".join(map(re.escape, sorted(months, key=len, reverse=True))))
+    f = ft.folded
     for s in sentences:
-        if not _MAYBE_DATE.search(s.text):
+        lo, hi = ft.index(s.start), ft.index(s.end)
+        if not _MAYBE_DATE.search(s.text) or not month.search(f, lo, hi):
             continue
         for d in parse_dates(s.text, article.date):
             if d.granularity != "day" or d.end_date is not None:
@@ -492,8 +545,18 @@ def _date_values(
             value = d.date.toordinal()
             out.append(
                 _Value(
-                    article, s, start, end, d.expression, float(value), float(value), frozenset({"date"}), frozenset(),
-                    terms, unit_of.get((article.id, s.index), -1), (*rank, start),
+                    article,
+                    s,
+                    start,
+                    end,
+                    d.expression,
+                    float(value),
+                    float(value),
+                    frozenset({"date"}),
+                    frozenset(),
+                    terms,
+                    unit_of.get((article.id, s.index), -1),
+                    (*rank, start),
                 )
             )
     return out
@@ -503,18 +566,23 @@ _MAYBE_DATE = re.compile(r"\d")
 """Dates are compared where a day is written (``12 يونيو``): a relative date alone (``السبت الماضي``)
 is resolved against the publication date and so cannot contradict another outlet's explicit one."""
 _DIRECTIONS = {"شمال": "north", "جنوب": "south", "شرق": "east", "غرب": "west"}
-_DIRECTION = re.compile(r"(?<![^\W\d_])(?:[وب]|في\s+)?(شمال|جنوب|شرق|غرب)(?:ي)?\s+([^\W\d_]+)")
+_DIRECTION = re.compile(r"\b(?:[وب]|في\s+)?(شمال|جنوب|شرق|غرب)(?:ي)?\s+([^\W\d_]+)")
+_DIRECTION_WORDS = frozenset(p + d + s for d in _DIRECTIONS for p in ("", "و", "ب") for s in ("", "ي"))
 
 
 def _place_values(
-    article: Article, ft: speech.Folded, sentences: Sequence[Sentence], unit_of: dict[tuple[str, int], int], rank: tuple
+    article: Article,
+    ft: speech.Folded,
+    sentences: Sequence[Sentence],
+    unit_of: dict[tuple[str, int], int],
+    rank: tuple,
 ) -> list[_Value]:
     """``شرق سوريا``: a direction within a place; the same place given two directions disagrees."""
     out: list[_Value] = []
     f = ft.folded
-    hits = list(_DIRECTION.finditer(f))
-    if not hits:
+    if not (ft.words & _DIRECTION_WORDS):
         return out
+    hits = list(_DIRECTION.finditer(f))
     for s in sentences:
         lo, hi = ft.index(s.start), ft.index(s.end)
         for m in (h for h in hits if lo <= h.start() < hi):
@@ -527,8 +595,17 @@ def _place_values(
             direction = list(_DIRECTIONS).index(m.group(1))
             out.append(
                 _Value(
-                    article, s, start, end, article.text[start:end], float(direction), float(direction),
-                    frozenset({"place:" + place}), frozenset(), terms, unit_of.get((article.id, s.index), -1),
+                    article,
+                    s,
+                    start,
+                    end,
+                    article.text[start:end],
+                    float(direction),
+                    float(direction),
+                    frozenset({"place:" + place}),
+                    frozenset(),
+                    terms,
+                    unit_of.get((article.id, s.index), -1),
                     (*rank, start),
                 )
             )

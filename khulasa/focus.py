@@ -39,7 +39,9 @@ class Focus:
 
     def __post_init__(self) -> None:
         if not (isinstance(self.weight, int | float) and math.isfinite(self.weight) and self.weight >= 0):
-            raise InvalidOptionsError("focus_weight", self.weight, "must be a finite number >= 0", hint="try 2")
+            raise InvalidOptionsError(
+                "focus_weight", self.weight, "must be a finite number >= 0", hint="try 2"
+            )
         for name in ("query", "speaker", "outlet"):
             value = getattr(self, name)
             if value is not None and not (isinstance(value, str) and value.strip()):
@@ -82,7 +84,11 @@ def focus_boost(
     if focus.speaker is not None:
         if quotes is None:
             raise InvalidOptionsError("speaker", focus.speaker, "a speaker focus needs the story's quotes")
-        said = {(s.article_id, s.sentence_index) for q in quotes.by_speaker(focus.speaker).quotes for s in q.sources}
+        said = {
+            (s.article_id, s.sentence_index)
+            for q in quotes.by_speaker(focus.speaker).quotes
+            for s in q.sources
+        }
         for u in units:
             if any((s.article_id, s.index) in said for s in u.sentences):
                 boost[u.id] += focus.weight
@@ -91,7 +97,12 @@ def focus_boost(
         from_outlet = {a.id for a in articles if normalize(a.outlet) == wanted_outlet}
         if not from_outlet:
             known = sorted({a.outlet for a in articles})
-            raise InvalidOptionsError("outlet", focus.outlet, "no article of the story comes from it", hint=f"one of: {', '.join(known)}")
+            raise InvalidOptionsError(
+                "outlet",
+                focus.outlet,
+                "no article of the story comes from it",
+                hint=f"one of: {', '.join(known)}",
+            )
         for u in units:
             if any(s.article_id in from_outlet for s in u.sentences):
                 boost[u.id] += focus.weight

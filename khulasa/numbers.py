@@ -86,8 +86,8 @@ def _load_words() -> dict[str, _Word]:
     return words
 
 
-_DIGITS_AND_MAQSURA = str.maketrans({**DIGIT_FOLDS, "ى": "ي"})
-_NEEDS_FOLD = re.compile("[" + "".join(DIGIT_FOLDS) + "ى]")
+_DIGITS = str.maketrans(DIGIT_FOLDS)
+_NEEDS_FOLD = re.compile("[" + "".join(DIGIT_FOLDS) + "]")
 
 
 def _fold_word(word: str) -> str:
@@ -125,7 +125,8 @@ def _lookup(token: str) -> _Word | None:
 
 def _load_qualifiers() -> tuple[list[tuple[tuple[str, ...], str]], list[tuple[tuple[str, ...], str]]]:
     raw = resources.files("khulasa").joinpath("data/number_qualifiers_ar.tsv").read_text(encoding="utf-8")
-    before, after = [], []
+    before: list[tuple[tuple[str, ...], str]] = []
+    after: list[tuple[tuple[str, ...], str]] = []
     for line in raw.splitlines():
         if not line.strip() or line.startswith("#"):
             continue
@@ -170,11 +171,16 @@ _GAP = ("\n", -1, -1)
 """Separates the windows of ``_windows``: no phrase or qualifier reads across it."""
 
 
-def _windows(folded: str) -> list[tuple[str, int, int]]:
+def _windows(folded: str, words: frozenset[str]) -> list[tuple[str, int, int]]:
     """The tokens around every number-like word of the text (only there: most text has none), the
-    windows merged where they meet and separated by ``_GAP``."""
+    windows merged where they meet and separated by ``_GAP``.  ``words`` are the text's words: the
+    scan looks for the number words among them only."""
+    present = words & _FORMS
+    has_digit = _DIGIT.search(folded) is not None
+    if not present and not has_digit:
+        return []
     spans: list[list[int]] = []
-    for m in _ANY.finditer(folded):
+    for m in _any_pattern(frozenset(w.replace("ى", "ي") for w in present), has_digit).finditer(folded):
         lo, hi = max(0, m.start() - 48), min(len(folded), m.end() + 64)
         if spans and lo <= spans[-1][1]:
             spans[-1][1] = hi
@@ -201,9 +207,11 @@ def _read_phrase(toks: list[tuple[str, int, int]], i: int) -> tuple[float, int, 
     j = i
     read = 0
     vague: str | None = None
+    prev_unit = 0.0  # the value of the token before when it was a unit 1-9 (for teens: ثلاثة عشر)
     while j < len(toks):
         w = toks[j][0]
         conj = w.startswith("و") and read > 0
+        was_unit, prev_unit = prev_unit, 0.0
         if _NUMERIC.match(w):
             if read and not (current == 0 and total == 0):
                 break  # two numbers in a row: 20 30
@@ -214,15 +222,21 @@ def _read_phrase(toks: list[tuple[str, int, int]], i: int) -> tuple[float, int, 
         word = _lookup(w)
         if word is None or (read == 0 and w.startswith("و") and _lookup(w[1:]) is None):
             break
-        if word.kind == "teen_one":
-            nxt = _lookup(toks[j + 1][0]) if j + 1 < len(toks) else None
-            if nxt is None or nxt.value != 10:
+        if word.kind == "teen_one" or (
+            word.kind == "unit" and word.value in (1, 2) and _next_is_ten(toks, j)
+        ):
+            # أحد عشر، اثنا عشر; وأحد folds onto واحد (one): a teen when عشر follows
+            if not _next_is_ten(toks, j):
                 break
             current += word.value
+            prev_unit = word.value
         elif word.kind == "unit":
-            if read and not conj and current and not (word.value == 10 and current < 10):
+            teen = word.value == 10 and 0 < was_unit < 10 and not conj
+            if read and not conj and current and not teen:
                 break  # خمسة عشر is a teen; خمسة ستة is two numbers
             current += word.value
+            if word.value < 10:
+                prev_unit = word.value
         elif word.kind == "hundreds":
             current += word.value
         elif word.kind == "hundred":
@@ -257,6 +271,11 @@ def _read_phrase(toks: list[tuple[str, int, int]], i: int) -> tuple[float, int, 
     return total + current, j, vague
 
 
+def _next_is_ten(toks: list[tuple[str, int, int]], j: int) -> bool:
+    nxt = _lookup(toks[j + 1][0]) if j + 1 < len(toks) else None
+    return nxt is not None and nxt.kind == "unit" and nxt.value == 10
+
+
 @dataclass(frozen=True)
 class _Raw:
     value: float
@@ -287,7 +306,12 @@ def _match_words(toks: list[tuple[str, int, int]], at: int, words: tuple[str, ..
     return all(t[0] == w or t[0] == "و" + w for t, w in zip(span, words, strict=True))
 
 
-def _qualifier(toks: list[tuple[str, int, int]], at: int, table: dict[str, list[tuple[tuple[str, ...], str]]], backwards: bool) -> tuple[int, str] | None:
+def _qualifier(
+    toks: list[tuple[str, int, int]],
+    at: int,
+    table: dict[str, list[tuple[tuple[str, ...], str]]],
+    backwards: bool,
+) -> tuple[int, str] | None:
     """``(number of words, meaning)`` of the qualifier before token ``at`` (or from it, after)."""
     k = at - 1 if backwards else at
     if not 0 <= k < len(toks):
@@ -320,8 +344,10 @@ def parse_numbers(text: str | Folded) -> tuple[NumberMention, ...]:
     text = ft.text
     folded = ft.folded
     if _NEEDS_FOLD.search(folded):
-        folded = folded.translate(_DIGITS_AND_MAQSURA)
-    toks = _windows(folded)
+        folded = folded.translate(_DIGITS)  # one character for one: offsets are kept
+    if "ى" in folded:
+        folded = folded.replace("ى", "ي")
+    toks = _windows(folded, ft.words)
     if not toks:
         return ()
     raws = list(_raw_numbers(toks))
@@ -342,11 +368,19 @@ def parse_numbers(text: str | Folded) -> tuple[NumberMention, ...]:
         nxt = raws[k + 1] if k + 1 < len(raws) else None
         if nxt is not None and not raw.vague and not nxt.vague and nxt.first - last <= 2:
             between = [t[0] for t in toks[last + 1 : nxt.first]]
-            joined = nxt.first == last + 1 and toks[nxt.first][0].startswith("و") and not _NUMERIC.match(toks[nxt.first][0])
+            joined = (
+                nxt.first == last + 1
+                and toks[nxt.first][0].startswith("و")
+                and not _NUMERIC.match(toks[nxt.first][0])
+            )
             lead = toks[first - 1][0] if first else ""
             lead2 = toks[first - 2][0] if first > 1 else ""
             if (
-                (between and between[0] in _RANGE_JOIN and (lead in ("بين", "من") or lead2 == "ما" or between[0] in "-–—"))
+                (
+                    between
+                    and between[0] in _RANGE_JOIN
+                    and (lead in ("بين", "من") or lead2 == "ما" or between[0] in "-–—")
+                )
                 or (joined and lead in ("بين",))
                 or (not between and lead == "بين")
             ):
@@ -379,8 +413,15 @@ def parse_numbers(text: str | Folded) -> tuple[NumberMention, ...]:
         start, end = ft.start(toks[first][1]), ft.end(toks[last][2])
         out.append(
             NumberMention(
-                start, end, text[start:end], raw.value, low, high, qualifier,
-                ft.start(number_start), ft.end(number_end),
+                start,
+                end,
+                text[start:end],
+                raw.value,
+                low,
+                high,
+                qualifier,
+                ft.start(number_start),
+                ft.end(number_end),
             )
         )
         k += 1
@@ -406,11 +447,19 @@ def number_at(mentions: tuple[NumberMention, ...], offset: int) -> NumberMention
     return mentions[k] if k < len(mentions) and mentions[k].start <= offset else None
 
 
-def _any_pattern() -> re.Pattern[str]:
+_PREFIXED = ("", "و", "ب", "ل", "ف", "وب", "ول", "فب", "ال", "لل", "وال", "بال")
+_FORMS = frozenset(
+    f for w in WORDS for p in _PREFIXED for f in (p + w, p + w[:-1] + "ى" if w.endswith("ي") else p + w)
+)
+"""Number words as they may be written (with a clitic or the article), folded: a first filter that
+``_lookup`` then decides on."""
+_DIGIT = re.compile(r"\d")
+
+
+@functools.lru_cache(maxsize=1024)
+def _any_pattern(forms: frozenset[str], digits: bool) -> re.Pattern[str]:
+    """A digit, or one of ``forms`` as a whole word (not ست in مستشفى)."""
     from khulasa.timeline import _alternation as alternation
 
-    # a digit, or a number word as a whole word (with a clitic or the article): not ست in مستشفى
-    return re.compile(r"\d|\b(?:[وبلف]|وب|ال|لل|وال|بال)?(?:" + alternation(WORDS) + r")\b")
-
-
-_ANY = _any_pattern()
+    parts = ([r"\d"] if digits else []) + ([r"\b(?:" + alternation(forms) + r")\b"] if forms else [])
+    return re.compile("|".join(parts))

@@ -108,12 +108,17 @@ class Quotes:
 
     def by_speaker(self, name: str) -> Quotes:
         """The quotes of the speakers that ``name`` designates: every word of it is in one of the
-        speaker's names or roles (``بوتين``, ``فلاديمير بوتين``, ``الرئيس الروسي``)."""
-        wanted = set(_skeletons(name))
+        speaker's names or roles (``بوتين``, ``فلاديمير بوتين``, ``الرئيس الروسي``), or sounds like
+        the words of a name (``ترمب`` for ``ترامب``)."""
+        wanted, sounds = _tokens(name), set(_skeletons(name))
         ids = {
             s.id
             for s in self.speakers
-            if wanted and any(wanted <= set(_skeletons(alias)) for alias in (s.name, *s.aliases))
+            if wanted
+            and (
+                any(wanted <= _tokens(alias) for alias in (s.name, *s.aliases))
+                or any(sounds <= set(_skeletons(n)) for n in (s.name, *s.aliases) if _named(n))
+            )
         }
         return Quotes(
             tuple(q for q in self.quotes if q.speaker_id in ids),
@@ -172,6 +177,11 @@ def _skeleton(word: str) -> str:
 def _skeletons(text: str) -> tuple[str, ...]:
     words = (w[2:] if w.startswith("ال") and len(w) > 4 else w for w in speech.key(speech.fold(text)).split())
     return tuple(_skeleton(w) for w in words if w[:1].isalpha())
+
+
+def _named(text: str) -> bool:
+    """A name (``دونالد ترامب``), not a role or body (``الرئيس الأمريكي``): matched by its sounds."""
+    return all(speech.token_class(w) in "NC" for w in speech.fold(text).split())
 
 
 def _near(a: str, b: str) -> bool:
@@ -245,7 +255,8 @@ class _Story:
 
     def name_for(self, description: str) -> str | None:
         """The person the story names right after this role (``الرئيس الروسي فلاديمير بوتين``): a
-        name seen twice so, or that of a speaker of a quote elsewhere."""
+        name seen twice so, the name of a speaker of a quote elsewhere, or one of name words only (not
+        ``انسحاب الولايات المتحدة`` after ``أعلن الرئيس الأمريكي``)."""
         role = _role_key(description)
         if role not in self._searched:
             self._searched.add(role)
@@ -265,8 +276,11 @@ class _Story:
             return None
         toks = {n: _tokens(n) for n in names}
         known = {
-            n for n in names
-            if names[n] >= 2 or any(t in self.name_tokens for t in speech.fold(n).split())
+            n
+            for n in names
+            if names[n] >= 2
+            or any(t in self.name_tokens for t in speech.fold(n).split())
+            or all(speech.token_class(t) in "NC" for t in speech.fold(n).split())
         }
         if not known:
             return None
@@ -336,7 +350,9 @@ def _role_key(description: str) -> str:
     return " ".join(_strip_conj(w) if i == 0 else w for i, w in enumerate(speech.fold(description).split()))
 
 
-def _entry_of(sp: speech.SpeakerMention, feminine: bool | None, story: _Story, history: Sequence[_Entry]) -> _Entry | None:
+def _entry_of(
+    sp: speech.SpeakerMention, feminine: bool | None, story: _Story, history: Sequence[_Entry]
+) -> _Entry | None:
     """The speaker a phrase designates, as an entry (a role resolved to the person the story names)."""
     if sp.kind == "pronoun":
         return None
@@ -428,7 +444,9 @@ class _Article:
         if history and history[-1].name == entry.name:
             last = history[-1]
             feminine = entry.feminine if entry.feminine is not None else last.feminine
-            history[-1] = _Entry(last.name, last.anonymous, feminine, last.descriptions | entry.descriptions, last.named)
+            history[-1] = _Entry(
+                last.name, last.anonymous, feminine, last.descriptions | entry.descriptions, last.named
+            )
         else:
             history.append(entry)
 
@@ -489,14 +507,24 @@ def _article_mentions(
                     j += 1
             out.append(
                 _Mention(
-                    article, s.index, s.paragraph, frame.content_start, end, frame.kind, frame.verb, mention,
-                    entry.name if entry else None, entry.anonymous if entry else False,
+                    article,
+                    s.index,
+                    s.paragraph,
+                    frame.content_start,
+                    end,
+                    frame.kind,
+                    frame.verb,
+                    mention,
+                    entry.name if entry else None,
+                    entry.anonymous if entry else False,
                     entry.named if entry else False,
                 )
             )
             if entry is not None:
                 explicit = frame.speaker is not None and frame.speaker.kind != "pronoun"
-                state.push(entry if explicit else _Entry(entry.name, entry.anonymous, None, set(), entry.named))
+                state.push(
+                    entry if explicit else _Entry(entry.name, entry.anonymous, None, set(), entry.named)
+                )
     return out
 
 
@@ -525,7 +553,17 @@ def _continuation(
         return None
     prev = out[-1]
     return _Mention(
-        article, s.index, s.paragraph, start, end, "direct", None, None, prev.entity, prev.anonymous, prev.named
+        article,
+        s.index,
+        s.paragraph,
+        start,
+        end,
+        "direct",
+        None,
+        None,
+        prev.entity,
+        prev.anonymous,
+        prev.named,
     )
 
 
@@ -546,7 +584,11 @@ def _group_speakers(mentions: Sequence[_Mention], story: _Story) -> tuple[dict[s
     for name in names:
         keys = _skeletons(name)
         hits = (
-            [g for g, gk in enumerate(group_keys) if keys and _same_person(keys, gk) and groups[g][0] not in anonymous]
+            [
+                g
+                for g, gk in enumerate(group_keys)
+                if keys and _same_person(keys, gk) and groups[g][0] not in anonymous
+            ]
             if name not in anonymous
             else [g for g, gk in enumerate(group_keys) if gk == keys]
         )
@@ -705,9 +747,9 @@ def _source(
     m: _Mention, group_of: Mapping[str, int], groups: Sequence[Sequence[str]], story: _Story
 ) -> QuoteSource:
     speaker = m.entity
-    if m.entity in group_of:
+    if speaker is not None and speaker in group_of:
         folded = story.folded[m.article.id].folded
-        present = [n for n in groups[group_of[m.entity]] if speech.fold(n) in folded]
+        present = [n for n in groups[group_of[speaker]] if speech.fold(n) in folded]
         if present:
             speaker = max(present, key=lambda n: len(_tokens(n)))
     return QuoteSource(

@@ -31,7 +31,6 @@ from dataclasses import dataclass, replace
 from importlib import resources
 
 from khulasa.keyterms import GAZETTEER
-from khulasa.timeline import _alternation as alternation
 from khulasa.normalize import (
     ALEF_FOLDS,
     ALEF_MAQSURA_FOLDS,
@@ -44,6 +43,7 @@ from khulasa.normalize import (
     TATWEEL,
     stem,
 )
+from khulasa.timeline import _alternation as alternation
 
 MAX_GAP = 20
 """Tokens allowed between a reporting verb and the marker of its content (subject and adjuncts)."""
@@ -155,7 +155,13 @@ def _inflect(cell: str, kind: str) -> list[tuple[str, bool]]:
     base = words[0]
     if kind == "past":
         stem = base[:-1] if base.endswith(("ى", "ا")) else base
-        return [(base, False), (stem + "ت", True), (stem + "وا", False), (base + "ا", False), (stem + "تا", True)]
+        return [
+            (base, False),
+            (stem + "ت", True),
+            (stem + "وا", False),
+            (base + "ا", False),
+            (stem + "تا", True),
+        ]
     if kind == "present":
         return [(base, False), ("ت" + base[1:], True), (base + "ون", False), (base + "ان", False)]
     stem = base[:-1] if base.endswith("ا") else base
@@ -178,7 +184,9 @@ def _load_lexicon() -> dict[str, ReportingForm]:
         if cls == "attrib":
             entries = [(fold(w), False, "attribution") for w in past.split() if w != "-"]
         else:
-            entries = [(fold(w), fem, "verb") for w, fem in _inflect(past, "past") + _inflect(present, "present")]
+            entries = [
+                (fold(w), fem, "verb") for w, fem in _inflect(past, "past") + _inflect(present, "present")
+            ]
             entries += [(fold(w), fem, "participle") for w, fem in _inflect(participle, "participle")]
         for form, fem, role in entries:
             for prefix in ("", "و", "ف"):
@@ -243,9 +251,7 @@ CLAUSE_ENDS = frozenset(fold(w) for w in WORDS["clause_end"])
 _CONNECTIVES = frozenset(fold(w) for w in "حيث كما إذ و ثم".split())
 
 COMPLEMENTIZERS = frozenset(
-    pre + "ان" + suffix
-    for pre in ("", "ب")
-    for suffix in ("", "ه", "ها", "هم", "هما", "هن", "نا", "ني", "ي")
+    pre + "ان" + suffix for pre in ("", "ب") for suffix in ("", "ه", "ها", "هم", "هما", "هن", "نا", "ني", "ي")
 )
 """``أن/إن/بأن`` with an attached pronoun (``أنه``, ``إننا``), folded (``أنّ`` loses its shadda)."""
 _GOVERNORS = frozenset(
@@ -257,8 +263,7 @@ _GOVERNORS = frozenset(
 _RELATIVES = frozenset(fold(w) for w in "الذي التي الذين اللذين اللتين اللواتي اللاتي".split())
 _RESTARTERS = frozenset(fold(w) for w in "فإن فان وإن فانه فانها".split())
 _PREVERBAL_STOPS = frozenset(
-    fold(w)
-    for w in "و ف كان كانت وكان وكانت فكان لكن ولكن أما وأما بينما فيما كما غير بيد إذ حيث ثم".split()
+    fold(w) for w in "و ف كان كانت وكان وكانت فكان لكن ولكن أما وأما بينما فيما كما غير بيد إذ حيث ثم".split()
 )
 """Words that open the clause of a verb whose subject stands before it."""
 _TRANSFER_PRONOUNS = frozenset(fold(w) for w in "عنه عنها عنهم عنهما إليه إليها إليهم".split())
@@ -276,7 +281,7 @@ _OPENERS = frozenset(
     for prefix in ("", "و")
 )
 """Openers before a reporting verb that say nothing of who speaks."""
-_QUOTE_OPEN = "«“„‹\""
+_QUOTE_OPEN = '«“„‹"'
 _QUOTE_CLOSE = {"«": "»", "“": "”", "„": "”", "‹": "›", '"': '"'}
 _OPENING = re.compile("[" + re.escape(_QUOTE_OPEN) + "]")
 _STOPS = frozenset(".!?؟؛;…")
@@ -289,13 +294,15 @@ _TOKEN = re.compile(r"[^\W\d_]+|\d+(?:[.,]\d+)*|[^\w\s]")
 _LETTERS = re.compile(r"[^\W\d_]")
 
 
-def _cue_pattern() -> re.Pattern[str]:
-    # a trie-shaped alternation fails at the first letter on most positions (a flat one of ~900 forms
-    # would try every branch everywhere)
-    return re.compile(r"\b(?:" + alternation(LEXICON) + r")\b")
+@functools.lru_cache(maxsize=1024)
+def _cue_pattern(forms: frozenset[str] = frozenset()) -> re.Pattern[str]:
+    """A regex for the given reporting forms (default: all), as whole words.  A trie-shaped
+    alternation fails at the first letter on most positions."""
+    return re.compile(r"\b(?:" + alternation(forms or LEXICON) + r")\b")
 
 
 _CUE = _cue_pattern()
+_FORMS = frozenset(LEXICON)
 
 
 # --- values ----------------------------------------------------------------------------------------
@@ -393,7 +400,9 @@ class Opening:
 
 def _strip_conj(word: str) -> str:
     k = key(word[1:])
-    return word[1:] if len(word) > 3 and word[0] in "وف" and (k in ROLES or k in BODIES or k in PLACES) else word
+    return (
+        word[1:] if len(word) > 3 and word[0] in "وف" and (k in ROLES or k in BODIES or k in PLACES) else word
+    )
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -415,7 +424,9 @@ def _token_class(word: str) -> str:
         return "P"
     if word in CONNECTORS:
         return "C"
-    if (word.startswith(("ال", "لل")) and len(word) > 3) or (word.startswith(_CLITIC_ARTICLE) and len(word) > 5):
+    if (word.startswith(("ال", "لل")) and len(word) > 3) or (
+        word.startswith(_CLITIC_ARTICLE) and len(word) > 5
+    ):
         return "A"
     if word in SPEAKER_STOPWORDS or len(word) < 2 or not _LETTERS.match(word):
         return "S"
@@ -458,7 +469,9 @@ def _ends_phrase(ft: Folded, w: str, words: Sequence[tuple[str, int, int]]) -> b
     k = key(w)
     for suffix in ("ه", "ها", "هم"):
         base = k[: -len(suffix)]
-        if k.endswith(suffix) and (base in SPEECH_NOUNS or (base.endswith("ت") and base[:-1] + "ه" in SPEECH_NOUNS)):
+        if k.endswith(suffix) and (
+            base in SPEECH_NOUNS or (base.endswith("ت") and base[:-1] + "ه" in SPEECH_NOUNS)
+        ):
             return True  # كلمته، بيانها
     if words and _token_class(w) == "S":
         return True  # المصدر ذاته، البيان واشنطن ب
@@ -466,7 +479,9 @@ def _ends_phrase(ft: Folded, w: str, words: Sequence[tuple[str, int, int]]) -> b
     return _addressee(ft, w, prev)
 
 
-def _phrase(ft: Folded, toks: Sequence[tuple[str, int, int]], verb_flags: frozenset[str]) -> SpeakerMention | None:
+def _phrase(
+    ft: Folded, toks: Sequence[tuple[str, int, int]], verb_flags: frozenset[str]
+) -> SpeakerMention | None:
     """Parse speaker tokens ``(folded, start, end)`` (folded offsets) into a ``SpeakerMention``."""
     words: list[tuple[str, int, int]] = []
     i = 2 if len(toks) > 2 and toks[0][0] == "كل" and toks[1][0] == "من" else 0  # كل من ألمانيا وفرنسا
@@ -499,6 +514,15 @@ def _phrase(ft: Folded, toks: Sequence[tuple[str, int, int]], verb_flags: frozen
                 n += 1
             words = words[:n]
     classes = [_class_at(ft, w, at) for w, at, _ in words]
+    if classes[0] in "RBD":
+        # الرئيس الفرنسي إيمانويل ماكرون نظيره الأمريكي: a second role after the name is another person
+        k = 1
+        while k < len(classes) and classes[k] not in "NC":
+            k += 1
+        while k < len(classes) and classes[k] in "NC":
+            k += 1
+        if k < len(classes) and classes[k] == "R" and any(c in "NC" for c in classes[:k]):
+            words, classes = words[:k], classes[:k]
     first = key(words[0][0])
     start, end = ft.start(words[0][1]), ft.end(words[-1][2])
     text = ft.text[start:end]
@@ -519,7 +543,11 @@ def _phrase(ft: Folded, toks: Sequence[tuple[str, int, int]], verb_flags: frozen
         while n > 1 and key(words[n - 1][0]) in EPITHETS:
             n -= 1
         return SpeakerMention(text, start, end, "body", name=span(0, n), description=None)
-    if head == "D" and len(words) > 1 and (classes[1] in "BNP" or (classes[1] == "A" and not _is_nisba(words[1][0]))):
+    if (
+        head == "D"
+        and len(words) > 1
+        and (classes[1] in "BNP" or (classes[1] == "A" and not _is_nisba(words[1][0])))
+    ):
         # بيان الإليزيه، بيان وزارة الخارجية: the issuer speaks
         return SpeakerMention(text, start, end, "body", name=span(1, len(words)), description=span(0, 1))
     if head == "P":
@@ -527,14 +555,18 @@ def _phrase(ft: Folded, toks: Sequence[tuple[str, int, int]], verb_flags: frozen
         while n < len(words) and classes[n] == "P":
             n += 1
         if n < len(words):
-            return SpeakerMention(text, start, end, "name", name=span(0, n))  # السعودية التعرض له: the country
+            return SpeakerMention(
+                text, start, end, "name", name=span(0, n)
+            )  # السعودية التعرض له: the country
     if head in "NC":
         lead = 0
         while lead < len(classes) and classes[lead] in "NC":
             lead += 1
         if lead < len(classes) and classes[lead] == "R":
             # ماريا زاخاروفا المتحدثة باسم الخارجية: the name, then its role
-            return SpeakerMention(text, start, end, "name", name=span(0, lead), description=span(lead, len(words)))
+            return SpeakerMention(
+                text, start, end, "name", name=span(0, lead), description=span(lead, len(words))
+            )
     run = _name_run(classes)
     if all(c == "P" for c in classes):
         run = 0  # روسيا، موسكو: the place speaks as a body
@@ -554,7 +586,9 @@ def _phrase(ft: Folded, toks: Sequence[tuple[str, int, int]], verb_flags: frozen
 def _is_nisba(word: str) -> bool:
     """A relative adjective (``الروسي``, ``الأمريكية``, ``التركيين``), not a name (``الإليزيه``)."""
     k = key(word)
-    return k.endswith(("ي", "يه", "يون", "يين", "يان")) and k not in BODIES and k not in ORGS and k not in PLACES
+    return (
+        k.endswith(("ي", "يه", "يون", "يين", "يان")) and k not in BODIES and k not in ORGS and k not in PLACES
+    )
 
 
 def parse_speaker(text: str) -> SpeakerMention | None:
@@ -767,10 +801,7 @@ class _Sentence:
             return None  # يذكر أن: the outlet speaking
         if content[0] >= 0:
             s, e = _trim(f, *content)
-            if e <= s:
-                content = (-1, -1)
-            else:
-                content = (s, e)
+            content = (-1, -1) if e <= s else (s, e)
         reg_end = subject[-1][2] if subject else m.end()
         frame = self._make(m, form, speaker, marker, content, kind, (m.end(), reg_end))
         if content[0] < 0 and speaker is not None:
@@ -804,7 +835,9 @@ class _Sentence:
         speaker = _phrase(ft, subject, form.flags)
         if speaker is not None and speaker.kind in ("role", "body") and len(subject) < len(region):
             rest = _until_comma(region[len(subject) :])
-            nxt = region[len(subject) + len(rest) + 1][0] if len(subject) + len(rest) + 1 < len(region) else ""
+            nxt = (
+                region[len(subject) + len(rest) + 1][0] if len(subject) + len(rest) + 1 < len(region) else ""
+            )
             named = _phrase(ft, rest, form.flags) if 0 < len(rest) <= 4 else None
             if (
                 named is not None
@@ -815,7 +848,11 @@ class _Sentence:
             ):
                 start = speaker.start
                 return SpeakerMention(
-                    ft.text[start : named.end], start, named.end, "name", name=named.name,
+                    ft.text[start : named.end],
+                    start,
+                    named.end,
+                    "name",
+                    name=named.name,
                     description=speaker.description or speaker.name,
                 )
         if speaker is None and form.role == "verb" and not form.prefixed:
@@ -836,7 +873,12 @@ class _Sentence:
             w = toks[stop - 1].group()
             if w in _PREVERBAL_STOPS or w in _COMMAS or w in _STOPS or w in _DASHES or w in LEXICON:
                 break
-            if (w in ADJUNCTS and w not in ("في", "لدى")) or w in COMPLEMENTIZERS or w in _QUOTE_OPEN or w in _QUOTE_CLOSE.values():
+            if (
+                (w in ADJUNCTS and w not in ("في", "لدى"))
+                or w in COMPLEMENTIZERS
+                or w in _QUOTE_OPEN
+                or w in _QUOTE_CLOSE.values()
+            ):
                 return None
             stop -= 1
         opener = toks[stop - 1].group() if stop else ""
@@ -854,9 +896,13 @@ class _Sentence:
         nxt = _skip_space(self.f, quote[1] + 1, self.hi)
         if nxt >= self.hi or self.f[nxt] in _COMMAS or self.f[nxt] in _STOPS or self.f[nxt] in _DASHES:
             return True
-        return not _LETTERS.search(self.f, quote[1] + 1, _clause_end(self.f, quote[1] + 1, self.hi, self.quotes))
+        return not _LETTERS.search(
+            self.f, quote[1] + 1, _clause_end(self.f, quote[1] + 1, self.hi, self.quotes)
+        )
 
-    def _governs(self, region: Sequence[tuple[str, int, int]], flags: frozenset[str], relative: bool = False) -> bool:
+    def _governs(
+        self, region: Sequence[tuple[str, int, int]], flags: frozenset[str], relative: bool = False
+    ) -> bool:
         """Whether quoted words after ``region`` are the verb's content: right after the verb and its
         subject (``وقال ترامب "..."``), or after one preposition (``حذر من "..."``, ``اتهمه بـ"..."``);
         not after a noun complement (``أعلن انسحابه من "الاتفاق النووي مع إيران"``)."""
@@ -925,7 +971,14 @@ class _Sentence:
         stop = hi
         for t in _TOKEN.finditer(f, m.end(), hi):
             w = t.group()
-            if w in _COMMAS or w in _DASHES or w in _STOPS or w in _RESTARTERS or w in _QUOTE_OPEN or w == "(":
+            if (
+                w in _COMMAS
+                or w in _DASHES
+                or w in _STOPS
+                or w in _RESTARTERS
+                or w in _QUOTE_OPEN
+                or w == "("
+            ):
                 stop = t.start()
                 break
             if w in ("ل", "ما", "عن") and not toks:
@@ -935,9 +988,7 @@ class _Sentence:
             if w == "عن" or (w in LEXICON and LEXICON[w].role == "verb"):
                 toks = []  # بحسب ما نقل مراسل الجزيرة عن مصادر تركية: the source follows عن
                 continue
-            if w.startswith("لل"):
-                w = w[1:]
-            elif w.startswith("ل") and len(w) > 3 and not toks:
+            if w.startswith("لل") or (w.startswith("ل") and len(w) > 3 and not toks):
                 w = w[1:]
             toks.append((w, t.start(), t.end()))
             if len(toks) >= MAX_SPEAKER_TOKENS:
@@ -954,19 +1005,24 @@ class _Sentence:
             start = _skip_space(f, stop, hi)
             while start < hi and (f[start] in _COMMAS or f[start] in _DASHES or f[start].isspace()):
                 start += 1
-            t = _TOKEN.match(f, start, hi)
-            if t is not None and t.group() in _RESTARTERS:
-                start = _skip_space(f, t.end(), hi)
+            first = _TOKEN.match(f, start, hi)
+            if first is not None and first.group() in _RESTARTERS:
+                start = _skip_space(f, first.end(), hi)
             content = (start, _clause_end(f, start, hi, self.quotes))
         else:
             start = max(lo, prev_end)
-            t = _TOKEN.match(f, _skip_space(f, start, hi), hi)
-            if t is not None and t.group() in _LEADERS:
-                start = t.end()
-            elif t is not None and t.group()[0] in "وف" and stem(t.group())[:1] != t.group()[0]:
-                start = t.start() + 1  # وقتل ...، بحسب: the conjunction is not the claim's
+            first = _TOKEN.match(f, _skip_space(f, start, hi), hi)
+            if first is not None and first.group() in _LEADERS:
+                start = first.end()
+            elif (
+                first is not None and first.group()[0] in "وف" and stem(first.group())[:1] != first.group()[0]
+            ):
+                start = first.start() + 1  # وقتل ...، بحسب: the conjunction is not the claim's
             end = m.start()
-            if f[m.start() - 1 : m.start()] in ("-", "–", "—") or f[m.start() - 2 : m.start()].strip() in _DASHES:
+            if (
+                f[m.start() - 1 : m.start()] in ("-", "–", "—")
+                or f[m.start() - 2 : m.start()].strip() in _DASHES
+            ):
                 end = hi  # -بحسب ...- in the middle: the whole sentence is the claim
             content = (start, end)
         s, e = _trim(f, *content)
@@ -1016,7 +1072,7 @@ def _short_phrase(sp: SpeakerMention) -> bool:
 
 
 def _until_comma(region: Sequence[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
-    out = []
+    out: list[tuple[str, int, int]] = []
     for r in region:
         if r[0] in _COMMAS:
             if out:
@@ -1045,10 +1101,12 @@ def find_frames(text: str | Folded, spans: Iterable[tuple[int, int]] | None = No
     or ``و``-prefixed), which then ends the earlier content.
     """
     ft = text if isinstance(text, Folded) else Folded(text)
-    # one scan of the whole text for reporting words, then only the sentences that hold one
-    cues = list(_CUE.finditer(ft.folded))
-    if not cues:
+    # the reporting words the text holds (a set intersection), then one scan of the text for those
+    # only, then only the sentences that hold one
+    present = ft.words & _FORMS
+    if not present:
         return ()
+    cues = list(_cue_pattern(frozenset(present)).finditer(ft.folded))
     starts = [m.start() for m in cues]
     out: list[Frame] = []
     for start, end in spans if spans is not None else [(0, len(ft.text))]:
@@ -1072,7 +1130,11 @@ def _sentence_frames(ft: Folded, lo: int, hi: int, cues: Sequence[re.Match[str]]
         verbs_before += form.role != "attribution"
         if form.role == "participle" and form.feminine and f[lo : m.start()].rstrip()[-1:] not in _COMMAS:
             continue  # متابعة، مطالبة: a verbal noun unless a comma opens a participle clause
-        if frames and frames[-1].is_quote and frames[-1].verb_end <= ft.start(m.start()) < frames[-1].content_start:
+        if (
+            frames
+            and frames[-1].is_quote
+            and frames[-1].verb_end <= ft.start(m.start()) < frames[-1].content_start
+        ):
             continue  # قائلا in ``وأضاف الرئيس بوتين، قائلا:`` belongs to the frame before
         quote = _inside(sentence.quotes, m.start())
         if quote is not None and quote[1] < hi:

@@ -24,7 +24,8 @@ def quotes(text: str) -> list[speech.Frame]:
 
 
 @pytest.mark.parametrize(
-    "form", ["قال", "وقالت", "فقالوا", "يقول", "تقول", "أكد", "وأكدت", "تؤكد", "مضيفا", "مشيرةً", "ونفت", "وأضافت"]
+    "form",
+    ["قال", "وقالت", "فقالوا", "يقول", "تقول", "أكد", "وأكدت", "تؤكد", "مضيفا", "مشيرةً", "ونفت", "وأضافت"],
 )
 def test_lexicon_generates_person_gender_tense_and_conjunction_forms(form: str) -> None:
     assert fold(form) in LEXICON
