@@ -8,9 +8,9 @@ multiplies a unit before it (``ثلاث مئة``), a scale word (``ألف``, ``�
 what came since the last scale, and ``نصف``/``ربع`` after a scale add that part of it.
 
 A mention is an interval, so that outlets can be compared without false alarms: an exact number is
-``[x, x]``; ``نحو``/``حوالي``/``تقريبا`` give ``x`` ± ``ABOUT``, ``قرابة`` ``[x - ABOUT·x, x]``; ``أكثر من``
-``[x, ∞)``; ``ما لا يقل عن``/``على الأقل`` ``[x, ∞)``; ``أقل من`` ``[0, x]``; a range (``بين 20 و30``,
-``من 20 إلى 30``, ``20-30``) ``[20, 30]``; a vague plural (``عشرات``, ``مئات``, ``آلاف``) ``[2·s, 10·s)``.
+``[x, x]``; ``نحو``/``حوالي``/``قرابة``/``تقريبا`` give ``x`` ± ``ABOUT``, ``ما يناهز`` ``[x - ABOUT·x, x]``;
+``أكثر من`` ``[x, ∞)``; ``ما لا يقل عن``/``على الأقل`` ``[x, ∞)``; ``أقل من`` ``[0, x]``; a range (``بين 20
+و30``, ``من 20 إلى 30``, ``20-30``) ``[20, 30]``; a vague plural (``عشرات``, ``مئات``, ``آلاف``) ``[2·s, 10·s)``.
 Word lists are data (``data/number_words_ar.tsv``).
 """
 
