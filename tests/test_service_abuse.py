@@ -22,6 +22,7 @@ import json
 import os
 import resource
 import socket
+import statistics
 import subprocess
 import sys
 import time
@@ -399,6 +400,7 @@ def test_a_thousand_slow_header_clients_neither_exhaust_files_nor_block_others_n
         port, pid = running["port"], running["pid"]
         slow: list[socket.socket] = []
         peak = 0
+        latencies: list[float] = []
         try:
             for _ in range(SLOW_CLIENTS):
                 sock = socket.socket()
@@ -416,8 +418,8 @@ def test_a_thousand_slow_header_clients_neither_exhaust_files_nor_block_others_n
                         sock.send(b"X")
                 peak = max(peak, open_files(pid))
                 t0 = time.monotonic()
-                assert b"200 OK" in request(port, b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n", timeout=2)
-                assert time.monotonic() - t0 < 1
+                assert b"200 OK" in request(port, b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n", timeout=3)
+                latencies.append(time.monotonic() - t0)
                 time.sleep(0.25)
             # Every slow client is answered (408, 503) or closed.  Some connected late (the kernel's queue of
             # 128 overflowed and their SYN was retried), so they get their own 2 s: wait for all, bounded.
@@ -448,6 +450,9 @@ def test_a_thousand_slow_header_clients_neither_exhaust_files_nor_block_others_n
         finally:
             for sock in slow:
                 sock.close()
+    # While the slow clients' retried connections overflow the kernel's queue of 128, a new connection may
+    # wait for one SYN retransmission (1 s); it is never left to time out.
+    assert max(latencies) < 2 and statistics.median(latencies) < 0.5, latencies
     assert still_open == 0, f"{still_open} slow clients still connected after the header timeout"
     assert set(answers) <= {(408, "header_timeout"), (503, "overloaded")}, answers
     assert answers[(408, "header_timeout")] > 0

@@ -18,7 +18,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="run the HTTP API and the web page",
         description=(
             "Serve POST /v1/summarize, POST /v1/stories, GET /healthz, the OpenAPI docs at /docs and a web "
-            "page at / (needs the [serve] extra). Limits apply per request; see docs/http.md."
+            "page at / (needs the [serve] extra). Limits apply per request and per connection; see docs/http.md."
         ),
     )
     parser.add_argument("--host", default=_DEFAULTS.host, help="address to listen on (default %(default)s)")

@@ -21,6 +21,7 @@ import contextlib
 import hashlib
 import json
 import logging
+import os
 import re
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -57,7 +58,6 @@ from khulasa.serve.wire import API_POLICY, SECURITY_HEADERS, jsonable
 log = logging.getLogger("khulasa.serve")
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
-__all__ = ["SETTINGS_ENV", "create_app", "run"]
 
 # The page loads nothing from elsewhere and runs no inline script, so even a missed escape stays inert.
 PAGE_HEADERS = {
@@ -233,7 +233,7 @@ async def _on_api_error(request: Request, exc: Exception) -> JSONResponse:
 
 
 async def _on_unexpected_error(request: Request, exc: Exception) -> JSONResponse:
-    # Starlette logs the exception after sending this response.
+    # Starlette sends this, then re-raises; ``ContainErrors`` logs the exception and keeps the connection.
     return ApiError(500, "internal_error", "internal error; the server log has the details").response()
 
 
@@ -251,11 +251,11 @@ class BodyLimit:
     connection closed (h11 would read it by the Transfer-Encoding alone, so a proxy in front that reads
     the Content-Length would see another request: request smuggling).  A Content-Length over the
     limit is refused before any byte is read; otherwise the body is counted as it streams, so memory
-    never holds more than the limit plus one chunk.  (The connection layer reads and drops the rest of
-    a refused body, bounded, so that the client reads the 413: ``khulasa.serve.protocol``.)  A body that has not
-    arrived ``timeout`` seconds after the request started (a slow or stalled client) gets 503, so a
-    connection cannot be held open forever.  The app then receives the buffered body as a single
-    message, with ``settings`` bound for the validators (``_LIMITS``).
+    never holds more than the limit plus one chunk.  (The connection layer reads and drops the rest
+    of a refused body, bounded, so that the client reads the 413: ``khulasa.serve.protocol``.)  A body
+    that has not arrived ``timeout`` seconds after the request started (a slow or stalled client) gets
+    503, so a connection cannot be held open forever.  The app then receives the buffered body as a
+    single message, with ``settings`` bound for the validators (``_LIMITS``).
     """
 
     def __init__(self, app: ASGIApp, max_bytes: int, timeout: float | None = None,
@@ -684,8 +684,6 @@ def run(settings: ServeSettings) -> None:
     Connections go through ``GuardedH11Protocol`` (the h11 parser, even where httptools is installed);
     no WebSocket support is loaded, since no route uses it.
     """
-    import os
-
     import uvicorn
 
     from khulasa.serve.logs import log_config
