@@ -8,8 +8,14 @@ Very short sentences need more (``SHORT_TERMS``) so that two different three-wor
 
 Grouping is leader clustering in reading order (publication date, input order, position): a sentence
 joins the unit whose first sentence it matches best, else starts one.  Unlike union-find it cannot
-chain A~B~C into a unit where A and C differ.  All pairwise set intersections come from one sparse
-matrix product, so a 600-sentence cluster groups in milliseconds.
+chain A~B~C into a unit where A and C differ.  Up to ``EXACT_ROWS`` distinct sentences, the pairwise
+set intersections come from a sparse matrix product, a block of rows at a time, so a 600-sentence
+cluster groups in milliseconds; above, MinHash LSH proposes the pairs (Broder 1997; banding as in
+Leskovec, Rajaraman & Ullman, "Mining of Massive Datasets", ch. 3), so a corpus of many stories costs
+time and memory linear in its size, not in the square of a common word's frequency.
+
+Copied articles are found through an index of each article's rarest units (the prefix filter of
+set-similarity joins), which finds exactly the pairs a comparison of every pair would.
 """
 
 from __future__ import annotations
@@ -108,7 +114,10 @@ def similar_pairs(
     roots = np.sqrt(counts)
     roots[roots == 0] = 1.0
     if n <= EXACT_ROWS:
-        found = [_exact_block(matrix, lo, min(lo + EXACT_BLOCK, n), roots, threshold) for lo in range(0, n, EXACT_BLOCK)]
+        found = [
+            _exact_block(matrix, lo, min(lo + EXACT_BLOCK, n), roots, threshold)
+            for lo in range(0, n, EXACT_BLOCK)
+        ]
         rows = np.concatenate([f[0] for f in found]) if found else np.zeros(0, np.int64)
         cols = np.concatenate([f[1] for f in found]) if found else np.zeros(0, np.int64)
         cos = np.concatenate([f[2] for f in found]) if found else np.zeros(0)

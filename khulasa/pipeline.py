@@ -35,6 +35,7 @@ centroid (``score.UnitScores.coherence``) is below ``MANY_STORIES_COHERENCE`` is
 more articles that ``khulasa stories`` finds in the first 6,519 score at least 0.33 (0.37 from 10 to 19
 articles, 0.46 from 5 to 9); the example cluster 0.66."""
 
+
 @dataclass(frozen=True)
 class Analysis:
     """What every summary of a cluster starts from: its sentences, units and duplicate articles."""
