@@ -11,8 +11,9 @@ taking turns.
 
 ``--repeat`` is the number of rounds; each round runs Khulasa 5 times and LexRank once.  With
 ``--against REV`` it compares Khulasa alone, old code (``git archive REV``) against this checkout, in
-the same run: the two take turns in child processes (``--repeat`` turns each, 5 summaries per turn),
-and the table gives the median over all their warm summaries.
+the same run: the two take turns in child processes (``--repeat`` turns each, 20 summaries per turn
+after 3 to warm up, the two codes starting turns alternately), and the table gives the median over all
+their warm summaries.
 """
 
 from __future__ import annotations
@@ -94,14 +95,15 @@ def against(revision: str, data: str, turns: int) -> None:
         archive = subprocess.run(["git", "archive", revision], cwd=ROOT, capture_output=True, check=True).stdout
         subprocess.run(["tar", "-x", "-C", str(old)], input=archive, check=True)
         times: dict[str, list[list[float]]] = {"old": [], "new": []}
-        for _ in range(turns):
-            for name, code in (("old", old), ("new", ROOT)):
+        for turn in range(turns):
+            codes = [("old", old), ("new", ROOT)]
+            for name, code in codes if turn % 2 == 0 else codes[::-1]:  # neither always goes first
                 out = subprocess.run(
                     [sys.executable, __file__, "--data", data, "--child"], env={**os.environ, "PYTHONPATH": str(code)},
                     capture_output=True, text=True, check=True,
                 ).stdout
                 times[name].append(json.loads(out))
-    print(f"date: {time.strftime('%Y-%m-%d')}; {turns} turns each, 5 warm summaries per turn")
+    print(f"date: {time.strftime('%Y-%m-%d')}; {turns} turns each, {CHILD_RUNS} warm summaries per turn")
     print("| code | warm median wall (ms) | warm median CPU (ms) |\n|---|---:|---:|")
     for name, label in (("old", f"old ({revision})"), ("new", "new")):
         wall = statistics.median(w for turn in times[name] for w in turn[0])
@@ -109,14 +111,18 @@ def against(revision: str, data: str, turns: int) -> None:
         print(f"| {label} | {wall:.1f} | {cpu:.1f} |")
 
 
+CHILD_RUNS = 20
+
+
 def child(data: str) -> None:
-    """One turn of ``--against``: 5 warm summaries, their wall and CPU milliseconds as JSON."""
+    """One turn of ``--against``: ``CHILD_RUNS`` warm summaries, their wall and CPU milliseconds as JSON."""
     import json
 
     articles = news_cluster(Path(data))
-    khulasa.summarize(articles, options=OPTIONS)  # warm
+    for _ in range(3):
+        khulasa.summarize(articles, options=OPTIONS)  # warm
     wall, cpu = [], []
-    for _ in range(5):
+    for _ in range(CHILD_RUNS):
         start, start_cpu = time.perf_counter(), time.process_time()
         khulasa.summarize(articles, options=OPTIONS)
         wall.append((time.perf_counter() - start) * 1000)

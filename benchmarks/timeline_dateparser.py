@@ -1,9 +1,10 @@
 """dateparser's ``search_dates`` against Khulasa's own date tagger, on the cases of tests/test_timeline.py.
 
-Why Khulasa does not depend on dateparser (recorded in docs/timeline.md).  dateparser is not a
-dependency: install it for this run only.
+Why Khulasa does not depend on dateparser (recorded in docs/timeline.md).  dateparser is no longer a
+declared dependency, but trafilatura's ``htmldate`` requires it, so it is installed all the same (do
+not uninstall it: HTML reading needs it).
 
-    pip install 'dateparser>=1.2' && python benchmarks/timeline_dateparser.py && pip uninstall -y dateparser
+    python benchmarks/timeline_dateparser.py
 
 Cases: the EXPLICIT, UNDERSPECIFIED, RELATIVE and NOT_DATES lists of tests/test_timeline.py (each text
 with its publication date, or none) and the 36 month names in "في 5 <name> 2014".  A case is right when

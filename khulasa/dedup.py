@@ -134,7 +134,8 @@ def _exact_block(
     matrix: sparse.csr_matrix, lo: int, hi: int, roots: np.ndarray, threshold: float
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The pairs of rows ``lo..hi-1`` with any later row that reach ``threshold``."""
-    overlap = sparse.csr_matrix(matrix[lo:hi] @ matrix.T)
+    block = matrix if (lo, hi) == (0, matrix.shape[0]) else matrix[lo:hi]
+    overlap = sparse.csr_matrix(block @ matrix.T)
     rows = lo + np.arange(hi - lo).repeat(row_sizes(overlap.indptr))
     cols = overlap.indices
     cos = overlap.data / (roots[rows] * roots[cols])

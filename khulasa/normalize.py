@@ -398,22 +398,39 @@ def is_arabic(text: str, min_share: float = 0.4) -> bool:
     return arabic >= min_share * letters
 
 
-# Per word: its Arabic tokens plus, above bit 32, its tokens that are not numbers (both counts of one
-# text sum to one int).
+# Per word: its Arabic tokens, plus above bit 32 its tokens that are not numbers, plus above bit 64 the
+# words it counts for beyond one (``count_words``): all three counts of a text sum to one int.
 _WORD_SCRIPT_SHIFT = 32
-_WORD_SCRIPT = TokenCache(
-    lambda word: sum(
+_WORD_EXTRA_SHIFT = 64
+_MASK32 = (1 << 32) - 1
+
+
+def _word_script(word: str) -> int:
+    value = sum(
         (not token[0].isdigit() and "\u0621" <= token[0] <= "\u06ff")
         + ((not token[0].isdigit()) << _WORD_SCRIPT_SHIFT)
         for token in _WORD_TOKENS[word]
-    ),
-    1 << 17,
-)
+    )
+    if len(word) > MAX_WORD_CHARS:
+        value += ((len(word) - 1) // MAX_WORD_CHARS) << _WORD_EXTRA_SHIFT
+    return value
+
+
+_WORD_SCRIPT = TokenCache(_word_script, 1 << 17)
 
 
 def mostly_arabic(words: Iterable[str], min_share: float = 0.4) -> bool:
     """Whether at least ``min_share`` of the tokens that are not numbers are Arabic (and some are),
     given the text's whitespace-separated words: an English quotation in an Arabic article is not."""
+    return script_and_words(list(words), min_share)[0]
+
+
+def script_and_words(words: Sequence[str], min_share: float = 0.4) -> tuple[bool, int]:
+    """``(mostly_arabic(words, min_share), count_words_of(words))`` from one pass over the per-word cache
+    (the sentence splitter needs both for every sentence)."""
     counts = sum(map(_WORD_SCRIPT.__getitem__, words))
-    arabic = counts & ((1 << _WORD_SCRIPT_SHIFT) - 1)
-    return arabic > 0 and arabic >= min_share * (counts >> _WORD_SCRIPT_SHIFT)
+    arabic = counts & _MASK32
+    return (
+        arabic > 0 and arabic >= min_share * ((counts >> _WORD_SCRIPT_SHIFT) & _MASK32),
+        len(words) + (counts >> _WORD_EXTRA_SHIFT),
+    )

@@ -28,7 +28,7 @@ import re
 from bisect import bisect_left, bisect_right
 
 from khulasa.models import Article, Sentence
-from khulasa.normalize import count_words, count_words_of, mostly_arabic, word_spans, word_terms
+from khulasa.normalize import count_words, script_and_words, word_spans, word_terms
 
 HEADING_MAX_WORDS = 5
 MAX_SENTENCE_WORDS = 500
@@ -336,6 +336,7 @@ def segment(article: Article) -> tuple[Sentence, ...]:
             and _looks_like_heading(sentence_text)
         )
         words = sentence_text.split()
+        is_arabic, n_words = script_and_words(words)
         sentences.append(
             Sentence(
                 article_id=article.id,
@@ -346,8 +347,8 @@ def segment(article: Article) -> tuple[Sentence, ...]:
                 paragraph=paragraph,
                 is_heading=is_heading,
                 terms=word_terms(words),
-                is_arabic=mostly_arabic(words),
-                n_words=count_words_of(words),
+                is_arabic=is_arabic,
+                n_words=n_words,
             )
         )
     return tuple(sentences)
