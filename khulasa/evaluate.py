@@ -51,7 +51,7 @@ from khulasa.normalize import (
     strip_diacritics,
     word_spans,
 )
-from khulasa.options import SummaryOptions
+from khulasa.options import MAX_SENTENCES, MAX_WORDS, SummaryOptions, whole
 
 log = logging.getLogger(__name__)
 
@@ -220,8 +220,8 @@ class Budget:
     def __post_init__(self) -> None:
         if self.kind not in ("ref", "words", "sentences"):
             raise InvalidOptionsError("budget", self.kind, "unknown kind", hint="use ref, N, Nw or Ns")
-        if self.kind != "ref" and (self.value is None or self.value < 1):
-            raise InvalidOptionsError("budget", self.value, "must be a whole number of at least 1")
+        if self.kind != "ref":
+            whole("budget", self.value, minimum=1, maximum=MAX_WORDS if self.kind == "words" else MAX_SENTENCES)
 
     def options(self, item: EvalItem) -> SummaryOptions:
         if self.kind == "sentences":
@@ -229,7 +229,7 @@ class Budget:
         if self.kind == "words":
             return SummaryOptions(words=self.value)
         mean = sum(count_words(r) for r in item.references) / len(item.references)
-        return SummaryOptions(words=max(1, round(mean)))
+        return SummaryOptions(words=min(MAX_WORDS, max(1, round(mean))))
 
     def describe(self) -> str:
         if self.kind == "ref":

@@ -231,7 +231,7 @@ def test_budgets_parse_from_their_short_forms():
     assert parse_budget("120w") == Budget("words", 120)
     assert parse_budget("1s") == Budget("sentences", 1)
     assert str(parse_budget("2 sentences")) == "2s"
-    for bad in ("", "abc", "-3", "0s"):
+    for bad in ("", "abc", "-3", "0s", "99999999999w", "10001s"):
         with pytest.raises(InvalidOptionsError):
             parse_budget(bad)
 

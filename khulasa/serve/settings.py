@@ -20,9 +20,10 @@ class ServeSettings:
     """Where to listen, how much one request may ask for, and how long a connection may hold the server.
 
     ``max_body_mb`` bounds the request body (checked on Content-Length and while it streams);
-    ``max_articles`` and ``max_words`` (whitespace words over all articles) bound the work of one
-    request; ``timeout_seconds`` is the wall time a request may wait for and use the summarizer
-    (queueing included) before it gets 503.  ``threads`` is the size of each worker process's pool.
+    ``max_articles`` and ``max_words`` (words over all articles, as ``normalize.count_words`` counts
+    them) bound the work of one request; ``timeout_seconds`` is the wall time a request may wait for
+    and use the summarizer (queueing included) before it gets 503.  ``threads`` is the size of each
+    worker process's pool.
 
     Per connection (``khulasa.serve.protocol``): a request line and headers must arrive within
     ``header_timeout_seconds`` of the connection opening or of the previous answer; an idle connection
