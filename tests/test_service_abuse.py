@@ -749,3 +749,111 @@ def test_markup_in_articles_runs_nothing_in_chromium_in_the_cli_pages_and_the_ap
                 page.close()
         finally:
             browser.close()
+
+
+# --- one bad record never breaks a request, nor anyone else's (issue 11) ---------------------------------
+
+HUGE_DATES = ["Tue, 20 Feb 99999999999 01:44:01 GMT", "Tue, 20 Feb 2018 01:44:01 +99999999999",
+              "99999999999-02-20", "2016-10-10\ud83d"]
+SURROGATE_ARTICLES = [
+    {"text": ARABIC + " \ud83d"},
+    {"text": ARABIC, "id": "cut-\ud83d", "source": "\udc00", "title": "عنوان \ud83d", "url": "https://x/\ud83d"},
+    {"text": ARABIC, "tags": ["\ud83d", {"k\ud83d": ["\udfff", 1]}], "x\ud83d": "\ud83d"},
+]
+
+
+def post_json(client: TestClient, path: str, body: Any) -> Any:
+    """``json.dumps`` writes a lone surrogate as the escape ``\\ud83d``: valid JSON, valid UTF-8."""
+    return client.post(path, content=json.dumps(body).encode(), headers=JSON_HEADERS)
+
+
+@pytest.mark.parametrize("date", HUGE_DATES)
+@pytest.mark.parametrize("path", ["/v1/summarize", "/v1/stories"])
+def test_a_date_no_datetime_can_hold_is_422_naming_the_field_not_a_500(client, path, date):
+    """Was a 500 (OverflowError in the date parser)."""
+    body = {"articles": [{"text": ARABIC, "id": "a"}, {"text": ARABIC, "id": "b", "date": date}]}
+    error = error_of(post_json(client, path, body), 422, "invalid_request")
+    assert error["details"]["errors"][0]["field"] == "articles[1].date"
+    assert "as a date" in error["message"]
+
+
+@pytest.mark.parametrize("article", SURROGATE_ARTICLES, ids=["text", "metadata", "extra-fields"])
+@pytest.mark.parametrize("path", ["/v1/summarize", "/v1/summarize?format=html", "/v1/summarize?format=markdown",
+                                  "/v1/summarize?format=text", "/v1/stories"])
+def test_lone_surrogates_in_any_field_are_200_with_the_replacement_character(client, path, article):
+    """Was a 500 (UnicodeEncodeError in every format), or a 422 for a surrogate in an extra field's name."""
+    response = post_json(client, path, {"articles": [article]})
+    assert response.status_code == 200, response.text[:300]
+    response.content.decode("utf-8")
+    if path == "/v1/summarize" and "id" in article:
+        assert response.json()["articles"][0]["id"] == "cut-\ufffd"
+
+
+def test_a_lone_surrogate_in_the_options_is_an_error_in_the_error_shape(client):
+    for path, options in [("/v1/stories", {"singletons": "\ud83d"}), ("/v1/stories", {"\ud83d": 1}),
+                          ("/v1/summarize", {"words": "\ud83d"})]:
+        response = post_json(client, path, {"articles": [{"text": ARABIC}], "options": options})
+        error_of(response, 422, response.json()["error"]["code"])  # was a 500 for /v1/stories
+
+
+@pytest.fixture(scope="module")
+def roomy_server(tmp_path_factory) -> Iterator[dict[str, Any]]:
+    """``khulasa serve`` with the default limits (30 s per request), for many requests at once."""
+    port = free_port()
+    log = tmp_path_factory.mktemp("serve-roomy") / "serve.log"
+    with log.open("w") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "khulasa", "serve", "--host", "127.0.0.1", "--port", str(port)],
+            stdout=out, stderr=subprocess.STDOUT, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
+        )
+        try:
+            deadline = time.monotonic() + 30
+            while b"200 OK" not in _health(port):
+                assert process.poll() is None, log.read_text()
+                assert time.monotonic() < deadline, "server did not start"
+                time.sleep(0.1)
+            yield {"port": port, "log": log}
+        finally:
+            process.terminate()
+            process.wait(timeout=10)
+
+
+def _health(port: int) -> bytes:
+    try:
+        return request(port, b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n", timeout=1)
+    except OSError:
+        return b""
+
+
+def test_100_concurrent_good_requests_all_succeed_while_bad_ones_are_sent(roomy_server):
+    """Was: a lone surrogate in an id was a 500 raised while the answer was encoded, which dropped its
+    keep-alive connection and with it the good requests waiting on it (15 of 100 here, ReadError)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    import httpx
+
+    good = json.dumps({"articles": [{"text": ARABIC, "id": "a", "date": "2016-10-10"},
+                                    {"text": ARABIC, "id": "b"}]}).encode()
+    bad = [json.dumps({"articles": [article]}).encode() for article in SURROGATE_ARTICLES] + \
+          [json.dumps({"articles": [{"text": ARABIC, "date": date}]}).encode() for date in HUGE_DATES]
+    jobs = [("good", good)] * 100
+    for i, body in enumerate(bad * 5):
+        jobs.insert(3 * i + 1, ("bad", body))
+    limits = httpx.Limits(max_connections=20, max_keepalive_connections=20)
+    with httpx.Client(base_url=f"http://127.0.0.1:{roomy_server['port']}", timeout=120, limits=limits) as client:
+
+        def send(job: tuple[str, bytes]) -> tuple[str, int | str, bytes]:
+            kind, body = job
+            try:
+                response = client.post("/v1/summarize", content=body, headers=JSON_HEADERS)
+            except httpx.HTTPError as exc:
+                return kind, type(exc).__name__, b""
+            return kind, response.status_code, response.content
+
+        with ThreadPoolExecutor(max_workers=25) as pool:
+            answers = list(pool.map(send, jobs))
+    good_answers = [(status, body) for kind, status, body in answers if kind == "good"]
+    assert [status for status, _ in good_answers] == [200] * 100
+    assert len({body for _, body in good_answers}) == 1  # every good request got the same full answer
+    assert sorted({status for kind, status, _ in answers if kind == "bad"}) == [200, 422]  # type: ignore[type-var]
+    assert "Traceback" not in roomy_server["log"].read_text()

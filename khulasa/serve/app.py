@@ -43,6 +43,7 @@ from pydantic import (
     StrictFloat,
     StrictInt,
     StrictStr,
+    model_validator,
 )
 from pydantic_core import PydanticCustomError
 from starlette.datastructures import MutableHeaders
@@ -430,6 +431,15 @@ class ArticleIn(BaseModel):
     date: str | None = Field(default=None, description="publication date (YYYY-MM-DD)")
     url: str | None = None
     text: str
+
+    @model_validator(mode="before")
+    @classmethod
+    def _encodable(cls, value: Any) -> Any:
+        """Lone surrogates (a cut emoji, ``"\\ud83d"``) become U+FFFD in every field, as ingest does: no
+        output format could encode them, and pydantic refuses them in the names of extra fields."""
+        from khulasa import ingest
+
+        return ingest.encodable(value)
 
 
 class SummaryOptionsIn(BaseModel):
