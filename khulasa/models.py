@@ -160,7 +160,10 @@ class TimelineEvent:
 
     ``granularity`` is ``"day"``, ``"month"`` or ``"year"``; ``date`` is the first day of the period.
     ``expression`` is the date phrase as written; ``relative`` tells whether it was resolved against
-    the article's publication date (``أمس``, ``الشهر الماضي``, ``اليوم الاثنين``).
+    the article's publication date (``أمس``, ``الشهر الماضي``, ``اليوم الاثنين``).  ``text`` is the
+    clause that carries the date (``sources`` hold its exact span in every article that reports it).
+    ``background`` marks history the story recalls (dated before its first article, ``منذ 2014``)
+    rather than its own events.
     """
 
     date: dt.date
@@ -170,15 +173,16 @@ class TimelineEvent:
     expression: str
     end_date: dt.date | None = None
     relative: bool = False
+    background: bool = False
 
 
 @dataclass(frozen=True)
 class KeyTerm:
-    """A key actor, place or phrase with how widely it is reported."""
+    """A key person, place, organisation or phrase with how widely it is reported."""
 
     text: str
     kind: str
-    """``"actor"``, ``"place"`` or ``"phrase"``."""
+    """``"person"``, ``"place"``, ``"organisation"`` or ``"phrase"`` (``khulasa.keyterms.KINDS``)."""
     score: float
     articles: tuple[str, ...]
     count: int

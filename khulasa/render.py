@@ -217,8 +217,9 @@ def to_markdown(summary: Summary) -> str:
     return "\n".join(lines) + "\n"
 
 
-KIND_LABELS = {"actor": "فاعل", "place": "مكان", "phrase": "عبارة"}
-"""Arabic names of key-term kinds for Markdown and HTML; unknown kinds are shown as they are."""
+KIND_LABELS = {"person": "شخص", "place": "مكان", "organisation": "منظمة", "phrase": "عبارة", "actor": "فاعل"}
+"""Arabic names of key-term kinds for text, Markdown and HTML (``khulasa.keyterms.KINDS``, and ``actor``
+as summaries before the four kinds have it); unknown kinds are shown as they are."""
 
 # Characters CommonMark would read as markup inside a line; any ASCII punctuation may be backslash-escaped.
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~#&!])")

@@ -630,3 +630,9 @@ def test_hostile_article_runs_no_script_in_a_browser(browser_page, tmp_path: Pat
     assert browser_page.eval_on_selector_all("mark.active", "els => els.length") == 1
     assert not [e for e in browser_page.events if e.startswith("dialog")]
     assert json.loads(browser_page.text_content("#khulasa-data")) == hostile_summary().to_dict()
+
+
+def test_every_key_term_kind_has_an_arabic_label() -> None:
+    from khulasa import keyterms
+
+    assert {kind: render.KIND_LABELS[kind] for kind in keyterms.KINDS} == keyterms.KIND_LABELS
