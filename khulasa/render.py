@@ -170,7 +170,7 @@ def to_text(summary: Summary) -> str:
     """One summary sentence per line (inner line breaks folded to spaces), ending with a newline.
 
     When the options ask for them, the timeline and the key terms follow, each after a blank line as
-    a heading line and one line per item (``2016-10-10 (أمس): text`` and ``بوتين (فاعل)``); a
+    a heading line and one line per item (``2016-10-10 (أمس): text`` and ``فلاديمير بوتين (شخص)``); a
     section with nothing in it is its heading alone.  Without them, the output is the sentences only.
     """
     lines = [_one_line(s.text) for s in summary.sentences]

@@ -126,7 +126,7 @@ def test_timeline_and_key_terms_print_sections_in_text():
     assert timeline[0] == TIMELINE_HEADING and len(timeline) > 3
     assert all(line[:4].isdigit() and ": " in line for line in timeline[1:])
     assert key_terms[0] == KEY_TERMS_HEADING and len(key_terms) > 3
-    assert "بوتين (شخص)" in key_terms
+    assert "فلاديمير بوتين (شخص)" in key_terms
     only_terms = khulasa_cli("summarize", str(EXAMPLE_DIR), "--key-terms", "-f", "text")
     assert TIMELINE_HEADING not in only_terms.stdout and KEY_TERMS_HEADING in only_terms.stdout
 
