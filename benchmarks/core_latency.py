@@ -7,8 +7,13 @@ includes Khulasa's segmentation, normalization and stemming of the articles), so
 taking turns.
 
     python benchmarks/core_latency.py [--data ../shared/data/easc] [--repeat 30]
+    python benchmarks/core_latency.py --against ea97115 [--repeat 30]
 
-``--repeat`` is the number of rounds; each round runs Khulasa 5 times and LexRank once.
+``--repeat`` is the number of rounds; each round runs Khulasa 5 times and LexRank once.  With
+``--against REV`` it compares Khulasa alone, old code (``git archive REV``) against this checkout, in
+the same run: the two take turns in child processes (``--repeat`` turns each, 20 summaries per turn
+after 3 to warm up, the two codes starting turns alternately), and the table gives the median over all
+their warm summaries.
 """
 
 from __future__ import annotations
@@ -78,10 +83,63 @@ def arguments(description: str | None) -> argparse.ArgumentParser:
     return parser
 
 
+def against(revision: str, data: str, turns: int) -> None:
+    """Old code against new, alternating child processes that each time 5 warm summaries."""
+    import json
+    import subprocess
+    import sys
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="khulasa-latency-") as tmp:
+        old = Path(tmp)
+        archive = subprocess.run(["git", "archive", revision], cwd=ROOT, capture_output=True, check=True).stdout
+        subprocess.run(["tar", "-x", "-C", str(old)], input=archive, check=True)
+        times: dict[str, list[list[float]]] = {"old": [], "new": []}
+        for turn in range(turns):
+            codes = [("old", old), ("new", ROOT)]
+            for name, code in codes if turn % 2 == 0 else codes[::-1]:  # neither always goes first
+                out = subprocess.run(
+                    [sys.executable, __file__, "--data", data, "--child"], env={**os.environ, "PYTHONPATH": str(code)},
+                    capture_output=True, text=True, check=True,
+                ).stdout
+                times[name].append(json.loads(out))
+    print(f"date: {time.strftime('%Y-%m-%d')}; {turns} turns each, {CHILD_RUNS} warm summaries per turn")
+    print("| code | warm median wall (ms) | warm median CPU (ms) |\n|---|---:|---:|")
+    for name, label in (("old", f"old ({revision})"), ("new", "new")):
+        wall = statistics.median(w for turn in times[name] for w in turn[0])
+        cpu = statistics.median(c for turn in times[name] for c in turn[1])
+        print(f"| {label} | {wall:.1f} | {cpu:.1f} |")
+
+
+CHILD_RUNS = 20
+
+
+def child(data: str) -> None:
+    """One turn of ``--against``: ``CHILD_RUNS`` warm summaries, their wall and CPU milliseconds as JSON."""
+    import json
+
+    articles = news_cluster(Path(data))
+    for _ in range(3):
+        khulasa.summarize(articles, options=OPTIONS)  # warm
+    wall, cpu = [], []
+    for _ in range(CHILD_RUNS):
+        start, start_cpu = time.perf_counter(), time.process_time()
+        khulasa.summarize(articles, options=OPTIONS)
+        wall.append((time.perf_counter() - start) * 1000)
+        cpu.append((time.process_time() - start_cpu) * 1000)
+    print(json.dumps([wall, cpu]))
+
+
 def main() -> None:
     parser = arguments(__doc__)
     parser.add_argument("--repeat", type=int, default=30)
+    parser.add_argument("--against", metavar="REV", help="compare Khulasa with the code of git revision REV")
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.child:
+        return child(args.data)
+    if args.against:
+        return against(args.against, args.data, args.repeat)
     articles = news_cluster(Path(args.data))
     n_words = sum(len(a.text.split()) for a in articles)
     n_sentences = len(baselines.candidates(articles))

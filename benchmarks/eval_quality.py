@@ -1,10 +1,14 @@
-"""Summary quality of Khulasa against baselines on EASC and ANT-BBC; writes benchmarks/RESULTS-quality.md.
+"""Summary quality of Khulasa against baselines on EASC and ANT-BBC.
+
+Prints the results page on stdout; ``--write`` replaces the tracked ``benchmarks/RESULTS-quality.md``
+with it and ``-o FILE`` writes it to FILE (nothing tracked is overwritten unless asked).
 
 Reads the data from ../shared/data (never copied into the repository):
   ../shared/data/easc/EASC-UTF-8        153 articles x 5 human extractive summaries (budget: mean ref length)
   ../shared/data/ant-corpus-v2.1.tar.gz BBC Arabic part, BBC's one-sentence abstract (budget: 1 sentence)
 
-    python benchmarks/eval_quality.py                    # EASC all, ANT-BBC sample of 500
+    python benchmarks/eval_quality.py                    # EASC all, ANT-BBC sample of 500, to stdout
+    python benchmarks/eval_quality.py --write            # the same, into benchmarks/RESULTS-quality.md
     python benchmarks/eval_quality.py --ant-limit 0      # ANT-BBC all (~2,800 articles; slow with KL)
 
 Systems: khulasa, lead, random with seeds 0-2 (for the spread), and sumy's six methods ([bench] extra).
@@ -28,6 +32,7 @@ sys.path.insert(0, str(REPO))
 
 from khulasa import baselines, datasets, evaluate  # noqa: E402
 
+RESULTS = REPO / "benchmarks" / "RESULTS-quality.md"
 SYSTEMS = ("khulasa", "lead", "random:0", "random:1", "random:2", *baselines.SUMY_METHODS)
 
 
@@ -97,8 +102,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data-root", default=str(REPO.parent / "shared" / "data"))
     parser.add_argument("--ant-limit", type=int, default=500, help="ANT-BBC sample size; 0 for all")
     parser.add_argument("--systems", default=",".join(SYSTEMS))
-    parser.add_argument("-o", "--output", default=str(REPO / "benchmarks" / "RESULTS-quality.md"))
+    target = parser.add_mutually_exclusive_group()
+    target.add_argument("--write", action="store_true", help=f"write the page to {RESULTS.relative_to(REPO)}")
+    target.add_argument("-o", "--output", metavar="FILE", help="write the page to FILE (default: stdout)")
     args = parser.parse_args(argv)
+    output = RESULTS if args.write else Path(args.output) if args.output else None
     systems = [s for s in args.systems.split(",") if s]
     root = Path(args.data_root)
 
@@ -122,8 +130,9 @@ def main(argv: list[str] | None = None) -> int:
     cli_seconds, cli_code = time_cli_easc(str(root))
     total = time.perf_counter() - started
 
-    command = "python benchmarks/eval_quality.py" + (f" --ant-limit {args.ant_limit}" if args.ant_limit != 500
-                                                     else "")
+    command = "python benchmarks/eval_quality.py --write" + (
+        f" --ant-limit {args.ant_limit}" if args.ant_limit != 500 else ""
+    )
     lines = [
         "# Summary quality: Khulasa and baselines (ROUGE, Arabic tokenizer)",
         "",
@@ -142,8 +151,12 @@ def main(argv: list[str] | None = None) -> int:
         for extra in (spread(report), verdict):
             if extra:
                 lines += [extra, ""]
-    Path(args.output).write_text("\n".join(lines), encoding="utf-8")
-    print(f"wrote {args.output}", file=sys.stderr)
+    page = "\n".join(lines)
+    if output is None:
+        sys.stdout.write(page)
+    else:
+        output.write_text(page, encoding="utf-8")
+        print(f"wrote {output}", file=sys.stderr)
     return 0
 
 

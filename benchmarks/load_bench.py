@@ -4,9 +4,12 @@ Starts ``khulasa serve`` in a subprocess (or uses ``--url`` of a running one), t
 POST /v1/summarize requests with at most ``--concurrency`` in flight, each the example cluster
 (``examples/putin-erdogan``, read from the repository, not from ``../shared/data``).  Reports
 requests/s, latency percentiles and errors (any non-200 answer or transport failure) as a Markdown
-table row plus the details, for ``benchmarks/RESULTS-serve.md``.
+table row plus the details, for ``benchmarks/RESULTS-serve.md``.  ``--endpoint healthz`` sends
+``GET /healthz`` instead: the cost of the service itself (HTTP parsing, the connection guards, the
+middleware) without the summarizer's.
 
     python benchmarks/load_bench.py --workers 2 --requests 2000 --concurrency 32
+    python benchmarks/load_bench.py --workers 2 --requests 5000 --concurrency 32 --endpoint healthz
 """
 
 from __future__ import annotations
@@ -46,7 +49,9 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[rank - 1]
 
 
-async def run_load(url: str, body: bytes, n_requests: int, concurrency: int, timeout: float) -> dict[str, object]:
+async def run_load(url: str, body: bytes | None, n_requests: int, concurrency: int,
+                   timeout: float) -> dict[str, object]:
+    """POST ``body`` to /v1/summarize, or GET /healthz when ``body`` is None."""
     latencies: list[float] = []
     errors: collections.Counter[str] = collections.Counter()
     queue: asyncio.Queue[int] = asyncio.Queue()
@@ -64,7 +69,10 @@ async def run_load(url: str, body: bytes, n_requests: int, concurrency: int, tim
                     return
                 started = time.perf_counter()
                 try:
-                    response = await client.post(url + "/v1/summarize", content=body, headers=headers)
+                    if body is None:
+                        response = await client.get(url + "/healthz")
+                    else:
+                        response = await client.post(url + "/v1/summarize", content=body, headers=headers)
                     await response.aread()
                     if response.status_code != 200:
                         code = response.json().get("error", {}).get("code", "?")
@@ -125,12 +133,15 @@ def main() -> int:
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--concurrency", type=int, default=32)
     parser.add_argument("--words", type=int, default=120, help="summary budget of each request")
+    parser.add_argument("--endpoint", choices=["summarize", "healthz"], default="summarize",
+                        help="POST /v1/summarize (default) or GET /healthz (the service without the summarizer)")
     parser.add_argument("--warmup", type=int, default=20, help="requests sent first and not counted")
     parser.add_argument("--server-timeout", type=float, default=120.0,
                         help="the server's --timeout-seconds (high, so slowness shows as latency, not 503)")
     args = parser.parse_args()
 
-    body = json.dumps(example_request(args.words), ensure_ascii=False).encode("utf-8")
+    body = (json.dumps(example_request(args.words), ensure_ascii=False).encode("utf-8")
+            if args.endpoint == "summarize" else None)
     process = None
     url = args.url
     if url is None:
@@ -147,8 +158,8 @@ def main() -> int:
     machine = f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}"
     print(f"date: {time.strftime('%Y-%m-%d %H:%M %Z')}; machine: {machine}")
     print(f"load average before/after: {load_before[0]:.1f} / {load_after[0]:.1f}")
-    print(f"workers: {args.workers if args.url is None else 'external'}; body: {len(body)} bytes; "
-          f"budget: {args.words} words")
+    what = f"body: {len(body)} bytes; budget: {args.words} words" if body is not None else "GET /healthz"
+    print(f"workers: {args.workers if args.url is None else 'external'}; {what}")
     print(json.dumps(result, ensure_ascii=False))
     print("| workers | requests | concurrency | req/s | p50 ms | p90 ms | p99 ms | max ms | errors |")
     print(f"| {args.workers} | {result['requests']} | {result['concurrency']} | {result['rps']} | "

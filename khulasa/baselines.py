@@ -169,6 +169,7 @@ def _full_ranking(sentences: Sequence[Any], count: Any, rating: Any, *args: Any,
 
 def sumy_ranker(method: str) -> Ranker:
     """A ``Ranker`` running one of sumy's summarizers on our sentences."""
+    require("sumy", feature=f"the {method} baseline", extra="bench")
     classes = _sumy_classes()
     if method not in classes:
         raise InvalidOptionsError("method", method, "unknown sumy method", hint=f"use one of {SUMY_METHODS}")

@@ -8,13 +8,21 @@ Very short sentences need more (``SHORT_TERMS``) so that two different three-wor
 
 Grouping is leader clustering in reading order (publication date, input order, position): a sentence
 joins the unit whose first sentence it matches best, else starts one.  Unlike union-find it cannot
-chain A~B~C into a unit where A and C differ.  All pairwise set intersections come from one sparse
-matrix product, so a 600-sentence cluster groups in milliseconds.
+chain A~B~C into a unit where A and C differ.  Up to ``EXACT_ROWS`` distinct sentences, the pairwise
+set intersections come from a sparse matrix product, a block of rows at a time, so a 600-sentence
+cluster groups in milliseconds; above, MinHash LSH proposes the pairs (Broder 1997; banding as in
+Leskovec, Rajaraman & Ullman, "Mining of Massive Datasets", ch. 3), so a corpus of many stories costs
+time and memory linear in its size, not in the square of a common word's frequency.
+
+Copied articles are found through an index of each article's rarest units (the prefix filter of
+set-similarity joins), which finds exactly the pairs a comparison of every pair would.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import math
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -23,7 +31,7 @@ from itertools import chain, count
 import numpy as np
 from scipy import sparse
 
-from khulasa.arrays import row_sizes, take_rows, unique_inverse
+from khulasa.arrays import row_sizes, take_rows, unique, unique_inverse
 from khulasa.models import Article, DuplicateGroup, InfoUnit, Sentence
 
 DUPLICATE_THRESHOLD = 0.7
@@ -82,21 +90,11 @@ def term_matrix(term_lists: Sequence[Sequence[str]]) -> sparse.csr_matrix:
     return binary(term_counts(term_lists))
 
 
-COMMON_TERMS_FORMS = 5000
-"""Above this many distinct sentences, terms in more than 2 % of them are left out of the overlap
-counts (not of the sentence sizes): they would make the pairwise product quadratic, and a near-copy
-shares its rare terms anyway."""
-
-
-def _drop_common_terms(matrix: sparse.csr_matrix) -> sparse.csr_matrix:
-    n = matrix.shape[0]
-    if n <= COMMON_TERMS_FORMS:
-        return matrix
-    df = np.asarray(matrix.sum(axis=0)).ravel()
-    keep = sparse.diags((df <= 0.02 * n).astype(np.float64))
-    pruned = sparse.csr_matrix(matrix @ keep)
-    pruned.eliminate_zeros()
-    return pruned
+EXACT_ROWS = 5000
+"""Up to this many rows, ``similar_pairs`` compares every pair that shares a term (exact); above, it
+compares the pairs that MinHash LSH proposes (near-linear; see ``lsh_candidates``)."""
+EXACT_BLOCK = 1000
+"""Rows per block of the exact product: its memory stays below ``EXACT_BLOCK * EXACT_ROWS`` pairs."""
 
 
 def similar_pairs(
@@ -104,19 +102,155 @@ def similar_pairs(
 ) -> list[tuple[int, int, float]]:
     """Pairs ``(i, j, cosine)`` with ``i < j`` whose set cosine reaches ``threshold``, sorted.
 
-    Sparse all the way: only pairs that share a term are ever looked at.  ``sizes`` are the rows'
-    set sizes when ``matrix`` holds only some of their terms (default: the row sums).
+    ``matrix`` holds one term set per row (a binary matrix, each term once); ``sizes`` are the rows'
+    set sizes (default: the row sums).  Up to ``EXACT_ROWS`` rows, every pair that shares a term is
+    looked at, a block of rows at a time, so the answer is exact and memory bounded.  Above, only the
+    pairs that MinHash LSH proposes are (``lsh_candidates``): the time and memory grow about linearly
+    with the rows instead of with the square of a term's frequency; on 3,000 ANT news articles (24,637
+    sentences) it finds 99.4 % of the exact pairs.  Either way the cosine of a pair is computed exactly.
     """
-    sizes = np.sqrt(np.asarray(matrix.sum(axis=1)).ravel() if sizes is None else np.asarray(sizes, float))
-    pruned = _drop_common_terms(matrix)
-    overlap = sparse.csr_matrix(pruned @ pruned.T)
-    rows = np.arange(overlap.shape[0]).repeat(row_sizes(overlap.indptr))
+    n = matrix.shape[0]
+    counts = np.asarray(matrix.sum(axis=1)).ravel() if sizes is None else np.asarray(sizes, float)
+    roots = np.sqrt(counts)
+    roots[roots == 0] = 1.0
+    if n <= EXACT_ROWS:
+        found = [
+            _exact_block(matrix, lo, min(lo + EXACT_BLOCK, n), roots, threshold)
+            for lo in range(0, n, EXACT_BLOCK)
+        ]
+        rows = np.concatenate([f[0] for f in found]) if found else np.zeros(0, np.int64)
+        cols = np.concatenate([f[1] for f in found]) if found else np.zeros(0, np.int64)
+        cos = np.concatenate([f[2] for f in found]) if found else np.zeros(0)
+    else:
+        rows, cols = lsh_candidates(matrix)
+        cos = _overlaps(matrix, rows, cols) / (roots[rows] * roots[cols])
+        keep = cos >= threshold
+        rows, cols, cos = rows[keep], cols[keep], cos[keep]
+    order = np.lexsort((cols, rows))
+    return list(zip(rows[order].tolist(), cols[order].tolist(), cos[order].tolist(), strict=True))
+
+
+def _exact_block(
+    matrix: sparse.csr_matrix, lo: int, hi: int, roots: np.ndarray, threshold: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The pairs of rows ``lo..hi-1`` with any later row that reach ``threshold``."""
+    block = matrix if (lo, hi) == (0, matrix.shape[0]) else matrix[lo:hi]
+    overlap = sparse.csr_matrix(block @ matrix.T)
+    rows = lo + np.arange(hi - lo).repeat(row_sizes(overlap.indptr))
     cols = overlap.indices
-    sizes[sizes == 0] = 1.0
-    cos = overlap.data / (sizes[rows] * sizes[cols])
+    cos = overlap.data / (roots[rows] * roots[cols])
     keep = ((rows < cols) & (cos >= threshold)).nonzero()[0]
-    keep = keep[np.lexsort((cols[keep], rows[keep]))]
-    return list(zip(rows[keep].tolist(), cols[keep].tolist(), cos[keep].tolist(), strict=True))
+    return rows[keep], cols[keep], cos[keep]
+
+
+def _overlaps(matrix: sparse.csr_matrix, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    """``|set(rows[k]) & set(cols[k])|`` for each k, from the binary ``matrix``, in chunks."""
+    out = np.zeros(len(rows))
+    step = 1 << 16
+    for lo in range(0, len(rows), step):
+        a = _row_matrix(matrix, rows[lo : lo + step])
+        b = _row_matrix(matrix, cols[lo : lo + step])
+        out[lo : lo + step] = np.asarray(a.multiply(b).sum(axis=1)).ravel()
+    return out
+
+
+def _row_matrix(matrix: sparse.csr_matrix, rows: np.ndarray) -> sparse.csr_matrix:
+    positions, indptr = take_rows(matrix.indptr, rows)
+    shape = (len(rows), matrix.shape[1])
+    return sparse.csr_matrix((np.ones(len(positions)), matrix.indices[positions], indptr), shape=shape)
+
+
+# --- MinHash LSH over term sets (Broder 1997; Indyk & Motwani 1998), vectorized ---------------------------
+
+LSH_PERMUTATIONS = 128
+LSH_BAND_ROWS = 3
+"""42 bands of 3 MinHash values: a pair with Jaccard similarity J shares a band with probability
+``1 - (1 - J**3) ** 42``: 0.995 at J = 0.49, the lowest Jaccard of two sets whose cosine is 0.7
+(one inside the other), 0.11 % at J = 0.03 (two unrelated news sentences)."""
+LSH_BUCKET_CAP = 16
+"""In a band bucket of more than this many rows (a pattern many rows share: boilerplate, a tiny
+vocabulary), each row is compared with the bucket's first ``LSH_BUCKET_CAP`` rows only, so the number
+of candidate pairs stays below ``rows * LSH_BUCKET_CAP`` per band whatever the input."""
+MINHASH_SEED = 1
+"""The seed of the stories engine's signatures (``khulasa.stories.features``)."""
+_FMIX = (np.uint32(16), np.uint32(0x85EBCA6B), np.uint32(13), np.uint32(0xC2B2AE35), np.uint32(16))
+_MIX_BAND = np.uint64(0x9E3779B97F4A7C15)
+
+
+def _fmix32(values: np.ndarray) -> np.ndarray:
+    """MurmurHash3's finalizer, the pre-mix of datasketch's ``affine32`` scheme."""
+    s1, m1, s2, m2, s3 = _FMIX
+    values = values ^ (values >> s1)
+    values = values * m1
+    values = values ^ (values >> s2)
+    values = values * m2
+    return values ^ (values >> s3)
+
+
+@functools.cache
+def _permutations(num_perm: int) -> tuple[np.ndarray, np.ndarray]:
+    from datasketch import MinHash  # imported when first needed: it takes most of a second
+
+    a, b = MinHash(num_perm=num_perm, seed=MINHASH_SEED, scheme="affine32").permutations
+    return a, b
+
+
+def minhash_signatures(matrix: sparse.csr_matrix, num_perm: int = LSH_PERMUTATIONS) -> np.ndarray:
+    """Each row's MinHash signature over its column ids, ``(rows, num_perm)`` uint32.
+
+    The same values as datasketch's ``MinHash(num_perm, seed=MINHASH_SEED, scheme="affine32",
+    hashfunc=int)`` updated with the row's column ids, computed for all rows at once (a block of
+    entries at a time).  An empty row has the empty signature (all ``2**32 - 1``).
+    """
+    a, b = _permutations(num_perm)
+    n = matrix.shape[0]
+    signatures = np.full((n, num_perm), np.iinfo(np.uint32).max, dtype=np.uint32)
+    hashed = _fmix32(matrix.indices.astype(np.uint32))
+    nonempty = np.flatnonzero(row_sizes(matrix.indptr))
+    step = max(1, (1 << 16) // max(1, int(row_sizes(matrix.indptr).max(initial=1))))
+    for lo in range(0, len(nonempty), step):
+        rows = nonempty[lo : lo + step]
+        first, last = int(matrix.indptr[rows[0]]), int(matrix.indptr[rows[-1] + 1])
+        values = hashed[first:last, None] * a[None, :] + b[None, :]
+        signatures[rows] = np.minimum.reduceat(values, matrix.indptr[rows] - first, axis=0)
+    return signatures
+
+
+def lsh_candidates(matrix: sparse.csr_matrix) -> tuple[np.ndarray, np.ndarray]:
+    """Row pairs ``(i, j)``, ``i < j``, that share a band of their MinHash signatures (banded LSH).
+
+    Deterministic: the permutations are seeded and rows are bucketed by sorting.  Empty rows are
+    never candidates.
+    """
+    n = matrix.shape[0]
+    live = np.flatnonzero(row_sizes(matrix.indptr))
+    signatures = minhash_signatures(matrix)[live]
+    codes: list[np.ndarray] = []
+    for band in range(LSH_PERMUTATIONS // LSH_BAND_ROWS):
+        block = signatures[:, band * LSH_BAND_ROWS : (band + 1) * LSH_BAND_ROWS].astype(np.uint64)
+        key = block[:, 0] << np.uint64(32) | block[:, 1]
+        for k in range(2, LSH_BAND_ROWS):
+            key = key ^ (block[:, k] * _MIX_BAND)
+        left, right = _bucket_pairs(key)
+        i, j = live[left], live[right]
+        codes = [unique(np.concatenate([*codes, np.minimum(i, j) * n + np.maximum(i, j)]))]
+    pairs = codes[0] if codes else np.zeros(0, np.int64)
+    return pairs // n, pairs % n
+
+
+def _bucket_pairs(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Positions of the pairs of equal keys: each position with the (up to ``LSH_BUCKET_CAP``) first
+    positions of its bucket before it."""
+    order = key.argsort(kind="stable")
+    ordered = key[order]
+    starts = np.ones(len(key), dtype=bool)
+    starts[1:] = ordered[1:] != ordered[:-1]
+    where = np.arange(len(key))
+    bucket_start = np.maximum.accumulate(np.where(starts, where, 0))
+    n_pairs = np.minimum(where - bucket_start, LSH_BUCKET_CAP)
+    total = int(n_pairs.sum())
+    offsets = np.arange(total) - np.repeat(n_pairs.cumsum() - n_pairs, n_pairs)
+    return order[np.repeat(bucket_start, n_pairs) + offsets], np.repeat(order, n_pairs)
 
 
 def few_similar_pairs(terms: TermIds, threshold: float) -> list[tuple[int, int]]:
@@ -162,28 +296,37 @@ def group_sentences(
     if not sentences:
         return ()
     order = _reading_order(sentences, articles) if articles else list(range(len(sentences)))
-    term_sets = [frozenset(s.terms) for s in sentences]
-    n_terms = [len(terms) for terms in term_sets]
+    if counts is None:
+        counts = term_counts([s.terms for s in sentences])
+    elif not counts.has_canonical_format:
+        counts = counts.copy()
+        counts.sum_duplicates()
+    # A row of ``counts`` holds each of its sentence's distinct terms once, in column order.
+    indices, indptr = counts.indices, counts.indptr.tolist()
+    n_terms = row_sizes(counts.indptr).tolist()
     # Short sentences must match exactly; only they need their normalized text.
     exact = {i: " ".join(sentences[i].tokens) for i, n in enumerate(n_terms) if n <= SHORT_TERMS}
     # Sentences with the same term set share a "form"; similarity is computed once per form, so a
     # sentence repeated thousands of times costs no more than once.
-    form_of_key: dict[frozenset[str], int] = {}
-    form = [form_of_key.setdefault(terms, len(form_of_key)) for terms in term_sets]
+    form_of_key: dict[bytes, int] = {}
+    form = [
+        form_of_key.setdefault(indices[indptr[i] : indptr[i + 1]].tobytes(), len(form_of_key))
+        for i in range(len(sentences))
+    ]
+    del form_of_key
     first_row: list[int] = []  # each form's first sentence (forms are numbered in order of appearance)
     for i, f in enumerate(form):
         if f == len(first_row):
             first_row.append(i)
-    if counts is None:
-        counts = term_counts([s.terms for s in sentences])
-    long_form = [n_terms[i] > SHORT_TERMS for i in first_row]
+    # Only long forms are compared (short sentences must match exactly).
+    long_forms = [f for f, i in enumerate(first_row) if n_terms[i] > SHORT_TERMS]
     neighbours: dict[int, dict[int, float]] = {}
-    form_matrix = binary(counts, first_row)
-    form_sizes = np.array([n_terms[i] for i in first_row])
-    for f, g, cos in similar_pairs(form_matrix, threshold, form_sizes):
-        if long_form[f] and long_form[g]:
-            neighbours.setdefault(f, {})[g] = cos
-            neighbours.setdefault(g, {})[f] = cos
+    form_matrix = binary(counts, [first_row[f] for f in long_forms])
+    form_sizes = np.array([n_terms[first_row[f]] for f in long_forms])
+    for a, b, cos in similar_pairs(form_matrix, threshold, form_sizes):
+        f, g = long_forms[a], long_forms[b]
+        neighbours.setdefault(f, {})[g] = cos
+        neighbours.setdefault(g, {})[f] = cos
 
     unit_of_leader_form: dict[int, int] = {}
     unit_of_form: dict[int, int] = {}
@@ -220,10 +363,7 @@ def group_sentences(
     for uid, group in enumerate(members):
         forms = Counter(form[i] for i in group) if len(group) > 2 else None
         if forms is not None and len(forms) > 1:
-            closeness = {
-                f: sum(c * (1.0 if g == f else neighbours.get(f, {}).get(g, 0.0)) for g, c in forms.items())
-                for f in forms
-            }
+            closeness = _closeness(forms, neighbours)
             # the first member of the closest form: max() keeps the first of equal keys
             rep = max(group, key=lambda i: closeness[form[i]])
         else:
@@ -234,11 +374,50 @@ def group_sentences(
     return tuple(units)
 
 
+def _need(n: int) -> int:
+    """The fewest shared units ``k`` with ``k / n >= DUPLICATE_ARTICLE_SHARE`` (as the test computes it)."""
+    if n == 0:
+        return 1
+    k = math.ceil(DUPLICATE_ARTICLE_SHARE * n)
+    while k > 0 and (k - 1) / n >= DUPLICATE_ARTICLE_SHARE:
+        k -= 1
+    while k <= n and k / n < DUPLICATE_ARTICLE_SHARE:
+        k += 1
+    return max(k, 1)
+
+
+def _closeness(forms: Counter[int], neighbours: dict[int, dict[int, float]]) -> dict[int, float]:
+    """How close each form of a unit is to the unit's members: the sum over its members of their
+    cosine to it (1 for its own members).
+
+    Only a form's neighbours add to its sum, so this costs the unit's pairs, not its forms squared;
+    they are added in the members' order, so the sums are those of adding every member.
+    """
+    position = {f: k for k, f in enumerate(forms)}
+    members = list(forms.items())
+    closeness = {}
+    for f in forms:
+        near = sorted(position[g] for g in neighbours.get(f, {}) if g in position)
+        total = 0.0
+        for k in sorted([position[f], *near]):
+            g, c = members[k]
+            total += c * (1.0 if g == f else neighbours[f][g])
+        closeness[f] = total
+    return closeness
+
+
 def duplicate_articles(articles: Sequence[Article], units: Sequence[InfoUnit]) -> tuple[DuplicateGroup, ...]:
     """Articles that are copies of an earlier one: most of their sentences fall in the same units.
 
     Article B is a copy of A when at least ``DUPLICATE_ARTICLE_SHARE`` of each one's sentences are in
     units the other also has.  The kept article is the first in reading order (date, then input order).
+
+    Only articles that can reach the share are compared, and that is exact: with the units of every
+    article ranked by how few articles have them, two articles sharing ``k`` units share one of the
+    first ``n - k + 1`` units of each (``n``: its own count), since the rarest shared unit comes no
+    later in either (the prefix filter of set-similarity joins, Chaudhuri, Ganti & Kaushik 2006).  So
+    each article is indexed by its rarest ``n - need(n) + 1`` units and compared with the articles
+    that share one of them: near-linear on news, where the rare units of unrelated articles differ.
     """
     unit_sets: dict[str, set[int]] = {a.id: set() for a in articles}
     for unit in units:
@@ -246,14 +425,26 @@ def duplicate_articles(articles: Sequence[Article], units: Sequence[InfoUnit]) -
             if s.article_id in unit_sets:
                 unit_sets[s.article_id].add(unit.id)
     order = sorted(range(len(articles)), key=lambda i: (articles[i].date or dt.date.max, i))
+    frequency: Counter[int] = Counter()
+    for members in unit_sets.values():
+        frequency.update(members)
+    holders: dict[int, list[int]] = {}  # unit -> positions in ``order`` of the articles indexed by it
+    prefixes: list[list[int]] = []
+    for pos, i in enumerate(order):
+        members = unit_sets[articles[i].id]
+        prefix = sorted(members, key=lambda u: (frequency[u], u))[: len(members) - _need(len(members)) + 1]
+        prefixes.append(prefix)
+        for u in prefix:
+            holders.setdefault(u, []).append(pos)
     kept_of: dict[str, str] = {}
     best_sim: dict[str, float] = {}
     for pos, i in enumerate(order):
         a = articles[i].id
         if a in kept_of or not unit_sets[a]:
             continue
-        for j in order[pos + 1 :]:
-            b = articles[j].id
+        later = sorted({q for u in prefixes[pos] for q in holders[u] if q > pos})
+        for q in later:
+            b = articles[order[q]].id
             if b in kept_of or not unit_sets[b] or b == a:
                 continue
             shared = len(unit_sets[a] & unit_sets[b])

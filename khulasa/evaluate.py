@@ -10,8 +10,8 @@ table is too slow for a whole corpus; ``tests/test_evaluate.py`` checks both giv
 
 Several references: every score (recall, precision, F) is the mean over the references; ``best`` also
 keeps rouge-score's ``score_multi`` choice (the reference with the highest F, per ROUGE type).  Corpus
-scores are the mean over items (macro average).  Word budgets count whitespace-separated words
-(``cut_words``), the unit of ``SummaryOptions.words``.
+scores are the mean over items (macro average).  Word budgets count words as
+``khulasa.normalize.count_words`` does (``cut_words``), the unit of ``SummaryOptions.words``.
 
 Running a whole evaluation (datasets x systems -> ``Report``) is ``run``; ``khulasa eval`` is its CLI.
 The quality gate's floors (``tests/data/eval/floors.json``) are raised with
@@ -41,8 +41,17 @@ from khulasa import baselines
 from khulasa.datasets import EvalItem
 from khulasa.errors import InvalidOptionsError, KhulasaError
 from khulasa.models import Article
-from khulasa.normalize import fold_digits, normalize, remove_invisible, remove_tatweel, stem, strip_diacritics
-from khulasa.options import SummaryOptions
+from khulasa.normalize import (
+    count_words,
+    fold_digits,
+    normalize,
+    remove_invisible,
+    remove_tatweel,
+    stem,
+    strip_diacritics,
+    word_spans,
+)
+from khulasa.options import MAX_SENTENCES, MAX_WORDS, SummaryOptions, whole
 
 log = logging.getLogger(__name__)
 
@@ -89,15 +98,15 @@ class ArabicTokenizer(tokenizers.Tokenizer):
 
 
 def cut_words(text: str, n: int) -> str:
-    """The first ``n`` whitespace-separated words of ``text`` (joined by single spaces)."""
+    """The first ``n`` words of ``text`` as ``count_words`` counts them (joined by single spaces)."""
     if n < 0:
         raise InvalidOptionsError("words", n, "a word budget cannot be negative")
-    return " ".join(text.split()[:n])
-
-
-def count_words(text: str) -> int:
-    """Whitespace-separated words: the unit of every word budget."""
-    return len(text.split())
+    if n == 0:
+        return ""
+    for k, (_, end) in enumerate(word_spans(text), start=1):
+        if k == n:
+            return " ".join(text[:end].split())
+    return " ".join(text.split())
 
 
 def lcs_length(a: Sequence[str], b: Sequence[str]) -> int:
@@ -211,8 +220,8 @@ class Budget:
     def __post_init__(self) -> None:
         if self.kind not in ("ref", "words", "sentences"):
             raise InvalidOptionsError("budget", self.kind, "unknown kind", hint="use ref, N, Nw or Ns")
-        if self.kind != "ref" and (self.value is None or self.value < 1):
-            raise InvalidOptionsError("budget", self.value, "must be a whole number of at least 1")
+        if self.kind != "ref":
+            whole("budget", self.value, minimum=1, maximum=MAX_WORDS if self.kind == "words" else MAX_SENTENCES)
 
     def options(self, item: EvalItem) -> SummaryOptions:
         if self.kind == "sentences":
@@ -220,7 +229,7 @@ class Budget:
         if self.kind == "words":
             return SummaryOptions(words=self.value)
         mean = sum(count_words(r) for r in item.references) / len(item.references)
-        return SummaryOptions(words=max(1, round(mean)))
+        return SummaryOptions(words=min(MAX_WORDS, max(1, round(mean))))
 
     def describe(self) -> str:
         if self.kind == "ref":

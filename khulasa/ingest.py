@@ -11,9 +11,12 @@ corpus use it), unknown extensions, extension-less files and stdin:
 - ``.tar(.gz|.bz2|.xz)``/``.tgz``/``.zip`` archives, streamed member by member.
 
 Bytes become text with ``read_bytes_as_text`` (strict UTF-8, byte-order marks, then the legacy Arabic code
-pages checked for Arabic letters) and text becomes ``Article.text`` with ``clean_text``; every later offset
-refers to that cleaned text.  A ``metadata.json`` in a directory is a sidecar that gives fields to the
-articles of its directory.  ``IngestReport`` records the fate of every input.
+pages checked for Arabic letters; stray NULs dropped) and text becomes ``Article.text`` with ``clean_text``;
+every later offset refers to that cleaned text.  A ``metadata.json`` in a directory is a sidecar that gives
+fields to the articles of its directory.  ``IngestReport`` records the fate of every input.
+
+One bad record never stops a run: an unreadable date is dropped with an issue in the report, a lone
+surrogate in any field becomes U+FFFD (``encodable``), and paths are shown through ``errors.printable``.
 """
 
 from __future__ import annotations
@@ -37,7 +40,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import IO, Any
 
-from khulasa.errors import NoInputError, UnreadableFileError
+from khulasa.errors import NoInputError, UnreadableFileError, printable
 from khulasa.models import Article
 from khulasa.seen import SeenSet
 
@@ -45,6 +48,7 @@ __all__ = [
     "IngestReport",
     "InputRecord",
     "clean_text",
+    "encodable",
     "iter_articles",
     "load",
     "parse_date",
@@ -80,6 +84,8 @@ SIDECAR_FIELDS = ("date", "source", "title", "url")
 @dataclass
 class InputRecord:
     """The fate of one input: ``status`` is ``"read"`` (with ``articles``) or ``"skipped"`` (with ``reason``).
+
+    ``path`` is as shown to people (``errors.printable``: terminal controls and undecodable bytes escaped).
 
     ``reason`` is a short category (``"hidden file"``, ``"binary data"``...), ``detail`` the specifics;
     ``issues`` lists problems inside a file that was read (a malformed JSONL line, a document without text).
@@ -193,44 +199,59 @@ def read_bytes_as_text(data: bytes, *, name: str) -> tuple[str, str]:
 
     Order: a byte-order mark (UTF-8, UTF-16/32), strict UTF-8, BOM-less UTF-16, then cp1256 / ISO-8859-6
     as judged by charset-normalizer.  A legacy decoding is accepted only if the text is mostly Arabic
-    letters, so a wrong guess fails loudly.  Binary data raises ``UnreadableFileError``.
+    letters, so a wrong guess fails loudly.  Stray NUL bytes (a bad export: NUL-padded records, NULs
+    between or inside characters) are dropped when the rest is UTF-8 text; ``_decode`` also says how many.
+    Binary data raises ``UnreadableFileError``.
     """
+    text, encoding, _ = _decode(data, name)
+    return text, encoding
+
+
+def _decode(data: bytes, name: str) -> tuple[str, str, list[str]]:
+    """``read_bytes_as_text`` with the notes for the report (NULs dropped)."""
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             label = encoding.replace("-sig", "")
             try:
-                text = data[len(bom) :].decode(encoding.replace("-sig", ""))
+                text = data[len(bom) :].decode(label)
             except UnicodeDecodeError as exc:
                 raise UnreadableFileError(
                     name, f"invalid {label} after its byte-order mark (byte {exc.start + len(bom)})", [label]
                 ) from exc
+            notes = []
+            if "\x00" in text:
+                notes.append(_nul_note(text.count("\x00"), "characters"))
+                text = text.replace("\x00", "")
             _refuse_binary(text, name, [label])
-            return _NEWLINES.sub("\n", text), encoding
-    tried = ["utf-8"]
-    # NUL bytes: BOM-less UTF-16 (Arabic in UTF-16 is even valid UTF-8, full of NULs) or binary data.
+            return _NEWLINES.sub("\n", text), encoding, notes
     if b"\x00" not in data:
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError:
-            pass
-        else:
-            _refuse_binary(text, name, tried)
-            return _NEWLINES.sub("\n", text), "utf-8"
+        return (*_decode_without_bom(data, name), [])
+    # NUL bytes: BOM-less UTF-16 (Arabic in UTF-16 is even valid UTF-8, full of NULs), UTF-8 text with
+    # stray NULs, or binary data.
+    tried = ["utf-8", "utf-16-le", "utf-16-be"]
+    for encoding in ("utf-16-le", "utf-16-be"):
+        decoded = _try_decode(data, encoding)
+        if decoded is not None and not _CONTROL.search(decoded) and _mostly_arabic(decoded):
+            return _NEWLINES.sub("\n", decoded), encoding, []
+    # Dropped wherever they are (between characters or inside a UTF-8 sequence); what is left must be
+    # UTF-8 text.  No legacy code page here: almost any bytes decode as cp1256, binaries' too.
+    decoded = _try_decode(data.replace(b"\x00", b""), "utf-8")
+    if decoded is None:
+        raise UnreadableFileError(name, "binary data (NUL bytes, and the rest is not UTF-8)", tried)
+    if _too_many_controls(decoded):
+        raise UnreadableFileError(name, "binary data (NUL bytes and control characters)", tried)
+    return _NEWLINES.sub("\n", decoded), "utf-8", [_nul_note(data.count(b"\x00"), "bytes")]
+
+
+def _decode_without_bom(data: bytes, name: str) -> tuple[str, str]:
+    tried = ["utf-8"]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
     else:
-        tried += ["utf-16-le", "utf-16-be"]
-        for encoding in ("utf-16-le", "utf-16-be"):
-            decoded = _try_decode(data, encoding)
-            if decoded is not None and not _CONTROL.search(decoded) and _mostly_arabic(decoded):
-                return _NEWLINES.sub("\n", decoded), encoding
-        # A few stray NULs (a C string terminator, padding at the end) in valid UTF-8 text: keep the text.
-        padded = data.rstrip(b"\x00")
-        if padded.count(b"\x00") <= max(2, len(padded) // 100):
-            decoded = _try_decode(padded, "utf-8")
-            if decoded is not None:
-                text = decoded.replace("\x00", "")
-                _refuse_binary(text, name, tried)
-                return _NEWLINES.sub("\n", text), "utf-8"
-        raise UnreadableFileError(name, "binary data (NUL bytes)", tried)
+        _refuse_binary(text, name, tried)
+        return _NEWLINES.sub("\n", text), "utf-8"
     if len(_CONTROL_BYTES.findall(data)) > max(2, len(data) // 100):
         raise UnreadableFileError(name, "binary data (control bytes)", tried)
     tried += ["cp1256", "iso8859-6"]
@@ -241,11 +262,17 @@ def read_bytes_as_text(data: bytes, *, name: str) -> tuple[str, str]:
     raise UnreadableFileError(name, "not UTF-8, and not Arabic text in cp1256 or ISO-8859-6", tried)
 
 
+def _nul_note(n: int, unit: str) -> str:
+    return f"dropped {n} stray NUL {unit if n != 1 else unit[:-1]}"
+
+
 def _refuse_binary(text: str, name: str, tried: list[str]) -> None:
-    if "\x00" in text:
-        raise UnreadableFileError(name, "binary data (NUL characters)", tried)
-    if _CONTROL.search(text) and len(_CONTROL.findall(text)) > max(2, len(text) // 100):
+    if _too_many_controls(text):
         raise UnreadableFileError(name, "binary data (control characters)", tried)
+
+
+def _too_many_controls(text: str) -> bool:
+    return bool(_CONTROL.search(text)) and len(_CONTROL.findall(text)) > max(2, len(text) // 100)
 
 
 def _try_decode(data: bytes, encoding: str) -> str | None:
@@ -288,7 +315,9 @@ _CONTROLS = "".join(chr(c) for c in [*range(0x00, 0x09), *range(0x0E, 0x20), *ra
 _DROP = re.compile(f"[{re.escape(_INVISIBLE + _CONTROLS)}]+")
 _TO_SPACE = re.compile(f"[{re.escape(_SPACES)}]")
 _TO_NEWLINE = re.compile(f"\r\n|[{re.escape(_LINE_BREAKS)}]")
-_ODD_CHAR = re.compile(f"[{re.escape(_INVISIBLE + _CONTROLS + _SPACES + _LINE_BREAKS)}]")
+_SURROGATES = "\ud800-\udfff"  # lone UTF-16 halves (a cut emoji, "\\ud83d" in JSON): no encoding can write them
+_SURROGATE = re.compile(f"[{_SURROGATES}]")
+_ODD_CHAR = re.compile(f"[{re.escape(_INVISIBLE + _CONTROLS + _SPACES + _LINE_BREAKS)}{_SURROGATES}]")
 _ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 _LATIN_ALNUM = re.compile(r"[A-Za-z0-9]")
 _ARABIC_LETTERS = "\u0620-\u063f\u0641-\u064a\u066e\u066f\u0671-\u06d3\u06d5\u06fa-\u06fc\u06ff"
@@ -301,6 +330,8 @@ _BLANK_RUN = re.compile(r"\n{3,}")
 def clean_text(text: str) -> str:
     """The text every later stage sees (``Article.text``); idempotent and never raises.
 
+    Replaces lone surrogates with U+FFFD (a pair of halves becomes its character), so every later stage
+    and every output format sees encodable text.
     Decodes HTML entities (``&amp;``, ``&#1575;``), drops stray ``&`` (kept inside ``AT&T``,
     ``Dolce&Gabbana``, ``S & P``), zero-width and bidi marks, NUL and control characters; NBSP and other
     spaces become a space, CRLF/CR an LF; removes tatweel used as kashida between two Arabic letters
@@ -319,6 +350,7 @@ def clean_text(text: str) -> str:
 def _clean_once(text: str) -> str:
     # The substring tests are cheap scans that skip most substitutions on already clean text.
     if _ODD_CHAR.search(text):
+        text = _replace_surrogates(text)
         text = _TO_NEWLINE.sub("\n", text)
         text = _DROP.sub("", text)
         text = _TO_SPACE.sub(" ", text)
@@ -334,6 +366,45 @@ def _clean_once(text: str) -> str:
     if "\n\n\n" in text:
         text = _BLANK_RUN.sub("\n\n", text)
     return text.strip(" \n")
+
+
+def encodable(value: Any) -> Any:
+    """``value`` with every lone surrogate replaced by U+FFFD, in strings nested in dicts and lists too
+    (keys included): what ingest does to ids and to the fields it keeps in ``Article.extra``.
+
+    A high half followed by a low half becomes the character they encode.  Containers are copied, never
+    changed; the walk is iterative, since parsed JSON can nest deeper than Python's stack.
+    """
+    if isinstance(value, str):
+        return _replace_surrogates(value)
+    if not isinstance(value, dict | list):
+        return value
+    root = _copy_container(value)
+    stack: list[dict[Any, Any] | list[Any]] = [root]
+    while stack:
+        container = stack.pop()
+        keys: Iterable[Any] = list(container) if isinstance(container, dict) else range(len(container))
+        for key in keys:
+            item = container[key]
+            if isinstance(item, str):
+                container[key] = _replace_surrogates(item)
+            elif isinstance(item, dict | list):
+                container[key] = copy = _copy_container(item)
+                stack.append(copy)
+    return root
+
+
+def _copy_container(value: dict[Any, Any] | list[Any]) -> dict[Any, Any] | list[Any]:
+    if isinstance(value, list):
+        return list(value)
+    return {(_replace_surrogates(k) if isinstance(k, str) else k): v for k, v in value.items()}
+
+
+def _replace_surrogates(text: str) -> str:
+    if not _SURROGATE.search(text):
+        return text
+    # UTF-16 code units again, then decoded: pairs join, a lone half becomes U+FFFD.
+    return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
 
 
 def _decode_entities(text: str) -> str:
@@ -377,11 +448,25 @@ def _single_line(text: str) -> str:
 # ---------------------------------------------------------------------------------------------- dates
 
 
+EARLIEST_DATE = dt.date(1000, 1, 1)
+LATEST_DATE = dt.date(8999, 12, 31)
+"""Publication dates outside these are placeholders (``0001-01-01``, ``9999-12-31``), not dates: read as
+unreadable.  The margin to ``datetime``'s own range keeps the date arithmetic of later stages (story
+windows, relative dates in the timeline) from overflowing."""
+
+
 def parse_date(value: object) -> dt.date | None:
     """A ``date`` from ISO ``YYYY-MM-DD``, an ISO datetime, RFC 2822 (``Tue, 20 Feb 2018 01:44:01 GMT``),
     or a ``date``/``datetime``; ``None`` when it cannot be read.  The date is the one written, in the
-    writer's time zone (not converted to UTC).
+    writer's time zone (not converted to UTC).  Never raises: a date no ``datetime`` can hold (year
+    99999999999, an offset of a billion hours), one outside ``EARLIEST_DATE``..``LATEST_DATE`` and a
+    value of any other type are ``None``.
     """
+    date = _read_date(value)
+    return date if date is not None and EARLIEST_DATE <= date <= LATEST_DATE else None
+
+
+def _read_date(value: object) -> dt.date | None:
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
@@ -396,7 +481,7 @@ def parse_date(value: object) -> dt.date | None:
             return None
     try:
         return email.utils.parsedate_to_datetime(text).date()
-    except (TypeError, ValueError, IndexError):
+    except (TypeError, ValueError, IndexError, OverflowError):  # OverflowError: a year past C's int
         return None
 
 
@@ -407,7 +492,7 @@ def parse_date(value: object) -> dt.date | None:
 class _Item:
     """One byte blob to parse: a file, an archive member or stdin."""
 
-    path: str  # shown in the report and kept as Article.path
+    path: str  # the real path or "archive:member"; shown (and kept as Article.path) through printable()
     name: str  # file name, for the extension and the default id
     explicit: bool  # named by the caller: failures raise instead of being skipped
     sidecar: Mapping[str, Mapping[str, Any]]
@@ -423,6 +508,7 @@ class _Context:
         self.sidecars: dict[str, Mapping[str, Mapping[str, Any]]] = {}
 
     def skip(self, path: str, reason: str, detail: str | None = None, *, quiet: bool = False) -> None:
+        path, detail = printable(path), printable(detail) if detail is not None else None
         self.report.add(InputRecord(path, "skipped", reason=reason, detail=detail))
         log = logger.debug if quiet else logger.warning
         log("skipped %s: %s%s", path, reason, f" ({detail})" if detail else "")
@@ -444,8 +530,9 @@ def load(paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]], *,
          report: IngestReport | None = None) -> list[Article]:
     """Read every article under ``paths`` (files, directories, archives, ``-`` for stdin).
 
-    Raises ``NoInputError`` when nothing readable was found and ``UnreadableFileError`` when a file named
-    explicitly cannot be read; files met while walking a directory are skipped and recorded in ``report``.
+    Raises ``NoInputError`` when nothing readable was found and ``UnreadableFileError`` when a path named
+    explicitly does not exist or cannot be read; files met while walking a directory are skipped and
+    recorded in ``report``.
     """
     return list(iter_articles(paths, report=report))
 
@@ -465,11 +552,11 @@ def iter_articles(paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str
         if path == "-":
             yield from _read_stdin(ctx)
         elif os.path.isdir(path):
-            yield from _walk(path, ctx, frozenset())
+            yield from _walk(path, ctx)
         elif os.path.exists(path):
             yield from _read_path(path, ctx, explicit=True)
         else:
-            raise NoInputError(f"no such file or directory: {path}", hint="check the path")
+            raise UnreadableFileError(path, "no such file or directory")
     if ctx.report.n_articles == 0:
         if n_inputs == 0:
             raise NoInputError("no input given", hint="give files, directories, archives or - for stdin")
@@ -477,8 +564,38 @@ def iter_articles(paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str
                            hint="Khulasa reads .txt, .json, .jsonl, TREC <DOC>, .html and archives of them")
 
 
-def _walk(directory: str, ctx: _Context, ancestors: frozenset[str]) -> Iterator[Article]:
-    real = os.path.realpath(directory)
+def _walk(top: str, ctx: _Context) -> Iterator[Article]:
+    """Every file under ``top`` in sorted path order, depth first.  Iterative (a stack of open directory
+    listings), so a corpus nested a thousand levels deep is read, not a RecursionError."""
+    stack: list[tuple[str, str, Iterator[os.DirEntry[str]]]] = []  # (path, real path, entries left)
+    ancestors: set[str] = set()  # real paths of the directories on the stack: a link back to one is a loop
+    _enter(top, os.path.realpath(top), ctx, stack, ancestors)
+    while stack:
+        directory, real, entries = stack[-1]
+        entry = next(entries, None)
+        if entry is None:
+            stack.pop()
+            ancestors.discard(real)
+            continue
+        path = os.path.join(directory, entry.name)
+        if entry.name.startswith("."):
+            ctx.skip(path, "hidden file", quiet=True)
+        elif _is_dir(entry):
+            _enter(path, _real_path(entry, path, real), ctx, stack, ancestors)
+        elif entry.name == SIDECAR_NAME:
+            _sidecar_for(directory, ctx, real)
+            ctx.skip(path, "metadata sidecar", "fields merged into the articles of its directory", quiet=True)
+        elif DOC_FILE_NAME.match(entry.name):
+            ctx.skip(path, "documentation file", quiet=True)
+        else:
+            yield from _read_path(path, ctx, explicit=False, real=_real_path(entry, path, real),
+                                  directory_real=real)
+
+
+def _enter(directory: str, real: str, ctx: _Context, stack: list[tuple[str, str, Iterator[os.DirEntry[str]]]],
+           ancestors: set[str]) -> None:
+    """Push ``directory``'s entries in walk order, or record why it is not read (a loop, a directory
+    already read, one that cannot be listed)."""
     if real in ancestors:
         ctx.skip(directory, "symlink loop", f"links back to {real}")
         return
@@ -493,19 +610,19 @@ def _walk(directory: str, ctx: _Context, ancestors: frozenset[str]) -> Iterator[
         return
     # Sort as full paths would sort: a directory's name compares as "name/".
     entries.sort(key=lambda e: e.name + "/" if _is_dir(e) else e.name)
-    for entry in entries:
-        path = os.path.join(directory, entry.name)
-        if entry.name.startswith("."):
-            ctx.skip(path, "hidden file", quiet=True)
-        elif _is_dir(entry):
-            yield from _walk(path, ctx, ancestors | {real})
-        elif entry.name == SIDECAR_NAME:
-            _sidecar_for(directory, ctx)
-            ctx.skip(path, "metadata sidecar", "fields merged into the articles of its directory", quiet=True)
-        elif DOC_FILE_NAME.match(entry.name):
-            ctx.skip(path, "documentation file", quiet=True)
-        else:
-            yield from _read_path(path, ctx, explicit=False)
+    stack.append((directory, real, iter(entries)))
+    ancestors.add(real)
+
+
+def _real_path(entry: os.DirEntry[str], path: str, directory_real: str) -> str:
+    """``os.path.realpath(path)``; for an entry that is not a link, its directory's real path plus its name
+    (resolving every level again would cost depth² system calls in a deep tree)."""
+    try:
+        if not entry.is_symlink():
+            return os.path.join(directory_real, entry.name)
+    except OSError:
+        pass
+    return os.path.realpath(path)
 
 
 def _is_dir(entry: os.DirEntry[str]) -> bool:
@@ -515,14 +632,16 @@ def _is_dir(entry: os.DirEntry[str]) -> bool:
         return False
 
 
-def _read_path(path: str, ctx: _Context, *, explicit: bool) -> Iterator[Article]:
+def _read_path(path: str, ctx: _Context, *, explicit: bool, real: str | None = None,
+               directory_real: str | None = None) -> Iterator[Article]:
+    """Read one file or archive; ``real`` and ``directory_real`` are the real paths when the walk knows them."""
     name = os.path.basename(path)
     lower = name.lower()
     if name == SIDECAR_NAME:
         _sidecar_for(os.path.dirname(path) or ".", ctx)
         ctx.skip(path, "metadata sidecar", "fields merged into the articles of its directory", quiet=True)
         return
-    real = os.path.realpath(path)
+    real = real or os.path.realpath(path)
     if real in ctx.visited:
         ctx.skip(path, "already read", f"same file as {real}", quiet=True)
         return
@@ -554,7 +673,7 @@ def _read_path(path: str, ctx: _Context, *, explicit: bool) -> Iterator[Article]
             raise UnreadableFileError(path, exc.strerror or str(exc)) from exc
         ctx.skip(path, "cannot open", exc.strerror or str(exc))
         return
-    sidecar = _sidecar_for(os.path.dirname(path) or ".", ctx)
+    sidecar = _sidecar_for(os.path.dirname(path) or ".", ctx, directory_real)
     yield from _parse_item(_Item(path, name, explicit, sidecar), data, ctx)
 
 
@@ -624,7 +743,7 @@ def _stem(name: str) -> str:
 
 
 def _read_archive(path: str, ctx: _Context, *, explicit: bool) -> Iterator[Article]:
-    record = InputRecord(path, "read", format="archive")
+    record = InputRecord(printable(path), "read", format="archive")
     members = 0
     try:
         with open(path, "rb") as f:
@@ -660,8 +779,8 @@ def _read_archive(path: str, ctx: _Context, *, explicit: bool) -> Iterator[Artic
         if explicit:
             raise UnreadableFileError(path, f"corrupt or unreadable archive after {members} members: {exc}") \
                 from exc
-        record.status, record.reason, record.detail = "skipped", "corrupt archive", str(exc)
-        logger.warning("stopped reading %s after %d members: %s", path, members, exc)
+        record.status, record.reason, record.detail = "skipped", "corrupt archive", printable(str(exc))
+        logger.warning("stopped reading %s after %d members: %s", record.path, members, record.detail)
     record.detail = record.detail or f"{members} members"
     ctx.report.add(record)
 
@@ -689,8 +808,8 @@ def _zip_members(f: IO[bytes]) -> Iterator[tuple[str, bytes | None]]:
 # --------------------------------------------------------------------------------------------- sidecar
 
 
-def _sidecar_for(directory: str, ctx: _Context) -> Mapping[str, Mapping[str, Any]]:
-    real = os.path.realpath(directory)
+def _sidecar_for(directory: str, ctx: _Context, real: str | None = None) -> Mapping[str, Mapping[str, Any]]:
+    real = real or os.path.realpath(directory)
     if real not in ctx.sidecars:
         path = os.path.join(directory, SIDECAR_NAME)
         ctx.sidecars[real] = {}
@@ -712,7 +831,7 @@ def _parse_sidecar(data: bytes, path: str, ctx: _Context) -> dict[str, Mapping[s
     if not isinstance(value, dict):
         ctx.skip(path, "invalid metadata sidecar", "expected an object keyed by file stem or article id")
         return {}
-    return {str(k): v for k, v in value.items() if isinstance(v, dict)}
+    return {encodable(str(k)): v for k, v in value.items() if isinstance(v, dict)}  # keys match ids as read
 
 
 def _apply_sidecar(article: Article, stem: str, sidecar: Mapping[str, Mapping[str, Any]],
@@ -734,7 +853,7 @@ def _apply_sidecar(article: Article, stem: str, sidecar: Mapping[str, Mapping[st
             elif name in SIDECAR_FIELDS and value is not None:
                 changes[name] = _single_line(str(value))
             elif name not in SIDECAR_FIELDS:
-                extra[name] = value
+                extra[encodable(name)] = encodable(value)
         article = dataclasses.replace(article, **changes, extra=extra)
     return article
 
@@ -746,7 +865,7 @@ def _parse_item(item: _Item, data: bytes, ctx: _Context, *, record_reads: bool =
                 parent: InputRecord | None = None) -> Iterator[Article]:
     """Decode, pick the format, parse, clean, apply the sidecar and record the outcome."""
     try:
-        text, encoding = read_bytes_as_text(data, name=item.path)
+        text, encoding, notes = _decode(data, item.path)
     except UnreadableFileError as exc:
         if item.explicit:
             raise
@@ -762,7 +881,7 @@ def _parse_item(item: _Item, data: bytes, ctx: _Context, *, record_reads: bool =
             raise UnreadableFileError(item.path, f"unsupported format ({_suffix(item.name)})")
         ctx.skip(item.path, "unsupported format", _suffix(item.name))
         return
-    issues: list[str] = []
+    issues = notes
     try:
         articles = list(_PARSERS[fmt](text, item, issues))
     except _FormatError as exc:
@@ -779,12 +898,13 @@ def _parse_item(item: _Item, data: bytes, ctx: _Context, *, record_reads: bool =
         reason = "empty" if not text.strip() else "no articles"
         ctx.skip(item.path, reason, "; ".join(issues) or None, quiet=reason == "empty")
         return
+    shown = printable(item.path)
     for issue in issues:
-        logger.warning("%s: %s", item.path, issue)
+        logger.warning("%s: %s", shown, issue)
     if record_reads:
-        ctx.report.add(InputRecord(item.path, "read", len(results), fmt, encoding, issues=issues))
+        ctx.report.add(InputRecord(shown, "read", len(results), fmt, encoding, issues=issues))
     elif parent is not None:
-        parent.issues.extend(f"{item.name}: {issue}" for issue in issues)
+        parent.issues.extend(f"{printable(item.name)}: {issue}" for issue in issues)
     yield from results
 
 
@@ -834,7 +954,7 @@ def _make_article(item: _Item, issues: list[str], *, id: str, text: str, where: 
     if not cleaned:
         issues.append(f"{where or 'article'} {id!r}: no text")
         return None
-    return Article(id=id, text=cleaned, path=item.path, **fields)
+    return Article(id=id, text=cleaned, path=printable(item.path), **fields)
 
 
 def _parse_text(text: str, item: _Item, issues: list[str]) -> Iterator[Article]:
@@ -904,12 +1024,12 @@ def _from_record(record: object, item: _Item, issues: list[str], n: int, where: 
         issues.append(f"{where}: no text field ({'/'.join(TEXT_KEYS)}), skipped")
         return None
     raw_id = record.get("id")
-    article_id = str(raw_id).strip() if raw_id not in (None, "") else f"{_stem(item.name)}-{n}"
+    article_id = encodable(str(raw_id).strip()) if raw_id not in (None, "") else f"{_stem(item.name)}-{n}"
     date = parse_date(record.get("date"))
     if record.get("date") not in (None, "") and date is None:
         issues.append(f"{where}: unreadable date {record['date']!r}, ignored")
     used = next(k for k in TEXT_KEYS if record.get(k) is not None)
-    extra = {k: v for k, v in record.items() if k not in ARTICLE_KEYS or (k in TEXT_KEYS and k != used)}
+    extra = encodable({k: v for k, v in record.items() if k not in ARTICLE_KEYS or (k in TEXT_KEYS and k != used)})
     return _make_article(
         item, issues, id=article_id, text=body, where=where,
         source=_optional(record.get("source")), title=_optional(record.get("title")),
@@ -1000,11 +1120,11 @@ def _parse_html(text: str, item: _Item, issues: list[str]) -> Iterator[Article]:
         raise _FormatError("no main text", "the HTML has only scripts, styles or boilerplate", fatal=False)
     meta = json.loads(extracted)
     # trafilatura's JSON names the site "source-hostname" and the canonical URL "source".
-    extra = {k: meta[k] for k in ("author", "hostname", "excerpt", "categories", "tags") if meta.get(k)}
+    extra = encodable({k: meta[k] for k in ("author", "hostname", "excerpt", "categories", "tags") if meta.get(k)})
     article = _make_article(
         item, issues, id=_stem(item.name), text=meta.get("text") or "",
         source=_optional(meta.get("source-hostname") or meta.get("sitename") or meta.get("hostname")),
-        title=_optional(meta.get("title")), date=parse_date(meta.get("date")),
+        title=_optional(meta.get("title")), date=parse_date(meta.get("date")),  # trafilatura's: YYYY-MM-DD
         url=_optional(meta.get("source") or meta.get("url")), extra=extra,
     )
     if article is None:
@@ -1161,11 +1281,12 @@ def _stream_jsonl(item: _Item, encoding: str, first: bytes, rest: Iterator[bytes
     """``_parse_item`` for JSONL, a line at a time: bad lines are reported and skipped, good ones yielded
     at once; the input is recorded when it ends."""
     issues: list[str] = []
-    dropped = 0
+    dropped = nuls = 0
+    shown = printable(item.path)
 
     def issue(text: str) -> None:
         nonlocal dropped
-        logger.warning("%s: %s", item.path, text)
+        logger.warning("%s: %s", shown, text)
         if len(issues) < MAX_ISSUES_PER_INPUT:
             issues.append(text)
         else:
@@ -1174,7 +1295,9 @@ def _stream_jsonl(item: _Item, encoding: str, first: bytes, rest: Iterator[bytes
     stem = _stem(item.name)
     n = articles = 0
     blank = True
-    for lineno, line, encoding in _decoded_lines(itertools.chain([first], rest), encoding):  # noqa: B020
+    lines = _decoded_lines(itertools.chain([first], rest), encoding)
+    for lineno, line, encoding, line_nuls in lines:  # the encoding may be settled on the way
+        nuls += line_nuls
         if line is not None and not line.strip():
             continue
         blank = False
@@ -1194,40 +1317,54 @@ def _stream_jsonl(item: _Item, encoding: str, first: bytes, rest: Iterator[bytes
             yield article
     if dropped:
         issues.append(f"... and {dropped} more issues")
+    if nuls:  # a bad export (NUL-padded records): dropped, as a whole file's would be (``_decode``)
+        note = _nul_note(nuls, "bytes" if encoding in _ASCII_COMPATIBLE else "characters")
+        logger.warning("%s: %s", shown, note)
+        issues.insert(0, note)
     if articles:
-        ctx.report.add(InputRecord(item.path, "read", articles, "jsonl", encoding, issues=issues))
+        ctx.report.add(InputRecord(shown, "read", articles, "jsonl", encoding, issues=issues))
     elif blank:
         ctx.skip(item.path, "empty", quiet=True)
     else:
         ctx.skip(item.path, "no articles", "; ".join(issues) or None)
 
 
-def _decoded_lines(chunks: Iterable[bytes], encoding: str) -> Iterator[tuple[int, str | None, str]]:
-    """``(line number, text, encoding)`` of each line, split as ``read_bytes_as_text`` ends lines (CRLF,
-    CR, LF); ``None`` for a line too long or not in the encoding.  In an ASCII-compatible encoding a bad
-    line is only that line; in UTF-16/32 the rest of the input is lost with it (one last ``None``)."""
+def _decoded_lines(chunks: Iterable[bytes], encoding: str) -> Iterator[tuple[int, str | None, str, int]]:
+    """``(line number, text, encoding, NULs dropped)`` of each line, split as ``read_bytes_as_text`` ends
+    lines (CRLF, CR, LF); ``None`` for a line too long or not in the encoding.  Stray NULs are dropped (and
+    counted), as ``_decode`` drops them from a whole file.  In an ASCII-compatible encoding a bad line is
+    only that line; in UTF-16/32 the rest of the input is lost with it (one last ``None``)."""
     if encoding in _ASCII_COMPATIBLE:
         # Plain ASCII so far proves nothing: the first line that is not UTF-8 may say it is cp1256.
         settled = encoding != "utf-8"
         for lineno, raw in enumerate(_split_lines(chunks, _LINE_BREAK_BYTES, b""), start=1):
             if raw is None:
-                yield lineno, None, encoding
+                yield lineno, None, encoding, 0
                 continue
+            nuls = raw.count(b"\x00")
+            if nuls:
+                raw = raw.replace(b"\x00", b"")
             text = _try_decode(raw, encoding)
             if text is None and not settled:
                 encoding = _legacy_encoding_of(raw) or encoding
                 text = _try_decode(raw, encoding)
             settled = settled or not raw.isascii()
-            yield lineno, text, encoding
+            yield lineno, text, encoding, nuls
         return
     decoder = codecs.getincrementaldecoder(encoding)()
     lineno = 0
     try:
         texts = itertools.chain((decoder.decode(c) for c in chunks), [decoder.decode(b"", final=True)])
         for lineno, line in enumerate(_split_lines(texts, _LINE_BREAK_TEXT, ""), start=1):
-            yield lineno, line if lineno > 1 or line is None else line.removeprefix("\ufeff"), encoding
+            if line is None:
+                yield lineno, None, encoding, 0
+                continue
+            if lineno == 1:
+                line = line.removeprefix("\ufeff")
+            nuls = line.count("\x00")
+            yield lineno, line.replace("\x00", "") if nuls else line, encoding, nuls
     except UnicodeDecodeError:
-        yield lineno + 1, None, encoding
+        yield lineno + 1, None, encoding, 0
 
 
 def _legacy_encoding_of(line: bytes) -> str | None:

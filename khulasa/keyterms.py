@@ -1,16 +1,19 @@
-"""The story's key actors, places and phrases, ranked by how many outlets report them and how early.
+"""The story's key people, places, organisations and phrases, ranked by how widely and early they are reported.
 
 Candidates are n-grams (1-3 words) bounded by stopwords and punctuation, as in RAKE (Rose et al.,
 "Automatic keyword extraction from individual documents", 2010); they are ranked by document frequency
 across the cluster and by first position, two of the statistical features of YAKE! (Campos et al.,
 Information Sciences 2020), with no trained model.  Kinds follow rule-based Arabic NER (Shaalan & Raza,
-"NERA: Named entity recognition for Arabic", JASIST 2009): a gazetteer of places and organizations,
-organization head words (``وزارة``, ``حركة``) and person names found after title cues
-(``الرئيس الروسي فلاديمير بوتين``; Arabic has no capital letters, so cues and repetition stand in).
+"NERA: Named entity recognition for Arabic", JASIST 2009): a gazetteer of people, places, organisations
+and fixed phrases, organisation and place head words (``وزارة``, ``محافظة``) and person names found after
+title cues (``الرئيس الروسي فلاديمير بوتين``; Arabic has no capital letters, so cues and repetition
+stand in).
 
-Words are matched in their folded form (``khulasa.normalize``) with a conjunction or preposition
+Words are grouped by a key: the folded form (``khulasa.normalize``) with a conjunction or preposition
 (``و ف ب ل ك``) split off when the rest of the word also occurs in the cluster (``باسطنبول`` ->
-``اسطنبول``); the most frequent written form is displayed.
+``اسطنبول``) and the article ``ال`` folded away (``الهجوم`` = ``هجوم``, ``وروسيا`` = ``روسيا``); the most
+frequent written form is displayed.  A multi-word name of the gazetteer (``الولايات المتحدة``,
+``وقف إطلاق النار``) is read as one word, so none of its parts becomes a term from it.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from operator import and_, itemgetter, not_
 from khulasa.errors import InvalidOptionsError
 from khulasa.models import Article, InfoUnit, KeyTerm, Sentence
 from khulasa.normalize import STOPWORDS, normalize
+from khulasa.verbs import is_verb
 
 MAX_N = 3
 POSITION_WEIGHT = 0.5
@@ -35,15 +39,22 @@ POSITION_WEIGHT = 0.5
 LENGTH_BONUS = 0.15
 """Per extra word: a longer term with the same support is more specific."""
 KIND_BONUS = 1.5
-"""Actors and places are what a reader scans key terms for."""
+"""People, places and organisations are what a reader scans key terms for."""
 NAME_MAX_WORDS = 3
 assert NAME_MAX_WORDS <= MAX_N
 
-# A word: letters/digits with the marks and tatweel that may sit inside it.
+KINDS = ("person", "place", "organisation", "phrase")
+"""The kinds of key terms (``KeyTerm.kind``)."""
+KIND_LABELS = {"person": "شخص", "place": "مكان", "organisation": "منظمة", "phrase": "عبارة"}
+"""Arabic names of the kinds, for renderers."""
+_NAMED = frozenset(KINDS[:3])
+
+# A word: letters/digits with the marks and tatweel that may sit inside it.  "_" is neither word nor
+# break: it joins the words of a hashtag (#محمد_بن_سلمان), read as spaces.
 _MARKS = "\u0610-\u061a\u064b-\u065f\u0670\u0640"
 _WORD = re.compile(rf"(?:[^\W_]+|[{_MARKS}])++")
-# What separates runs of words: anything but space and word characters (punctuation, symbols, "_").
-_BREAK = re.compile(rf"(?:_|[^\w\s{_MARKS}])++")
+# What separates runs of words: anything but space and word characters (punctuation, symbols).
+_BREAK = re.compile(rf"[^\w\s{_MARKS}]++")
 _WORD_OR_BREAK = re.compile(f"{_WORD.pattern}|{_BREAK.pattern}")
 _MARK_CHARS = re.compile(f"[{_MARKS}]")
 _DIGITS = re.compile(r"\d")
@@ -51,13 +62,38 @@ _CLITICS = ("وب", "ول", "وك", "فب", "فل", "فك", "و", "ف", "ب", "�
 _CLITICS_BY_LETTER = {c[0]: tuple(k for k in _CLITICS if k[0] == c[0]) for c in _CLITICS}
 MIN_STEM = 3
 """A split-off clitic must leave at least this many letters (``بحث`` is not ``ب`` + ``حث``)."""
+MIN_UNDEFINED = 3
+"""The article ``ال`` is folded away only when this many letters are left (``الله`` stays)."""
 SHARED_TOKENS = 1 << 18
 """Words whose key does not depend on the cluster are kept across clusters, up to this many."""
 
 
+_NISBA = ("ي", "يه", "يين", "يون")
+"""Folded endings of nisba adjectives (``الروسي``, ``التركية``)."""
+
+
+def fold_article(word: str, keep: Collection[str] = ()) -> str:
+    """A folded word without its article: ``الهجوم`` -> ``هجوم``.
+
+    ``الله`` is kept (too short), and so is the article of a word whose bare form is in ``keep``: the
+    places whose name ends like an adjective (``السورية`` is "the Syrian", not ``سورية``; ``المالي`` is
+    "financial", not Mali).
+    """
+    if word.startswith("ال") and len(word) >= 2 + MIN_UNDEFINED and word[2:] not in keep:
+        return word[2:]
+    return word
+
+
+def _key_of(written: str, keep: Collection[str]) -> str:
+    """The grouping key of a word as written: folded, without its article.  Only a written ``ال`` is the
+    article (``إليزابيث`` folds to ``اليزابيث`` and keeps it)."""
+    word = normalize(written)
+    return fold_article(word, keep) if written.startswith("ال") else word
+
+
 @dataclass(frozen=True)
 class Gazetteer:
-    """Folded entries of ``data/keyterms_gazetteer_ar.txt`` by section."""
+    """Keys (``name_key``) of the entries of ``data/keyterms_gazetteer_ar.txt`` by section."""
 
     places: frozenset[str]
     place_words: frozenset[str]
@@ -65,40 +101,104 @@ class Gazetteer:
     org_words: frozenset[str]
     titles: frozenset[str]
     generic: frozenset[str]
+    people: frozenset[str] = frozenset()
+    phrases: frozenset[str] = frozenset()
+    not_alone: frozenset[str] = frozenset()
+    first_names: frozenset[str] = frozenset()
+    keep_article: frozenset[str] = frozenset()
+    """Bare place names that end like a nisba adjective: their article is not folded (``fold_article``)."""
+
+    def name_key(self, text: str) -> str:
+        """The grouping key of a name or phrase: folded, each word without its article."""
+        return " ".join(_key_of(w, self.keep_article) for w in text.split())
 
     @functools.cached_property
     def longest_title(self) -> int:
         return max((len(t.split()) for t in self.titles), default=1)
 
     @functools.cached_property
-    def tokens(self) -> dict[tuple[str, str], tuple[str, str, bool]]:
-        """``(folded, surface)`` -> ``(key, shown, is_break)`` of words whose key does not depend on the
-        cluster (filled by ``key_terms``)."""
+    def kinds(self) -> dict[str, str]:
+        """Entry -> kind; an entry in two sections takes the first of person, organisation, place, phrase."""
+        table: dict[str, str] = {}
+        for kind, names in (
+            ("phrase", self.phrases),
+            ("place", self.places),
+            ("organisation", self.orgs),
+            ("person", self.people),
+        ):
+            table.update(dict.fromkeys(names, kind))
+        return table
+
+    @functools.cached_property
+    def multiword(self) -> dict[str, tuple[tuple[str, ...], ...]]:
+        """First word -> the multi-word entries it opens (as word tuples), longest first."""
+        table: dict[str, list[tuple[str, ...]]] = {}
+        for name in self.kinds:
+            words = tuple(name.split())
+            if len(words) > 1:
+                table.setdefault(words[0], []).append(words)
+        return {first: tuple(sorted(v, key=len, reverse=True)) for first, v in table.items()}
+
+    @functools.cached_property
+    def tokens(self) -> dict[tuple[str, str], tuple[str, str, bool, bool, bool]]:
+        """``(folded, surface)`` -> token (see ``_Analyzer.token``) of words whose key does not depend on
+        the cluster (filled by ``key_terms``)."""
         return {}
+
+
+_SECTIONS = (
+    "place",
+    "place_word",
+    "org",
+    "org_word",
+    "title",
+    "generic",
+    "person",
+    "phrase",
+    "not_alone",
+    "first_name",
+)
 
 
 def load_gazetteer(text: str | None = None) -> Gazetteer:
     """Parse a gazetteer (the packaged one by default): ``[section]`` lines, then one entry a line."""
     if text is None:
         text = resources.files("khulasa").joinpath("data/keyterms_gazetteer_ar.txt").read_text("utf-8")
-    names = ("place", "place_word", "org", "org_word", "title", "generic")
-    sections: dict[str, set[str]] = {k: set() for k in names}
+    sections: dict[str, set[str]] = {k: set() for k in _SECTIONS}
     current: set[str] | None = None
-    for line in text.splitlines():
+    for n, line in enumerate(text.splitlines(), 1):
         line = line.split("#", 1)[0].strip()
         if not line:
             continue
         if line.startswith("[") and line.endswith("]"):
-            current = sections.setdefault(line[1:-1], set())
+            if line[1:-1] not in sections:
+                raise ValueError(
+                    f"gazetteer line {n}: unknown section {line}; sections: {', '.join(_SECTIONS)}"
+                )
+            current = sections[line[1:-1]]
         elif current is not None:
-            current.add(normalize(line))
+            current.add(" ".join(line.split()))
+    keep = frozenset(
+        normalize(p)
+        for p in sections["place"]
+        if " " not in p and not p.startswith("ال") and normalize(p).endswith(_NISBA)
+    )
+    folded = {
+        name: frozenset(" ".join(_key_of(w, keep) for w in entry.split()) for entry in entries)
+        for name, entries in sections.items()
+    }
     return Gazetteer(
-        places=frozenset(sections["place"]),
-        place_words=frozenset(sections["place_word"]),
-        orgs=frozenset(sections["org"]),
-        org_words=frozenset(sections["org_word"]),
-        titles=frozenset(sections["title"]),
-        generic=frozenset(sections["generic"]),
+        places=folded["place"],
+        place_words=folded["place_word"],
+        orgs=folded["org"],
+        org_words=folded["org_word"],
+        titles=folded["title"],
+        generic=folded["generic"],
+        people=folded["person"],
+        phrases=folded["phrase"],
+        not_alone=folded["not_alone"],
+        first_names=folded["first_name"],
+        keep_article=keep,
     )
 
 
@@ -145,7 +245,7 @@ def _drop_letters(surface: str, n: int) -> str:
 
 
 def _split_clitic(plain: str, surface: str, known: Collection[str]) -> tuple[str, str]:
-    """Split a leading و/ف/ب/ل/ك when the rest occurs on its own in the cluster."""
+    """Split a leading و/ف/ب/ل/ك when the rest occurs on its own in the cluster (with or without ال)."""
     for clitic in _CLITICS_BY_LETTER.get(plain[:1], ()):
         if not plain.startswith(clitic) or len(plain) - len(clitic) < MIN_STEM:
             continue
@@ -160,13 +260,15 @@ def _split_clitic(plain: str, surface: str, known: Collection[str]) -> tuple[str
 
 _GAP = ("", "")
 """Stands for punctuation between two runs of words: a word that is always a break."""
+_COMMA = ("،", "")
+"""A comma: a break too, but a title may stand before it (``وزيرة الداخلية، أمبر رود``)."""
 
 
 @functools.lru_cache(maxsize=1 << 18)
 def _word(written: str) -> tuple[str, str]:
-    """``(folded, surface)`` of a word as matched, or ``_GAP`` for punctuation: a pure function, so cached."""
+    """``(folded, surface)`` of a word as matched, or ``_GAP``/``_COMMA`` for punctuation: pure, so cached."""
     if not (written[0].isalnum() or _MARK_CHARS.match(written)):
-        return _GAP
+        return _COMMA if written in ("،", ",") else _GAP
     surface = written.replace("\u0640", "")
     return normalize(surface), surface
 
@@ -178,12 +280,30 @@ def _words(text: str) -> list[tuple[str, str]]:
 
 @dataclass
 class _Tokens:
-    """Words of a block of sentences: matching keys (clitic split off), displayed forms, and which
-    words break terms (every ``_GAP`` does)."""
+    """Words of a block of sentences: grouping keys, displayed forms, which words break terms (every
+    ``_GAP`` does) and which carried the article ``ال``."""
 
-    keys: tuple[str, ...]
-    surfaces: tuple[str, ...]
-    blocked: tuple[bool, ...]
+    keys: list[str]
+    surfaces: list[str]
+    blocked: list[bool]
+    definite: list[bool]
+
+
+def _is_adjective(word: str, key: str, places: frozenset[str]) -> bool:
+    """A nisba adjective or demonym (``الروسي``, ``التركية``, ``روسية``): never a key term alone.
+
+    ``word`` is folded with its article, if any (the clitics split off); ``key`` its grouping key.
+    """
+    if key in places:
+        return False
+    if word.startswith("ال") and len(word) >= 5 and word.endswith(_NISBA):
+        return True
+    for ending in ("يين", "يون", "يه", "ي"):
+        if key.endswith(ending) and len(key) > len(ending) + 1:
+            base = key[: -len(ending)]
+            if any(c in places for c in (base + "يا", base + "ا", base)):
+                return True
+    return False
 
 
 class _Analyzer:
@@ -193,46 +313,68 @@ class _Analyzer:
         self.gaz = gazetteer
         self.raw = {id(s): _words(s.text) for s in sentences}
         words = set(chain.from_iterable(self.raw.values()))
-        words.add(_GAP)
-        self.known = {plain for plain, _ in words}
-        # A word's key, shown form and break flag depend only on the word and the cluster: once each
-        # (and most words have no clitic to split: those only once per process).
+        words.update((_GAP, _COMMA))
+        plains = {plain for plain, _ in words}
+        self.known = plains | {fold_article(p, gazetteer.keep_article) for p in plains}
+        # A word's token depends only on the word and the cluster: once each (and most words have no
+        # clitic to split: those only once per process).
         shared = gazetteer.tokens
         common = words & shared.keys()
         self._tokens = dict(zip(common, map(shared.__getitem__, common), strict=True))
         for word in words - common:
             self._tokens[word] = self.token(*word)
+        self.adjectives = frozenset(t[0] for t in self._tokens.values() if t[4])
+        """Keys that some word of the cluster uses as an adjective."""
         self._title_words = frozenset(t.split()[0] for t in gazetteer.titles if t)
 
-    def token(self, plain: str, surface: str) -> tuple[str, str, bool]:
-        """``(key, shown, is_break)`` of a word."""
+    def token(self, plain: str, surface: str) -> tuple[str, str, bool, bool, bool]:
+        """``(key, shown, is_break, definite, adjective)`` of a word."""
         if plain in STOPWORDS or plain[:1] not in _CLITICS_BY_LETTER:
             # no clitic to split: the same in every cluster
             shared = self.gaz.tokens
             if len(shared) >= SHARED_TOKENS:
                 shared.clear()
-            found = shared[plain, surface] = (plain, surface, self.is_break(plain, plain))
+            found = shared[plain, surface] = self._token(plain, plain, surface)
             return found
-        key, shown = _split_clitic(plain, surface, self.known)
-        return key, shown, self.is_break(plain, key)
+        bare, shown = _split_clitic(plain, surface, self.known)
+        return self._token(plain, bare, shown)
 
-    def tokens(self, words: list[tuple[str, str]]) -> _Tokens:
-        """Keys, shown forms and breaks of words of the cluster (or ``_GAP``)."""
-        tokens = list(map(self._tokens.__getitem__, words))
-        if not tokens:
-            return _Tokens((), (), ())
-        keys, shown, blocked = zip(*tokens, strict=True)
-        return _Tokens(keys, shown, blocked)
-
-    def is_break(self, plain: str, key: str) -> bool:
-        """Stopwords, numbers, one-letter words, generic news words: no key term spans them."""
-        return (
+    def _token(self, plain: str, bare: str, shown: str) -> tuple[str, str, bool, bool, bool]:
+        article = shown.startswith("ال")
+        key = fold_article(bare, self.gaz.keep_article) if article else bare
+        is_break = (
             plain in STOPWORDS
+            or bare in STOPWORDS
             or key in STOPWORDS
             or len(key) < 2
             or _DIGITS.search(key) is not None
             or key in self.gaz.generic
+            or (plain[:1] in "وف" and plain[1:] in self.gaz.generic)  # ونقل when نقل is not in the cluster
         )
+        return key, shown, is_break, article, _is_adjective(bare, key, self.gaz.places)
+
+    def tokens(self, words: list[tuple[str, str]], where: list[tuple[int, float]]) -> _Tokens:
+        """Tokens of words of the cluster (or ``_GAP``), a gazetteer name joined into one (``where``
+        is shortened to match)."""
+        if not words:
+            return _Tokens([], [], [], [])
+        keys, shown, blocked, definite, _ = map(list, zip(*map(self._tokens.__getitem__, words), strict=True))
+        starts = self.gaz.multiword
+        if starts.keys().isdisjoint(keys):
+            return _Tokens(keys, shown, blocked, definite)
+        i = 0
+        while i < len(keys):
+            for name in starts.get(keys[i], ()):
+                n = len(name)
+                if tuple(keys[i : i + n]) == name:
+                    keys[i : i + n] = [" ".join(name)]
+                    shown[i : i + n] = [" ".join(shown[i : i + n])]
+                    blocked[i : i + n] = [False]
+                    definite[i : i + n] = [definite[i]]
+                    where[i : i + n] = [where[i]]
+                    break
+            i += 1
+        return _Tokens(keys, shown, blocked, definite)
 
     def has_title(self, keys: Sequence[str]) -> bool:
         return not self._title_words.isdisjoint(keys)
@@ -247,24 +389,9 @@ class _Analyzer:
         return 0
 
 
-def _is_adjective(key: str, places: frozenset[str]) -> bool:
-    """A nisba adjective or demonym (``الروسي``, ``التركية``, ``روسية``): never a key term alone."""
-    if key in places:
-        return False
-    if key.startswith("ال") and len(key) >= 5 and key.endswith(("ي", "يه", "يين", "يون")):
-        return True
-    stem = key[2:] if key.startswith("ال") else key
-    for ending in ("يين", "يون", "يه", "ي"):
-        if stem.endswith(ending) and len(stem) > len(ending) + 1:
-            base = stem[: -len(ending)]
-            if any(c in places for c in (base + "يا", base + "ا", base, "ال" + base)):
-                return True
-    return False
-
-
-def _not_alone(key: str, gaz: Gazetteer) -> bool:
-    """Words that are no key term on their own: short ones, adjectives, name head words."""
-    return len(key) < 3 or key in gaz.place_words or key in gaz.org_words or _is_adjective(key, gaz.places)
+def _words_of(gram: tuple[str, ...]) -> tuple[str, ...]:
+    """The words of a gram (a joined gazetteer name is one token of several words)."""
+    return tuple(chain.from_iterable(k.split(" ") for k in gram))
 
 
 def _contains(longer: tuple[str, ...], shorter: tuple[str, ...]) -> bool:
@@ -285,7 +412,7 @@ def key_terms(
     kind bonuses.  A term needs two articles (or two mentions when there is one article).  A term
     inside a longer one with the same articles is dropped for it (but a place name is kept for
     ``مدينة`` + name).  Skipped while choosing: a phrase inside a chosen term, and a term that
-    contains a chosen actor, place or longer term (``فلاديمير بوتين`` after ``بوتين``).
+    contains a chosen name or longer term (``فلاديمير بوتين`` after ``بوتين``).
     """
     if isinstance(limit, bool) or not isinstance(limit, int) or limit < 0:
         raise InvalidOptionsError("limit", limit, "must be a whole number of at least 0")
@@ -311,7 +438,8 @@ def key_terms(
             words.append(_GAP)
             words += analyzer.raw[id(s)]
             where += [(rank, s.index / length[article_id])] * (len(words) - len(where))
-        grams, shown, starts = _count_block(analyzer.tokens(words), where, analyzer, tally)
+        tokens = analyzer.tokens(words, where)
+        grams, shown, starts = _count_block(tokens, where, analyzer, tally)
         tally.counts.update(grams)
         tally.shown.update(zip(grams, shown, strict=True))
         # the first mention of each gram: the earliest one wins
@@ -328,17 +456,43 @@ def key_terms(
         a.article_id != b.article_id for a, b in pairwise(reading)
     )
     min_articles = 2 if n_articles > 1 else 1
-    return _select(_candidates(tally, min_articles, in_blocks, gazetteer), n_articles, order, gazetteer, limit)
+    candidates, weak = _candidates(tally, min_articles, in_blocks, analyzer)
+    return _select(candidates, weak, n_articles, order, gazetteer, limit)
+
+
+def _not_alone(key: str, analyzer: _Analyzer) -> bool:
+    """Words that are no key term on their own: short ones, adjectives, verbs, head words, parts of names."""
+    gaz = analyzer.gaz
+    return (
+        len(key) < 3
+        or key in gaz.place_words
+        or key in gaz.org_words
+        or key in gaz.not_alone
+        or (key in analyzer.adjectives and key not in gaz.kinds)
+        or (is_verb(key) and "ال" + key not in analyzer.known)  # قتل is a verb unless القتل is there too
+    )
 
 
 def _candidates(
-    tally: _Tally, min_articles: int, in_blocks: bool, gaz: Gazetteer
-) -> dict[tuple[str, ...], _Stats]:
-    """Terms mentioned at least twice, in at least ``min_articles`` articles, that may stand alone."""
+    tally: _Tally, min_articles: int, in_blocks: bool, analyzer: _Analyzer
+) -> tuple[dict[tuple[str, ...], _Stats], set[tuple[str, ...]]]:
+    """Terms mentioned at least twice, in at least ``min_articles`` articles, that may stand alone; and
+    the full names of people mentioned less, kept (as the second value) for their surnames to join."""
     out: dict[tuple[str, ...], _Stats] = {}
+    weak: set[tuple[str, ...]] = set()
     spread = tally.spread
+    people = analyzer.gaz.people
+    evidence = tally.actor_evidence
     for gram, count in tally.counts.items():
-        if count < 2 or spread[gram] < min_articles or (len(gram) == 1 and _not_alone(gram[0], gaz)):
+        if count < 2 or spread[gram] < min_articles:
+            # a full name: a joined name of the gazetteer, or words found after a title
+            if (len(gram) == 1 and " " in gram[0] and gram[0] in people) or (
+                len(gram) > 1 and gram in evidence
+            ):
+                weak.add(gram)
+            else:
+                continue
+        elif len(gram) == 1 and _not_alone(gram[0], analyzer):
             continue
         seen = [(f[gram], article_id) for article_id, f in tally.firsts.items() if gram in f]
         if not in_blocks:
@@ -352,7 +506,88 @@ def _candidates(
     for (gram, written), n in tally.shown.items():
         if gram in out:
             out[gram].surfaces[written] = n
-    return out
+    return out, weak
+
+
+def _names_after_titles(tokens: _Tokens, blocked: list[bool], analyzer: _Analyzer) -> list[tuple[int, int]]:
+    """Spans of person names after title cues; the title and its completing words get ``blocked``.
+
+    The title and the words with ``ال`` that complete it (الرئيس الروسي, رئيس الوزراء التركي) are no
+    term.  After them (and after one comma at most) comes the name: a person of the gazetteer, or up
+    to ``NAME_MAX_WORDS`` words without ``ال`` up to a stopword or punctuation, of which the last may
+    carry ``ال`` when the first is a given name (عادل الجبير).  A place or organisation of the gazetteer
+    there completes the title (مدرب مانشستر سيتي); a title without ``ال`` and without completion
+    (مدرب, وزير) is followed by what it is the title of, not by a name, unless a given name or a known
+    person comes next.
+    """
+    gaz = analyzer.gaz
+    keys, definite = tokens.keys, tokens.definite
+    size = len(keys)
+    names: list[tuple[int, int]] = []
+    i = 0
+    while i < size:
+        n = analyzer.title_at(keys, i)
+        if not n:
+            i += 1
+            continue
+        j = i + n
+        while (
+            j < size
+            and j - i < n + 3
+            and not blocked[j]
+            and (definite[j] or gaz.kinds.get(keys[j], "person") != "person")
+        ):
+            j += 1
+        for k in range(i, j):
+            blocked[k] = True
+        start = j + 1 if j < size and keys[j] == _COMMA[0] else j
+        span = _name_at(tokens, blocked, start, analyzer)
+        if span and (
+            j > i + n
+            or definite[i + n - 1]
+            or keys[start] in gaz.first_names
+            or gaz.kinds.get(keys[start]) == "person"
+        ):
+            names.append(span)
+        i = max(j, i + 1)
+    return names
+
+
+def _name_at(tokens: _Tokens, blocked: list[bool], start: int, analyzer: _Analyzer) -> tuple[int, int] | None:
+    """The span of the name that starts at ``start`` (see ``_names_after_titles``), if any.
+
+    A word the cluster also writes with ``ال`` is a common noun, not a name (``قمة`` beside ``القمة``),
+    and so is one that ends in ``ة`` (``مأدبة``, ``تسمية``), unless it is a given name (``سعيد``,
+    ``فاطمة``); a name does not open with ``و`` and a verb prefix (``وتقاضت``, ``ونقل``).
+    """
+    gaz = analyzer.gaz
+    keys, definite = tokens.keys, tokens.definite
+    size = len(keys)
+    if start >= size or blocked[start] or definite[start] or analyzer.title_at(keys, start):
+        return None
+    if gaz.kinds.get(keys[start]) == "person":
+        return start, start + 1
+    if keys[start][:2] in _VERB_OPENINGS:
+        return None
+    end = start
+    while (
+        end < size and end - start < NAME_MAX_WORDS and not blocked[end] and not analyzer.title_at(keys, end)
+    ):
+        if definite[end]:
+            if end > start and keys[start] in gaz.first_names:
+                end += 1
+            break
+        if keys[end] not in gaz.first_names and (
+            "ال" + keys[end] in analyzer.known or tokens.surfaces[end].endswith("ة")
+        ):
+            break
+        end += 1
+    return (start, end) if end > start else None
+
+
+_VERB_OPENINGS = frozenset(("وت", "ون"))
+"""``و`` and a verb prefix: how a clause opens (``وتقاضت``, ``ونقل``), not how a name does (``وي`` and
+``وا`` open names too: ``ويليام``, ``وائل``)."""
 
 
 def _count_block(
@@ -364,26 +599,7 @@ def _count_block(
     keys, surfaces = tokens.keys, tokens.surfaces
     blocked = list(tokens.blocked)
     size = len(keys)
-    names: list[tuple[int, int]] = []
-    i = 0 if analyzer.has_title(keys) else size
-    while i < size:
-        n = analyzer.title_at(keys, i)
-        if not n:
-            i += 1
-            continue
-        # The title and the words that complete it (الرئيس الروسي, رئيس الوزراء التركي) are no term;
-        # the words after them, up to a stopword or punctuation, are a person's name.
-        j = i + n
-        while j < size and j - i < n + 3 and keys[j].startswith("ال") and not blocked[j]:
-            j += 1
-        for k in range(i, j):
-            blocked[k] = True
-        end = j
-        while end < size and end - j < NAME_MAX_WORDS and not blocked[end] and not analyzer.title_at(keys, end):
-            end += 1
-        if end > j and not keys[j].startswith("ال"):
-            names.append((j, end))
-        i = max(j, i + 1)
+    names = _names_after_titles(tokens, blocked, analyzer) if analyzer.has_title(keys) else []
 
     # Every 1..MAX_N consecutive words without a break, by length then position.
     grams: list[tuple[str, ...]] = []
@@ -399,8 +615,9 @@ def _count_block(
         starts += compress(where, free_n)
     # A name is at most NAME_MAX_WORDS <= MAX_N unbroken words: both grams were just counted.
     for start, end in names:
-        for gram in {tuple(keys[start:end]), (keys[end - 1],)}:
-            tally.actor_evidence[gram] += 1
+        tally.actor_evidence[tuple(keys[start:end])] += 1
+        if end - start > 1:
+            tally.actor_evidence[keys[end - 1],] += 1
     # What follows مدينة / محافظة / ميناء is a place's name.
     for i in range(size - 1 if not gaz.place_words.isdisjoint(keys) else 0):
         if keys[i] in gaz.place_words and not blocked[i + 1]:
@@ -412,20 +629,58 @@ def _count_block(
 
 
 def _kind(gram: tuple[str, ...], entry: _Stats, gaz: Gazetteer) -> str:
+    """The gazetteer's kind for a known name; else place/organisation by head word, person after titles."""
     text = " ".join(gram)
-    if text in gaz.orgs:
-        return "actor"
-    if text in gaz.places:
+    known = gaz.kinds.get(text)
+    if known is not None:
+        return known
+    head = gram[0].split(" ", 1)[0]
+    multi = len(gram) > 1 or " " in gram[0]
+    evidence = entry.place_evidence
+    if (multi and head in gaz.place_words) or (
+        evidence > entry.actor_evidence and evidence * 4 >= entry.count
+    ):
         return "place"
-    if (len(gram) > 1 and gram[0] in gaz.place_words) or entry.place_evidence > entry.actor_evidence:
-        return "place"
-    if (len(gram) > 1 and gram[0] in gaz.org_words) or entry.actor_evidence > 0:
-        return "actor"
+    if multi and head in gaz.org_words:
+        return "organisation"
+    if entry.actor_evidence > 0:
+        return "person"
     return "phrase"
+
+
+def _merge_surnames(
+    candidates: dict[tuple[str, ...], _Stats], weak: set[tuple[str, ...]], kinds: dict[tuple[str, ...], str]
+) -> dict[tuple[str, ...], _Stats]:
+    """A person's full name and the surname used alone are one term, shown by the full name
+    (``فلاديمير بوتين`` + ``بوتين``), unless two full names of the cluster share the surname.  A full
+    name in ``weak`` (mentioned too little to be a term) stays only when a surname joined it."""
+    fulls: dict[tuple[str, ...], list[tuple[str, ...]]] = {}
+    for gram in candidates:
+        words = _words_of(gram)
+        if kinds[gram] == "person" and len(words) > 1:
+            fulls.setdefault(words[-1:], []).append(gram)
+    merged = {g: e for g, e in candidates.items() if g not in weak}
+    for surname, names in fulls.items():
+        if len(names) != 1 or kinds.get(surname) not in ("person", "phrase") or surname not in merged:
+            continue
+        full, alone = candidates[names[0]], candidates[surname]
+        positions = dict(full.articles)
+        for article_id, position in alone.articles.items():
+            positions[article_id] = min(position, positions.get(article_id, position))
+        merged[names[0]] = _Stats(
+            articles=positions,
+            count=full.count + alone.count,
+            surfaces=full.surfaces,
+            actor_evidence=full.actor_evidence + alone.actor_evidence,
+            place_evidence=full.place_evidence + alone.place_evidence,
+        )
+        del merged[surname]
+    return merged
 
 
 def _select(
     candidates: dict[tuple[str, ...], _Stats],
+    weak: set[tuple[str, ...]],
     n_articles: int,
     order: dict[str, int],
     gaz: Gazetteer,
@@ -433,6 +688,7 @@ def _select(
 ) -> tuple[KeyTerm, ...]:
     """Score the candidates and choose the ``limit`` best (see ``key_terms``)."""
     kinds = {gram: _kind(gram, e, gaz) for gram, e in candidates.items()}
+    candidates = _merge_surnames(candidates, weak, kinds)
     # A term inside a longer one that every one of its articles shares is the longer one's part
     # (مؤتمر الطاقة in مؤتمر الطاقة العالمي), except that a name is not lost in a longer phrase
     # (أنقرة in زار بوتين أنقرة, when outlets copied the sentence) and a place's name is kept for its
@@ -453,24 +709,27 @@ def _select(
         if gram in dropped:
             continue
         kind = kinds[gram]
+        words = _words_of(gram)
         spread = len(e.articles) / n_articles
         position = 1.0 - POSITION_WEIGHT * sum(e.articles.values()) / len(e.articles)
-        score = spread * position * (1 + math.log(e.count) / 4) * (1 + LENGTH_BONUS * (len(gram) - 1))
-        if kind != "phrase":
+        score = spread * position * (1 + math.log(e.count) / 4) * (1 + LENGTH_BONUS * (len(words) - 1))
+        if kind in _NAMED:
             score *= KIND_BONUS
-        scored.append((score, gram, kind, e))
+        scored.append((score, gram, words, kind, e))
     scored.sort(key=lambda x: (-x[0], x[1]))
 
     chosen: list[tuple[tuple[str, ...], str]] = []
     out: list[KeyTerm] = []
-    for score, gram, kind, e in scored:
+    for score, _gram, words, kind, e in scored:
         if len(out) >= limit:
             break
-        if any(_contains(gram, g) for g, k in chosen if k != "phrase" or len(g) > 1) or (
-            kind == "phrase" and any(_contains(g, gram) for g, _ in chosen)
+        if any(_contains(words, g) for g, k in chosen if k in _NAMED or len(g) > 1) or (
+            kind == "phrase" and any(_contains(g, words) for g, _ in chosen)
         ):
             continue
-        chosen.append((gram, kind))
+        chosen.append((words, kind))
+        if kind == "person" and len(words) > 1:
+            chosen.append((words[-1:], kind))  # the surname: ماي after تيريزا ماي, not برانسون يعيش
         out.append(
             KeyTerm(
                 text=" ".join(max(e.surfaces.items(), key=itemgetter(1))[0]),  # first most common

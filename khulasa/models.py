@@ -9,12 +9,43 @@ Character offsets always index ``Article.text`` (the cleaned text that ingest pr
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from khulasa.normalize import word_tokens
+from khulasa.errors import InvalidOptionsError
+from khulasa.normalize import count_words, word_tokens
+
+_ISO_DATE = re.compile(r"\s*(\d{4}-\d{2}-\d{2})(?:[T ][0-9:.,+\-Z]*)?\s*$")
+
+
+def iso_date(value: object) -> dt.date | None:
+    """An article date: ``None``, a ``date`` (a ``datetime`` gives its date, as written), or an ISO
+    date or datetime string (``"2016-10-10"``, ``"2016-10-10T08:30:00+03:00"``).
+
+    Anything else raises ``InvalidOptionsError`` naming ``date``; reading other formats (RFC 2822,
+    Arabic dates) is ``khulasa.ingest.parse_date``'s job.
+    """
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        m = _ISO_DATE.match(value)
+        if m is not None:
+            try:
+                if value.strip()[10:]:
+                    dt.datetime.fromisoformat(value.strip())  # the time part must be valid too
+                return dt.date.fromisoformat(m.group(1))
+            except ValueError:
+                pass
+    raise InvalidOptionsError(
+        "date", value, "not a date", hint="give a datetime.date or an ISO date string such as '2016-10-10'"
+    )
 
 
 @dataclass(frozen=True)
@@ -23,7 +54,9 @@ class Article:
 
     ``text`` is the cleaned text (entities decoded, zero-width/bidi marks and stray ``&`` removed,
     NBSP as space, CRLF as LF); offsets elsewhere refer to it.  ``source`` is the outlet name when
-    known.  ``extra`` keeps fields of the input that Khulasa does not interpret.
+    known.  ``extra`` keeps fields of the input that Khulasa does not interpret.  ``date`` may be given
+    as an ISO string or a ``datetime``; it is kept as a ``date`` (``iso_date``), and anything else is
+    refused here, with ``InvalidOptionsError``, rather than failing later.
     """
 
     id: str
@@ -34,6 +67,13 @@ class Article:
     url: str | None = None
     path: str | None = None
     extra: Mapping[str, Any] = field(default_factory=dict, compare=False, hash=False)
+
+    def __post_init__(self) -> None:
+        for name in ("id", "text"):
+            if not isinstance(getattr(self, name), str):
+                raise InvalidOptionsError(name, getattr(self, name), "must be a string")
+        if self.date is not None and type(self.date) is not dt.date:
+            object.__setattr__(self, "date", iso_date(self.date))
 
     @property
     def outlet(self) -> str:
@@ -64,12 +104,12 @@ class Sentence:
     terms: tuple[str, ...] = ()
     is_arabic: bool = True
     n_words: int = -1
-    """Whitespace-separated words of the display text (the unit of word budgets); counted when not
-    given."""
+    """Words of the display text as every word budget counts them (``khulasa.normalize.count_words``);
+    counted when not given."""
 
     def __post_init__(self) -> None:
         if self.n_words < 0:
-            object.__setattr__(self, "n_words", len(self.text.split()))
+            object.__setattr__(self, "n_words", count_words(self.text))
 
     @cached_property
     def tokens(self) -> tuple[str, ...]:
@@ -120,7 +160,10 @@ class TimelineEvent:
 
     ``granularity`` is ``"day"``, ``"month"`` or ``"year"``; ``date`` is the first day of the period.
     ``expression`` is the date phrase as written; ``relative`` tells whether it was resolved against
-    the article's publication date (``أمس``, ``الشهر الماضي``, ``اليوم الاثنين``).
+    the article's publication date (``أمس``, ``الشهر الماضي``, ``اليوم الاثنين``).  ``text`` is the
+    clause that carries the date (``sources`` hold its exact span in every article that reports it).
+    ``background`` marks history the story recalls (dated before its first article, ``منذ 2014``)
+    rather than its own events.
     """
 
     date: dt.date
@@ -130,15 +173,16 @@ class TimelineEvent:
     expression: str
     end_date: dt.date | None = None
     relative: bool = False
+    background: bool = False
 
 
 @dataclass(frozen=True)
 class KeyTerm:
-    """A key actor, place or phrase with how widely it is reported."""
+    """A key person, place, organisation or phrase with how widely it is reported."""
 
     text: str
     kind: str
-    """``"actor"``, ``"place"`` or ``"phrase"``."""
+    """``"person"``, ``"place"``, ``"organisation"`` or ``"phrase"`` (``khulasa.keyterms.KINDS``)."""
     score: float
     articles: tuple[str, ...]
     count: int
@@ -177,7 +221,7 @@ class Summary:
 
     @property
     def n_words(self) -> int:
-        return sum(len(s.text.split()) for s in self.sentences)
+        return sum(count_words(s.text) for s in self.sentences)
 
     def to_dict(self) -> dict[str, Any]:
         from khulasa import render

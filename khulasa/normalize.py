@@ -20,7 +20,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from importlib import resources
 from itertools import chain
 from typing import Any
@@ -251,8 +251,18 @@ def _bare_stem(word: str) -> str:
     return out if len(out) >= 2 else word
 
 
-@functools.lru_cache(maxsize=1 << 20)
+MAX_STEM_CHARS = 64
+"""Longer letter runs are no Arabic word: they are their own (folded) stem, and are never cached."""
+
+
 def _stem_light(token: str) -> str:
+    if len(token) > MAX_STEM_CHARS:
+        return token.translate(_FOLD_REST)
+    return _stem_light_cached(token)
+
+
+@functools.lru_cache(maxsize=1 << 20)
+def _stem_light_cached(token: str) -> str:
     article = _ARTICLE.match(token)
     if article is None:
         return _key(_bare_stem(token))
@@ -282,7 +292,11 @@ def is_stopword(token: str) -> bool:
 class TokenCache(dict[str, Any]):
     """token -> value, computed on first use; cleared when large (values never change).
 
-    ``map(cache.__getitem__, tokens)`` looks a whole sentence up at C speed."""
+    ``map(cache.__getitem__, tokens)`` looks a whole sentence up at C speed.  Tokens longer than
+    ``MAX_KEY_CHARS`` are computed every time, never kept, so the cache's memory stays bounded by its
+    ``limit`` whatever the input (a 5,000-letter "word" is no token worth remembering)."""
+
+    MAX_KEY_CHARS = MAX_STEM_CHARS
 
     def __init__(self, compute: Callable[[str], Any], limit: int = 1 << 21) -> None:
         super().__init__()
@@ -290,9 +304,11 @@ class TokenCache(dict[str, Any]):
         self._limit = limit
 
     def __missing__(self, token: str) -> Any:
-        if len(self) >= self._limit:
-            self.clear()
-        value = self[token] = self._compute(token)
+        value = self._compute(token)
+        if len(token) <= self.MAX_KEY_CHARS:
+            if len(self) >= self._limit:
+                self.clear()
+            self[token] = value
         return value
 
 
@@ -329,6 +345,42 @@ def word_terms(words: Iterable[str]) -> tuple[str, ...]:
     return tuple(chain.from_iterable(map(_WORD_TERMS.__getitem__, words)))
 
 
+# --- counting words (the unit of every word budget) ------------------------------------------------
+
+MAX_WORD_CHARS = 50
+"""A whitespace-separated run longer than this counts as one word per ``MAX_WORD_CHARS`` characters
+begun.  No word of the news we measured is that long (EASC: 30 characters at most, 6,519 ANT articles:
+47, a URL); a 2M-letter "word" or a text joined with ``-`` or ``_`` cannot pass for one word."""
+
+_RUN = re.compile(r"\S+")
+
+
+def count_words_of(words: Sequence[str]) -> int:
+    """``count_words`` of a text, given its whitespace-separated runs (``text.split()``)."""
+    n = len(words)
+    if n and max(map(len, words)) > MAX_WORD_CHARS:
+        n += sum((len(w) - 1) // MAX_WORD_CHARS for w in words if len(w) > MAX_WORD_CHARS)
+    return n
+
+
+def count_words(text: str) -> int:
+    """Words as every word budget counts them (``SummaryOptions.words``, ``Sentence.n_words``,
+    ``Summary.n_words``, evaluation budgets, the service's ``max_words``): whitespace-separated runs,
+    a run longer than ``MAX_WORD_CHARS`` counting once per ``MAX_WORD_CHARS`` characters begun."""
+    return count_words_of(text.split())
+
+
+def word_spans(text: str, start: int = 0, end: int | None = None) -> Iterator[tuple[int, int]]:
+    """``(start, end)`` of each word of ``text[start:end]`` as ``count_words`` counts them, in text
+    offsets: a long run yields one span per ``MAX_WORD_CHARS`` characters."""
+    for m in _RUN.finditer(text, start, len(text) if end is None else end):
+        a, b = m.span()
+        while b - a > MAX_WORD_CHARS:
+            yield a, a + MAX_WORD_CHARS
+            a += MAX_WORD_CHARS
+        yield a, b
+
+
 # --- script detection ----------------------------------------------------------------------------
 
 
@@ -346,22 +398,39 @@ def is_arabic(text: str, min_share: float = 0.4) -> bool:
     return arabic >= min_share * letters
 
 
-# Per word: its Arabic tokens plus, above bit 32, its tokens that are not numbers (both counts of one
-# text sum to one int).
+# Per word: its Arabic tokens, plus above bit 32 its tokens that are not numbers, plus above bit 64 the
+# words it counts for beyond one (``count_words``): all three counts of a text sum to one int.
 _WORD_SCRIPT_SHIFT = 32
-_WORD_SCRIPT = TokenCache(
-    lambda word: sum(
+_WORD_EXTRA_SHIFT = 64
+_MASK32 = (1 << 32) - 1
+
+
+def _word_script(word: str) -> int:
+    value = sum(
         (not token[0].isdigit() and "\u0621" <= token[0] <= "\u06ff")
         + ((not token[0].isdigit()) << _WORD_SCRIPT_SHIFT)
         for token in _WORD_TOKENS[word]
-    ),
-    1 << 17,
-)
+    )
+    if len(word) > MAX_WORD_CHARS:
+        value += ((len(word) - 1) // MAX_WORD_CHARS) << _WORD_EXTRA_SHIFT
+    return value
+
+
+_WORD_SCRIPT = TokenCache(_word_script, 1 << 17)
 
 
 def mostly_arabic(words: Iterable[str], min_share: float = 0.4) -> bool:
     """Whether at least ``min_share`` of the tokens that are not numbers are Arabic (and some are),
     given the text's whitespace-separated words: an English quotation in an Arabic article is not."""
+    return script_and_words(list(words), min_share)[0]
+
+
+def script_and_words(words: Sequence[str], min_share: float = 0.4) -> tuple[bool, int]:
+    """``(mostly_arabic(words, min_share), count_words_of(words))`` from one pass over the per-word cache
+    (the sentence splitter needs both for every sentence)."""
     counts = sum(map(_WORD_SCRIPT.__getitem__, words))
-    arabic = counts & ((1 << _WORD_SCRIPT_SHIFT) - 1)
-    return arabic > 0 and arabic >= min_share * (counts >> _WORD_SCRIPT_SHIFT)
+    arabic = counts & _MASK32
+    return (
+        arabic > 0 and arabic >= min_share * ((counts >> _WORD_SCRIPT_SHIFT) & _MASK32),
+        len(words) + (counts >> _WORD_EXTRA_SHIFT),
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from typing import Any, TypeVar
@@ -9,8 +10,41 @@ from typing import Any, TypeVar
 from khulasa.errors import InvalidOptionsError
 
 DEFAULT_WORDS = 120
+MAX_WORDS = 100_000
+"""The largest word budget: a summary longer than a short book is not a summary."""
+MAX_SENTENCES = 10_000
 
 T = TypeVar("T")
+
+
+# --- validators shared by every options object (summary, stories, service settings) ----------------------
+
+
+def whole(name: str, value: object, *, minimum: int, maximum: int) -> None:
+    """``value`` must be an ``int`` (not a bool) in ``[minimum, maximum]``.
+
+    Every integer option has an upper bound, so no later arithmetic (a ``timedelta``, an array size)
+    can overflow on a value that was accepted.
+    """
+    if isinstance(value, bool) or not isinstance(value, int) or not minimum <= value <= maximum:
+        raise InvalidOptionsError(name, value, f"must be a whole number from {minimum} to {maximum:,}")
+
+
+def fraction(name: str, value: object) -> None:
+    """``value`` must be a finite number in ``(0, 1]`` (NaN and infinities are refused)."""
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | float)
+        or not math.isfinite(value)
+        or not 0.0 < value <= 1.0
+    ):
+        raise InvalidOptionsError(name, value, "must be a finite number in (0, 1]")
+
+
+def flag(name: str, value: object) -> None:
+    """``value`` must be ``True`` or ``False``."""
+    if not isinstance(value, bool):
+        raise InvalidOptionsError(name, value, "must be true or false")
 
 
 def from_mapping(cls: type[T], data: Mapping[str, Any]) -> T:
@@ -31,8 +65,9 @@ def from_mapping(cls: type[T], data: Mapping[str, Any]) -> T:
 class SummaryOptions:
     """How to summarize.
 
-    Budget: ``words`` (whitespace words, the default is 120) or ``sentences``, never both.  The
-    summary stays within the budget; with a word budget it aims to fill at least 80 % of it.
+    Budget: ``words`` (1 to ``MAX_WORDS``, counted by ``khulasa.normalize.count_words``; the default
+    is 120) or ``sentences`` (1 to ``MAX_SENTENCES``), never both.  The summary stays within the
+    budget; with a word budget it aims to fill at least 80 % of it.
     ``timeline`` and ``key_terms`` add the story's dated events and its actors, places and phrases.
     ``redundancy`` is the similarity (0-1) above which two sentences count as saying the same thing.
     """
@@ -51,22 +86,15 @@ class SummaryOptions:
                 "give a word budget or a sentence budget, not both",
                 hint=f"did you mean only sentences={self.sentences}?",
             )
-        for name in ("words", "sentences"):
-            value = getattr(self, name)
-            if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
-                raise InvalidOptionsError(name, value, "must be a whole number of at least 1")
+        if self.words is not None:
+            whole("words", self.words, minimum=1, maximum=MAX_WORDS)
+        if self.sentences is not None:
+            whole("sentences", self.sentences, minimum=1, maximum=MAX_SENTENCES)
         if self.words is None and self.sentences is None:
             object.__setattr__(self, "words", DEFAULT_WORDS)
-        for name in ("timeline", "key_terms"):
-            if not isinstance(getattr(self, name), bool):
-                raise InvalidOptionsError(name, getattr(self, name), "must be true or false")
-        redundancy = self.redundancy
-        if (
-            isinstance(redundancy, bool)
-            or not isinstance(redundancy, int | float)
-            or not 0.0 < redundancy <= 1.0
-        ):
-            raise InvalidOptionsError("redundancy", redundancy, "must be a number in (0, 1]")
+        flag("timeline", self.timeline)
+        flag("key_terms", self.key_terms)
+        fraction("redundancy", self.redundancy)
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any]) -> SummaryOptions:

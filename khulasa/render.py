@@ -9,7 +9,7 @@ output always ends with a newline, ready for stdout or a file.
 Article text is untrusted: the HTML page escapes all of it through Jinja2 autoescape, links only
 ``http(s)`` URLs, embeds its JSON with ``<``, ``>`` and ``&`` as ``\\u`` escapes, and pins its one inline
 script by hash in a Content-Security-Policy.  Markdown backslash-escapes the characters that would turn
-article text into markup.
+article text into markup, and breaks the patterns of GFM's autolinks (bare URLs, ``www.``, e-mail).
 """
 
 from __future__ import annotations
@@ -162,9 +162,28 @@ def _version() -> str:
 # --- plain text and Markdown -------------------------------------------------------------------------------
 
 
+TIMELINE_HEADING = "الخط الزمني"
+KEY_TERMS_HEADING = "المصطلحات الرئيسية"
+
+
 def to_text(summary: Summary) -> str:
-    """One summary sentence per line (inner line breaks folded to spaces), ending with a newline."""
-    return "".join(_one_line(s.text) + "\n" for s in summary.sentences)
+    """One summary sentence per line (inner line breaks folded to spaces), ending with a newline.
+
+    When the options ask for them, the timeline and the key terms follow, each after a blank line as
+    a heading line and one line per item (``2016-10-10 (أمس): text`` and ``فلاديمير بوتين (شخص)``); a
+    section with nothing in it is its heading alone.  Without them, the output is the sentences only.
+    """
+    lines = [_one_line(s.text) for s in summary.sentences]
+    options = summary.options
+    if summary.timeline or getattr(options, "timeline", False):
+        lines += ["", TIMELINE_HEADING]
+        for e in summary.timeline:
+            expression = f" ({_one_line(e.expression)})" if e.expression else ""
+            lines.append(f"{_period(e)}{expression}: {_one_line(e.text)}")
+    if summary.key_terms or getattr(options, "key_terms", False):
+        lines += ["", KEY_TERMS_HEADING]
+        lines += [f"{_one_line(t.text)} ({KIND_LABELS.get(t.kind, t.kind)})" for t in summary.key_terms]
+    return "".join(line + "\n" for line in lines)
 
 
 def to_markdown(summary: Summary) -> str:
@@ -179,7 +198,7 @@ def to_markdown(summary: Summary) -> str:
         notes.append(_footnote(len(notes) + 1, s.sources))
         lines.append(f"- {_md(_one_line(s.text))}[^{len(notes)}]")
     if summary.timeline:
-        lines += ["", "## الخط الزمني", ""]
+        lines += ["", f"## {TIMELINE_HEADING}", ""]
         for e in summary.timeline:
             notes.append(_footnote(len(notes) + 1, e.sources))
             expression = f" ({_md(_one_line(e.expression))})" if e.expression else ""
@@ -187,7 +206,7 @@ def to_markdown(summary: Summary) -> str:
                 f"- **{_period(e)}**{expression}: {_md(_one_line(e.text))}[^{len(notes)}]"
             )
     if summary.key_terms:
-        lines += ["", "## المصطلحات الرئيسية", ""]
+        lines += ["", f"## {KEY_TERMS_HEADING}", ""]
         for t in summary.key_terms:
             lines.append(
                 f"- **{_md(_one_line(t.text))}** ({_md(KIND_LABELS.get(t.kind, t.kind))}): "
@@ -198,16 +217,30 @@ def to_markdown(summary: Summary) -> str:
     return "\n".join(lines) + "\n"
 
 
-KIND_LABELS = {"actor": "فاعل", "place": "مكان", "phrase": "عبارة"}
-"""Arabic names of key-term kinds for Markdown and HTML; unknown kinds are shown as they are."""
+KIND_LABELS = {"person": "شخص", "place": "مكان", "organisation": "منظمة", "phrase": "عبارة", "actor": "فاعل"}
+"""Arabic names of key-term kinds for text, Markdown and HTML (``khulasa.keyterms.KINDS``, and ``actor``
+as summaries before the four kinds have it); unknown kinds are shown as they are."""
 
 # Characters CommonMark would read as markup inside a line; any ASCII punctuation may be backslash-escaped.
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~#&!])")
 _MD_LINE_START = re.compile(r"^(\s*(?:\d+(?=[.)]))?)([-+=.)])")
+# GFM's autolink extension links bare "scheme://" URLs, "www." names and e-mail addresses found in text
+# (and "mailto:"/"xmpp:" ones).  Article text must stay text: the ":" of every "://", "mailto:" and
+# "xmpp:" and the "." after
+# "www" are backslash-escaped (they render as themselves, and the extension no longer sees the pattern),
+# and every "@" is followed by a WORD JOINER (U+2060, invisible), since GFM links an address (even
+# "mailto:@x.y", "www.@.org") when its "@" or ":" is escaped.  Checked against GitHub's cmark-gfm in tests/test_render.py.
+_MD_SCHEME = re.compile(r"(?i):(?=//)|(?<=mailto):|(?<=xmpp):")
+_MD_WWW = re.compile(r"(?i)(www)\.")
+_MD_EMAIL_AT = re.compile("@")
+WORD_JOINER = "\u2060"
 
 
 def _md(text: str) -> str:
     escaped = _MD_SPECIAL.sub(r"\\\1", text)
+    escaped = _MD_SCHEME.sub(r"\\:", escaped)
+    escaped = _MD_WWW.sub(r"\1\\.", escaped)
+    escaped = _MD_EMAIL_AT.sub("@" + WORD_JOINER, escaped)
     # A leading "-", "+" or "1." would open a nested list inside the list item: escape its punctuation.
     return _MD_LINE_START.sub(r"\1\\\2", escaped)
 

@@ -57,6 +57,9 @@ class UnitScores:
     support: np.ndarray
     position: np.ndarray
     length: np.ndarray
+    coherence: float = 1.0
+    """Mean cosine of the (non-duplicate) articles' TF-IDF vectors to their centroid: how much the
+    input is one story (see ``pipeline.MANY_STORIES_COHERENCE``)."""
 
 
 @dataclass(frozen=True)
@@ -168,10 +171,10 @@ def score_units(
     article_indptr = np.zeros(n_articles + 1, dtype=np.int64)
     np.bincount(entry_row, minlength=n_articles).cumsum(out=article_indptr[1:])
     tfidf, norms = _log_tf_idf(article_data, article_terms, article_indptr, idf)
-    centroid = np.bincount(
-        article_terms, weights=tfidf / norms[entry_row], minlength=counts.shape[1]
-    ) / max(n_articles, 1)
+    unit_tfidf = tfidf / norms[entry_row]
+    centroid = np.bincount(article_terms, weights=unit_tfidf, minlength=counts.shape[1]) / max(n_articles, 1)
     centroid /= np.linalg.norm(centroid) or 1.0
+    coherence = float(_row_sums(unit_tfidf * centroid[article_terms], article_indptr).mean())
     tfidf, norms = _log_tf_idf(counts.data, counts.indices, counts.indptr, idf)
     closeness = _row_sums(tfidf * centroid[counts.indices], counts.indptr) / norms
     centrality = closeness[[rows[(u.representative.article_id, u.representative.index)] for u in units]]
@@ -188,7 +191,9 @@ def score_units(
     score = (
         weights.centrality * centrality + weights.support * support + weights.position * position
     ) * length
-    return UnitScores(score=score, centrality=centrality, support=support, position=position, length=length)
+    return UnitScores(
+        score=score, centrality=centrality, support=support, position=position, length=length, coherence=coherence
+    )
 
 
 CONCEPT_POSITION_BONUS = 1.0

@@ -17,7 +17,8 @@ A rule-based splitter in the tradition of high-precision boundary rules (cf. Gre
 * a fragment without a letter (``1.``, ``...``) is not a sentence of its own: it joins its neighbour.
 
 Everything is a linear scan with compiled regexes (no backtracking over the text), so a 10 MB line costs
-ten times a 1 MB line.  A short line (at most ``HEADING_MAX_WORDS`` words) without final punctuation
+ten times a 1 MB line.  A sentence longer than ``MAX_SENTENCE_WORDS`` words or ``MAX_SENTENCE_CHARS``
+characters is split into pieces of at most that size at word boundaries, with exact offsets.  A short line (at most ``HEADING_MAX_WORDS`` words) without final punctuation
 that is followed by more text is a heading (``is_heading``): kept for context, never a summary candidate.
 """
 
@@ -27,9 +28,16 @@ import re
 from bisect import bisect_left, bisect_right
 
 from khulasa.models import Article, Sentence
-from khulasa.normalize import mostly_arabic, word_terms
+from khulasa.normalize import count_words, script_and_words, word_spans, word_terms
 
 HEADING_MAX_WORDS = 5
+MAX_SENTENCE_WORDS = 500
+MAX_SENTENCE_CHARS = 5000
+"""A longer run without a boundary (text without punctuation, a 2M-letter "word") is split into
+pieces of at most these many words (as ``count_words`` counts them) and characters, at word boundaries
+(a run longer than ``MAX_WORD_CHARS`` counts as several words and may be split inside).  The longest
+sentences of the news we measured are far below (EASC: 247 words, 1,345 characters; 6,519 ANT
+articles: 330 words, 2,030 characters)."""
 # Text whose lines are at most this long, mostly near that width and often end mid-sentence was
 # hard-wrapped (as some corpora, e.g. EASC, are): its line breaks are not paragraph breaks.
 WRAP_MAX_WIDTH = 130
@@ -269,10 +277,39 @@ def split_spans(text: str) -> list[tuple[int, int, int]]:
             first = _NON_SPACE.search(text, prev, cut)
             if first is not None:
                 s = first.start()
-                spans.append((s, s + len(text[s:cut].rstrip()), paragraph))
+                e = s + len(text[s:cut].rstrip())
+                if e - s > MAX_SENTENCE_CHARS or (
+                    e - s >= 2 * MAX_SENTENCE_WORDS and count_words(text[s:e]) > MAX_SENTENCE_WORDS
+                ):
+                    spans.extend((a, b, paragraph) for a, b in _pieces(text, s, e))
+                else:
+                    spans.append((s, e, paragraph))
             prev = cut
         paragraph += 1
     return spans
+
+
+def _pieces(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """``text[start:end]`` cut into pieces of at most ``MAX_SENTENCE_WORDS`` words and
+    ``MAX_SENTENCE_CHARS`` characters, each from the start of a word to the end of a word.
+
+    (Fewer than ``2 * MAX_SENTENCE_WORDS`` characters cannot hold more than ``MAX_SENTENCE_WORDS``
+    words, which is why ``split_spans`` only counts the words of longer sentences.)
+    """
+    pieces: list[tuple[int, int]] = []
+    first = last = -1
+    n = 0
+    for a, b in word_spans(text, start, end):
+        if first >= 0 and (n == MAX_SENTENCE_WORDS or b - first > MAX_SENTENCE_CHARS):
+            pieces.append((first, last))
+            first = -1
+        if first < 0:
+            first, n = a, 0
+        last = b
+        n += 1
+    if first >= 0:
+        pieces.append((first, last))
+    return pieces
 
 
 def _looks_like_heading(sentence: str) -> bool:
@@ -299,6 +336,7 @@ def segment(article: Article) -> tuple[Sentence, ...]:
             and _looks_like_heading(sentence_text)
         )
         words = sentence_text.split()
+        is_arabic, n_words = script_and_words(words)
         sentences.append(
             Sentence(
                 article_id=article.id,
@@ -309,8 +347,8 @@ def segment(article: Article) -> tuple[Sentence, ...]:
                 paragraph=paragraph,
                 is_heading=is_heading,
                 terms=word_terms(words),
-                is_arabic=mostly_arabic(words),
-                n_words=len(words),
+                is_arabic=is_arabic,
+                n_words=n_words,
             )
         )
     return tuple(sentences)

@@ -56,6 +56,13 @@ EXPECTED: dict[str, tuple[int, str]] = {
     "truncated.json": (4, "invalid JSON at line 1"),
     "broken-tags.trec": (0, "افتتح وزير الثقافة"),
     "gigaword-attributes.sgml": (0, "وقع الرئيسان الروسي"),
+    # Issue 11: one bad record never stops a run.
+    "huge-year-date.json": (0, "افتتح وزير الثقافة"),  # dates no datetime can hold: exit 1 OverflowError
+    "huge-year-time.trec": (0, "افتتح وزير الثقافة"),
+    "lone-surrogates.json": (0, "افتتح وزير الثقافة"),  # "\ud83d" in every field: exit 1 UnicodeEncodeError
+    "nul-laced.txt": (0, "افتتح وزير الثقافة"),  # NULs between characters, inside sequences, padding: exit 4
+    "nul-in-sequences.txt": (0, "افتتح وزير الثقافة"),
+    "nul-padded-records.jsonl": (0, "افتتح وزير الثقافة"),
 }
 
 
@@ -172,6 +179,14 @@ def test_every_bad_file_gives_a_result_or_one_clear_error_line():
         assert results[name].stdout == results["nul-inside-text.txt"].stdout
         assert "\r" not in results[name].stdout and "\ufeff" not in results[name].stdout
     assert results["one-sentence.txt"].stdout == (BAD / "one-sentence.txt").read_text(encoding="utf-8") + "\n"
+    # NULs dropped with a warning; the text is the same as the clean file's.
+    for name, nuls in [("nul-laced.txt", 220), ("nul-in-sequences.txt", 28), ("nul-padded-records.jsonl", 1052)]:
+        assert f"khulasa: WARNING: {BAD / name}: dropped {nuls} stray NUL bytes" in results[name].stderr.splitlines()
+    for name in ("nul-laced.txt", "nul-in-sequences.txt"):
+        assert results[name].stdout == results["nul-inside-text.txt"].stdout
+    # Dates no datetime can hold are dropped with a warning, as any unreadable date.
+    assert results["huge-year-date.json"].stderr.count("unreadable date") == 6  # 0001-01-01, 9999-12-31 too
+    assert "unreadable TIME 'Tue, 20 Feb 99999999999 01:44:01 GMT'" in results["huge-year-time.trec"].stderr
 
 
 def test_the_real_entry_point_behaves_like_the_forked_one():
@@ -196,7 +211,7 @@ def test_generated_bad_inputs_give_a_clear_error_or_a_result(tmp_path):
         "deep-line.jsonl": (0, "افتتح وزير الثقافة"),
         "empty.json": (3, "skipped 1 empty"),  # as empty as an empty .txt, not "invalid JSON"
         "only-metadata": (3, "no articles found"),
-        "does-not-exist.txt": (3, "no such file or directory"),
+        "does-not-exist.txt": (4, "cannot read does-not-exist.txt: no such file or directory"),  # was 3
     }
     results = [run_cli("summarize", f, cwd=tmp_path) for f in cases]
     for result, (code, phrase) in zip(results, cases.values(), strict=True):
@@ -248,9 +263,213 @@ def test_ingest_report_lists_every_input_of_a_bad_directory_with_its_fate(tmp_pa
         "expected an object, got list, skipped", "no text field (text/body/content), skipped",
         "unreadable date 'yesterday-ish', ignored", "invalid JSON (nested too deeply), skipped",
     ]
-    assert {a.id for a in articles if a.path and a.path.endswith(".jsonl")} == {"good-1", "bad-date", "good-2"}
+    assert {a.id for a in articles if a.path and a.path.endswith("malformed-lines.jsonl")} == {
+        "good-1", "bad-date", "good-2"}
     with pytest.raises(UnreadableFileError, match="Permission denied"):
         khulasa.load([locked])
+
+
+HUGE_DATE = "Tue, 20 Feb 99999999999 01:44:01 GMT"
+
+
+def bad_records_corpus(root: Path) -> Path:
+    """Good articles among bad records: dates no datetime can hold and lone surrogates, in every place
+    they can come from (JSON, JSONL, TREC <TIME>, metadata.json)."""
+    corpus = root / "corpus"
+    corpus.mkdir()
+    for name in ("huge-year-date.json", "huge-year-time.trec", "lone-surrogates.json", "one-sentence.txt"):
+        (corpus / name).write_bytes((BAD / name).read_bytes())
+    (corpus / "dated").mkdir()
+    (corpus / "dated" / "a.txt").write_text(ARABIC, encoding="utf-8")
+    (corpus / "dated" / "metadata.json").write_text(json.dumps({"a": {"date": HUGE_DATE, "note": "\ud83d"}}))
+    lines = [{"id": "ok", "text": ARABIC, "date": "2016-10-10"},
+             {"id": "bad\ud83d", "text": ARABIC + "\ud83d", "date": HUGE_DATE, "source": "\udc00", "x": ["\ud83d"]}]
+    (corpus / "feed.jsonl").write_text("".join(json.dumps(r) + "\n" for r in lines), encoding="ascii")
+    return corpus
+
+
+def test_bad_dates_and_lone_surrogates_never_stop_a_run_in_any_format(tmp_path):
+    """Before: OverflowError (exit 1) for a year past 9999..., UnicodeEncodeError (exit 1) in every format."""
+    corpus = bad_records_corpus(tmp_path)
+    runs = {fmt: start_cli("summarize", str(corpus), "-f", fmt, "-o", str(tmp_path / f"summary.{fmt}"),
+                           "--timeline", "--key-terms")
+            for fmt in ("text", "markdown", "json", "html")}
+    runs |= {f"stories-{fmt}": start_cli("stories", str(corpus), "-f", fmt, "-o", str(tmp_path / f"stories-{fmt}"),
+                                         "-q")
+             for fmt in ("jsonl", "html", "text")}
+    results = {name: child.wait() for name, child in runs.items()}
+    for result in results.values():
+        assert_clean_outcome(result, 0, "")
+    warnings = results["json"].stderr
+    assert warnings.count("unreadable date") == 9 and "unreadable TIME" in warnings
+    summary = json.loads((tmp_path / "summary.json").read_text(encoding="utf-8"))
+    ids = {a["id"] for a in summary["articles"]}
+    assert {"cut-\ufffd", "bad\ufffd", "huge-rfc", "huge-time", "a", "ok"} <= ids
+    assert all(a["date"] is None for a in summary["articles"] if a["id"] not in ("ok", "one-sentence"))
+    for path in tmp_path.glob("summary.*"):
+        path.read_text(encoding="utf-8")  # valid UTF-8: the surrogates became U+FFFD
+    report = json.loads((tmp_path / "stories-html" / "report.json").read_text(encoding="utf-8"))
+    assert report["articles"] == len(summary["articles"])
+    assert sum("unreadable date" in issue for issue in report["input_issues"]) == 9
+    records = [json.loads(line) for line in (tmp_path / "stories-jsonl").read_text(encoding="utf-8").splitlines()]
+    assert sum(r["n_articles"] for r in records) == report["articles"]
+
+
+def test_bad_records_never_stop_a_watched_directory(tmp_path):
+    from khulasa.stories import StoryOptions
+    from khulasa.stories.stream import watch_directory
+
+    corpus = bad_records_corpus(tmp_path)
+    watched = tmp_path / "in"
+    watched.mkdir()
+    (watched / "feed.jsonl").write_bytes((corpus / "feed.jsonl").read_bytes())
+    records: list[dict[str, object]] = []
+    report = watch_directory(str(watched), StoryOptions(), tmp_path / "work", on_story=records.append,
+                             poll_seconds=0.05, idle_stop=0.2)
+    assert report.articles == 2 and sum(int(r["n_articles"]) for r in records) == 2  # type: ignore[call-overload]
+    json.dumps(records, ensure_ascii=False).encode("utf-8")
+    assert any("unreadable date" in issue for issue in report.issues)
+
+
+@pytest.mark.spark
+def test_bad_records_never_stop_a_spark_run_and_give_the_embedded_stories(tmp_path):
+    corpus = bad_records_corpus(tmp_path)
+    env = {**ENV, "SPARK_LOCAL_IP": "127.0.0.1"}
+    outputs = {}
+    for engine in ("embedded", "spark"):
+        out = tmp_path / f"{engine}.jsonl"
+        result = subprocess.run([sys.executable, "-m", "khulasa", "stories", str(corpus), "--engine", engine,
+                                 "-o", str(out), "-q"], capture_output=True, text=True, timeout=300, env=env, cwd=ROOT)
+        assert result.returncode == 0, result.stderr[-2000:]
+        outputs[engine] = out.read_text(encoding="utf-8")
+    assert outputs["spark"] == outputs["embedded"] and "\ufffd" in outputs["spark"]
+
+
+def test_a_directory_nested_1000_levels_deep_is_read_by_summarize_and_stories(tmp_path):
+    from test_ingest import nested
+
+    with nested(tmp_path / "deep", 1000, "a.txt", ARABIC) as deep:
+        results = [run_cli("summarize", str(deep), "--words", "60"),
+                   run_cli("stories", str(deep), "-f", "text", "-q")]
+    for result in results:
+        assert_clean_outcome(result, 0, "افتتح وزير الثقافة")  # was exit 1: RecursionError
+
+
+def test_terminal_escapes_in_file_and_member_names_are_never_printed_raw(tmp_path):
+    import tarfile
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "\x1b]0;owned\x07\x1b[2J.txt").write_bytes(b"\x00\x01\x02binary\x00" * 20)
+    (corpus / "\u202eevil\x9b31m.jsonl").write_text(json.dumps({"text": ARABIC}) + "\n[]\n", encoding="utf-8")
+    (corpus / os.fsdecode(b"caf\xe9\x1b.txt")).write_bytes(b"\x89PNG\x00\x01\x02" * 30)  # not UTF-8: a surrogate
+    with tarfile.open(corpus / "a.tar.gz", "w:gz") as tar:
+        info = tarfile.TarInfo("\x1b[31mred.bin.txt")
+        data = b"\x00\x01\x02binary\x00" * 20
+        info.size = len(data)
+        import io
+
+        tar.addfile(info, io.BytesIO(data))
+    results = [run_cli("-v", "summarize", str(corpus), "--words", "60"),
+               run_cli("summarize", str(corpus / "\x1b]0;owned\x07\x1b[2J.txt")),
+               run_cli("summarize", str(tmp_path / "\x1b[31mmissing.txt")),
+               run_cli("stories", str(corpus), "-f", "html", "-o", str(tmp_path / "site"))]
+    assert [r.returncode for r in results] == [0, 4, 4, 0]
+    stderr = "".join(r.stderr for r in results)
+    report = (tmp_path / "site" / "report.json").read_text(encoding="utf-8")
+    for shown in (stderr, report):
+        assert not any(c in shown for c in "\x1b\x07\x9b\u202e"), shown
+    for name in ("\\x1b]0;owned\\x07\\x1b[2J.txt", "\\u202eevil\\x9b31m.jsonl: line 2", "caf\\xe9\\x1b.txt",
+                 "a.tar.gz:\\x1b[31mred.bin.txt", "\\x1b[31mmissing.txt: no such file or directory"):
+        assert name in stderr, name
+    assert "\\\\x1b]0;owned" in report  # JSON escapes the backslash of the escape
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(os.environ.get("CI") != "true",
+                    reason="installs the package into a fresh venv (about a minute); runs in CI (CI=true)")
+def test_the_plain_package_reads_every_input_kind_in_a_fresh_venv(tmp_path):
+    """``pip install .`` without extras, then the installed ``khulasa`` on every input kind.  HTML was exit 1
+    (ImportError: trafilatura needs lxml_html_clean, which only the dev extra pulled in)."""
+    import io
+    import shutil
+    import tarfile
+    import zipfile
+
+    source = tmp_path / "src"
+    source.mkdir()
+    shutil.copy(ROOT / "pyproject.toml", source)
+    shutil.copy(ROOT / "README.md", source)
+    shutil.copytree(ROOT / "khulasa", source / "khulasa", ignore=shutil.ignore_patterns("__pycache__"))
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=120)
+    install = subprocess.run([str(venv / "bin" / "pip"), "install", "-q", str(source)], capture_output=True,
+                             text=True, timeout=900)
+    assert install.returncode == 0, install.stderr[-3000:]
+    data = tmp_path / "inputs"
+    data.mkdir()
+    trec = f"<DOC>\n<DOCNO>t1</DOCNO>\n<TIME>Tue, 20 Feb 2018 01:44:01 GMT</TIME>\n<TEXT>\n{ARABIC}</TEXT>\n</DOC>\n"
+    files = {
+        "a.txt": ARABIC.encode(), "a.json": json.dumps({"id": "j", "text": ARABIC}).encode(),
+        "a.jsonl": (json.dumps({"id": "l", "text": ARABIC}) + "\n").encode(), "a.trec": trec.encode(),
+        "a.html": f"<html><head><title>خبر</title></head><body><article><p>{ARABIC}</p></article></body></html>".encode(),
+        "cp1256.txt": ARABIC.encode("cp1256"), "utf16.txt": ARABIC.encode("utf-16"),
+    }
+    for name, content in files.items():
+        (data / name).write_bytes(content)
+    with tarfile.open(data / "a.tar.gz", "w:gz") as tar:
+        info = tarfile.TarInfo("corpus/a.txt")
+        info.size = len(files["a.txt"])
+        tar.addfile(info, io.BytesIO(files["a.txt"]))
+    with zipfile.ZipFile(data / "a.zip", "w") as archive:
+        archive.writestr("corpus/a.trec", trec)
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    command = [str(venv / "bin" / "khulasa"), "summarize", "--words", "60"]
+    runs = {name: subprocess.Popen([*command, str(data / name)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                   cwd=tmp_path, env=env)
+            for name in [*files, "a.tar.gz", "a.zip"]}
+    runs["stdin"] = subprocess.Popen([*command, "-"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     stderr=subprocess.PIPE, cwd=tmp_path, env=env)
+    for name, process in runs.items():
+        out, err = process.communicate(ARABIC.encode() if name == "stdin" else None, timeout=300)
+        assert process.returncode == 0, (name, err.decode()[-2000:])
+        assert "افتتح وزير الثقافة" in out.decode("utf-8"), name
+    where = subprocess.run([str(venv / "bin" / "python"), "-c", "import khulasa; print(khulasa.__file__)"],
+                           capture_output=True, text=True, cwd=tmp_path, env=env, check=True)
+    assert where.stdout.startswith(str(venv))  # the installed package, not this checkout
+
+
+def test_the_readme_exit_code_table_is_the_one_in_errors_py():
+    """Every code the CLI uses is in ``errors.EXIT_CODES`` and the README lists exactly those (7 and 130
+    were missing; a missing path said 3 where the README says 4)."""
+    import ast
+    import importlib
+    import pkgutil
+    import re
+
+    from khulasa.errors import EXIT_CODES, KhulasaError
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = readme.split("### Exit codes", 1)[1].split("\n\n", 2)[1]
+    rows = dict(re.findall(r"^\| (\d+) \| (.+) \|$", table, re.M))
+    assert {int(code): meaning for code, meaning in rows.items()} == dict(EXIT_CODES)
+    for module in pkgutil.walk_packages(khulasa.__path__, "khulasa."):
+        if not module.name.endswith("__main__"):
+            importlib.import_module(module.name)
+    classes, todo = set(), [KhulasaError]
+    while todo:
+        cls = todo.pop()
+        classes.add(cls)
+        todo.extend(cls.__subclasses__())
+    assert {cls.exit_code for cls in classes} | {0, 1, 130} == set(EXIT_CODES)
+    returned = set()
+    for source in (ROOT / "khulasa" / "cli").glob("*.py"):
+        for node in ast.walk(ast.parse(source.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Return) and isinstance(node.value, ast.Constant) and \
+                    isinstance(node.value.value, int):
+                returned.add(node.value.value)
+    assert returned <= set(EXIT_CODES), returned - set(EXIT_CODES)
+    assert {c.__name__: c.exit_code for c in classes if c.exit_code == 7} == {"StoryRunError": 7}
 
 
 def test_broken_trec_tags_keep_every_document_with_text():

@@ -140,3 +140,13 @@ def test_fill_never_exceeds_the_word_budget_and_leaves_no_fitting_sentence_out(l
     used = sum(s.n_words for s in chosen)
     assert used <= budget
     assert all(s.n_words > budget - used for s in sentences if s not in chosen)
+
+
+def test_the_install_hint_names_the_baseline_and_the_extra(monkeypatch):
+    monkeypatch.setitem(sys.modules, "sumy", None)
+    with pytest.raises(MissingExtraError) as info:
+        baselines.get("textrank")
+    assert str(info.value) == (
+        "the textrank baseline needs the 'sumy' package (install it with: pip install 'khulasa[bench]')"
+    )
+    assert info.value.extra == "bench" and info.value.exit_code == 2

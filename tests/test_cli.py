@@ -59,7 +59,7 @@ def test_stdin_is_read_with_a_dash(capsys, monkeypatch):
 @pytest.mark.parametrize(
     ("make_input", "exit_code", "message"),
     [
-        (lambda d: str(d / "missing.txt"), 3, "no such file"),
+        (lambda d: str(d / "missing.txt"), 4, "no such file"),
         (lambda d: str(d), 3, "no articles"),
         (lambda d: _write(d / "en.txt", b"English text only. Nothing to see."), 5, "no Arabic text"),
         (lambda d: _write(d / "bin.txt", b"\x00\x01\x02\xff\x00binary\x00"), 4, "bin.txt"),

@@ -231,7 +231,7 @@ def test_budgets_parse_from_their_short_forms():
     assert parse_budget("120w") == Budget("words", 120)
     assert parse_budget("1s") == Budget("sentences", 1)
     assert str(parse_budget("2 sentences")) == "2s"
-    for bad in ("", "abc", "-3", "0s"):
+    for bad in ("", "abc", "-3", "0s", "99999999999w", "10001s"):
         with pytest.raises(InvalidOptionsError):
             parse_budget(bad)
 
@@ -311,3 +311,42 @@ def test_eval_cli_reports_bad_systems_and_datasets_as_usage_errors(tmp_path, cap
     assert "valid systems" in capsys.readouterr().err
     assert main(["eval", str(tmp_path / "missing")]) == 3
     assert "unknown dataset" in capsys.readouterr().err
+
+
+def test_cut_words_counts_a_giant_word_as_every_budget_does():
+    assert cut_words("ب" * 1000, 3) == "ب" * 150
+    assert count_words(cut_words("-".join(["كلمة"] * 1000), 10)) == 10
+
+
+def _eval_quality(monkeypatch):
+    """benchmarks/eval_quality.py with its data, scoring and CLI timing replaced by instant fakes."""
+    import importlib.util
+    from pathlib import Path
+    from types import SimpleNamespace
+
+    path = Path(__file__).resolve().parent.parent / "benchmarks" / "eval_quality.py"
+    spec = importlib.util.spec_from_file_location("eval_quality_under_test", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    report = SimpleNamespace(results=[], to_markdown=lambda: "| system | R-2 |\n")
+    monkeypatch.setattr(module.datasets, "load_dataset", lambda *a, **k: [])
+    monkeypatch.setattr(module.evaluate, "run", lambda *a, **k: report)
+    monkeypatch.setattr(module, "time_cli_easc", lambda root: (0.0, 0))
+    return module
+
+
+def test_eval_quality_prints_and_never_overwrites_the_tracked_results_unless_asked(monkeypatch, capsys, tmp_path):
+    module = _eval_quality(monkeypatch)
+    tracked = module.RESULTS.read_bytes()
+    assert module.main([]) == 0
+    assert "# Summary quality" in capsys.readouterr().out
+    assert module.RESULTS.read_bytes() == tracked
+    target = tmp_path / "quality.md"
+    assert module.main(["-o", str(target)]) == 0
+    assert "# Summary quality" in target.read_text(encoding="utf-8")
+    assert module.RESULTS.read_bytes() == tracked
+    written = []
+    monkeypatch.setattr(type(module.RESULTS), "write_text", lambda self, text, **kw: written.append(self))
+    assert module.main(["--write"]) == 0
+    assert written == [module.RESULTS]

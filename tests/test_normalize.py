@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -9,6 +11,7 @@ from hypothesis import strategies as st
 from khulasa.normalize import (
     BASE_STOPWORDS,
     KEEP_FIRST_LETTER,
+    MAX_WORD_CHARS,
     STOPWORDS,
     arabic_letter_count,
     fold_alef,
@@ -254,3 +257,47 @@ def test_is_arabic(text: str, expected: bool) -> None:
 
 def test_arabic_letter_count_ignores_marks_digits_and_punctuation() -> None:
     assert arabic_letter_count("مُحَمَّد، ٢٠١٦ abc") == 4
+
+
+# --- counting words: one rule for every budget ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("", 0),
+        ("  ", 0),
+        ("قال الرئيس إن المحادثات مثمرة.", 5),
+        ("سو-24 و#منتدى_الرؤساء", 2),  # connectors inside a normal-length word do not split it
+        ("ب" * MAX_WORD_CHARS, 1),
+        ("ب" * (MAX_WORD_CHARS + 1), 2),
+        ("ب" * 2_000_000, 40_000),
+        ("-".join(["كلمة"] * 1000), 100),  # 4,999 characters
+        ("a\u00a0b\tc\nd", 4),
+    ],
+)
+def test_count_words(text: str, expected: int) -> None:
+    from khulasa.normalize import count_words, count_words_of
+
+    assert count_words(text) == count_words_of(text.split()) == expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.sampled_from("بت -\n_x" + "ب" * 5), max_size=400))
+def test_word_spans_tile_the_words_and_agree_with_count_words(text: str) -> None:
+    from khulasa.normalize import count_words, word_spans
+
+    spans = list(word_spans(text))
+    assert len(spans) == count_words(text)
+    assert all(0 < end - start <= MAX_WORD_CHARS for start, end in spans)
+    assert "".join(text[s:e] for s, e in spans) == "".join(text.split())
+    assert all(a[1] <= b[0] for a, b in itertools.pairwise(spans))
+
+
+def test_long_runs_are_their_own_term_and_are_never_cached() -> None:
+    from khulasa import normalize
+
+    giant = "ب" * 10_000
+    assert terms(giant) == [giant]
+    for cache in (normalize._TERM, normalize._FOLDED, normalize._WORD_TERMS, normalize._WORD_TOKENS):
+        assert not any(len(key) > normalize.TokenCache.MAX_KEY_CHARS for key in cache)

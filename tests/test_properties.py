@@ -27,7 +27,7 @@ from hypothesis import strategies as st
 
 import khulasa
 from khulasa import ingest, normalize
-from khulasa.errors import NoArabicTextError
+from khulasa.errors import NoArabicTextError, NoInputError
 from khulasa.ingest import IngestReport
 from khulasa.models import Article
 from khulasa.options import SummaryOptions
@@ -91,7 +91,7 @@ def test_normalization_is_idempotent_on_everything_ingest_produces(articles):
 def test_published_summary_sentences_are_slices_of_their_sources_within_budget(articles, options):
     try:
         summary = khulasa.summarize(articles, options=options)
-    except NoArabicTextError:
+    except (NoArabicTextError, NoInputError):  # every generated body may clean to nothing
         return
     doc = json.loads(summary.to_json())
     texts = {a["id"]: a["text"] for a in doc["articles"]}
@@ -121,7 +121,7 @@ def test_the_same_input_gives_the_same_bytes_in_every_format(articles, options):
     try:
         first = khulasa.summarize(articles, options=options)
         second = khulasa.summarize(copies, options=options)
-    except (NoArabicTextError, IndexError):
+    except (NoArabicTextError, NoInputError):  # every generated body may clean to nothing
         return
     for fmt in FORMATS:
         assert first.render(fmt) == second.render(fmt)

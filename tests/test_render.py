@@ -228,8 +228,23 @@ def test_schema_rejects_a_document_missing_a_sentence_field() -> None:
 
 def test_text_is_one_summary_sentence_per_line_and_nothing_else() -> None:
     summary = small_summary()
-    assert summary.to_text() == "".join(s.text + "\n" for s in summary.sentences)
+    plain = Summary(summary.sentences, summary.articles, SummaryOptions(words=40))
+    assert plain.to_text() == "".join(s.text + "\n" for s in summary.sentences)
     assert render.to_text(Summary((), (), None)) == ""
+
+
+def test_text_adds_the_timeline_and_key_terms_asked_for_after_a_blank_line() -> None:
+    summary = small_summary()
+    sentences = "".join(s.text + "\n" for s in summary.sentences)
+    assert summary.to_text() == sentences + (
+        "\nالخط الزمني\n"
+        "2016-10-10 (اليوم الاثنين): وصل الرئيس الروسي فلاديمير بوتين إلى إسطنبول اليوم الاثنين.\n"
+        "2016-01 – 2016-03 (أشهر): وتأتي الزيارة بعد أشهر من المصالحة بين البلدين.\n"
+        "\nالمصطلحات الرئيسية\nبوتين (فاعل)\nإسطنبول (مكان)\n"
+    )
+    # asked for but empty: the heading alone, so the option is visibly honoured
+    empty = Summary(summary.sentences, summary.articles, SummaryOptions(words=40, timeline=True))
+    assert empty.to_text() == sentences + "\nالخط الزمني\n"
 
 
 def test_text_folds_a_line_break_inside_a_sentence() -> None:
@@ -294,6 +309,50 @@ def test_a_commonmark_renderer_shows_any_sentence_literally(text: str) -> None:
     assert item is not None
     assert "<" not in item.group(1)
     assert html.unescape(item.group(1)) == " ".join(text.split())
+
+
+def _gfm_links(md: str) -> tuple[list[str], str]:
+    """The links GitHub's own renderer (cmark-gfm, with its extensions) makes of ``md``, and its text."""
+    cmarkgfm = pytest.importorskip("cmarkgfm")
+    from cmarkgfm.cmark import Options
+
+    page = cmarkgfm.github_flavored_markdown_to_html(md, options=Options.CMARK_OPT_FOOTNOTES)  # as GitHub
+    links = re.findall(r'<a href="([^"]*)"', page)
+    return [link for link in links if not link.startswith("#fn")], html.unescape(re.sub(r"<[^>]+>", "", page))
+
+
+URL_TEXT = (
+    "زوروا https://evil.example/login?next=www.x.org أو HTTP://EVIL.example و ftp://files.example/a "
+    "أو www.evil.example و(www.other.example) وراسلونا على info.desk+ar@evil.example أو mailto:a@b.example "
+    "وxmpp:chat@evil.example للمزيد."
+)
+
+
+def test_markdown_bare_urls_www_names_and_emails_are_not_links_in_gfm() -> None:
+    naive, _ = _gfm_links(URL_TEXT)
+    assert len(naive) >= 6  # the raw text would be full of links
+    a = Article("a", URL_TEXT)
+    event = TimelineEvent(dt.date(2020, 1, 1), "year", URL_TEXT, (), "www.date.example")
+    summary = Summary(
+        (SummarySentence(URL_TEXT, (SourceSpan("a", "https://outlet.example", 0, len(URL_TEXT)),), 1.0, 0, "a"),),
+        (a,), SummaryOptions(words=40, timeline=True, key_terms=True),
+        timeline=(event,), key_terms=(KeyTerm("www.term.example", "phrase", 1.0, ("a",), 1),),
+    )
+    links, text = _gfm_links(summary.to_markdown())
+    assert links == []
+    # the escapes are invisible: the reader sees the article's text (a word joiner follows each "@")
+    assert URL_TEXT in text.replace(render.WORD_JOINER, "")
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(["https://", "http://", "ftp://", "www.", "WWW.", "@", "a", "b.c", ".org", " ", "x@y.z",
+                                 "(", "*", "_", "~", ":", "/", "mailto:", "xmpp:", "ب", "-", "+", "<", ">", "\\"]),
+                min_size=1, max_size=12).map("".join))
+def test_gfm_makes_no_link_of_any_sentence(text: str) -> None:
+    md = Summary((SummarySentence(text, (), 0.0, 0, "a"),), (), None).to_markdown()
+    links, shown = _gfm_links(md)
+    assert links == []
+    assert " ".join(text.split()) in shown.replace(render.WORD_JOINER, "")
 
 
 # --- HTML --------------------------------------------------------------------------------------------------
@@ -509,7 +568,7 @@ def test_example_cluster_summary_renders_in_every_format(example_dir: Path) -> N
         assert sentence["sources"]
         shown = [sp for sp in sentence["sources"] if sp["article_id"] == sentence["article_id"]]
         assert texts[sentence["article_id"]][shown[0]["start"]:shown[0]["end"]] == sentence["text"]
-    assert summary.render("text").splitlines() == [s["text"] for s in doc["sentences"]]
+    assert summary.render("text").split("\n\n")[0].splitlines() == [s["text"] for s in doc["sentences"]]
     assert summary.render("markdown").count("[^1]") == 2
     parsed = Page(summary.render("html"))
     assert parsed.article_texts == list(texts.values())
@@ -571,3 +630,9 @@ def test_hostile_article_runs_no_script_in_a_browser(browser_page, tmp_path: Pat
     assert browser_page.eval_on_selector_all("mark.active", "els => els.length") == 1
     assert not [e for e in browser_page.events if e.startswith("dialog")]
     assert json.loads(browser_page.text_content("#khulasa-data")) == hostile_summary().to_dict()
+
+
+def test_every_key_term_kind_has_an_arabic_label() -> None:
+    from khulasa import keyterms
+
+    assert {kind: render.KIND_LABELS[kind] for kind in keyterms.KINDS} == keyterms.KIND_LABELS

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 from conftest import article
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from khulasa.normalize import terms, tokenize
-from khulasa.segment import segment, split_spans
+from khulasa.normalize import MAX_WORD_CHARS, count_words, terms, tokenize
+from khulasa.segment import MAX_SENTENCE_CHARS, MAX_SENTENCE_WORDS, segment, split_spans
 
 
 def sentences(text: str) -> list[str]:
@@ -244,9 +246,41 @@ def test_no_sentence_cap_and_linear_in_size() -> None:
     assert len(big) == 100 * len(small) == 20_000 * 2
 
 
-def test_one_huge_run_on_line_is_one_sentence() -> None:
+def test_one_huge_run_on_line_is_split_at_word_boundaries() -> None:
     text = "كلمة " * 200_000
-    assert split_spans(text) == [(0, len(text) - 1, 0)]
+    spans = split_spans(text)
+    assert len(spans) == 200_000 // MAX_SENTENCE_WORDS
+    assert all(count_words(text[s:e]) == MAX_SENTENCE_WORDS for s, e, _ in spans)
+    # every piece runs from the start of a word to the end of one, and together they hold every word
+    assert all(text[s:e] == text[s:e].strip() for s, e, _ in spans)
+    assert " ".join(text[s:e] for s, e, _ in spans) == text.strip()
+
+
+def test_a_two_million_letter_word_is_cut_into_pieces_with_exact_offsets() -> None:
+    text = "قال " + "ب" * 2_000_000 + " انتهى."
+    sentences = segment(article(text))
+    assert all(len(s.text) <= MAX_SENTENCE_CHARS for s in sentences)
+    assert all(s.text == text[s.start : s.end] for s in sentences)
+    # nothing but whitespace is left out between pieces
+    assert sentences[0].start == 0 and sentences[-1].end == len(text)
+    assert all(not text[a.end : b.start].strip() for a, b in itertools.pairwise(sentences))
+    assert max(s.n_words for s in sentences) <= MAX_SENTENCE_WORDS
+
+
+def test_a_text_joined_with_hyphens_counts_as_many_words() -> None:
+    text = "-".join(["كلمة"] * 100_000)
+    sentences = segment(article(text))
+    assert sum(s.n_words for s in sentences) == count_words(text) == -(-len(text) // MAX_WORD_CHARS)
+    assert all(len(s.text) <= MAX_SENTENCE_CHARS for s in sentences)
+    assert "".join(s.text for s in sentences) == text
+
+
+def test_normal_sentences_are_not_capped() -> None:
+    sentence = " ".join(["كلمة"] * (MAX_SENTENCE_WORDS - 1)) + "."
+    assert split_spans(sentence + " " + sentence) == [
+        (0, len(sentence), 0),
+        (len(sentence) + 1, 2 * len(sentence) + 1, 0),
+    ]
 
 
 def test_unmatched_openers_then_unmatched_closers_stay_linear() -> None:

@@ -298,7 +298,9 @@ def test_a_request_over_the_time_limit_gets_503(monkeypatch):
 @pytest.mark.parametrize(
     ("field", "value"),
     [("port", 70000), ("workers", 0), ("max_articles", 0), ("max_words", -1), ("max_body_mb", 0),
-     ("timeout_seconds", -1.0), ("threads", True)],
+     ("timeout_seconds", -1.0), ("threads", True), ("header_timeout_seconds", 0), ("max_body_mb", float("inf")),
+     ("header_timeout_seconds", float("nan")), ("keep_alive_seconds", 0.5), ("max_connections", 0),
+     ("backlog", 0), ("log_max_lines", 0), ("log_interval_seconds", -1)],
 )
 def test_settings_refuse_impossible_limits(field, value):
     with pytest.raises(InvalidOptionsError) as info:
@@ -307,7 +309,8 @@ def test_settings_refuse_impossible_limits(field, value):
 
 
 def test_settings_survive_the_trip_to_worker_processes():
-    original = ServeSettings(port=9001, workers=2, max_body_mb=1.5, timeout_seconds=2.5)
+    original = ServeSettings(port=9001, workers=2, max_body_mb=1.5, timeout_seconds=2.5, header_timeout_seconds=3,
+                             max_connections=50, log_max_lines=5)
     assert ServeSettings.from_json(original.to_json()) == original
 
 
@@ -372,6 +375,157 @@ def test_example_served_to_the_page_is_valid_articles(client):
     assert len(response.json()["sentences"]) >= 2
 
 
+# --- security headers on every answer ----------------------------------------------------------------------
+
+
+def assert_security_headers(response: Any) -> str:
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert response.headers["referrer-policy"] == "no-referrer"
+    assert response.headers["x-frame-options"] == "DENY"
+    policy = response.headers["content-security-policy"]
+    assert "frame-ancestors 'none'" in policy
+    assert len(response.headers.get_list("content-security-policy")) == 1
+    return str(policy)
+
+
+def test_every_kind_of_answer_has_the_security_headers(monkeypatch):
+    """Only ``/`` had them: JSON, every error, static files, the OpenAPI document and the docs had none."""
+    from khulasa.options import SummaryOptions
+
+    client = TestClient(create_app(ServeSettings(max_body_mb=0.01)))
+    good = {"articles": [{"text": ARABIC}]}
+    answers = {
+        "page": client.get("/"),
+        "static": client.get("/static/app.js"),
+        "health": client.get("/healthz"),
+        "openapi": client.get("/openapi.json"),
+        "summary": client.post("/v1/summarize", json=good),
+        "markdown": client.post("/v1/summarize?format=markdown", json=good),
+        "404": client.get("/nothing"),
+        "405": client.get("/v1/summarize"),
+        "400": client.post("/v1/summarize", content=b"{", headers=JSON_HEADERS),
+        "413": client.post("/v1/summarize", json={"articles": [{"text": ARABIC * 200}]}),
+        "415": client.post("/v1/summarize", content=b"{}"),
+        "422": client.post("/v1/summarize", json={"articles": []}),
+    }
+
+    def broken(cls: Any, data: Any) -> None:
+        raise RuntimeError("a bug outside the summarizer thread")
+
+    monkeypatch.setattr(SummaryOptions, "from_mapping", classmethod(broken))
+    answers["500"] = client.post("/v1/summarize", json=good)
+    assert answers["500"].status_code == 500  # and the TestClient did not re-raise it: contained
+    for name, response in answers.items():
+        policy = assert_security_headers(response)
+        if name != "page":
+            assert policy.startswith("default-src 'none'"), name
+    assert answers["page"].headers["content-security-policy"].startswith("default-src 'none'; script-src 'self'")
+
+
+def test_an_html_summary_is_served_with_the_policy_its_page_declares(client):
+    from khulasa.render import _SCRIPT_HASH
+
+    response = client.post("/v1/summarize?format=html", json={"articles": example_request_articles()})
+    assert response.status_code == 200
+    policy = assert_security_headers(response)
+    assert f"script-src 'sha256-{_SCRIPT_HASH}'" in policy
+    declared = policy.removesuffix("; frame-ancestors 'none'")
+    assert f'<meta http-equiv="Content-Security-Policy" content="{declared}">' in response.text
+
+
+def test_the_docs_page_has_a_policy_pinning_its_inline_script(client):
+    import base64
+    import hashlib
+    import re
+
+    response = client.get("/docs")
+    assert response.status_code == 200 and "SwaggerUIBundle" in response.text
+    policy = assert_security_headers(response)
+    (script,) = re.findall(r"<script>(.*?)</script>", response.text, flags=re.DOTALL)
+    digest = base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()
+    assert f"script-src https://cdn.jsdelivr.net 'sha256-{digest}'" in policy
+    assert "'unsafe-inline'" not in policy.split("script-src")[1].split(";")[0]
+    assert client.get("/redoc").status_code == 404  # not served: one docs page, one policy
+
+
+# --- error bodies always encode ----------------------------------------------------------------------------
+
+
+def test_error_values_without_a_json_or_utf8_form_are_shown_as_strings():
+    from khulasa.serve.wire import error_body, jsonable
+
+    value = {"nan": float("nan"), "inf": float("inf"), "-inf": float("-inf"), "big": 2**60, "ok": 2**53,
+             "huge": 10**5000, "surrogate": "a\ud83db", 7: ("x", 1.5, None, True)}
+    assert jsonable(value) == {
+        "nan": "NaN", "inf": "Infinity", "-inf": "-Infinity", "big": str(2**60), "ok": 2**53,
+        "huge": "an integer of about 5001 digits", "surrogate": "a\\ud83db", "7": ["x", 1.5, None, True],
+    }
+    body = json.loads(error_body("invalid_options", "bad \ud83d", {"value": float("nan")}))
+    assert body == {"error": {"code": "invalid_options", "message": "bad \\ud83d", "details": {"value": "NaN"}}}
+
+
+# --- the log and the connection limits ---------------------------------------------------------------------
+
+
+def test_the_log_keeps_n_lines_of_a_kind_per_interval_and_reports_the_rest():
+    import logging
+
+    from khulasa.serve.logs import RateLimitFilter
+
+    now = [0.0]
+    kept: list[str] = []
+
+    class Keep(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            kept.append(record.getMessage())
+
+    handler = Keep()
+    handler.addFilter(RateLimitFilter(lines=3, interval=10, clock=lambda: now[0], report_to="test.rate.report"))
+    loggers = [logging.getLogger("test.rate"), logging.getLogger("test.rate.report")]
+    for logger in loggers:
+        logger.addHandler(handler)
+        logger.propagate = False
+    try:
+        for i in range(50):  # one kind from many clients: the arguments do not make it another kind
+            loggers[0].warning("closed a connection from %s", f"10.0.0.{i}")
+        loggers[0].error("another kind")
+        assert kept == [f"closed a connection from 10.0.0.{i}" for i in range(3)] + ["another kind"]
+        now[0] = 10.5  # next window: the count is reported once, then the kind is let through again
+        loggers[0].warning("closed a connection from %s", "10.0.0.99")
+        assert kept[4:] == [
+            "suppressed 47 more messages like 'closed a connection from %s' from test.rate "
+            "(the log keeps 3 of a kind per 10 s)",
+            "closed a connection from 10.0.0.99",
+        ]
+    finally:
+        for logger in loggers:
+            logger.removeHandler(handler)
+
+
+def test_the_connection_cap_is_fitted_to_the_open_file_limit(monkeypatch):
+    import resource
+
+    from khulasa.serve.protocol import fit_open_files, open_files_needed
+
+    def refuse(*args: Any) -> None:
+        raise ValueError("not allowed")
+
+    monkeypatch.setattr(resource, "setrlimit", refuse)
+    monkeypatch.setattr(resource, "getrlimit", lambda which: (1024, 1024))
+    assert fit_open_files(ServeSettings()).max_connections == 1024 - 3 * 128 - 64
+    monkeypatch.setattr(resource, "getrlimit", lambda which: (100_000, 100_000))
+    assert fit_open_files(ServeSettings()) == ServeSettings()
+    raised: list[tuple[int, int]] = []
+    monkeypatch.setattr(resource, "getrlimit", lambda which: (1024, 65536))
+    monkeypatch.setattr(resource, "setrlimit", lambda which, limits: raised.append(limits))
+    assert fit_open_files(ServeSettings()) == ServeSettings()
+    assert raised == [(open_files_needed(ServeSettings()), 65536)]  # the soft limit, raised as far as needed
+    monkeypatch.setattr(resource, "setrlimit", refuse)
+    monkeypatch.setattr(resource, "getrlimit", lambda which: (300, 300))
+    with pytest.raises(InvalidOptionsError, match="open-file limit"):
+        fit_open_files(ServeSettings())
+
+
 # --- the command -------------------------------------------------------------------------------------------
 
 
@@ -380,7 +534,8 @@ def test_serve_help_lists_the_limits(capsys):
         main(["serve", "--help"])
     out = capsys.readouterr().out
     for flag in ("--host", "--port", "--workers", "--max-body-mb", "--max-articles", "--max-words",
-                 "--timeout-seconds"):
+                 "--timeout-seconds", "--header-timeout-seconds", "--keep-alive-seconds", "--max-connections",
+                 "--backlog", "--log-max-lines", "--log-interval-seconds"):
         assert flag in out
 
 

@@ -127,8 +127,8 @@ def test_bad_option_value_exits_2(capsys):
     assert "threshold" in capsys.readouterr().err
 
 
-def test_missing_input_exits_3(capsys, tmp_path):
-    assert main(["stories", str(tmp_path / "nope")]) == 3
+def test_missing_input_exits_4(capsys, tmp_path):
+    assert main(["stories", str(tmp_path / "nope")]) == 4  # as the README's table says (was 3)
 
 
 def test_an_interrupted_run_is_kept_until_resumed(tmp_path, capsys):

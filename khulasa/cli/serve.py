@@ -1,4 +1,7 @@
-"""``khulasa serve [--host H] [--port P] [--workers N] [--max-body-mb M] [--max-articles N] ...``."""
+"""``khulasa serve [--host H] [--port P] [--workers N] [--max-body-mb M] [--max-articles N] ...``.
+
+Every flag is a ``ServeSettings`` field (validated there); docs/http.md has the table.
+"""
 
 from __future__ import annotations
 
@@ -15,7 +18,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="run the HTTP API and the web page",
         description=(
             "Serve POST /v1/summarize, POST /v1/stories, GET /healthz, the OpenAPI docs at /docs and a web "
-            "page at / (needs the [serve] extra). Limits apply per request; see docs/http.md."
+            "page at / (needs the [serve] extra). Limits apply per request and per connection; see docs/http.md."
         ),
     )
     parser.add_argument("--host", default=_DEFAULTS.host, help="address to listen on (default %(default)s)")
@@ -40,6 +43,31 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "--timeout-seconds", type=float, default=_DEFAULTS.timeout_seconds, metavar="S",
         help="time one request may take, queueing included; longer gets 503 (default %(default)s)",
     )
+    parser.add_argument(
+        "--header-timeout-seconds", type=float, default=_DEFAULTS.header_timeout_seconds, metavar="S",
+        help="time a connection has to send its request line and headers; longer gets 408 (default %(default)s)",
+    )
+    parser.add_argument(
+        "--keep-alive-seconds", type=int, default=_DEFAULTS.keep_alive_seconds, metavar="S",
+        help="an idle connection closes after this (default %(default)s)",
+    )
+    parser.add_argument(
+        "--max-connections", type=int, default=_DEFAULTS.max_connections, metavar="N",
+        help="open connections per worker; past it a new one replaces the longest-waiting idle one, or gets "
+             "503 (default %(default)s, lowered to fit the open-file limit)",
+    )
+    parser.add_argument(
+        "--backlog", type=int, default=_DEFAULTS.backlog, metavar="N",
+        help="connections the kernel queues before they are accepted (default %(default)s)",
+    )
+    parser.add_argument(
+        "--log-max-lines", type=int, default=_DEFAULTS.log_max_lines, metavar="N",
+        help="error-log lines of one kind per interval; the rest are counted (default %(default)s)",
+    )
+    parser.add_argument(
+        "--log-interval-seconds", type=float, default=_DEFAULTS.log_interval_seconds, metavar="S",
+        help="the interval of --log-max-lines (default %(default)s)",
+    )
     parser.set_defaults(func=run)
 
 
@@ -52,6 +80,12 @@ def settings_from_args(args: argparse.Namespace) -> ServeSettings:
         max_articles=args.max_articles,
         max_words=args.max_words,
         timeout_seconds=args.timeout_seconds,
+        header_timeout_seconds=args.header_timeout_seconds,
+        keep_alive_seconds=args.keep_alive_seconds,
+        max_connections=args.max_connections,
+        backlog=args.backlog,
+        log_max_lines=args.log_max_lines,
+        log_interval_seconds=args.log_interval_seconds,
     )
 
 

@@ -66,7 +66,6 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                         help="compute features and summaries in N processes (embedded engine; default: the "
                              f"usable cores, here {usable_cores()}; 1 for one process)")
     parser.add_argument("--spark-master", metavar="URL", help="Spark master (default: spark-submit's or local[*])")
-    parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar and no final report")
     parser.set_defaults(func=run)
 
 

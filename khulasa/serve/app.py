@@ -7,14 +7,22 @@ Every 4xx/5xx response has one shape, ``{"error": {"code", "message", "details"}
 Content-Length, then counts bytes as they stream so a lying or chunked client cannot make us buffer
 more than the limit), the number of articles and words, and a per-request time limit: the summarizer
 runs in a bounded thread pool and the client gets 503 when it has not finished in time.
+
+Every answer, from any path and any layer, carries the security headers of ``khulasa.serve.wire`` and
+a Content-Security-Policy fitted to what it is (``SecurityHeaders``).  The connection layer below the
+app (header timeout, connection cap, lingering close) is ``khulasa.serve.protocol``.
 """
 
 from __future__ import annotations
 
 import asyncio
+import base64
 import contextlib
+import hashlib
+import json
 import logging
 import os
+import re
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextvars import ContextVar
@@ -23,7 +31,8 @@ from typing import Annotated, Any, Literal, TypeVar
 
 from fastapi import FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import FileResponse, JSONResponse, Response
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from pydantic import (
     BaseModel,
@@ -34,20 +43,22 @@ from pydantic import (
     StrictFloat,
     StrictInt,
     StrictStr,
+    model_validator,
 )
 from pydantic_core import PydanticCustomError
+from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from khulasa import __version__
 from khulasa.errors import InvalidOptionsError, KhulasaError, NoArabicTextError, NoInputError
 from khulasa.models import Article
-from khulasa.serve.settings import ServeSettings
+from khulasa.serve.settings import SETTINGS_ENV, ServeSettings
+from khulasa.serve.wire import API_POLICY, SECURITY_HEADERS, jsonable
 
 log = logging.getLogger("khulasa.serve")
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
-SETTINGS_ENV = "KHULASA_SERVE_SETTINGS"
 
 # The page loads nothing from elsewhere and runs no inline script, so even a missed escape stays inert.
 PAGE_HEADERS = {
@@ -58,6 +69,11 @@ PAGE_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
 }
+
+# FastAPI's Swagger UI page loads its script and style from this CDN and runs one inline script (pinned by
+# hash); Swagger UI sets inline styles, and draws icons from data: URLs.
+SWAGGER_CDN = "https://cdn.jsdelivr.net"
+SWAGGER_FAVICON_HOST = "https://fastapi.tiangolo.com"
 
 MEDIA_TYPES = {
     "json": "application/json",
@@ -99,7 +115,8 @@ class ApiError(Exception):
 
     def response(self) -> JSONResponse:
         body = {"error": {"code": self.code, "message": self.message, "details": self.details}}
-        return JSONResponse(body, status_code=self.status, headers=self.headers)
+        # Details may echo the client's values: NaN, a lone surrogate… shown as strings, never a 500.
+        return JSONResponse(jsonable(body), status_code=self.status, headers=self.headers)
 
 
 class ErrorInfo(BaseModel):
@@ -196,6 +213,9 @@ async def _on_http_error(request: Request, exc: Exception) -> JSONResponse:
                             {"position": cause.start}).response()
         if isinstance(cause, RecursionError):
             return ApiError(400, "json_too_deep", "the JSON body is nested too deeply").response()
+        if isinstance(cause, ValueError):  # json refuses integers of more than 4,300 digits
+            return ApiError(400, "invalid_json", "the body is not valid JSON: a number has too many digits",
+                            {}).response()
     code = "bad_request" if exc.status_code < 500 else "internal_error"
     return ApiError(exc.status_code, code, str(exc.detail), {}, headers).response()
 
@@ -214,7 +234,7 @@ async def _on_api_error(request: Request, exc: Exception) -> JSONResponse:
 
 
 async def _on_unexpected_error(request: Request, exc: Exception) -> JSONResponse:
-    # Starlette logs the exception after sending this response.
+    # Starlette sends this, then re-raises; ``ContainErrors`` logs the exception and keeps the connection.
     return ApiError(500, "internal_error", "internal error; the server log has the details").response()
 
 
@@ -228,11 +248,15 @@ _LIMITS: ContextVar[ServeSettings | None] = ContextVar("khulasa_serve_limits", d
 class BodyLimit:
     """ASGI middleware: read the body up front and refuse it with 413 once it passes ``max_bytes``.
 
-    A Content-Length over the limit is refused before any byte is read; otherwise the body is counted
-    as it streams, so memory never holds more than the limit plus one chunk.  A body that has not
-    arrived ``timeout`` seconds after the request started (a slow or stalled client) gets 503, so a
-    connection cannot be held open forever.  The app then receives the buffered body as a single
-    message, with ``settings`` bound for the validators (``_LIMITS``).
+    A request that gives both a Content-Length and a Transfer-Encoding is refused with 400 and the
+    connection closed (h11 would read it by the Transfer-Encoding alone, so a proxy in front that reads
+    the Content-Length would see another request: request smuggling).  A Content-Length over the
+    limit is refused before any byte is read; otherwise the body is counted as it streams, so memory
+    never holds more than the limit plus one chunk.  (The connection layer reads and drops the rest
+    of a refused body, bounded, so that the client reads the 413: ``khulasa.serve.protocol``.)  A body
+    that has not arrived ``timeout`` seconds after the request started (a slow or stalled client) gets
+    503, so a connection cannot be held open forever.  The app then receives the buffered body as a
+    single message, with ``settings`` bound for the validators (``_LIMITS``).
     """
 
     def __init__(self, app: ASGIApp, max_bytes: int, timeout: float | None = None,
@@ -250,6 +274,13 @@ class BodyLimit:
             _LIMITS.set(self.settings)  # this request's task only: each request runs in its own context
         headers = dict(scope["headers"])
         declared = headers.get(b"content-length")
+        if declared is not None and b"transfer-encoding" in headers:
+            error = ApiError(
+                400, "bad_request", "the request gives both Content-Length and Transfer-Encoding; send one",
+                {"headers": ["content-length", "transfer-encoding"]}, {"Connection": "close"},
+            )
+            await error.response()(scope, receive, send)
+            return
         if declared is not None:
             try:
                 length = int(declared)
@@ -306,6 +337,86 @@ class BodyLimit:
         )
 
 
+# --- what every answer gets ---------------------------------------------------------------------------------
+
+
+class SecurityHeaders:
+    """ASGI middleware around the whole app: ``SECURITY_HEADERS`` on every answer, and ``API_POLICY``
+    as its Content-Security-Policy unless the route set one (the page, the docs, an HTML summary)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(raw=list(message.get("headers", [])))
+                for name, value in {**SECURITY_HEADERS, "Content-Security-Policy": API_POLICY}.items():
+                    headers.setdefault(name, value)
+                message = {**message, "headers": headers.raw}
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+class ContainErrors:
+    """ASGI middleware around the whole app: a bug whose 500 has been sent ends here, logged once.
+
+    Starlette sends the 500 and re-raises so that the server can log; uvicorn then closes the connection
+    right after the answer.  A client that keeps connections alive may already be sending its next
+    request on it, and that request failed instead: one 500 broke good requests sent alongside it.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        answered = False
+
+        async def watch(message: Message) -> None:
+            nonlocal answered
+            await send(message)
+            if message["type"] == "http.response.body" and not message.get("more_body", False):
+                answered = True
+
+        try:
+            await self.app(scope, receive, watch)
+        except Exception:
+            if not answered:
+                raise  # the server answers 500 and closes: the connection is in no state to go on
+            log.exception("internal error in %s %s (answered 500)", scope["method"], scope["path"])
+
+
+class _App(FastAPI):
+    def build_middleware_stack(self) -> ASGIApp:
+        return SecurityHeaders(ContainErrors(super().build_middleware_stack()))
+
+
+def _inline_script_hashes(html: str) -> str:
+    """The CSP sources of a page's inline scripts, which our own code wrote (no client input)."""
+    scripts = re.findall(r"<script>(.*?)</script>", html, flags=re.DOTALL)
+    return " ".join(
+        f"'sha256-{base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()}'" for script in scripts
+    )
+
+
+_PAGE_POLICY = re.compile(rb'<meta http-equiv="Content-Security-Policy" content="([^"]+)">')
+
+
+def _html_policy(page: bytes) -> str:
+    """An HTML summary's Content-Security-Policy: the one the page declares in its head (its script
+    pinned by hash), which only a header can extend to forbid framing."""
+    declared = _PAGE_POLICY.search(page, 0, 4096)  # in the head, before any article text
+    return (declared.group(1).decode() + "; frame-ancestors 'none'") if declared else API_POLICY
+
+
 # --- request models ----------------------------------------------------------------------------------------
 
 
@@ -320,6 +431,15 @@ class ArticleIn(BaseModel):
     date: str | None = Field(default=None, description="publication date (YYYY-MM-DD)")
     url: str | None = None
     text: str
+
+    @model_validator(mode="before")
+    @classmethod
+    def _encodable(cls, value: Any) -> Any:
+        """Lone surrogates (a cut emoji, ``"\\ud83d"``) become U+FFFD in every field, as ingest does: no
+        output format could encode them, and pydantic refuses them in the names of extra fields."""
+        from khulasa import ingest
+
+        return ingest.encodable(value)
 
 
 class SummaryOptionsIn(BaseModel):
@@ -364,11 +484,11 @@ def _to_articles(items: Sequence[ArticleIn], settings: ServeSettings) -> list[Ar
     Stricter than a file on three points, since a client can fix its request: an unreadable date, a
     text that is empty once cleaned, and a repeated id are 422 errors naming the article, not skips.
     """
-    from khulasa import ingest
+    from khulasa import ingest, normalize
 
     if len(items) > settings.max_articles:
         raise _too_many_articles(len(items), settings.max_articles)
-    n_words = sum(len(item.text.split()) for item in items)
+    n_words = sum(normalize.count_words(item.text) for item in items)
     if n_words > settings.max_words:
         raise ApiError(
             413, "too_many_words", f"{n_words} words in all articles; the limit is {settings.max_words}",
@@ -469,12 +589,18 @@ def create_app(settings: ServeSettings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield
         runner.pool.shutdown(wait=False, cancel_futures=True)
+        from khulasa.serve.logs import flush_suppressed
 
-    app = FastAPI(
+        flush_suppressed()
+
+    app = _App(
         title="Khulasa",
         version=__version__,
         description="Attributed Arabic multi-document news summaries. Errors: see docs/http.md.",
         lifespan=lifespan,
+        docs_url=None,  # served below, with a policy of its own
+        redoc_url=None,
+        swagger_ui_oauth2_redirect_url=None,
     )
     app.state.settings = settings
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes, timeout=settings.timeout_seconds,
@@ -507,11 +633,13 @@ def create_app(settings: ServeSettings | None = None) -> FastAPI:
 
         options = _options(SummaryOptions.from_mapping, body.options.model_dump(exclude_none=True))
 
-        def work() -> str:
-            return render.render(khulasa.summarize(_to_articles(body.articles, settings), options=options), format)
+        def work() -> bytes:  # encoding too: off the event loop, and any failure is the runner's 500
+            summary = khulasa.summarize(_to_articles(body.articles, settings), options=options)
+            return render.render(summary, format).encode("utf-8")
 
         content = await runner(work)
-        return Response(content, media_type=MEDIA_TYPES[format])
+        headers = {"Content-Security-Policy": _html_policy(content)} if format == "html" else None
+        return Response(content, media_type=MEDIA_TYPES[format], headers=headers)
 
     @app.post(
         "/v1/stories",
@@ -519,17 +647,17 @@ def create_app(settings: ServeSettings | None = None) -> FastAPI:
         responses={200: {"description": "The records of `khulasa stories`, as one JSON array"},
                    **ERROR_RESPONSES},
     )
-    async def stories(body: StoriesRequest) -> JSONResponse:
+    async def stories(body: StoriesRequest) -> Response:
         from khulasa.stories import build_stories
         from khulasa.stories.options import StoryOptions
 
         options = _options(StoryOptions.from_mapping, body.options)
 
-        def work() -> list[dict[str, Any]]:
-            return [story.to_dict() for story in build_stories(_to_articles(body.articles, settings), options)]
+        def work() -> bytes:  # the bytes JSONResponse would send, encoded off the event loop
+            records = [story.to_dict() for story in build_stories(_to_articles(body.articles, settings), options)]
+            return json.dumps(records, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode("utf-8")
 
-        records = await runner(work)
-        return JSONResponse(records)
+        return Response(await runner(work), media_type="application/json")
 
     @app.get("/healthz", summary="Liveness check")
     async def healthz() -> dict[str, str]:
@@ -539,20 +667,39 @@ def create_app(settings: ServeSettings | None = None) -> FastAPI:
     async def index() -> FileResponse:
         return FileResponse(STATIC_DIR / "index.html", headers=PAGE_HEADERS)
 
+    docs = get_swagger_ui_html(openapi_url=app.openapi_url or "/openapi.json", title=f"{app.title} - Swagger UI")
+    docs_html = bytes(docs.body).decode("utf-8")
+    docs_headers = {"Content-Security-Policy": (
+        f"default-src 'none'; script-src {SWAGGER_CDN} {_inline_script_hashes(docs_html)}; "
+        f"style-src {SWAGGER_CDN} 'unsafe-inline'; img-src 'self' data: {SWAGGER_FAVICON_HOST}; "
+        "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+    )}
+
+    @app.get("/docs", include_in_schema=False)
+    async def swagger_ui() -> HTMLResponse:
+        return HTMLResponse(docs_html, headers=docs_headers)
+
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app
 
 
 def app_from_env() -> FastAPI:
     """The app factory uvicorn imports in each worker process; settings come from ``SETTINGS_ENV``."""
-    raw = os.environ.get(SETTINGS_ENV)
-    return create_app(ServeSettings.from_json(raw) if raw else ServeSettings())
+    return create_app(ServeSettings.from_env())
 
 
 def run(settings: ServeSettings) -> None:
-    """Serve until interrupted, with ``settings.workers`` uvicorn worker processes."""
+    """Serve until interrupted, with ``settings.workers`` uvicorn worker processes.
+
+    Connections go through ``GuardedH11Protocol`` (the h11 parser, even where httptools is installed);
+    no WebSocket support is loaded, since no route uses it.
+    """
     import uvicorn
 
+    from khulasa.serve.logs import log_config
+    from khulasa.serve.protocol import fit_open_files
+
+    settings = fit_open_files(settings)
     os.environ[SETTINGS_ENV] = settings.to_json()
     uvicorn.run(
         "khulasa.serve.app:app_from_env",
@@ -560,5 +707,10 @@ def run(settings: ServeSettings) -> None:
         host=settings.host,
         port=settings.port,
         workers=settings.workers,
+        http="khulasa.serve.protocol:GuardedH11Protocol",
+        ws="none",
+        timeout_keep_alive=settings.keep_alive_seconds,
+        backlog=settings.backlog,
+        log_config=log_config(settings),
         log_level="info",
     )

@@ -15,14 +15,12 @@ from __future__ import annotations
 from khulasa.stories.cluster import Assignment, Member, StoryClusterer
 from khulasa.stories.engine import RunReport, StoryRun, StoryRunError, build_stories
 from khulasa.stories.options import StoryOptions
-from khulasa.stories.spool import StateBusyError
 from khulasa.stories.story import Story, StoryArticle
 
 __all__ = [
     "Assignment",
     "Member",
     "RunReport",
-    "StateBusyError",
     "Story",
     "StoryArticle",
     "StoryClusterer",

@@ -40,7 +40,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol, TextIO
 
-from khulasa.errors import KhulasaError
+from khulasa.errors import StoryRunError
 from khulasa.ingest import IngestReport, iter_articles
 from khulasa.models import Article
 from khulasa.stories import spool
@@ -66,13 +66,6 @@ STORY_CHUNK_ARTICLES = 40
 MAX_ISSUES = 1000
 """Issues inside inputs kept in the report (the count is always complete)."""
 REPORT_ISSUES = 10
-
-
-class StoryRunError(KhulasaError):
-    """A stories run cannot start or continue (a saved run that does not match, an input that changed)."""
-
-    exit_code = 7
-    code = "story_run_error"
 
 
 class Progress(Protocol):

@@ -7,9 +7,14 @@ from dataclasses import dataclass, fields
 from typing import Any
 
 from khulasa.errors import InvalidOptionsError
-from khulasa.options import SummaryOptions, from_mapping
+from khulasa.options import MAX_WORDS, SummaryOptions, flag, fraction, from_mapping, whole
 
 SINGLETON_MODES = ("lead", "full")
+MAX_DAYS = 3660
+"""The longest time window or story span, in days (ten years): keeps every date computation in range."""
+MAX_ARTICLES = 100_000_000
+"""The largest article count an option may name (story sizes, idle articles)."""
+MAX_SUMMARY_ARTICLES = 10_000
 
 
 @dataclass(frozen=True)
@@ -47,24 +52,21 @@ class StoryOptions:
     singletons: str = "lead"
 
     def __post_init__(self) -> None:
-        _whole("window_days", self.window_days, minimum=0)
-        _whole("max_days", self.max_days, minimum=1)
-        _whole("min_size", self.min_size, minimum=1)
-        _whole("max_size", self.max_size, minimum=1)
-        _whole("idle_articles", self.idle_articles, minimum=1)
-        _whole("words", self.words, minimum=1)
-        _whole("summary_articles", self.summary_articles, minimum=1)
+        whole("window_days", self.window_days, minimum=0, maximum=MAX_DAYS)
+        whole("max_days", self.max_days, minimum=1, maximum=MAX_DAYS)
+        whole("min_size", self.min_size, minimum=1, maximum=MAX_ARTICLES)
+        whole("max_size", self.max_size, minimum=1, maximum=MAX_ARTICLES)
+        whole("idle_articles", self.idle_articles, minimum=1, maximum=MAX_ARTICLES)
+        whole("words", self.words, minimum=1, maximum=MAX_WORDS)
+        whole("summary_articles", self.summary_articles, minimum=1, maximum=MAX_SUMMARY_ARTICLES)
         if self.max_size < self.min_size:
             raise InvalidOptionsError(
                 "max_size", self.max_size, f"must be at least min_size={self.min_size}"
             )
-        for name in ("threshold", "duplicate_threshold"):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, int | float) or not 0.0 < value <= 1.0:
-                raise InvalidOptionsError(name, value, "must be a number in (0, 1]")
-        for name in ("timeline", "key_terms"):
-            if not isinstance(getattr(self, name), bool):
-                raise InvalidOptionsError(name, getattr(self, name), "must be true or false")
+        fraction("threshold", self.threshold)
+        fraction("duplicate_threshold", self.duplicate_threshold)
+        flag("timeline", self.timeline)
+        flag("key_terms", self.key_terms)
         if self.singletons not in SINGLETON_MODES:
             raise InvalidOptionsError(
                 "singletons", self.singletons, "unknown mode", hint=f"valid modes: {', '.join(SINGLETON_MODES)}"
@@ -81,8 +83,3 @@ class StoryOptions:
     def summary_options(self) -> SummaryOptions:
         """The options of the summary of one story."""
         return SummaryOptions(words=self.words, timeline=self.timeline, key_terms=self.key_terms)
-
-
-def _whole(name: str, value: object, *, minimum: int) -> None:
-    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-        raise InvalidOptionsError(name, value, f"must be a whole number of at least {minimum}")

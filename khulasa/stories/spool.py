@@ -23,7 +23,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from khulasa.errors import KhulasaError, OutputError
+from khulasa.errors import OutputError, StoryRunError
 
 try:
     import fcntl
@@ -167,13 +167,6 @@ def valid_jsonl_prefix(path: Path, key: str) -> tuple[list[Any], int]:
 # --- the state directory --------------------------------------------------------------------------
 
 
-class StateBusyError(KhulasaError):
-    """Another process holds the lock of a run's state directory."""
-
-    exit_code = 7
-    code = "state_busy"
-
-
 _held: dict[str, tuple[int, int, int]] = {}
 """Locks this process holds: real path of the state directory -> (pid, fd, depth)."""
 
@@ -182,7 +175,7 @@ _held: dict[str, tuple[int, int, int]] = {}
 def state_lock(workdir: Path) -> Iterator[None]:
     """Create ``workdir`` if needed and hold its lock for the block; re-entrant within a process.
 
-    Raises ``StateBusyError`` (exit 7) when another process holds it, and ``OutputError`` (exit 6) when
+    Raises ``StoryRunError`` (exit 7) when another process holds it, and ``OutputError`` (exit 6) when
     the directory or its lock file cannot be created.
     """
     try:
@@ -221,7 +214,7 @@ def _acquire(workdir: Path) -> int:
     except BlockingIOError:
         holder = os.read(fd, 32).decode("ascii", "replace").strip()
         os.close(fd)
-        raise StateBusyError(
+        raise StoryRunError(
             f"another khulasa stories run{f' (pid {holder})' if holder.isdigit() else ''} is using {workdir}",
             hint="wait for it to end, or give another -o or --state-dir",
         ) from None

@@ -1,0 +1,612 @@
+"""Outlet comparison: which outlets carry each piece of information, what only one carries, and where
+their numbers, dates or places differ.
+
+* ``coverage``: a unit x outlet table (every outlet that reports each summary sentence or unit);
+* ``exclusive``: salient units that one outlet alone carries, when several outlets cover the story;
+* ``disagreements``: the same fact given with different values.  A value is an interval
+  (``khulasa.numbers``), so ``20``, ``٢٠`` and ``عشرين`` are one value and ``نحو 40`` agrees with ``39``.
+  Two numbers state the same fact when they count the same thing (a class from
+  ``data/quantity_words_ar.tsv``: the dead, the wounded, per cents, dollars, missiles...), in the same
+  unit, and the words around them are alike (set cosine of their stemmed terms, or one information
+  unit); a number that counts a part (``26 من الركاب``, ``76 منها``), a total (``مجموع``) or a model
+  (``آن-26``) is left out.  Dates are compared the same way (``khulasa.timeline`` resolves ``السبت
+  الماضي`` against the publication date, so it agrees with ``السابع من نيسان``), and places by the
+  direction given for the same place (``شرق سوريا`` vs ``غرب سوريا``).  Each side of a disagreement
+  lists its outlets and publication times, so a reader sees whether a toll rose during the day or the
+  outlets disagree.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import email.utils
+import functools
+import math
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from importlib import resources
+from itertools import pairwise
+
+from khulasa import numbers, speech
+from khulasa.models import Article, InfoUnit, Sentence, SourceSpan, Summary
+from khulasa.normalize import terms as content_terms
+from khulasa.segment import segment
+
+FACT_THRESHOLD = 0.2
+"""Set cosine of the terms around two numbers of the same class from which they state one fact."""
+DATE_THRESHOLD = 0.3
+"""... the same for two dates (a date says less about its fact than a counted noun)."""
+WINDOW = 8
+"""Words on each side of a value that describe its fact."""
+CLASS_WINDOW = 4
+"""Words before a number where the word that says what it counts may stand (``مقتل 52``)."""
+
+KINDS = ("count", "amount", "date", "place")
+
+
+# --- coverage and exclusives -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CoverageRow:
+    unit_id: int
+    text: str
+    articles: tuple[str, ...]
+    outlets: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """Which outlets report each row (a summary sentence or an information unit)."""
+
+    outlets: tuple[str, ...]
+    rows: tuple[CoverageRow, ...]
+
+    def matrix(self) -> tuple[tuple[bool, ...], ...]:
+        """Row x outlet: whether the outlet reports the row."""
+        return tuple(tuple(o in set(r.outlets) for o in self.outlets) for r in self.rows)
+
+
+def _outlets(articles: Iterable[Article]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(a.outlet for a in articles))
+
+
+def coverage(summary: Summary) -> Coverage:
+    """The summary's sentences x the story's outlets."""
+    rows = tuple(
+        CoverageRow(
+            s.unit_id,
+            s.text,
+            tuple(dict.fromkeys(src.article_id for src in s.sources)),
+            tuple(dict.fromkeys(src.source for src in s.sources)),
+        )
+        for s in summary.sentences
+    )
+    return Coverage(_outlets(summary.articles), rows)
+
+
+def unit_coverage(units: Sequence[InfoUnit], articles: Sequence[Article]) -> Coverage:
+    """Information units x outlets (a story's whole table, not only what the summary selected)."""
+    outlet = {a.id: a.outlet for a in articles}
+    rows = tuple(
+        CoverageRow(
+            u.id,
+            u.representative.text,
+            u.articles,
+            tuple(dict.fromkeys(outlet.get(a, a) for a in u.articles)),
+        )
+        for u in units
+    )
+    return Coverage(_outlets(articles), rows)
+
+
+@dataclass(frozen=True)
+class Exclusive:
+    """A salient piece of information that one outlet alone carries."""
+
+    unit_id: int
+    text: str
+    outlet: str
+    sources: tuple[SourceSpan, ...]
+    score: float
+
+
+def exclusive(summary: Summary, *, min_outlets: int = 2) -> tuple[Exclusive, ...]:
+    """The summary's sentences (salient by selection) that one outlet alone reports, when the story
+    is covered by at least ``min_outlets`` outlets ("only in X")."""
+    if len(_outlets(summary.articles)) < min_outlets:
+        return ()
+    return tuple(
+        Exclusive(s.unit_id, s.text, s.sources[0].source, s.sources, s.score)
+        for s in summary.sentences
+        if len({src.source for src in s.sources}) == 1
+    )
+
+
+def exclusive_units(
+    units: Sequence[InfoUnit],
+    articles: Sequence[Article],
+    salience: Sequence[float],
+    *,
+    top: int = 10,
+    min_outlets: int = 2,
+) -> tuple[Exclusive, ...]:
+    """Of the ``top`` most salient units (``salience[unit.id]``, e.g. ``score.score_units``), those that
+    one outlet alone carries, most salient first."""
+    if len(_outlets(articles)) < min_outlets:
+        return ()
+    outlet = {a.id: a.outlet for a in articles}
+    ranked = sorted(units, key=lambda u: -float(salience[u.id]))[:top]
+    out = []
+    for u in ranked:
+        outlets = {outlet.get(s.article_id, s.article_id) for s in u.sentences}
+        if len(outlets) == 1:
+            spans = tuple(
+                SourceSpan(s.article_id, outlet.get(s.article_id, s.article_id), s.start, s.end)
+                for s in u.sentences
+            )
+            out.append(
+                Exclusive(u.id, u.representative.text, next(iter(outlets)), spans, float(salience[u.id]))
+            )
+    return tuple(out)
+
+
+# --- values and disagreements ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ValueSource:
+    """Where one outlet gives a value: ``article.text[start:end]`` is the value as written, inside the
+    sentence ``sentence_start:sentence_end``."""
+
+    article_id: str
+    source: str
+    start: int
+    end: int
+    sentence_start: int
+    sentence_end: int
+    date: dt.date | None
+    published: str | None
+    """Publication time (ISO 8601, UTC) when the input gives one, else ``None``."""
+
+
+@dataclass(frozen=True)
+class Reading:
+    """One value of a fact and every outlet that gives it (in any writing: ``20``, ``٢٠``, ``عشرين``)."""
+
+    text: str
+    low: float
+    high: float
+    """The interval the reading stands for (dates: ``date.toordinal()``; places: a direction index)."""
+    sources: tuple[ValueSource, ...]
+
+
+@dataclass(frozen=True)
+class Disagreement:
+    """The same fact given with different values, the readings in order of first publication.
+
+    ``kind``: ``count``, ``amount``, ``date`` or ``place``; ``fact``: what is counted or dated, as the
+    words that say it (``قتيل``, ``بالمئة``, ``القمة``).  ``over_time``: every reading comes from a later
+    publication than the one before, so the figure may have changed during the story rather than the
+    outlets disagreeing (a reader decides; the times are in the sources).
+    """
+
+    kind: str
+    fact: str
+    readings: tuple[Reading, ...]
+    over_time: bool
+
+
+def _load_classes() -> tuple[dict[str, str], frozenset[str], frozenset[str]]:
+    raw = resources.files("khulasa").joinpath("data/quantity_words_ar.tsv").read_text(encoding="utf-8")
+    classes: dict[str, str] = {}
+    partitive: set[str] = set()
+    aggregate: set[str] = set()
+    for line in raw.splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        cls, words = line.split("\t")[:2]
+        folded = [speech.key(speech.fold(w)) for w in words.split()]
+        if cls == "[partitive]":
+            partitive.update(folded)
+        elif cls == "[aggregate]":
+            aggregate.update(folded)
+        else:
+            classes.update(dict.fromkeys(folded, cls))
+    return classes, frozenset(partitive), frozenset(aggregate)
+
+
+CLASSES, PARTITIVE, AGGREGATE = _load_classes()
+_MONTH_WORDS = frozenset(w.split()[0] for w in __import__("khulasa.timeline", fromlist=["MONTHS"]).MONTHS)
+_MONTH_FORMS = frozenset(p + w for w in _MONTH_WORDS for p in ("", "و", "ب", "ل"))
+"""Month words as written before a day or after ``من`` (``12 يونيو``, ``في 12 من حزيران``)."""
+_WORD = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+|[%٪]")
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _class_of(word: str) -> str | None:
+    word = speech.key(word)
+    if word in CLASSES:
+        return CLASSES[word]
+    for prefix in ("و", "ب", "ل", "وب", "ول", "ال", "وال", "بال", "لل", "ف"):
+        if word.startswith(prefix) and word[len(prefix) :] in CLASSES:
+            return CLASSES[word[len(prefix) :]]
+    return None
+
+
+@dataclass(frozen=True)
+class _Value:
+    article: Article
+    sentence: Sentence
+    start: int
+    end: int
+    text: str
+    low: float
+    high: float
+    classes: frozenset[str]
+    units: frozenset[str]
+    terms: frozenset[str]
+    unit_id: int
+    order: tuple
+
+
+def _published(article: Article) -> str | None:
+    raw = article.extra.get("time") if article.extra else None
+    if not raw:
+        return None
+    try:
+        when = email.utils.parsedate_to_datetime(str(raw))
+    except (TypeError, ValueError):
+        try:
+            when = dt.datetime.fromisoformat(str(raw))
+        except ValueError:
+            return None
+    if when.tzinfo is not None:
+        when = when.astimezone(dt.UTC).replace(tzinfo=None)
+    return when.isoformat(timespec="seconds") + "Z"
+
+
+def _window(ft: speech.Folded, start: int, end: int, s: Sentence) -> tuple[list[str], list[str]]:
+    """The folded words before and after ``text[start:end]`` in its sentence (``WINDOW`` each)."""
+    f = ft.folded
+    lo, hi = ft.index(start), ft.index(end)
+    slo, shi = ft.index(s.start), ft.index(s.end)
+    before = _WORD.findall(f, max(slo, lo - 12 * WINDOW), lo)[-WINDOW:]
+    after = _WORD.findall(f, hi, min(shi, hi + 12 * WINDOW))[:WINDOW]
+    return before, after
+
+
+def _number_values(
+    article: Article,
+    ft: speech.Folded,
+    sentences: Sequence[Sentence],
+    unit_of: dict[tuple[str, int], int],
+    rank: tuple,
+) -> list[_Value]:
+    out: list[_Value] = []
+    mentions = numbers.parse_numbers(ft)
+    if not mentions:
+        return out
+    k = 0
+    for m in mentions:
+        while k < len(sentences) and sentences[k].end <= m.start:
+            k += 1
+        if k == len(sentences) or sentences[k].start > m.start:
+            continue
+        s = sentences[k]
+        text = article.text
+        if (
+            m.number_start > 0
+            and text[m.number_start - 1] in "-–"
+            and text[m.number_start - 2 : m.number_start - 1].isalpha()
+        ):
+            continue  # آن-26, سو-24: a model name
+        before, after = _window(ft, m.start, m.end, s)
+        if after and (
+            after[0] in _MONTH_WORDS or (len(after) > 1 and after[0] == "من" and after[1] in _MONTH_WORDS)
+        ):
+            continue  # 12 يونيو، 24 من نوفمبر: a date
+        head = after[0] if after else ""
+        if head in PARTITIVE:
+            continue  # 26 من الركاب، 76 منها: a part
+        if any(w in AGGREGATE for w in before[-CLASS_WINDOW:] + after[:3]):
+            continue  # مجموع ...: a total
+        units = frozenset(
+            c for c in (_class_of(w) for w in after[:3] + before[-2:]) if c and c.startswith("unit:")
+        )
+        classes: set[str] = set()
+        if head and not head.startswith("و") and (c := _class_of(head)) and not c.startswith("unit:"):
+            classes.add(c)
+        if not classes:
+            for w in reversed(before[-CLASS_WINDOW:]):
+                c = _class_of(w)
+                if c and not c.startswith("unit:"):
+                    classes.add(c)
+                    break
+        if not classes and units:
+            classes.add("amount")
+        if not classes:
+            continue
+        low, high = m.low, m.high
+        if units == {"unit:percent"} and high <= 1 and m.value < 1:
+            low, high = low * 100, high * 100  # أكثر من نصف الأصوات: a fraction of the votes
+        window_terms = frozenset(content_terms(" ".join(before + after))) - {
+            w for w in before + after if _class_of(w)
+        }
+        out.append(
+            _Value(
+                article,
+                s,
+                m.start,
+                m.end,
+                m.text,
+                low,
+                high,
+                frozenset(classes),
+                units,
+                window_terms,
+                unit_of.get((article.id, s.index), -1),
+                (*rank, m.start),
+            )
+        )
+    return out
+
+
+def _cosine(a: frozenset[str], b: frozenset[str]) -> float:
+    return len(a & b) / math.sqrt(len(a) * len(b)) if a and b else 0.0
+
+
+def _same_fact(x: _Value, y: _Value, threshold: float) -> float:
+    """How alike two values' facts are (0 when they are not the same fact).
+
+    A count of an event class (the dead, the wounded, missiles...) in a story is one fact unless the
+    words around say otherwise, so any similarity will do (the most alike cluster wins); an amount
+    (per cents, money) is one of many in a story and needs ``threshold``."""
+    if x.article.id == y.article.id or not (x.classes & y.classes):
+        return 0.0
+    if (x.units or y.units) and not (x.units & y.units):
+        return 0.0
+    if x.unit_id >= 0 and x.unit_id == y.unit_id:
+        return 1.0
+    cos = _cosine(x.terms, y.terms)
+    if (x.classes & y.classes) - {"amount", "date"} and not x.units:
+        return max(cos, 1e-6)
+    return cos if cos >= threshold else 0.0
+
+
+def _overlap(x: _Value | Reading, y: _Value | Reading) -> bool:
+    return x.low <= y.high and y.low <= x.high
+
+
+def _cluster(values: Sequence[_Value], threshold: float) -> list[list[_Value]]:
+    """Values of one fact: leader clustering in reading order (a value joins the most alike leader,
+    never a cluster that holds a different value of its own article)."""
+    clusters: list[list[_Value]] = []
+    for v in sorted(values, key=lambda v: v.order):
+        best, best_sim = -1, 0.0
+        for c, members in enumerate(clusters):
+            if any(w.article.id == v.article.id and not _overlap(v, w) for w in members):
+                continue  # two values of one article: two facts (or an update the article itself gives)
+            sim = _same_fact(v, members[0], threshold)
+            if sim > best_sim:
+                best, best_sim = c, sim
+        if best >= 0:
+            clusters[best].append(v)
+        else:
+            clusters.append([v])
+    return clusters
+
+
+def _readings(members: Sequence[_Value], published: dict[str, str | None]) -> list[list[_Value]]:
+    """Group a fact's values into readings whose intervals all meet (sorted by their lower ends)."""
+    groups: list[list[_Value]] = []
+    for v in sorted(members, key=lambda v: (v.low, v.high)):
+        if groups and all(_overlap(v, w) for w in groups[-1]):
+            groups[-1].append(v)
+        else:
+            groups.append([v])
+    return groups
+
+
+def _source(v: _Value, published: dict[str, str | None]) -> ValueSource:
+    return ValueSource(
+        v.article.id,
+        v.article.outlet,
+        v.start,
+        v.end,
+        v.sentence.start,
+        v.sentence.end,
+        v.article.date,
+        published.get(v.article.id),
+    )
+
+
+def _when(r: Reading) -> tuple:
+    return min((s.date or dt.date.max, s.published or "") for s in r.sources)
+
+
+def _disagreement(
+    kind: str, fact: str, groups: Sequence[Sequence[_Value]], published: dict[str, str | None]
+) -> Disagreement | None:
+    if len(groups) < 2:
+        return None
+    readings = [
+        Reading(
+            g[0].text,
+            g[0].low,
+            g[0].high,
+            tuple(_source(v, published) for v in sorted(g, key=lambda v: v.order)),
+        )
+        for g in groups
+    ]
+    readings.sort(key=_when)
+    times = [_when(r) for r in readings]
+    over_time = all(a < b for a, b in pairwise(times)) and all(
+        max(_when_one(s) for s in readings[i].sources) <= times[i + 1] for i in range(len(readings) - 1)
+    )
+    return Disagreement(kind, fact, tuple(readings), over_time)
+
+
+def _when_one(s: ValueSource) -> tuple:
+    return (s.date or dt.date.max, s.published or "")
+
+
+def _fact_words(members: Sequence[_Value]) -> str:
+    classes = set.intersection(*(set(v.classes) for v in members))
+    units = sorted(u.split(":", 1)[1] for u in members[0].units)
+    return " ".join(sorted(classes) + units)
+
+
+def disagreements(
+    articles: Sequence[Article],
+    sentences: Iterable[Sentence] | None = None,
+    units: Sequence[InfoUnit] = (),
+    *,
+    folded: dict[str, speech.Folded] | None = None,
+) -> tuple[Disagreement, ...]:
+    """Facts that the articles give with different numbers, dates or places (see the module docstring).
+
+    ``sentences`` and ``units`` may pass what ``pipeline.analyze`` computed; sentences in one unit state
+    one fact whatever the words around the value.  ``folded`` may pass the articles' folded texts
+    (article id -> ``speech.Folded``) when ``quotes.extract_quotes`` made them already.
+    """
+    arts = tuple(articles)
+    by_article: dict[str, list[Sentence]] = {a.id: [] for a in arts}
+    if sentences is None:
+        for a in arts:
+            by_article[a.id] = list(segment(a))
+    else:
+        for s in sentences:
+            if s.article_id in by_article:
+                by_article[s.article_id].append(s)
+    unit_of = {(s.article_id, s.index): u.id for u in units for s in u.sentences}
+    published = {a.id: _published(a) for a in arts}
+    values: list[_Value] = []
+    dates: list[_Value] = []
+    places: list[_Value] = []
+    for i, a in enumerate(arts):
+        rank = (a.date or dt.date.max, published[a.id] or "", i)
+        ft = folded[a.id] if folded is not None and a.id in folded else speech.Folded(a.text)
+        candidates = [s for s in by_article[a.id] if not s.is_heading]
+        values.extend(_number_values(a, ft, candidates, unit_of, rank))
+        dates.extend(_date_values(a, ft, candidates, unit_of, rank))
+        places.extend(_place_values(a, ft, candidates, unit_of, rank))
+    out: list[Disagreement] = []
+    for members in _cluster(values, FACT_THRESHOLD):
+        if len({v.article.id for v in members}) < 2:
+            continue
+        kind = "amount" if members[0].units or "amount" in members[0].classes else "count"
+        found = _disagreement(kind, _fact_words(members), _readings(members, published), published)
+        if found is not None:
+            out.append(found)
+    for kind, group, threshold in (("date", dates, DATE_THRESHOLD), ("place", places, FACT_THRESHOLD)):
+        for members in _cluster(group, threshold):
+            if len({v.article.id for v in members}) < 2:
+                continue
+            found = _disagreement(kind, _fact_words(members), _readings(members, published), published)
+            if found is not None:
+                out.append(found)
+    return tuple(out)
+
+
+# --- dates and places -------------------------------------------------------------------------------
+
+
+def _date_values(
+    article: Article,
+    ft: speech.Folded,
+    sentences: Sequence[Sentence],
+    unit_of: dict[tuple[str, int], int],
+    rank: tuple,
+) -> list[_Value]:
+    """Day-precise dates with the words around them (a date's class is the noun it dates)."""
+    from khulasa.timeline import parse_dates
+
+    out: list[_Value] = []
+    months = ft.words & _MONTH_FORMS
+    if not months or not _MAYBE_DATE.search(article.text):
+        return out
+    month = re.compile("|".join(map(re.escape, sorted(months, key=len, reverse=True))))
+    f = ft.folded
+    for s in sentences:
+        lo, hi = ft.index(s.start), ft.index(s.end)
+        if not _MAYBE_DATE.search(s.text) or not month.search(f, lo, hi):
+            continue
+        for d in parse_dates(s.text, article.date):
+            if d.granularity != "day" or d.end_date is not None:
+                continue
+            start, end = s.start + d.start, s.start + d.end
+            before, after = _window(ft, start, end, s)
+            words = before + after
+            terms = frozenset(content_terms(" ".join(words)))
+            if not terms:
+                continue
+            value = d.date.toordinal()
+            out.append(
+                _Value(
+                    article,
+                    s,
+                    start,
+                    end,
+                    d.expression,
+                    float(value),
+                    float(value),
+                    frozenset({"date"}),
+                    frozenset(),
+                    terms,
+                    unit_of.get((article.id, s.index), -1),
+                    (*rank, start),
+                )
+            )
+    return out
+
+
+_MAYBE_DATE = re.compile(r"\d")
+"""Dates are compared where a day is written (``12 يونيو``): a relative date alone (``السبت الماضي``)
+is resolved against the publication date and so cannot contradict another outlet's explicit one."""
+_DIRECTIONS = {"شمال": "north", "جنوب": "south", "شرق": "east", "غرب": "west"}
+_DIRECTION = re.compile(r"\b(?:[وب]|في\s+)?(شمال|جنوب|شرق|غرب)(?:ي)?\s+([^\W\d_]+)")
+_DIRECTION_WORDS = frozenset(p + d + s for d in _DIRECTIONS for p in ("", "و", "ب") for s in ("", "ي"))
+
+
+def _place_values(
+    article: Article,
+    ft: speech.Folded,
+    sentences: Sequence[Sentence],
+    unit_of: dict[tuple[str, int], int],
+    rank: tuple,
+) -> list[_Value]:
+    """``شرق سوريا``: a direction within a place; the same place given two directions disagrees."""
+    out: list[_Value] = []
+    f = ft.folded
+    if not (ft.words & _DIRECTION_WORDS):
+        return out
+    hits = list(_DIRECTION.finditer(f))
+    for s in sentences:
+        lo, hi = ft.index(s.start), ft.index(s.end)
+        for m in (h for h in hits if lo <= h.start() < hi):
+            place = speech.key(m.group(2))
+            if place not in speech.PLACES:
+                continue
+            start, end = ft.start(m.start(1)), ft.end(m.end(2))
+            before, after = _window(ft, start, end, s)
+            terms = frozenset(content_terms(" ".join(before + after)))
+            direction = list(_DIRECTIONS).index(m.group(1))
+            out.append(
+                _Value(
+                    article,
+                    s,
+                    start,
+                    end,
+                    article.text[start:end],
+                    float(direction),
+                    float(direction),
+                    frozenset({"place:" + place}),
+                    frozenset(),
+                    terms,
+                    unit_of.get((article.id, s.index), -1),
+                    (*rank, start),
+                )
+            )
+    return out

@@ -1,0 +1,201 @@
+"""Outlet coverage, exclusives and disagreements (khulasa.compare)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+import khulasa
+from khulasa import compare, pipeline
+from khulasa.models import Article
+from tests.conftest import article
+
+
+def outlets_article(
+    text: str, id: str, source: str, date: str = "2018-05-14", time: str | None = None
+) -> Article:
+    a = article(text, id, source=source, date=date)
+    if time is None:
+        return a
+    return Article(a.id, a.text, a.source, a.title, a.date, extra={"time": time})
+
+
+# --- coverage and exclusives ---------------------------------------------------------------------
+
+
+def test_coverage_lists_every_outlet_of_each_summary_sentence(example_dir) -> None:
+    articles = khulasa.load([str(example_dir)])
+    summary = khulasa.summarize(articles, words=120)
+    table = compare.coverage(summary)
+    assert table.outlets == tuple(a.outlet for a in articles)
+    assert len(table.rows) == len(summary.sentences)
+    for row, sentence, flags in zip(table.rows, summary.sentences, table.matrix(), strict=True):
+        assert set(row.outlets) == {s.source for s in sentence.sources}
+        assert sum(flags) == len(row.outlets)
+
+
+def test_exclusive_summary_sentences_when_several_outlets_cover_the_story() -> None:
+    arts = [
+        article("وصل الرئيس إلى العاصمة صباح اليوم في زيارة رسمية تستمر يومين.", "a", source="X"),
+        article(
+            "وصل الرئيس إلى العاصمة صباح اليوم في زيارة رسمية تستمر يومين. "
+            "وتشمل الزيارة افتتاح مستشفى جديد في المدينة الشمالية.",
+            "b",
+            source="Y",
+        ),
+    ]
+    summary = khulasa.summarize(arts, sentences=2)
+    only = compare.exclusive(summary)
+    assert [e.outlet for e in only] == ["Y"] and "مستشفى" in only[0].text
+    assert compare.exclusive(khulasa.summarize(arts[:1], sentences=2)) == ()
+
+
+def test_exclusive_units_ranks_by_salience() -> None:
+    arts = [
+        article("انعقدت القمة في المدينة. وناقش القادة ملف الطاقة.", "a", source="X"),
+        article("انعقدت القمة في المدينة. واتفق القادة على خط أنابيب جديد.", "b", source="Y"),
+    ]
+    analysis = pipeline.analyze(arts)
+    salience = [float(len(u.articles)) for u in analysis.units]
+    only = compare.exclusive_units(analysis.units, arts, salience, top=10)
+    assert {e.outlet for e in only} == {"X", "Y"}
+    assert all(len({s.source for s in e.sources}) == 1 for e in only)
+
+
+def test_unit_coverage_table() -> None:
+    arts = [
+        article("انعقدت القمة في المدينة.", "a", source="X"),
+        article("انعقدت القمة في المدينة.", "b", source="Y"),
+    ]
+    analysis = pipeline.analyze(arts)
+    table = compare.unit_coverage(analysis.units, arts)
+    assert table.outlets == ("X", "Y") and table.matrix() == ((True, True),)
+
+
+# --- disagreements -------------------------------------------------------------------------------
+
+
+def readings(found: tuple[compare.Disagreement, ...]) -> list[list[str]]:
+    return [[r.text for r in d.readings] for d in found]
+
+
+def test_death_toll_that_changes_during_the_day_is_reported_with_times() -> None:
+    arts = [
+        outlets_article(
+            "وقتل 25 فلسطينيا برصاص الجيش الإسرائيلي على حدود غزة.",
+            "a",
+            "A",
+            time="Mon, 14 May 2018 09:54:37 +0000",
+        ),
+        outlets_article(
+            "أدت المواجهات إلى مقتل 40 فلسطينيا على الحدود.", "b", "B", time="Mon, 14 May 2018 13:25:17 +0000"
+        ),
+        outlets_article(
+            "وارتفع عدد القتلى إلى 58 شخصا بحسب وزارة الصحة.",
+            "c",
+            "C",
+            time="Mon, 14 May 2018 22:22:23 +0000",
+        ),
+    ]
+    (d,) = compare.disagreements(arts)
+    assert d.kind == "count" and "killed" in d.fact
+    assert [r.text for r in d.readings] == ["25", "40", "58"]
+    assert [r.sources[0].source for r in d.readings] == ["A", "B", "C"]
+    assert d.readings[0].sources[0].published == "2018-05-14T09:54:37Z"
+    assert d.over_time
+    assert arts[0].text[d.readings[0].sources[0].start : d.readings[0].sources[0].end] == "25"
+
+
+@pytest.mark.parametrize("other", ["20", "٢٠", "عشرين", "عشرون"])
+def test_same_number_written_two_ways_is_no_disagreement(other: str) -> None:
+    arts = [
+        outlets_article("قتل 20 شخصا في الانفجار الذي وقع في السوق.", "a", "A"),
+        outlets_article(f"وأسفر الانفجار في السوق عن مقتل {other} شخصا.", "b", "B"),
+    ]
+    assert compare.disagreements(arts) == ()
+
+
+def test_overlapping_intervals_are_no_disagreement() -> None:
+    arts = [
+        outlets_article("وأدى انهيار الجسر إلى مقتل حوالي 40 شخصا.", "a", "A"),
+        outlets_article("وخلف انهيار الجسر 39 قتيلا.", "b", "B"),
+        outlets_article("وقتل في انهيار الجسر أكثر من 30 شخصا.", "c", "C"),
+    ]
+    assert compare.disagreements(arts) == ()
+
+
+def test_different_counts_of_different_things_are_no_disagreement() -> None:
+    arts = [
+        outlets_article("قتل 20 شخصا وأصيب 30 آخرون في القصف.", "a", "A"),
+        outlets_article("وأصيب 30 شخصا في القصف الذي أدى إلى مقتل 20.", "b", "B"),
+        outlets_article("وسقطت الطائرة من طراز آن-26 وعلى متنها ركاب.", "c", "C"),
+        outlets_article("وقتل في الحادث 26 من الركاب.", "d", "D"),
+    ]
+    assert compare.disagreements(arts) == ()
+
+
+def test_wounded_and_killed_disagree_separately() -> None:
+    arts = [
+        outlets_article("قتل 20 شخصا وأصيب 100 آخرون في الهجوم.", "a", "A", date="2018-05-14"),
+        outlets_article("أسفر الهجوم عن مقتل 25 شخصا وإصابة 100 آخرين.", "b", "B", date="2018-05-15"),
+    ]
+    (d,) = compare.disagreements(arts)
+    assert "killed" in d.fact and readings((d,)) == [["20", "25"]]
+
+
+def test_amounts_in_the_same_unit_and_context() -> None:
+    arts = [
+        outlets_article("وهبطت الليرة التركية إلى 6.08 مقابل الدولار في تداولات الجمعة.", "a", "A"),
+        outlets_article("وسجلت الليرة التركية 5.90 أمام الدولار في تداولات الجمعة.", "b", "B"),
+    ]
+    (d,) = compare.disagreements(arts)
+    assert d.kind == "amount" and sorted(r.text for r in d.readings) == ["5.90", "6.08"]
+
+
+def test_dates_of_the_same_event_that_differ() -> None:
+    arts = [
+        outlets_article(
+            "وتتناول القمة المرتقبة بين ترامب وكيم في سنغافورة يوم 11 يونيو المقبل الملف النووي.",
+            "a",
+            "A",
+            date="2018-05-22",
+        ),
+        outlets_article(
+            "وستتناول القمة المرتقبة بين ترامب وكيم في سنغافورة في 12 يونيو المقبل الملف النووي.",
+            "b",
+            "B",
+            date="2018-05-22",
+        ),
+    ]
+    (d,) = compare.disagreements(arts)
+    assert d.kind == "date" and sorted(r.text.split()[0] for r in d.readings) == ["11", "12"]
+
+
+def test_same_date_written_two_ways_is_no_disagreement() -> None:
+    arts = [
+        outlets_article("وتعقد القمة المرتقبة في سنغافورة يوم 12 يونيو المقبل.", "a", "A", date="2018-05-10"),
+        outlets_article(
+            "وتعقد القمة المرتقبة في سنغافورة في 12 من حزيران/يونيو المقبل.", "b", "B", date="2018-05-10"
+        ),
+    ]
+    assert compare.disagreements(arts) == ()
+
+
+def test_direction_of_the_same_place() -> None:
+    arts = [
+        outlets_article("تحطمت طائرة نقل خلال هبوطها في مطار حميميم، شرق سوريا.", "a", "A"),
+        outlets_article("تحطمت طائرة نقل عند الهبوط في قاعدة حميميم في غرب سوريا.", "b", "B"),
+    ]
+    (d,) = compare.disagreements(arts)
+    assert d.kind == "place"
+
+
+def test_units_of_a_cluster_state_one_fact() -> None:
+    arts = [
+        outlets_article("أعلنت الوزارة أن الحصيلة بلغت 30 قتيلا في المدينة.", "a", "A", date="2018-01-01"),
+        outlets_article("أعلنت الوزارة أن الحصيلة بلغت 35 قتيلا في المدينة.", "b", "B", date="2018-01-02"),
+    ]
+    analysis = pipeline.analyze(arts)
+    (d,) = compare.disagreements(analysis.articles, analysis.sentences, analysis.units)
+    assert readings((d,)) == [["30", "35"]] and d.readings[0].sources[0].date == dt.date(2018, 1, 1)

@@ -1,0 +1,189 @@
+"""Arabic numbers to values and intervals (khulasa.numbers)."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from khulasa.numbers import NumberMention, parse_number, parse_numbers
+
+# --- a speller, to write any number in words as news text does ----------------------------------
+
+_UNITS = ["", "واحد", "اثنان", "ثلاثة", "أربعة", "خمسة", "ستة", "سبعة", "ثمانية", "تسعة", "عشرة"]
+_TEENS = {11: "أحد عشر", 12: "اثنا عشر"}
+_TENS = ["", "", "عشرون", "ثلاثون", "أربعون", "خمسون", "ستون", "سبعون", "ثمانون", "تسعون"]
+_HUNDREDS = ["", "مئة", "مئتان", "ثلاثمئة", "أربعمئة", "خمسمئة", "ستمئة", "سبعمئة", "ثمانمئة", "تسعمئة"]
+_SCALES = [  # (value, one, two, 3-10, 11+)
+    (10**9, "مليار", "ملياران", "مليارات", "مليار"),
+    (10**6, "مليون", "مليونان", "ملايين", "مليون"),
+    (10**3, "ألف", "ألفان", "آلاف", "ألف"),
+]
+
+
+def _below_thousand(n: int) -> list[str]:
+    parts = []
+    if n >= 100:
+        parts.append(_HUNDREDS[n // 100])
+        n %= 100
+    if 0 < n <= 10:
+        parts.append(_UNITS[n])
+    elif n in _TEENS:
+        parts.append(_TEENS[n])
+    elif 13 <= n <= 19:
+        parts.append(_UNITS[n - 10] + " عشر")
+    elif n >= 20:
+        parts.append(f"{_UNITS[n % 10]} و{_TENS[n // 10]}" if n % 10 else _TENS[n // 10])
+    return parts
+
+
+def spell(n: int) -> str:
+    """``n`` (0 <= n < 10**12) in Arabic words, in the nominative, as news writes them."""
+    if n == 0:
+        return "صفر"
+    parts = []
+    for value, one, two, few, many in _SCALES:
+        count, n = divmod(n, value)
+        if count == 1:
+            parts.append(one)
+        elif count == 2:
+            parts.append(two)
+        elif 3 <= count <= 10:
+            parts.append(f"{' و'.join(_below_thousand(count))} {few}")
+        elif count > 10:
+            parts.append(f"{' و'.join(_below_thousand(count))} {many}")
+    parts.extend(_below_thousand(n))
+    return " و".join(parts)
+
+
+INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
+PERSIAN = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
+
+
+def value(text: str) -> float:
+    found = parse_number(text)
+    assert found is not None, text
+    return found.value
+
+
+# --- properties ----------------------------------------------------------------------------------
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.integers(min_value=0, max_value=999_999_999))
+def test_digits_indic_digits_and_words_parse_to_the_same_value(n: int) -> None:
+    assert value(str(n)) == n
+    assert value(str(n).translate(INDIC)) == n
+    assert value(str(n).translate(PERSIAN)) == n
+    assert value(spell(n)) == n
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(min_value=1000, max_value=999_999_999))
+def test_thousands_separators(n: int) -> None:
+    assert value(f"{n:,}") == n
+    assert value(f"{n:,}".translate(INDIC).replace(",", "٬")) == n
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.integers(min_value=1, max_value=999),
+    st.sampled_from([(1000, "ألف"), (10**6, "مليون"), (10**9, "مليار")]),
+)
+def test_digits_with_a_scale_word(n: int, scale: tuple[int, str]) -> None:
+    assert value(f"{n} {scale[1]}") == n * scale[0]
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.integers(min_value=1, max_value=10_000), st.integers(min_value=1, max_value=10_000))
+def test_intervals_meet_exactly_when_values_can_be_equal(a: int, b: int) -> None:
+    x, y = parse_number(str(a)), parse_number(spell(b))
+    assert x is not None and y is not None
+    assert x.overlaps(y) == (a == b)
+
+
+# --- examples ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("٣٫٥", 3.5),
+        ("3.5", 3.5),
+        ("52,5", 52.5),
+        ("1,000,000", 1_000_000),
+        ("١٬٠٠٠", 1000),
+        ("2.5 مليون", 2_500_000),
+        ("٥٥ ألفا", 55_000),
+        ("عشرين", 20),
+        ("السبعين", 70),
+        ("خمسة وعشرون", 25),
+        ("تسعة وثلاثين", 39),
+        ("ثلاثة آلاف", 3000),
+        ("مئة وخمسون ألفا", 150_000),
+        ("ثلاث مئة", 300),
+        ("ألفين", 2000),
+        ("الألفي", 2000),
+        ("مليونين", 2_000_000),
+        ("ملياري", 2_000_000_000),
+        ("نصف مليون", 500_000),
+        ("مليون ونصف", 1_500_000),
+        ("ربع مليون", 250_000),
+        ("أحد عشر", 11),
+    ],
+)
+def test_number_phrases(text: str, expected: float) -> None:
+    assert value(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "low", "high", "qualifier"),
+    [
+        ("بين 20 و30 قتيلا", 20, 30, "range"),
+        ("ما بين 20 و30 ألفا", 20_000, 30_000, "range"),
+        ("من 20 إلى 30 شخصا", 20, 30, "range"),
+        ("20-30", 20, 30, "range"),
+        ("نحو 40", 36, 44, "about"),
+        ("حوالي 87 بالمئة", 87 * 0.9, 87 * 1.1, "about"),
+        ("أكثر من 1700", 1700, math.inf, "more than"),
+        ("ما لا يقل عن 48 شخصا", 48, math.inf, "at least"),
+        ("قتل 52 فلسطينيا على الأقل", 52, math.inf, "at least"),
+        ("أقل من 10", 0, 10, "less than"),
+        ("قرابة الألفي جريح", 1800, 2200, "about"),
+    ],
+)
+def test_qualifiers_and_ranges_give_intervals(text: str, low: float, high: float, qualifier: str) -> None:
+    (m,) = parse_numbers(text)
+    assert (m.low, m.high, m.qualifier) == (pytest.approx(low), pytest.approx(high), qualifier)
+
+
+def test_vague_plurals_are_wide_intervals() -> None:
+    (tens,) = parse_numbers("عشرات القتلى")
+    assert tens.qualifier == "vague" and tens.low == 20 and tens.high < 100
+    (hundreds_of_thousands,) = parse_numbers("مئات الآلاف من اللاجئين")
+    assert hundreds_of_thousands.low >= 200_000 and hundreds_of_thousands.high < 1_000_000
+
+
+def test_spans_index_the_text() -> None:
+    text = "قتل ٢٠ شخصا وأصيب أكثر من خمسين آخرين في الهجوم."
+    found = parse_numbers(text)
+    assert [text[m.start : m.end] for m in found] == ["٢٠", "أكثر من خمسين"]
+    assert [text[m.number_start : m.number_end] for m in found] == ["٢٠", "خمسين"]
+    assert [m.value for m in found] == [20, 50]
+
+
+def test_weekdays_per_cent_and_other_words_are_no_numbers() -> None:
+    assert parse_numbers("عقد الاجتماع يوم الاثنين ثم الأحد") == ()
+    assert [m.value for m in parse_numbers("حصل على 48 بالمئة من الأصوات")] == [48]
+    assert parse_numbers("زار المستشفى وتحدث مع الأطباء") == ()
+
+
+def test_two_numbers_in_a_row_stay_two() -> None:
+    assert [m.value for m in parse_numbers("قتل 20 وجرح 30")] == [20, 30]
+
+
+def test_overlap_is_symmetric() -> None:
+    a, b = NumberMention(0, 1, "x", 39, 39, 39), NumberMention(0, 1, "y", 40, 36, 44)
+    assert a.overlaps(b) and b.overlaps(a)

@@ -1,0 +1,139 @@
+"""Who said what across a story (khulasa.quotes)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import khulasa
+from khulasa.quotes import Quotes, extract_quotes
+from khulasa.segment import segment
+from tests.conftest import article, cluster
+
+
+@pytest.fixture(scope="module")
+def example(example_dir: Path) -> tuple[list[khulasa.Article], Quotes]:
+    articles = khulasa.load([str(example_dir)])
+    return articles, extract_quotes(articles)
+
+
+def test_putin_military_cooperation_in_two_wordings_is_one_quote_with_both_sources(example) -> None:
+    articles, result = example
+    (quote,) = [q for q in result.quotes if "التعاون في المجال العسكري التقني" in q.text]
+    assert {s.article_id for s in quote.sources} == {"000_2233f3e5f8537144", "003_4f8fa452f22a0a4f"}
+    assert quote.speaker == "فلاديمير بوتين"
+    by_id = {a.id: a for a in articles}
+    for s in quote.sources:
+        assert "مستعد" in by_id[s.article_id].text[s.start : s.end]
+    # one outlet quotes him directly, the other reports the words after أنه
+    assert {s.kind for s in quote.sources} == {"direct", "indirect"}
+
+
+def test_every_source_span_is_the_content_in_its_article(example) -> None:
+    articles, result = example
+    by_id = {a.id: a for a in articles}
+    for q in result.quotes:
+        assert q.text == by_id[q.sources[0].article_id].text[q.sources[0].start : q.sources[0].end]
+        for s in q.sources:
+            text = by_id[s.article_id].text[s.start : s.end]
+            assert text and text == text.strip() and s.source == by_id[s.article_id].outlet
+
+
+def test_speakers_are_grouped_under_their_fullest_names(example) -> None:
+    _, result = example
+    names = {s.name: s for s in result.speakers}
+    putin = names["فلاديمير بوتين"]
+    assert "بوتين" in putin.aliases and "الرئيس الروسي" in putin.aliases
+    assert "رجب طيب أردوغان" in names
+    assert result.speakers[0].n_quotes >= result.speakers[-1].n_quotes
+
+
+def test_filter_by_speaker_name_alias_or_role(example) -> None:
+    _, result = example
+    for name in ("بوتين", "فلاديمير بوتين", "الرئيس الروسي"):
+        only = result.by_speaker(name)
+        assert only.quotes and {q.speaker for q in only.quotes} == {"فلاديمير بوتين"}
+    assert not result.by_speaker("ميركل").quotes
+
+
+def test_elided_speaker_is_the_previous_speaker() -> None:
+    text = (
+        "وقال وزير الخارجية الروسي سيرغي لافروف إن المحادثات كانت بناءة.\n"
+        "وأضاف أن الجانبين اتفقا على مواصلة الحوار."
+    )
+    result = extract_quotes([article(text)])
+    assert [q.speaker for q in result.quotes] == ["سيرغي لافروف", "سيرغي لافروف"]
+    assert result.quotes[1].sources[0].mention is None
+
+
+def test_feminine_verb_resolves_to_the_last_feminine_speaker() -> None:
+    text = (
+        "وقالت المتحدثة باسم الخارجية الروسية ماريا زاخاروفا إن موسكو سترد على القرار.\n"
+        "وقال السفير البريطاني إن بلاده لن تتراجع عن موقفها.\n"
+        "وأكدت أن الرد سيكون متناسبا مع الخطوة البريطانية."
+    )
+    result = extract_quotes([article(text)])
+    assert result.quotes[-1].speaker == "ماريا زاخاروفا"
+
+
+def test_bare_role_resolves_to_the_person_the_story_names_with_it() -> None:
+    a0 = article("التقى الرئيس الفرنسي إيمانويل ماكرون نظيره الأمريكي في باريس اليوم.", "a0")
+    a1 = article("وقال الرئيس الفرنسي إن المحادثات تناولت الملف النووي الإيراني.", "a1")
+    result = extract_quotes([a0, a1])
+    assert [q.speaker for q in result.quotes] == ["إيمانويل ماكرون"]
+
+
+def test_anonymous_sources_are_marked() -> None:
+    result = extract_quotes([article("وقالت مصادر دبلوماسية إن الاجتماع تأجل إلى الأسبوع المقبل.")])
+    (q,) = result.quotes
+    assert q.anonymous and q.speaker == "مصادر دبلوماسية"
+
+
+def test_same_statement_in_two_outlets_merges_different_statements_do_not() -> None:
+    arts = cluster(
+        "وقال وزير الخارجية سيرغي لافروف إن روسيا سترد بحزم على طرد دبلوماسييها من بريطانيا.\n"
+        "وقال لافروف إن العلاقات الاقتصادية بين البلدين ستبقى قائمة.",
+        "وأكد لافروف أن روسيا سترد بحزم على قرار طرد الدبلوماسيين الروس من بريطانيا.",
+    )
+    result = extract_quotes(arts)
+    merged = [q for q in result.quotes if len(q.articles) == 2]
+    assert len(merged) == 1 and "سترد بحزم" in merged[0].text
+    assert len(result.quotes) == 2
+
+
+def test_transliterations_of_one_name_are_one_speaker() -> None:
+    arts = cluster(
+        "وقال الرئيس الأمريكي دونالد ترامب إن بلاده ستنسحب من الاتفاق النووي مع إيران.",
+        "وقال الرئيس الأمريكي دونالد ترمب إن بلاده ستنسحب من الاتفاق النووي مع إيران.",
+    )
+    result = extract_quotes(arts)
+    assert len(result.speakers) == 1 and len(result.quotes) == 1
+    assert {s.speaker for s in result.quotes[0].sources} == {"دونالد ترامب", "دونالد ترمب"}
+
+
+def test_colon_quote_runs_through_the_paragraph() -> None:
+    text = "وقال أردوغان: لقد قضينا يوما حافلا. ونحن على ثقة بأن العلاقات ستتحسن"
+    (q,) = extract_quotes([article(text)]).quotes
+    assert q.kind == "direct" and q.text.endswith("ستتحسن") and q.text.startswith("لقد")
+
+
+def test_quotation_continued_in_the_next_paragraph() -> None:
+    text = (
+        'وقال المتحدث باسم الوزارة: "سنواصل العمل مع شركائنا في المنطقة".\n'
+        '"ولن نقبل بأي تهديد لأمن حلفائنا في الخليج".'
+    )
+    result = extract_quotes([article(text)])
+    assert len(result.quotes) == 2
+    assert result.quotes[1].verb is None and result.quotes[1].speaker == result.quotes[0].speaker
+
+
+def test_given_sentences_are_used_instead_of_segmenting_again() -> None:
+    arts = cluster("وقال الوزير إن الاجتماع انتهى دون اتفاق.")
+    sentences = [s for a in arts for s in segment(a)]
+    assert extract_quotes(arts, sentences) == extract_quotes(arts)
+
+
+def test_no_quotes_no_speakers() -> None:
+    result = extract_quotes([article("انعقد المؤتمر في العاصمة بحضور عدد من الوزراء.")])
+    assert result.quotes == () and result.speakers == ()

@@ -1,0 +1,216 @@
+"""Reporting frames and sentence openings (khulasa.speech)."""
+
+from __future__ import annotations
+
+import pytest
+
+from khulasa import speech
+from khulasa.speech import LEXICON, find_frames, fold, opening, parse_speaker, speaker_status
+
+
+def frames(text: str) -> list[speech.Frame]:
+    return list(find_frames(text))
+
+
+def content(text: str, frame: speech.Frame) -> str:
+    return text[frame.content_start : frame.content_end]
+
+
+def quotes(text: str) -> list[speech.Frame]:
+    return [f for f in frames(text) if f.is_quote]
+
+
+# --- lexicon -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "form",
+    ["قال", "وقالت", "فقالوا", "يقول", "تقول", "أكد", "وأكدت", "تؤكد", "مضيفا", "مشيرةً", "ونفت", "وأضافت"],
+)
+def test_lexicon_generates_person_gender_tense_and_conjunction_forms(form: str) -> None:
+    assert fold(form) in LEXICON
+
+
+def test_feminine_forms_are_marked_feminine() -> None:
+    assert LEXICON[fold("وأكدت")].feminine and not LEXICON[fold("وأكد")].feminine
+    assert LEXICON[fold("تقول")].feminine and LEXICON[fold("مشيرة")].role == "participle"
+
+
+def test_attributions_are_in_the_lexicon() -> None:
+    assert LEXICON[fold("بحسب")].role == "attribution"
+    assert LEXICON[fold("وفقا")].role == "attribution"
+
+
+# --- frames --------------------------------------------------------------------------------------
+
+
+def test_indirect_quote_with_named_speaker_and_role() -> None:
+    text = "وقال الرئيس التركي رجب طيب أردوغان إن العلاقات مع روسيا تتحسن بسرعة."
+    (f,) = quotes(text)
+    assert f.verb == "قال" and f.kind == "indirect" and f.marker == "ان"
+    assert content(text, f) == "العلاقات مع روسيا تتحسن بسرعة"
+    assert f.speaker is not None and f.speaker.name == "رجب طيب أردوغان"
+    assert f.speaker.description == "الرئيس التركي"
+
+
+def test_direct_quote_after_colon_and_guillemets() -> None:
+    text = "وأضاف الرئيس بوتين، قائلا: «فمستعدون لمواصلة مثل هذا التعاون وتكثيفه»."
+    (f,) = quotes(text)
+    assert f.kind == "direct" and content(text, f) == "فمستعدون لمواصلة مثل هذا التعاون وتكثيفه"
+    assert f.speaker is not None and f.speaker.name == "بوتين"
+
+
+def test_adjuncts_between_verb_and_complementizer() -> None:
+    text = "وأكد بوتين خلال استقباله نظيره التركي في موسكو اليوم الجمعة أن البلدين أقاما علاقات جيدة."
+    (f,) = quotes(text)
+    assert f.speaker is not None and f.speaker.name == "بوتين"
+    assert content(text, f) == "البلدين أقاما علاقات جيدة"
+
+
+def test_noun_complement_is_no_quote_but_names_the_speaker() -> None:
+    (f,) = frames("وأعلن بوتين تسهيل إجراءات حصول المواطنين الأتراك على التأشيرات.")
+    assert not f.is_quote and f.speaker is not None
+
+
+def test_participle_clause_is_a_quote_of_its_own_and_ends_the_first() -> None:
+    text = "وقال الوزير إن المحادثات كانت مثمرة، مضيفا أن الاتفاق سيوقع قريبا."
+    first, second = quotes(text)
+    assert content(text, first) == "المحادثات كانت مثمرة"
+    assert second.verb == "مضيفا" and second.speaker is None
+    assert content(text, second) == "الاتفاق سيوقع قريبا"
+
+
+def test_elided_speaker() -> None:
+    (f,) = quotes("وأضاف أن الوفد سيصل غدا إلى العاصمة.")
+    assert f.speaker is None and f.continues
+
+
+def test_anonymous_source_and_attribution() -> None:
+    (f,) = quotes("وقال مسؤول أمريكي إن الضربة استهدفت ثلاثة مواقع.")
+    assert f.speaker is not None and f.speaker.kind == "anonymous"
+    text = "وقتل ستون شخصا على الأقل في القصف، بحسب المرصد السوري لحقوق الإنسان."
+    (g,) = quotes(text)
+    assert g.role == "attribution" and content(text, g).startswith("قتل ستون شخصا")
+    assert g.speaker is not None and "المرصد" in g.speaker.text
+
+
+def test_attribution_that_only_names_the_channel_is_left_out() -> None:
+    text = 'وقال الأسد وظريف إن "المعركة مستمرة حتى النهاية"، بحسب وكالة الأنباء السورية.'
+    assert [f.role for f in quotes(text)] == ["verb"]
+
+
+def test_impersonal_frame_is_no_quote() -> None:
+    assert quotes("ويذكر أن الاتفاق وقع في عام 2015 بعد مفاوضات طويلة.") == []
+
+
+def test_governed_an_is_no_complementizer() -> None:
+    assert quotes("وأعلن الجيش انسحابه بعد أن انتهت العمليات في المنطقة.") == []
+
+
+def test_short_quoted_words_are_labels_not_quotes() -> None:
+    assert quotes('ووصف الرئيس الاتفاق بأنه "كارثي".') == []
+
+
+def test_quoted_name_inside_the_subject_is_read_on() -> None:
+    text = 'وذكرت صحيفة "فاينانشل تايمز" أن البنك المركزي يخشى انكشاف المصارف.'
+    (f,) = quotes(text)
+    assert f.speaker is not None and f.speaker.kind == "body" and "فاينانشل" in (f.speaker.name or "")
+
+
+def test_verb_inside_quoted_words_is_the_speakers_own_speech() -> None:
+    text = 'وقال ترامب: "قلت لهم إن الاتفاق سيء للغاية وأكدت ذلك مرارا".'
+    assert len(quotes(text)) == 1
+
+
+def test_subject_before_the_verb() -> None:
+    text = "وكان السفير الروسي في لندن ألكسندر ياكوفنكو قد صرح أن روسيا لن ترد على الإنذار."
+    (f,) = quotes(text)
+    assert f.speaker is not None and f.speaker.name == "ألكسندر ياكوفنكو"
+
+
+def test_name_in_apposition_after_a_comma() -> None:
+    (f,) = quotes("وقال المتحدث باسم الكرملين، ديمتري بيسكوف، إن روسيا لا تقبل الاتهامات.")
+    assert f.speaker is not None and f.speaker.name == "ديمتري بيسكوف"
+
+
+def test_transfer_verb_speaker_follows_an() -> None:
+    (f,) = quotes("ونقلت وكالة رويترز عن مسؤول أمريكي قوله إن الصواريخ أصابت أهدافها.")
+    assert f.speaker is not None and f.speaker.kind == "anonymous" and f.speaker.text == "مسؤول أمريكي"
+
+
+def test_trailing_quoted_words_after_indirect_clause_are_a_second_quote() -> None:
+    text = 'وأكد عباس أن الفلسطينيين لن يقبلوا بأي اقتراح أمريكي "لن نقبل منهم أي صفقة. هذه سياستنا".'
+    first, second = quotes(text)
+    assert (first.kind, second.kind) == ("indirect", "direct")
+    assert content(text, second) == "لن نقبل منهم أي صفقة. هذه سياستنا"
+
+
+def test_partly_quoted_clause_stays_one_indirect_quote() -> None:
+    text = 'وشدد عباس على أن الولايات المتحدة "أبعدت نفسها عن العمل السياسي في الشرق الأوسط".'
+    (f,) = quotes(text)
+    assert f.kind == "indirect" and content(text, f).startswith("الولايات المتحدة")
+
+
+def test_offsets_index_the_original_text_with_diacritics() -> None:
+    text = "وقالَ الوزيرُ إنَّ المفاوضاتِ مستمرة."
+    (f,) = quotes(text)
+    assert content(text, f) == "المفاوضاتِ مستمرة"
+    assert text[f.verb_start : f.verb_end] == f.verb == "قالَ"
+
+
+def test_offsets_with_sentence_spans() -> None:
+    text = "جملة أولى بلا كلام منقول. وقال الوزير إن الاجتماع انتهى."
+    (f,) = find_frames(text, [(0, 25), (26, len(text))])
+    assert text[f.content_start : f.content_end] == "الاجتماع انتهى"
+
+
+# --- speaker phrases -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("phrase", "kind", "name"),
+    [
+        ("الرئيس الروسي فلاديمير بوتين", "name", "فلاديمير بوتين"),
+        ("ماريا زاخاروفا المتحدثة باسم الخارجية الروسية", "name", "ماريا زاخاروفا"),
+        ("رئيس الوزراء التركي بن علي يلدرم", "name", "بن علي يلدرم"),
+        ("وزارة الخارجية الروسية", "body", "وزارة الخارجية الروسية"),
+        ("وكالة أنباء الأناضول الرسمية", "body", "وكالة أنباء الأناضول"),
+        ("الرئيس الروسي", "role", None),
+        ("مصادر تركية", "anonymous", None),
+        ("المصدر", "anonymous_ref", None),
+        ("روسيا", "name", "روسيا"),
+    ],
+)
+def test_speaker_phrases(phrase: str, kind: str, name: str | None) -> None:
+    sp = parse_speaker(phrase)
+    assert sp is not None and sp.kind == kind and sp.name == name
+
+
+# --- openings (readability) ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("sentence", "status"),
+    [
+        ("وأضاف أن الوفد سيصل غدا.", "elided"),
+        ("وأكدت أن القرار نهائي.", "elided"),
+        ('وتابع: "سنواصل العمل".', "elided"),
+        ("وأشار إلى أن المحادثات ستستأنف.", "elided"),
+        ("وهو ما يعني أن الأزمة مستمرة.", "pronoun"),
+        ("وهي ليست المرة الأولى.", "pronoun"),
+        ("وقال الرئيس الروسي فلاديمير بوتين إن العلاقات جيدة.", "named"),
+        ("وقال الرئيس إن العلاقات جيدة.", "role"),
+        ("وقال مصدر مطلع إن الاجتماع تأجل.", "anonymous"),
+        ("ومن جهته قال أردوغان إن التعاون مهم.", "named"),
+        ("وصل الرئيس إلى موسكو صباح اليوم.", "none"),
+    ],
+)
+def test_opening_status(sentence: str, status: str) -> None:
+    assert speaker_status(sentence) == status
+
+
+def test_continuation_openings_need_an_antecedent() -> None:
+    assert opening("وأضاف أن الوفد سيصل غدا.").needs_antecedent
+    assert opening("وأضاف الرئيس بوتين، قائلا: «مستعدون للتعاون»").continuation
+    assert opening('"ونحن مستعدون لكل الاحتمالات".').continuation
+    assert not opening("وقال بوتين إن العلاقات جيدة.").needs_antecedent
