@@ -85,7 +85,7 @@ class _Names:
 
     def __init__(self, gaz: Gazetteer) -> None:
         self.gaz = gaz
-        self.phrases = gaz.places | gaz.orgs
+        self.phrases = gaz.places | gaz.orgs | gaz.people
         self.first_words = frozenset(p.split()[0] for p in self.phrases)
         self.heads = gaz.place_words | gaz.org_words
         self.titles = gaz.titles
@@ -101,7 +101,9 @@ class _Names:
             if word.startswith(clitic) and len(word) - len(clitic) >= 3:
                 rest = word[len(clitic) :]
                 out.append("ا" + rest if clitic.endswith("ل") and rest.startswith("ل") else rest)
-        return tuple(out)
+        # The gazetteer keys its entries without the article (``name_key``): الرئيس is found as رئيس.
+        out += [key for key in map(self.gaz.name_key, out) if key not in out]
+        return tuple(dict.fromkeys(out))
 
     @functools.lru_cache(maxsize=1 << 16)  # noqa: B019
     def active(self, word: str) -> bool:
