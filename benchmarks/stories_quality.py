@@ -1,9 +1,19 @@
 """Clustering quality of ``khulasa stories`` on the ANT corpus (reads ../shared/data/ant-corpus-v2.1.tar.gz).
 
-Two labelled check sets, both built from the corpus by the rules below (article ids only are kept in
-``benchmarks/stories_topics.json``; no corpus text is copied):
+The flat engine (``khulasa.stories.cluster``, one level) and the story trees (``khulasa.stories.trees``,
+events inside stories) are measured in the same run.  Three labelled check sets, all built from the
+corpus (article ids and labels only are kept in the repository; no corpus text is copied):
 
-1. **Pairwise check set, whole corpus, with dates.**  Positive pairs: syndicated copies and re-posts,
+0. **Dev windows, events and stories** (``benchmarks/data/stories_dev``: four windows of 3-4 days,
+   every article labelled with an event and a story; see its README).  Each engine clusters all the
+   articles of a window (with their dates, and again without them), and once more the archive from
+   ``--context-days`` before the window to its end (as a run over the archive meets the window, with
+   long-lived stories; the held-out span is left out), and is scored on the window's articles with
+   B-cubed precision, recall and F1 at both levels.  The flat engine's stories are scored against both levels.
+   The trees' weights were fitted on these windows: ``benchmarks/stories_trees_fit.py`` gives the
+   leave-one-window-out scores.
+
+1. **Pairwise check set, whole corpus, with dates.** (Flat clusters and tree stories.)  Positive pairs: syndicated copies and re-posts,
    i.e. two articles published at most 2 days apart whose word 5-gram shingle sets (normalized tokens)
    have exact Jaccard >= 0.6 (candidates from a separate MinHash LSH with 128 permutations, then exact
    Jaccard).  Negative pairs: a seeded random sample of article pairs published 60 days apart or more
@@ -15,7 +25,16 @@ Two labelled check sets, both built from the corpus by the rules below (article 
    example cluster ``examples/putin-erdogan`` as one topic) were not.  Reported: B-cubed precision,
    recall and F1 (Bagga & Baldwin 1998) and pairwise precision/recall.
 
-    python benchmarks/stories_quality.py [--threshold X] [--window-days N] [--json]
+**Throughput** (``--throughput``): articles per CPU-second of each clusterer over the archive, its
+per-article features included (the trees' event signals too), each in a fresh child process on the
+first 5,000 articles and on all; reading the archive is not counted.  Memory (MB): after reading,
+before clustering (articles read and features held) and after clustering (what clustering added).
+
+Parsed articles of the dev windows and topic sets are cached in ``--cache`` (a temporary directory by
+default, outside the repository), so a second run does not read the archive again.
+
+    python benchmarks/stories_quality.py [--corpus ANT.tar.gz] [--skip-pairs] [--context-days N]
+                                         [--throughput | --throughput-only] [--json]
 """
 
 from __future__ import annotations
@@ -23,9 +42,15 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import datetime as dt
+import hashlib
 import json
+import os
+import pickle
 import random
+import resource
+import subprocess
 import sys
+import tempfile
 import time
 from collections import Counter, defaultdict
 from itertools import combinations
@@ -37,13 +62,18 @@ sys.path.insert(0, str(ROOT))
 from khulasa.ingest import iter_articles  # noqa: E402
 from khulasa.normalize import tokenize  # noqa: E402
 from khulasa.stories import StoryOptions  # noqa: E402
-from khulasa.stories.cluster import DocumentFrequencies  # noqa: E402
+from khulasa.stories.cluster import DocumentFrequencies, StoryClusterer  # noqa: E402
 from khulasa.stories.engine import cluster_all  # noqa: E402
 from khulasa.stories.features import extract, with_effective_dates  # noqa: E402
+from khulasa.stories.signals import extract_signals  # noqa: E402
+from khulasa.stories.trees import TreeClusterer, TreeOptions  # noqa: E402
 
 CORPUS = ROOT.parent / "shared" / "data" / "ant-corpus-v2.1.tar.gz"
 EXAMPLE = ROOT / "examples" / "putin-erdogan"
 TOPICS = Path(__file__).with_name("stories_topics.json")
+DEV = Path(__file__).with_name("data") / "stories_dev"
+HELD_OUT = (dt.date(2018, 6, 10), dt.date(2018, 6, 20))
+"""Never read for labels or tuning (see the dev windows' README)."""
 
 
 # --- metrics --------------------------------------------------------------------------------------
@@ -91,6 +121,186 @@ def cluster(articles, options: StoryOptions) -> dict[str, str]:
     return {m.id: a.story_id for a in cluster_all(feats, options, frequencies) for m in a.members}
 
 
+def tree_features(articles) -> list:
+    """``(ArticleFeatures, EventSignals)`` of articles, in clustering order."""
+    pairs = [(extract(a, seq, d), extract_signals(a)) for seq, a, d in with_effective_dates(articles)]
+    return sorted(pairs, key=lambda p: p[0].order_key)
+
+
+def tree_cluster(pairs, options: TreeOptions | None = None, decide=None) -> tuple[dict[str, str], dict[str, str]]:
+    """Article id -> event id and article id -> story id, from the story trees."""
+    clusterer = TreeClusterer(options) if decide is None else TreeClusterer(options, decide)
+    trees = []
+    for f, s in pairs:
+        trees += clusterer.add(f, s)
+    trees += clusterer.finish()
+    events = {m.id: e.event_id for t in trees for e in t.events for m in e.members}
+    stories = {m.id: t.story_id for t in trees for e in t.events for m in e.members}
+    return events, stories
+
+
+# --- labelled dev windows --------------------------------------------------------------------------
+
+
+def use_corpus(path: Path) -> None:
+    """Read the archive at ``path`` (``--corpus``)."""
+    global CORPUS
+    CORPUS = path
+
+
+def cached(cache: Path, name: str, make):
+    """``make()``, pickled in ``cache`` under a name keyed by the archive's size and time (outside the repo)."""
+    stat = CORPUS.stat()
+    key = hashlib.sha1(f"{CORPUS}:{stat.st_size}:{stat.st_mtime_ns}:{name}".encode()).hexdigest()[:12]
+    path = cache / f"{name}-{key}.pkl"
+    if path.exists():
+        with open(path, "rb") as f:
+            return pickle.load(f)
+    value = make()
+    cache.mkdir(parents=True, exist_ok=True)
+    with open(path, "wb") as f:
+        pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
+    return value
+
+
+def corpus_articles(cache: Path):
+    return cached(cache, "ant-articles", lambda: list(iter_articles([str(CORPUS)])))
+
+
+def dev_windows(cache: Path) -> dict[str, tuple[list, dict[str, str], dict[str, str]]]:
+    """Window name -> (every article dated in the window, id -> event label, id -> story label)."""
+
+    def make():
+        articles = corpus_articles(cache)
+        out = {}
+        for path in sorted(DEV.glob("ant-*.jsonl")):
+            rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+            first = min(dt.date.fromisoformat(r["date"]) for r in rows)
+            last = max(dt.date.fromisoformat(r["date"]) for r in rows)
+            if first <= HELD_OUT[1] and last >= HELD_OUT[0]:
+                raise SystemExit(f"{path.name} touches the held-out span {HELD_OUT[0]}..{HELD_OUT[1]}")
+            window = [a for a in articles if a.date is not None and first <= a.date <= last]
+            out[path.stem] = (window, {r["id"]: r["event"] for r in rows}, {r["id"]: r["story"] for r in rows})
+        return out
+
+    labels = hashlib.sha1(b"".join(p.read_bytes() for p in sorted(DEV.glob("ant-*.jsonl")))).hexdigest()[:8]
+    return cached(cache, f"dev-windows-{labels}", make)
+
+
+def context_articles(cache: Path, windows, days: int) -> dict[str, list]:
+    """Window name -> the archive's articles from ``days`` before the window to its end (held-out span
+    left out): the window as a run over the archive meets it, long-lived stories included."""
+
+    def make():
+        articles = corpus_articles(cache)
+        out = {}
+        for name, (window, _, _) in windows.items():
+            first = min(a.date for a in window) - dt.timedelta(days=days)
+            last = max(a.date for a in window)
+            out[name] = [
+                a for a in articles
+                if a.date is not None and first <= a.date <= last and not HELD_OUT[0] <= a.date <= HELD_OUT[1]
+            ]
+        return out
+
+    return cached(cache, f"context-{days}-{'-'.join(sorted(windows))}", make)
+
+
+def score_windows(windows, options: StoryOptions, tree_options: TreeOptions | None = None,
+                  context: dict[str, list] | None = None) -> dict[str, object]:
+    """B-cubed P/R/F1 per window and their mean, for the flat engine and the trees: the window's articles
+    dated, undated, and (``context``) within a longer run over the archive, scored on the window."""
+    out: dict[str, object] = {}
+    rows: dict[str, list[tuple[float, ...]]] = defaultdict(list)
+    for name, (articles, events, stories) in windows.items():
+        entry: dict[str, object] = {"articles": len(articles), "labelled": len(events)}
+        runs = [("", articles), ("_undated", [dataclasses.replace(a, date=None) for a in articles])]
+        if context is not None:
+            runs.append(("_context", context[name]))
+            entry["context_articles"] = len(context[name])
+        for suffix, arts in runs:
+            flat = cluster(arts, options)
+            tree_events, tree_stories = tree_cluster(tree_features(arts), tree_options)
+            for key, predicted, truth in (
+                ("flat_events", flat, events),
+                ("flat_stories", flat, stories),
+                ("tree_events", tree_events, events),
+                ("tree_stories", tree_stories, stories),
+            ):
+                scores = bcubed(predicted, truth)
+                entry[key + suffix] = [round(v, 4) for v in scores]
+                rows[key + suffix].append(scores)
+        out[name] = entry
+    out["mean"] = {k: [round(sum(v[i] for v in vs) / len(vs), 4) for i in range(3)] for k, vs in rows.items()}
+    return out
+
+
+# --- throughput ------------------------------------------------------------------------------------
+
+
+def _rss_mb() -> float:
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 1e6
+
+
+def throughput_child(kind: str, limit: int | None) -> dict[str, object]:
+    """One measurement (in a fresh process): features (and signals) of the archive's first ``limit``
+    articles, then clustering; reading is not timed."""
+    import itertools
+
+    articles = list(itertools.islice(iter_articles([str(CORPUS)]), limit))
+    rss_articles = _rss_mb()
+    started = time.process_time()
+    feats = [extract(a, seq, d) for seq, a, d in with_effective_dates(articles)]
+    signals = [extract_signals(a) for a in articles] if kind == "trees" else []
+    features_seconds = time.process_time() - started
+    del articles
+    order = sorted(range(len(feats)), key=lambda i: feats[i].order_key)
+    rss_before = _rss_mb()
+    started = time.process_time()
+    if kind == "flat":
+        frequencies = DocumentFrequencies()
+        for f in feats:
+            frequencies.add(f.terms)
+        clusterer = StoryClusterer(StoryOptions(), frequencies)
+        n = sum(len(clusterer.add(feats[i])) for i in order) + len(clusterer.finish())
+        events = None
+    else:
+        trees = TreeClusterer()
+        closed = [t for i in order for t in trees.add(feats[i], signals[i])] + trees.finish()
+        n, events = len(closed), sum(len(t.events) for t in closed)
+    cluster_seconds = time.process_time() - started
+    rss_after = _rss_mb()
+    total = features_seconds + cluster_seconds
+    return {
+        "articles": len(feats),
+        "stories": n,
+        "events": events,
+        "features_cpu_s": round(features_seconds, 2),
+        "cluster_cpu_s": round(cluster_seconds, 2),
+        "articles_per_cpu_s": round(len(feats) / total, 1),
+        "cluster_articles_per_cpu_s": round(len(feats) / cluster_seconds, 1),
+        "rss_articles_mb": round(rss_articles, 1),
+        "rss_before_clustering_mb": round(rss_before, 1),
+        "rss_after_clustering_mb": round(rss_after, 1),
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 / 1e6, 1),
+    }
+
+
+def throughput() -> dict[str, object]:
+    out: dict[str, object] = {}
+    for kind in ("flat", "trees"):
+        for limit in (5000, None):
+            command = [sys.executable, __file__, "--child", kind, "--corpus", str(CORPUS)]
+            command += ["--limit", str(limit)] if limit else []
+            done = subprocess.run(command, check=True, capture_output=True, text=True)
+            out[f"{kind}_{limit or 'all'}"] = json.loads(done.stdout)
+        small, full = out[f"{kind}_5000"], out[f"{kind}_all"]
+        ratio = (full["features_cpu_s"] + full["cluster_cpu_s"]) / (small["features_cpu_s"] + small["cluster_cpu_s"])
+        out[f"{kind}_5k_to_all_time_ratio"] = round(ratio, 2)
+    return out
+
+
 def topic_articles(articles, spec: dict) -> dict[str, str]:
     """Article id -> topic for the topics of ``spec`` (keywords in the title, date range, exclusions)."""
     labels = {}
@@ -105,14 +315,19 @@ def topic_articles(articles, spec: dict) -> dict[str, str]:
     return labels
 
 
-def topic_scores(articles, labels: dict[str, str], options: StoryOptions) -> dict[str, float]:
+def topic_scores(articles, labels: dict[str, str], options: StoryOptions) -> dict[str, object]:
+    """Flat clusters and tree stories (and tree events, for reference) against the topics, without dates."""
     undated = [dataclasses.replace(a, date=None) for a in articles if a.id in labels]
-    predicted = cluster(undated, options)
-    p, r, f = bcubed(predicted, labels)
-    pp, pr = pairwise(predicted, labels)
-    n_clusters = len({predicted[i] for i in labels})
-    return {"articles": len(undated), "topics": len(set(labels.values())), "clusters": n_clusters,
-            "bcubed_p": p, "bcubed_r": r, "bcubed_f1": f, "pair_p": pp, "pair_r": pr}
+    out: dict[str, object] = {"articles": len(undated), "topics": len(set(labels.values()))}
+    tree_events, tree_stories = tree_cluster(tree_features(undated))
+    for name, predicted in (("flat", cluster(undated, options)), ("tree_stories", tree_stories),
+                            ("tree_events", tree_events)):
+        p, r, f = bcubed(predicted, labels)
+        pp, pr = pairwise(predicted, labels)
+        out[name] = {"clusters": len({predicted[i] for i in labels}), "bcubed_p": round(p, 4),
+                     "bcubed_r": round(r, 4), "bcubed_f1": round(f, 4), "pair_p": round(pp, 4),
+                     "pair_r": round(pr, 4)}
+    return out
 
 
 # --- pairwise check set on the whole corpus --------------------------------------------------------
@@ -170,16 +385,36 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--threshold", type=float, default=StoryOptions().threshold)
     parser.add_argument("--window-days", type=int, default=StoryOptions().window_days)
-    parser.add_argument("--skip-pairs", action="store_true", help="only the topic sets")
+    parser.add_argument("--skip-pairs", action="store_true", help="no pairwise check set (the slowest part)")
+    parser.add_argument("--throughput", action="store_true", help="also clustering throughput (child processes)")
+    parser.add_argument("--throughput-only", action="store_true", help="only clustering throughput")
+    parser.add_argument("--corpus", type=Path, default=CORPUS, help="the ANT archive (default: %(default)s)")
+    parser.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "khulasa-bench",
+                        help="where parsed articles are cached (default: %(default)s)")
+    parser.add_argument("--context-days", type=int, default=30,
+                        help="also score each window inside a run from this many days before it (0: no)")
+    parser.add_argument("--child", choices=("flat", "trees"), help=argparse.SUPPRESS)
+    parser.add_argument("--limit", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
+    use_corpus(args.corpus)
+    if args.child:
+        print(json.dumps(throughput_child(args.child, args.limit)))
+        return 0
+    if args.throughput_only:
+        print(json.dumps({"date": dt.date.today().isoformat(), "throughput": throughput()}, indent=2))
+        return 0
     options = StoryOptions(threshold=args.threshold, window_days=args.window_days)
     print(f"reading {CORPUS}", file=sys.stderr)
     started = time.monotonic()
-    articles = list(iter_articles([str(CORPUS)]))
+    articles = corpus_articles(args.cache)
     example = list(iter_articles([str(EXAMPLE)]))
     spec = json.loads(TOPICS.read_text(encoding="utf-8"))
-    results: dict[str, object] = {"options": options.to_dict(), "date": dt.date.today().isoformat()}
+    results: dict[str, object] = {"options": options.to_dict(), "tree_options": "TreeOptions() defaults",
+                                  "date": dt.date.today().isoformat()}
+    windows = dev_windows(args.cache)
+    context = context_articles(args.cache, windows, args.context_days) if args.context_days else None
+    results["windows"] = score_windows(windows, options, context=context)
     for split in ("dev", "heldout"):
         labels = topic_articles(articles, spec[split])
         pool = [a for a in articles if a.id in labels]
@@ -190,17 +425,19 @@ def main() -> int:
         results[split]["per_topic"] = dict(Counter(labels.values()))
     if not args.skip_pairs:
         positives, negatives = check_pairs(articles)
-        predicted = cluster(articles, options)
-        tp = sum(predicted[a] == predicted[b] for a, b in positives)
-        fp = sum(predicted[a] == predicted[b] for a, b in negatives)
-        results["pairs"] = {
-            "positive_pairs": len(positives),
-            "negative_pairs": len(negatives),
-            "together_positive": tp,
-            "together_negative": fp,
-            "precision": tp / (tp + fp) if tp + fp else 1.0,
-            "recall": tp / len(positives) if positives else 1.0,
-        }
+        results["pairs"] = {"positive_pairs": len(positives), "negative_pairs": len(negatives)}
+        _, tree_stories = tree_cluster(tree_features(articles))
+        for name, predicted in (("flat", cluster(articles, options)), ("tree_stories", tree_stories)):
+            tp = sum(predicted[a] == predicted[b] for a, b in positives)
+            fp = sum(predicted[a] == predicted[b] for a, b in negatives)
+            results["pairs"][name] = {
+                "together_positive": tp,
+                "together_negative": fp,
+                "precision": tp / (tp + fp) if tp + fp else 1.0,
+                "recall": tp / len(positives) if positives else 1.0,
+            }
+    if args.throughput:
+        results["throughput"] = throughput()
     results["seconds"] = round(time.monotonic() - started, 1)
     if args.json:
         print(json.dumps(results, ensure_ascii=False, indent=2))
