@@ -76,7 +76,7 @@ from typing import Any, NamedTuple, Protocol
 import numpy as np
 from datasketch import LeanMinHash, MinHashLSH
 
-from khulasa.errors import InvalidOptionsError, KhulasaError
+from khulasa.errors import InvalidOptionsError, StoryRunError
 from khulasa.stories.cluster import Assignment, Member
 from khulasa.stories.features import MINHASH_SCHEME, MINHASH_SEED, NUM_PERM, ArticleFeatures
 from khulasa.stories.signals import EventSignals
@@ -223,11 +223,8 @@ class TreeOptions:
         return cls(**values)
 
 
-class TreeStateError(KhulasaError):
+class TreeStateError(StoryRunError):
     """A saved clusterer state that this version cannot continue (another version, or not a state)."""
-
-    exit_code = 7
-    code = "story_run_error"
 
 
 # --- what comes out --------------------------------------------------------------------------------
