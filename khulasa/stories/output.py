@@ -2,13 +2,14 @@
 
 Every writer reads ``stories.jsonl`` (one record a line, schema in ``docs/stories.md``) and publishes
 atomically: a file through a temporary file and a rename, the HTML site through a temporary directory
-renamed into place (replacing only a previous site, which a marker file identifies).  The index and the digest list stories by size (largest first), then by date.
-HTML escapes all article text (Jinja2 autoescape), links only ``http(s)`` URLs and runs no script.
+renamed into place (replacing only a previous site, which a marker file identifies).  The digest lists
+stories by size (largest first), then by date; the site (``khulasa.stories.site``) lists the latest and
+developing stories first, by day and by outlet, with a title search.  HTML escapes all article text
+(Jinja2 autoescape), links only ``http(s)`` URLs and runs no script but the site's own search file.
 """
 
 from __future__ import annotations
 
-import functools
 import json
 import os
 import shutil
@@ -18,16 +19,19 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import jinja2
-
 from khulasa.atomic import new_directory_mode, write_atomically
 from khulasa.errors import OutputError, OutputRefusedError
+from khulasa.stories.site import index_page, page_name, story_page, write_site
+
+__all__ = [
+    "FORMATS", "check_site_target", "digest", "index_page", "iter_records", "page_name", "publish_html",
+    "publish_jsonl", "publish_text", "story_page",
+]
 
 FORMATS = ("jsonl", "html", "text")
 DIGEST_SENTENCES = 5
 DIGEST_EVENTS = 5
 DIGEST_ACTORS = 8
-KIND_LABELS = {"actor": "فاعل", "place": "مكان", "phrase": "عبارة"}
 
 
 def iter_records(path: Path) -> Iterator[dict[str, Any]]:
@@ -124,46 +128,7 @@ def _period(first: str | None, last: str | None) -> str:
 
 
 # --- HTML -----------------------------------------------------------------------------------------
-
-
-@functools.lru_cache(maxsize=1)
-def _environment() -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=jinja2.PackageLoader("khulasa", "templates"),
-        autoescape=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        undefined=jinja2.StrictUndefined,
-    )
-    env.filters["safe_href"] = _safe_href
-    env.filters["period"] = lambda pair: _period(*pair)
-    env.globals["kind_label"] = lambda kind: KIND_LABELS.get(kind, kind)
-    return env
-
-
-def _safe_href(url: str | None) -> str | None:
-    if isinstance(url, str) and url.lower().startswith(("http://", "https://")):
-        return url
-    return None
-
-
-def page_name(story_id: str) -> str:
-    """File name of a story's page: story ids are ``s-`` + hex, but never trust a record blindly."""
-    safe = "".join(c for c in story_id if c.isalnum() or c in "-_")
-    return f"{safe or 'story'}.html"
-
-
-def story_page(record: dict[str, Any]) -> str:
-    by_id = {a["id"]: a for a in record["articles"]}
-    return _environment().get_template("stories_story.html.j2").render(
-        story=record, articles=by_id, version=_version()
-    )
-
-
-def index_page(briefs: list[dict[str, Any]], report: dict[str, Any] | None) -> str:
-    return _environment().get_template("stories_index.html.j2").render(
-        stories=briefs, report=report or {}, version=_version(), page_name=page_name
-    )
+# The pages themselves are khulasa.stories.site's: latest stories first, days, outlets, title search.
 
 
 SITE_MARKER = ".khulasa-site"
@@ -193,8 +158,8 @@ def check_site_target(site: Path, *, shown: str | None = None) -> None:
 
 def publish_html(stories: Path, target: str, report: dict[str, Any] | None = None,
                  report_lines: list[str] | None = None) -> None:
-    """Write ``index.html``, ``stories/<id>.html``, ``report.json``/``report.txt`` and the site marker
-    into directory ``target``, built aside and renamed into place.  A previous site there is replaced
+    """Write the site (``khulasa.stories.site.write_site``), ``report.json``/``report.txt`` and the site
+    marker into directory ``target``, built aside and renamed into place.  A previous site there is replaced
     whole; any other non-empty directory is refused (``check_site_target``).  A symbolic link is followed
     (the site it points to is replaced, the link stays).  The directory gets the mode of the site it
     replaces, or ``0o777 & ~umask``."""
@@ -207,15 +172,7 @@ def publish_html(stories: Path, target: str, report: dict[str, Any] | None = Non
     except OSError as exc:
         raise OutputError(target, exc.strerror or str(exc)) from exc
     try:
-        pages = tmp / "stories"
-        pages.mkdir()
-        briefs = _briefs(stories)
-        with open(stories, "rb") as f:
-            for brief in briefs:
-                f.seek(brief["offset"])
-                record = json.loads(f.readline())
-                (pages / page_name(record["story_id"])).write_text(story_page(record), encoding="utf-8")
-        (tmp / "index.html").write_text(index_page(briefs, report), encoding="utf-8")
+        write_site(tmp, stories, report)
         if report is not None:
             (tmp / "report.json").write_text(
                 json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
