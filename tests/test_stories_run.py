@@ -7,12 +7,17 @@ import json
 import math
 import os
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 
+import khulasa
 from khulasa.errors import InvalidOptionsError, StoryRunError
 from khulasa.stories import StoryOptions, StoryRun, engines
+from khulasa.stories.cluster import Assignment, StoryClusterer
 from khulasa.stories.engines.embedded import EmbeddedEngine
+from khulasa.stories.features import ArticleFeatures
+from khulasa.stories.options import CLUSTERERS
 from khulasa.stories.run import (
     Inputs,
     NoProgress,
@@ -135,6 +140,15 @@ def test_a_state_without_an_engine_was_written_by_the_embedded_engine(tmp_path):
     assert resumed.resumed and resumed.values["engine"] == "embedded"
 
 
+def test_a_state_saved_before_an_option_existed_resumes_with_its_default(tmp_path):
+    saved = {k: v for k, v in FAST.to_dict().items() if k != "clusterer"}
+    state = {"version": 1, "engine": "embedded", "inputs": [str(STREAM)], "options": saved, "phase": "reading"}
+    (tmp_path / STATE_FILE).write_text(json.dumps(state), encoding="utf-8")
+    resumed = RunState.open(tmp_path, engine="embedded", inputs=[str(STREAM)], options=FAST, phase="reading",
+                            resume=True)
+    assert resumed.resumed and resumed.values["options"]["clusterer"] == "flat"
+
+
 def test_another_runs_state_is_refused_without_resume_and_always_by_a_stream(tmp_path):
     RunState.open(tmp_path, engine="embedded", inputs=["a"], options=FAST, phase="reading")
     with pytest.raises(StoryRunError) as plain:
@@ -159,6 +173,48 @@ def test_written_stories_cuts_a_torn_last_line(tmp_path):
     (tmp_path / STORIES_FILE).write_text("\n".join(whole) + '\n{"story_id": "s-', encoding="utf-8")
     assert state.written_stories() == ["s-1", "s-2"]
     assert lines(tmp_path / STORIES_FILE) == whole
+
+
+# --- the clusterer every engine runs ------------------------------------------------------------------------
+
+
+def test_an_unknown_clusterer_is_refused_with_the_valid_names():
+    with pytest.raises(InvalidOptionsError) as caught:
+        StoryOptions(clusterer="nope")
+    assert caught.value.field == "clusterer" and "flat" in str(caught.value.hint)
+
+
+class CountingClusterer(StoryClusterer):
+    """The flat clusterer, counting the articles it is given (a second clusterer in the registry)."""
+
+    added: ClassVar[list[str]] = []
+
+    def add(self, f: ArticleFeatures) -> list[Assignment]:
+        CountingClusterer.added.append(f.id)
+        return super().add(f)
+
+
+@pytest.mark.parametrize("engine", ["embedded", "stream"])
+def test_every_engine_runs_the_clusterer_the_options_name(tmp_path, monkeypatch, engine):
+    monkeypatch.setitem(CLUSTERERS, "counting", f"{__name__}:CountingClusterer")
+    monkeypatch.setattr(CountingClusterer, "added", [])
+    options = StoryOptions(timeline=False, key_terms=False, clusterer="counting")
+    expected = lines(_run(tmp_path / "flat", FAST, engine))
+    assert lines(_run(tmp_path / "counting", options, engine)) == expected
+    assert len(CountingClusterer.added) == 15  # the articles of the stream
+
+
+def _run(workdir: Path, options: StoryOptions, engine: str) -> Path:
+    workdir.mkdir()
+    if engine == "stream":  # stdin and --watch: the embedded engine's stream mode
+        from khulasa.stories.engines.watch import StoryStream
+
+        stream = StoryStream(options, workdir)
+        stream.add_batch(khulasa.load([str(STREAM)]))
+        stream.finish()
+    else:
+        engines.get(engine).run(Inputs((str(STREAM),)), options, RunOutput(workdir), NoProgress())
+    return workdir / STORIES_FILE
 
 
 # --- the record -------------------------------------------------------------------------------------------

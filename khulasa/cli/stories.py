@@ -21,7 +21,7 @@ from khulasa.errors import InvalidOptionsError
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     from khulasa.stories.engines import ENGINES
-    from khulasa.stories.options import SINGLETON_MODES, StoryOptions
+    from khulasa.stories.options import CLUSTERERS, SINGLETON_MODES, StoryOptions
     from khulasa.stories.output import FORMATS
 
     defaults = StoryOptions()
@@ -54,6 +54,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                         help=f"summarize a story from at most N of its articles (default {defaults.summary_articles})")
     parser.add_argument("--singletons", choices=SINGLETON_MODES, default=defaults.singletons,
                         help="summary of one-article stories: its lead (default) or the full summarizer")
+    parser.add_argument("--clusterer", choices=tuple(CLUSTERERS), default=defaults.clusterer,
+                        help=f"how articles are grouped into stories, in every engine (default {defaults.clusterer})")
     parser.add_argument("--no-timeline", action="store_true", help="leave out the timelines")
     parser.add_argument("--no-actors", action="store_true", help="leave out the key actors, places and phrases")
     parser.add_argument("--resume", action="store_true", help="continue an interrupted run with the same -o")
@@ -91,6 +93,7 @@ def story_options(args: argparse.Namespace) -> Any:
         words=args.words,
         summary_articles=args.summary_articles,
         singletons=args.singletons,
+        clusterer=args.clusterer,
         timeline=not args.no_timeline,
         key_terms=not args.no_actors,
     )

@@ -18,7 +18,8 @@ article is compared only with open stories that share a term with it (nothing is
 number of articles).  Everything is deterministic: ties go to the older story.
 
 Every engine gets its clusterer from ``new_clusterer`` (the ``Clusterer`` protocol: features in
-``order_key`` order in, closed stories out), so another clusterer (the story trees of
+``order_key`` order in, closed stories out), which builds the one ``StoryOptions.clusterer`` names in
+the registry ``khulasa.stories.options.CLUSTERERS``: another clusterer (the story trees of
 ``khulasa.stories.trees``) plugs in there, for all engines at once.
 """
 
@@ -26,9 +27,10 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import importlib
 import math
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import Protocol
@@ -38,7 +40,7 @@ from datasketch import LeanMinHash, MinHashLSH
 
 from khulasa.seen import SeenSet
 from khulasa.stories.features import MINHASH_SCHEME, MINHASH_SEED, NUM_PERM, ArticleFeatures
-from khulasa.stories.options import StoryOptions
+from khulasa.stories.options import CLUSTERERS, StoryOptions
 
 ARTICLE_TERMS = 80
 """Terms kept in an article's vector (the heaviest by TF-IDF)."""
@@ -375,9 +377,11 @@ class Clusterer(Protocol):
 
 
 def new_clusterer(options: StoryOptions, frequencies: DocumentFrequencies) -> Clusterer:
-    """The clusterer of a run with ``options``, reading IDF from ``frequencies`` (filled before the first
-    ``add`` in a batch run, as articles arrive in a stream).  One kind today: ``StoryClusterer``."""
-    return StoryClusterer(options, frequencies)
+    """The clusterer ``options.clusterer`` names (``khulasa.stories.options.CLUSTERERS``), reading IDF
+    from ``frequencies`` (filled before the first ``add`` in a batch run, as articles arrive in a stream)."""
+    module, _, name = CLUSTERERS[options.clusterer].partition(":")
+    factory: Callable[[StoryOptions, DocumentFrequencies], Clusterer] = getattr(importlib.import_module(module), name)
+    return factory(options, frequencies)
 
 
 def cluster_all(

@@ -327,6 +327,8 @@ class RunState:
                                 hint=STREAM_HINT if stream else RESUME_HINT)
         saved = read_state(path, workdir)
         saved.setdefault("engine", "embedded")  # states written before every engine named itself
+        if isinstance(saved.get("options"), dict):  # an option added since ran as its default then
+            saved["options"] = {**StoryOptions().to_dict(), **saved["options"]}
         for key in ("version", "engine", "inputs", "options"):
             if saved.get(key) != fresh[key]:
                 raise StoryRunError(
