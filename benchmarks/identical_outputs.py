@@ -38,7 +38,9 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-DATA = ROOT.parent / "shared" / "data"
+# ../shared/data from the main checkout; from a worktree under ../wt/NAME it is one level further up.
+DATA = next((d for d in (ROOT.parent / "shared" / "data", ROOT.parent.parent / "shared" / "data") if d.exists()),
+            ROOT.parent / "shared" / "data")
 EXAMPLE = "examples/putin-erdogan"
 FORMATS = {"text": "txt", "markdown": "md", "json": "json", "html": "html"}
 VOLATILE = frozenset({"report.json", "report.txt"})
@@ -131,6 +133,8 @@ def easc_articles() -> list[str]:
 
 def run(repo: Path, out: Path, *, ant_articles: int, spark: bool, shared: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
+    if not DATA.exists():
+        print(f"no benchmark data at {DATA}: EASC and ANT (stories) are left out", file=sys.stderr)
     ant = ant_jsonl(ant_articles, shared)
     engines = [("embedded", 1), ("embedded", 2)] + ([("spark", 0)] if spark else [])
     spec = {

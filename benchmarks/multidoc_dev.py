@@ -25,8 +25,7 @@ from tune import VARIANTS, patched
 from khulasa.datasets import EvalItem
 from khulasa.evaluate import Rouge, count_words, evaluate_system, parse_budget
 from khulasa.ingest import iter_articles
-from khulasa.stories.cluster import DocumentFrequencies
-from khulasa.stories.engine import cluster_all
+from khulasa.stories.cluster import DocumentFrequencies, cluster_all
 from khulasa.stories.features import extract, with_effective_dates
 from khulasa.stories.options import StoryOptions
 

@@ -35,7 +35,7 @@ CORPUS = ROOT.parent / "shared" / "data" / "ant-corpus-v2.1.tar.gz"
 
 def _limited(limit: int | None):
     """Make the engine read only the first ``limit`` articles (a prefix of the archive)."""
-    from khulasa.stories import engine
+    from khulasa.stories.engines import embedded as engine
 
     if limit:
         real = engine.iter_articles
@@ -55,11 +55,14 @@ def child(kind: str, limit: int | None, workers: int, options: dict) -> dict:
             n += 1
         out = {"articles": n, "tokens": tokens}
     else:
-        from khulasa.stories import StoryOptions, StoryRun, engine
+        from khulasa.stories import StoryOptions, StoryRun
+        from khulasa.stories.engines import embedded as engine
+        from khulasa.stories.run import record_line
 
         _limited(limit)
         if kind == "cluster":
-            engine.story_record = lambda a, arts, o: {"story_id": a.story_id, "articles": [m.id for m in a.members]}
+            engine.story_line = lambda a, arts, o: record_line(
+                {"story_id": a.story_id, "articles": [m.id for m in a.members]})
         with tempfile.TemporaryDirectory() as work:
             report = StoryRun([str(CORPUS)], StoryOptions.from_mapping(options), Path(work),
                               workers=workers).run()

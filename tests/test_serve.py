@@ -24,7 +24,8 @@ from fastapi.testclient import TestClient
 import khulasa
 from khulasa.cli import main
 from khulasa.errors import InvalidOptionsError
-from khulasa.serve.app import STATIC_DIR, BodyLimit, create_app
+from khulasa.serve.app import STATIC_DIR, create_app
+from khulasa.serve.limits import BodyLimit
 from khulasa.serve.settings import ServeSettings
 from tests.conftest import EXAMPLE_DIR
 

@@ -22,8 +22,8 @@ from conftest import ROOT
 from khulasa import ingest
 from khulasa.ingest import IngestReport, iter_articles
 from khulasa.stories import StoryOptions
-from khulasa.stories.engine import STORIES_FILE
-from khulasa.stories.stream import stream_inputs
+from khulasa.stories.engines.watch import stream_inputs
+from khulasa.stories.workdir import STORIES_FILE
 
 DATA = Path(__file__).parent / "data" / "stories"
 STREAM = DATA / "stream.jsonl"
@@ -133,7 +133,7 @@ def test_stdin_in_one_batch_gives_the_batch_engines_records(tmp_path, monkeypatc
 
 
 def test_the_spool_of_a_stream_is_compacted_without_changing_the_records(tmp_path, monkeypatch):
-    from khulasa.stories import stream as stream_module
+    from khulasa.stories.engines import watch as stream_module
 
     data = feed(600)
     set_stdin(monkeypatch, data)
@@ -250,14 +250,14 @@ def test_a_late_article_in_a_stream_does_not_join_a_story_months_away(tmp_path):
     """Out of date order (a stream may be): a March article arriving after June's must not join a June
     story, and the story it starts closes once the clock is past it, not at the end of the stream."""
     from khulasa.models import Article
-    from khulasa.stories.stream import StoryStream
+    from khulasa.stories.engines.watch import StoryStream
 
     records = [json.loads(line) for line in STREAM.read_text(encoding="utf-8").splitlines()]
     june = [Article(id=r["id"], text=r["text"], title=r.get("title"), source=r.get("source"),
                     date=dt.date.fromisoformat(r["date"]) + dt.timedelta(days=90)) for r in records]
     late = [Article(id=f"late-{a.id}", text=a.text, title=a.title, source=a.source,
                     date=a.date - dt.timedelta(days=90)) for a in june]
-    written: list[dict] = []
+    written: list[str] = []
     stream = StoryStream(FAST, tmp_path, on_story=written.append)
     stream.add_batch(june)
     stream.add_batch(late)
@@ -267,6 +267,6 @@ def test_a_late_article_in_a_stream_does_not_join_a_story_months_away(tmp_path):
     stream.add_batch(filler)
     assert len(written) > after_late  # the late stories closed before the end of the stream
     stream.finish()
-    for r in written:
+    for r in map(json.loads, written):
         ids = [a["id"] for a in r["articles"]]
         assert all(i.startswith("late-") for i in ids) or not any(i.startswith("late-") for i in ids), ids
