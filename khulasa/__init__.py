@@ -8,8 +8,7 @@
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
-
+from khulasa._version import __version__
 from khulasa.errors import (
     InvalidOptionsError,
     KhulasaError,

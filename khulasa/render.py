@@ -27,6 +27,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
+from khulasa._version import __version__
 from khulasa.errors import InvalidOptionsError
 from khulasa.models import Article, KeyTerm, SourceSpan, Summary, SummarySentence, TimelineEvent
 
@@ -59,7 +60,7 @@ def to_dict(summary: Summary) -> dict[str, Any]:
             "n_units": int(summary.n_units),
             "n_words": summary.n_words,
         },
-        "khulasa_version": _version(),
+        "khulasa_version": __version__,
     }
 
 
@@ -153,10 +154,6 @@ def _plain(value: Any) -> Any:
     return str(value)
 
 
-def _version() -> str:
-    from khulasa import __version__
-
-    return __version__
 
 
 # --- plain text and Markdown -------------------------------------------------------------------------------

@@ -50,7 +50,7 @@ from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from khulasa import __version__
+from khulasa._version import __version__
 from khulasa.errors import InvalidOptionsError, KhulasaError, NoArabicTextError, NoInputError
 from khulasa.models import Article
 from khulasa.serve.settings import SETTINGS_ENV, ServeSettings
