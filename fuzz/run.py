@@ -39,7 +39,7 @@ from hypothesis import strategies as st
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from khulasa import ingest, normalize, segment, timeline  # noqa: E402
+from khulasa import ingest, segment, timeline  # noqa: E402
 from khulasa.errors import (  # noqa: E402
     InvalidOptionsError,
     NoArabicTextError,
@@ -48,6 +48,7 @@ from khulasa.errors import (  # noqa: E402
 )
 from khulasa.models import Article  # noqa: E402
 from khulasa.options import SummaryOptions  # noqa: E402
+from khulasa.text import normalize  # noqa: E402
 
 # --- alphabets: what real news text and real breakage are made of -----------------------------------------
 

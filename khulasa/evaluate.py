@@ -1,9 +1,9 @@
 """ROUGE for Arabic summaries (Lin, 2004, "ROUGE: A Package for Automatic Evaluation of Summaries").
 
 ROUGE-1 and ROUGE-2 come from Google's ``rouge-score`` package, fed by ``ArabicTokenizer`` (its
-``Tokenizer`` interface): the text is put in Khulasa's matching form (``khulasa.normalize``: diacritics,
+``Tokenizer`` interface): the text is put in Khulasa's matching form (``khulasa.text.normalize``: diacritics,
 tatweel, invisible marks removed; alef forms, hamza seats, alef maqsura and ta marbuta folded) and split
-on anything that is not a letter or a digit; optionally each token is stemmed (``khulasa.normalize.stem``,
+on anything that is not a letter or a digit; optionally each token is stemmed (``khulasa.text.normalize.stem``,
 Snowball Arabic).  ROUGE-L is the same sentence-level LCS score as ``rouge-score``'s ``rougeL``, but the
 LCS length is computed bit-parallel (Allison & Dix, 1986; Hyyrö, 2004) because the package's pure-Python
 table is too slow for a whole corpus; ``tests/test_evaluate.py`` checks both give the same numbers.
@@ -11,7 +11,7 @@ table is too slow for a whole corpus; ``tests/test_evaluate.py`` checks both giv
 Several references: every score (recall, precision, F) is the mean over the references; ``best`` also
 keeps rouge-score's ``score_multi`` choice (the reference with the highest F, per ROUGE type).  Corpus
 scores are the mean over items (macro average).  Word budgets count words as
-``khulasa.normalize.count_words`` does (``cut_words``), the unit of ``SummaryOptions.words``.
+``khulasa.text.normalize.count_words`` does (``cut_words``), the unit of ``SummaryOptions.words``.
 
 Running a whole evaluation (datasets x systems -> ``Report``) is ``run``; ``khulasa eval`` is its CLI.
 The quality gate's floors (``tests/data/eval/floors.json``) are raised with
@@ -41,7 +41,8 @@ from khulasa import baselines
 from khulasa.datasets import EvalItem
 from khulasa.errors import InvalidOptionsError, KhulasaError
 from khulasa.models import Article
-from khulasa.normalize import (
+from khulasa.options import MAX_SENTENCES, MAX_WORDS, SummaryOptions, whole
+from khulasa.text.normalize import (
     count_words,
     fold_digits,
     normalize,
@@ -51,7 +52,6 @@ from khulasa.normalize import (
     strip_diacritics,
     word_spans,
 )
-from khulasa.options import MAX_SENTENCES, MAX_WORDS, SummaryOptions, whole
 
 log = logging.getLogger(__name__)
 

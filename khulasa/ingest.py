@@ -25,7 +25,6 @@ import codecs
 import dataclasses
 import datetime as dt
 import email.utils
-import html
 import itertools
 import json
 import logging
@@ -43,6 +42,8 @@ from typing import IO, Any
 from khulasa.errors import NoInputError, UnreadableFileError, printable
 from khulasa.models import Article
 from khulasa.seen import SeenSet
+from khulasa.text.chars import ARABIC_LETTERS
+from khulasa.text.clean import clean_text, encodable, single_line
 
 __all__ = [
     "IngestReport",
@@ -190,7 +191,7 @@ _BOMS = (
 LEGACY_ARABIC_ENCODINGS = ("cp1256", "iso8859_6")
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 _CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0e-\x1f\x7f]")
-_ARABIC_LETTER = re.compile(r"[\u0620-\u063f\u0641-\u064a\u066e-\u06d3\u06d5\u06fa-\u06ff]")
+_ARABIC_LETTER = re.compile(f"[{ARABIC_LETTERS}]")
 _NEWLINES = re.compile(r"\r\n?")
 
 
@@ -298,151 +299,6 @@ def _mostly_arabic(text: str) -> bool:
         return False
     letters = sum(1 for c in text if c.isalpha())
     return arabic * 2 >= letters
-
-
-# ------------------------------------------------------------------------------------------- cleaning
-
-_INVISIBLE = (
-    "\u200b\u200c\u200d\u200e\u200f"  # zero-width space/non-joiner/joiner, LRM, RLM
-    "\u202a\u202b\u202c\u202d\u202e"  # bidi embeddings and overrides
-    "\u2066\u2067\u2068\u2069"  # bidi isolates
-    "\u2060\ufeff\u00ad\u061c"  # word joiner, BOM / ZWNBSP, soft hyphen, Arabic letter mark
-)
-_SPACES = "\t\v\f\u00a0\u1680\u202f\u205f\u3000" + "".join(chr(c) for c in range(0x2000, 0x200B))
-_LINE_BREAKS = "\r\x85\u2028\u2029"
-_CONTROLS = "".join(chr(c) for c in [*range(0x00, 0x09), *range(0x0E, 0x20), *range(0x7F, 0xA0)] if c != 0x85)
-# Regexes rather than str.translate: translate with a dict is slow on non-ASCII text.
-_DROP = re.compile(f"[{re.escape(_INVISIBLE + _CONTROLS)}]+")
-_TO_SPACE = re.compile(f"[{re.escape(_SPACES)}]")
-_TO_NEWLINE = re.compile(f"\r\n|[{re.escape(_LINE_BREAKS)}]")
-_SURROGATES = "\ud800-\udfff"  # lone UTF-16 halves (a cut emoji, "\\ud83d" in JSON): no encoding can write them
-_SURROGATE = re.compile(f"[{_SURROGATES}]")
-_ODD_CHAR = re.compile(f"[{re.escape(_INVISIBLE + _CONTROLS + _SPACES + _LINE_BREAKS)}{_SURROGATES}]")
-_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
-_LATIN_ALNUM = re.compile(r"[A-Za-z0-9]")
-_ARABIC_LETTERS = "\u0620-\u063f\u0641-\u064a\u066e\u066f\u0671-\u06d3\u06d5\u06fa-\u06fc\u06ff"
-_KASHIDA = re.compile(f"(?<=[{_ARABIC_LETTERS}\u064b-\u0652])\u0640+(?=[{_ARABIC_LETTERS}])")
-_SPACE_RUN = re.compile(r" {2,}")
-_LINE_EDGES = re.compile(r" +\n *|\n +")
-_BLANK_RUN = re.compile(r"\n{3,}")
-
-
-def clean_text(text: str) -> str:
-    """The text every later stage sees (``Article.text``); idempotent and never raises.
-
-    Replaces lone surrogates with U+FFFD (a pair of halves becomes its character), so every later stage
-    and every output format sees encodable text.
-    Decodes HTML entities (``&amp;``, ``&#1575;``), drops stray ``&`` (kept inside ``AT&T``,
-    ``Dolce&Gabbana``, ``S & P``), zero-width and bidi marks, NUL and control characters; NBSP and other
-    spaces become a space, CRLF/CR an LF; removes tatweel used as kashida between two Arabic letters
-    (``فـي`` -> ``في``, but ``الـ23`` stays); collapses runs of spaces, strips lines and leaves at most one
-    blank line between paragraphs.
-    """
-    # Each pass can expose new work (an entity that decodes to a zero-width mark, marks hiding an entity),
-    # so repeat to a fixed point; every change shortens the text or makes it plainer, so this ends.
-    while True:
-        cleaned = _clean_once(text)
-        if cleaned == text:
-            return cleaned
-        text = cleaned
-
-
-def _clean_once(text: str) -> str:
-    # The substring tests are cheap scans that skip most substitutions on already clean text.
-    if _ODD_CHAR.search(text):
-        text = _replace_surrogates(text)
-        text = _TO_NEWLINE.sub("\n", text)
-        text = _DROP.sub("", text)
-        text = _TO_SPACE.sub(" ", text)
-    if "&" in text:
-        text = _decode_entities(text)
-        text = _drop_stray_ampersands(text)
-    if "\u0640" in text:
-        text = _KASHIDA.sub("", text)
-    if "  " in text:
-        text = _SPACE_RUN.sub(" ", text)
-    if " \n" in text or "\n " in text:
-        text = _LINE_EDGES.sub("\n", text)
-    if "\n\n\n" in text:
-        text = _BLANK_RUN.sub("\n\n", text)
-    return text.strip(" \n")
-
-
-def encodable(value: Any) -> Any:
-    """``value`` with every lone surrogate replaced by U+FFFD, in strings nested in dicts and lists too
-    (keys included): what ingest does to ids and to the fields it keeps in ``Article.extra``.
-
-    A high half followed by a low half becomes the character they encode.  Containers are copied, never
-    changed; the walk is iterative, since parsed JSON can nest deeper than Python's stack.
-    """
-    if isinstance(value, str):
-        return _replace_surrogates(value)
-    if not isinstance(value, dict | list):
-        return value
-    root = _copy_container(value)
-    stack: list[dict[Any, Any] | list[Any]] = [root]
-    while stack:
-        container = stack.pop()
-        keys: Iterable[Any] = list(container) if isinstance(container, dict) else range(len(container))
-        for key in keys:
-            item = container[key]
-            if isinstance(item, str):
-                container[key] = _replace_surrogates(item)
-            elif isinstance(item, dict | list):
-                container[key] = copy = _copy_container(item)
-                stack.append(copy)
-    return root
-
-
-def _copy_container(value: dict[Any, Any] | list[Any]) -> dict[Any, Any] | list[Any]:
-    if isinstance(value, list):
-        return list(value)
-    return {(_replace_surrogates(k) if isinstance(k, str) else k): v for k, v in value.items()}
-
-
-def _replace_surrogates(text: str) -> str:
-    if not _SURROGATE.search(text):
-        return text
-    # UTF-16 code units again, then decoded: pairs join, a lone half becomes U+FFFD.
-    return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
-
-
-def _decode_entities(text: str) -> str:
-    # Only entities with their ';': html.unescape alone would also turn "&not" in "&nothing" into "¬".
-    while True:
-        decoded = _ENTITY.sub(lambda m: html.unescape(m.group()), text)
-        if decoded == text:
-            return text
-        text = decoded
-
-
-def _drop_stray_ampersands(text: str) -> str:
-    """Keep ``&`` joining two words (``AT&T``, ``لايف&ستايل``) or between Latin words (``S & P``)."""
-    kept: list[str] = []
-    start = 0
-    for i in _find_all(text, "&"):
-        before = text[i - 1] if i > 0 else " "
-        after = text[i + 1] if i + 1 < len(text) else " "
-        if before.isalnum() and after.isalnum():
-            continue
-        left, right = text[:i].rstrip(" "), text[i + 1 :].lstrip(" ")
-        if left and right and _LATIN_ALNUM.match(left[-1]) and _LATIN_ALNUM.match(right[0]):
-            continue
-        kept.append(text[start:i])
-        start = i + 1
-    kept.append(text[start:])
-    return "".join(kept)
-
-
-def _find_all(text: str, char: str) -> Iterator[int]:
-    i = text.find(char)
-    while i != -1:
-        yield i
-        i = text.find(char, i + 1)
-
-
-def _single_line(text: str) -> str:
-    return " ".join(clean_text(text).split())
 
 
 # ---------------------------------------------------------------------------------------------- dates
@@ -851,7 +707,7 @@ def _apply_sidecar(article: Article, stem: str, sidecar: Mapping[str, Mapping[st
                 else:
                     changes["date"] = date
             elif name in SIDECAR_FIELDS and value is not None:
-                changes[name] = _single_line(str(value))
+                changes[name] = single_line(str(value))
             elif name not in SIDECAR_FIELDS:
                 extra[encodable(name)] = encodable(value)
         article = dataclasses.replace(article, **changes, extra=extra)
@@ -1040,7 +896,7 @@ def _from_record(record: object, item: _Item, issues: list[str], n: int, where: 
 def _optional(value: object) -> str | None:
     if value is None:
         return None
-    text = _single_line(str(value))
+    text = single_line(str(value))
     return text or None
 
 
@@ -1062,14 +918,14 @@ _TREC_LEFTOVER_TAG = re.compile(r"</?[A-Z][A-Z_]{1,11}>")  # a misspelt tag such
 
 def _parse_trec(text: str, item: _Item, issues: list[str]) -> Iterator[Article]:
     for n, doc in enumerate(_trec_docs(text), start=1):
-        article_id = (_single_line(doc.get("id", "")) or _single_line(doc.get("attribute_id", ""))
+        article_id = (single_line(doc.get("id", "")) or single_line(doc.get("attribute_id", ""))
                       or f"{_stem(item.name)}-{n}")  # <DOCNO>, else <DOC id="...">
         body = _TREC_LEFTOVER_TAG.sub("", _TREC_PARAGRAPH.sub("\n\n", doc.get("text", "")))
-        time = _single_line(doc.get("time", ""))
+        time = single_line(doc.get("time", ""))
         date = parse_date(time)
         if time and date is None:
             issues.append(f"doc {article_id!r}: unreadable TIME {time!r}")
-        extra = {k: _single_line(doc[k]) for k in ("category", "author", "time") if doc.get(k)}
+        extra = {k: single_line(doc[k]) for k in ("category", "author", "time") if doc.get(k)}
         extra["abstract"] = clean_text(doc.get("abstract", ""))  # BBC's is a reference summary: keep lines
         article = _make_article(
             item, issues, id=article_id, text=body, where="doc",

@@ -16,7 +16,7 @@ from functools import cached_property
 from typing import Any
 
 from khulasa.errors import InvalidOptionsError
-from khulasa.normalize import count_words, word_tokens
+from khulasa.text.normalize import count_words, word_tokens
 
 _ISO_DATE = re.compile(r"\s*(\d{4}-\d{2}-\d{2})(?:[T ][0-9:.,+\-Z]*)?\s*$")
 
@@ -104,7 +104,7 @@ class Sentence:
     terms: tuple[str, ...] = ()
     is_arabic: bool = True
     n_words: int = -1
-    """Words of the display text as every word budget counts them (``khulasa.normalize.count_words``);
+    """Words of the display text as every word budget counts them (``khulasa.text.normalize.count_words``);
     counted when not given."""
 
     def __post_init__(self) -> None:

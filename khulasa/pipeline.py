@@ -20,9 +20,9 @@ from khulasa.models import (
     Summary,
     SummarySentence,
 )
-from khulasa.normalize import word_spans
 from khulasa.options import SummaryOptions
 from khulasa.segment import segment
+from khulasa.text.normalize import word_spans
 
 log = logging.getLogger(__name__)
 

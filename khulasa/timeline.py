@@ -27,20 +27,12 @@ from dataclasses import dataclass, replace
 from importlib import resources
 
 from khulasa.models import Article, InfoUnit, Sentence, SourceSpan, TimelineEvent
-from khulasa.normalize import (
-    ALEF_FOLDS,
-    ALEF_MAQSURA_FOLDS,
-    DIGIT_FOLDS,
-    HAMZA_FOLDS,
-    LETTER_VARIANT_FOLDS,
-    STOPWORDS,
-    TA_MARBUTA_FOLDS,
-    normalize,
-    terms,
-)
 from khulasa.periods import GRANULARITIES as GRANULARITIES  # re-exported: fuzz/run.py checks mentions with it
 from khulasa.periods import period_end
-from khulasa.verbs import is_verb, looks_like_verb
+from khulasa.text.fold import fold_dates
+from khulasa.text.normalize import STOPWORDS, normalize, terms
+from khulasa.text.patterns import alternation
+from khulasa.text.verbs import is_verb, looks_like_verb
 
 FUTURE_WINDOW_DAYS = 45
 """A date written without a year gets the latest year that puts it at most this far after publication..."""
@@ -74,26 +66,9 @@ class DateMention:
 
 # --- tables ------------------------------------------------------------------------------------------
 
-# Every fold is one character to one character, so offsets in the folded text are offsets in the text.
-_FOLDS = tuple(
-    {
-        **DIGIT_FOLDS,
-        **ALEF_FOLDS,
-        **HAMZA_FOLDS,
-        **ALEF_MAQSURA_FOLDS,
-        **TA_MARBUTA_FOLDS,
-        **LETTER_VARIANT_FOLDS,
-    }.items()
-)
-assert all(len(a) == len(b) == 1 for a, b in _FOLDS)
-
-
-def _fold(text: str) -> str:
-    # A chain of str.replace is about 20 times faster than str.translate on Arabic text.
-    for char, folded in _FOLDS:
-        if char in text:
-            text = text.replace(char, folded)
-    return text
+# Every fold is one character to one character (``khulasa.text.fold.fold_dates``), so offsets in the
+# folded text are offsets in the text.
+_fold = fold_dates
 
 
 def _compile(pattern: str) -> re.Pattern[str]:
@@ -139,44 +114,15 @@ ORDINAL_DAYS = _ordinals()
 """Folded ordinal (``الرابع``, ``الحادي والعشرين``) -> day of the month, as in ``الرابع من أكتوبر``."""
 
 
-def _alternation(words: Iterable[str]) -> str:
-    """A regex matching any of ``words`` (longest first), factored as a trie so it fails fast.
-
-    Python's ``re`` tries the branches of a flat alternation one by one at every position; with a
-    shared-prefix tree most positions fail at the first character.  A space in a word matches ``\\s+``.
-    """
-    trie: dict[str, dict] = {}
-    for word in words:
-        node = trie
-        for char in word:
-            node = node.setdefault(char, {})
-        node[""] = {}
-    return _trie_pattern(trie)
-
-
-def _trie_pattern(node: dict[str, dict]) -> str:
-    ends = "" in node
-    branches = [
-        (r"\s+" if char == " " else re.escape(char)) + _trie_pattern(child)
-        for char, child in sorted(node.items(), key=lambda kv: kv[0])
-        if char
-    ]
-    if not branches:
-        return ""
-    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-    # Greedy optional: the longer word is tried first, as a longest-first flat alternation would.
-    return f"(?:{body})?" if ends else body
-
-
 # --- patterns (over the folded text) ------------------------------------------------------------------
 
 # A month name may carry a conjunction or preposition (وشباط, بمارس).
-_MONTH = rf"(?:(?<!\w)|(?<=(?<!\w)[وفبل]))(?:{_alternation(MONTHS)})(?!\w)"
-_BARE_MONTH = rf"(?<!\w)(?:{_alternation(MONTHS)})(?!\w)"
+_MONTH = rf"(?:(?<!\w)|(?<=(?<!\w)[وفبل]))(?:{alternation(MONTHS)})(?!\w)"
+_BARE_MONTH = rf"(?<!\w)(?:{alternation(MONTHS)})(?!\w)"
 # The pair of names for one month (نوفمبر/تشرين الثاني, تشرين الأول/ أكتوبر, أكتوبر (تشرين الأول)):
 # the first names the month, the alternate is dropped.
 _MONTH_PAIR = rf"(?P<month>{_MONTH})(?:\s*[/\\(\-–—]\s*{_MONTH}(?:\s*\))?|\s+{_BARE_MONTH})?"
-_WD = rf"(?:{_alternation(WEEKDAYS)})"
+_WD = rf"(?:{alternation(WEEKDAYS)})"
 _YEAR = r"(?:19|20)\d\d(?!\d)"
 _YEAR_WORD = r"(?:ال)?(?:عام|سنه)"
 _PAST = r"(?:الماضي|الماضيه|المنصرم|المنصرمه|الفايت|الفايته)"
@@ -198,7 +144,7 @@ _DAY_START = r"(?:(?<![\w/.\-])|(?<=(?<!\w)[وب]))"
 # A day of the month: a number (15, الـ15) or an ordinal followed by من (الرابع من أكتوبر).
 _DAY = (
     rf"(?:{_DAY_START}(?:ال\u0640?\s?)?(?P<day>[0-3]?\d)(?!\d)"
-    rf"|(?<!\w){_PREFIX}(?P<ord>{_alternation(ORDINAL_DAYS)})(?=\s+من\s))"
+    rf"|(?<!\w){_PREFIX}(?P<ord>{alternation(ORDINAL_DAYS)})(?=\s+من\s))"
 )
 _YEAR_TAIL = rf"\s*(?:(?:من\s+)?{_YEAR_WORD}\s+)?(?P<year>{_YEAR})(?:\s?م(?!\w))?"
 _REL_TAIL = (
@@ -631,9 +577,9 @@ class _Rule:
 _DIGIT_SCAN = re.compile(r"\d")
 # Anything any rule needs; a sentence without it is skipped at once.
 _ANCHOR_SCAN = _compile(
-    rf"\d|{_alternation(MONTHS)}(?!\w)|{_WD}|اليوم|امس|غد|اسبوع|الشهر|العام|السنه|ذات|نفس|ذلك"
+    rf"\d|{alternation(MONTHS)}(?!\w)|{_WD}|اليوم|امس|غد|اسبوع|الشهر|العام|السنه|ذات|نفس|ذلك"
 )
-_MONTH_SCAN = _compile(rf"{_alternation(MONTHS)}(?!\w)")
+_MONTH_SCAN = _compile(rf"{alternation(MONTHS)}(?!\w)")
 _WEEKDAY_SCAN = _compile(_WD)
 # Order is priority among candidates with the same span: explicit before relative.
 _RULES: tuple[_Rule, ...] = (
@@ -783,7 +729,7 @@ first report covers: ``أمس``, ``الأحد``); one before it is background.""
 # (Every branch opens with a character class, so the search skips most positions at once.)
 _CUT = _compile(
     r"(?P<punct>[،؛;:()\[\]«»“”\"]|(?<!\d),|,(?!\d)|\s[-–—]\s)"
-    rf"|\s(?:(?P<opener>{_alternation(_LISTS['clause_opener'])})(?!\w)|(?P<conjunct>[وف][^\W\d_]{{2,}}))"
+    rf"|\s(?:(?P<opener>{alternation(_LISTS['clause_opener'])})(?!\w)|(?P<conjunct>[وف][^\W\d_]{{2,}}))"
 )
 _HAS_WORD = re.compile(r"[^\W_]")
 _LETTERS = re.compile(r"[^\W\d_]+")
@@ -793,7 +739,7 @@ _ANNOUNCES = _compile(r"\s*(?::|[«“]|[،,]?\s*[وف]?(?:إن|أن|بأن)(?!\
 _EDGE = " \t\n\r،,؛;:-–—\"'«»“”()[]"
 _SINCE = re.compile(r"(?<!\w)[وف]?منذ\s+$")
 _OPINION_TITLE = _compile(
-    rf"^\W*(?:{_alternation(_LISTS['opinion_title'])})\s*(?::|\.\.|[-–—|])|(?<!\w)[يت]كتب(?!\w)"
+    rf"^\W*(?:{alternation(_LISTS['opinion_title'])})\s*(?::|\.\.|[-–—|])|(?<!\w)[يت]كتب(?!\w)"
 )
 _OPINION_GENRES = frozenset({"opinion", "analysis", "column", "editorial", "رأي", "تحليل"})
 
@@ -930,7 +876,7 @@ def _window(text: str, s: int, e: int, start: int, end: int) -> tuple[int, int]:
 
 @functools.cache
 def _disclaimer() -> Callable[[str], bool]:
-    from khulasa.textrules import RULES
+    from khulasa.text.rules import RULES
 
     (rule,) = [r for r in RULES if r.id == "disclaimer"]
     return rule.fires
@@ -939,7 +885,7 @@ def _disclaimer() -> Callable[[str], bool]:
 def is_opinion(article: Article) -> bool:
     """Whether an article is opinion or analysis: its ``extra["genre"]`` says so, its title opens with
     ``رأي:``/``تحليل:``... or names a writer (``... يكتب``), or a line states that it gives its writer's
-    views (the ``disclaimer`` rule of ``khulasa.textrules``, in its first or last three lines)."""
+    views (the ``disclaimer`` rule of ``khulasa.text.rules``, in its first or last three lines)."""
     genre = article.extra.get("genre") if article.extra else None
     if isinstance(genre, str) and genre.strip().lower() in _OPINION_GENRES:
         return True
@@ -951,7 +897,7 @@ def is_opinion(article: Article) -> bool:
 
 
 def _reports_event(text: str) -> bool:
-    """Whether a sentence has a verb: a word listed or shaped like one (``khulasa.verbs.looks_like_verb``),
+    """Whether a sentence has a verb: a word listed or shaped like one (``khulasa.text.verbs.looks_like_verb``),
     or the word it opens with after ``و``/``ف`` (news opens a sentence with its verb: ``وأيد``, ``ودفع``)."""
     words = _LETTERS.findall(normalize(text))
     if not words:
@@ -1026,7 +972,7 @@ def extract_timeline(articles: Sequence[Article], units: Sequence[InfoUnit]) -> 
     a sentence's mentions are resolved against its own article's date.  An entry is the clause that
     carries the date (``clause_span``; the whole sentence when it is one line with one date), with its
     exact offsets in every source.  ``اليوم``/``أمس``/``غدا`` are dropped in opinion and analysis
-    (``is_opinion``) and in a clause with no verb of the news (``khulasa.verbs``).  Events on the same
+    (``is_opinion``) and in a clause with no verb of the news (``khulasa.text.verbs``).  Events on the same
     date and granularity whose clauses share their words (set cosine >= ``MERGE_THRESHOLD``: the same
     event in other words, or in another outlet) are one.  An event is background when it lies before
     the story (``_is_background``).  Order: the story's events, then the background; each by date, then

@@ -113,7 +113,7 @@ def test_sumy_top_sentences_agree_with_sumys_own_top_n():
 def test_sumy_words_are_folded_and_stemmed_from_their_unfolded_form():
     words = baselines._SumyWords()
     assert words.to_words("المدرسةُ الكبرى") == ("المدرسه", "الكبري")
-    from khulasa.normalize import stem
+    from khulasa.text.normalize import stem
 
     assert words.stem("المدرسه") == stem("المدرسة")
 

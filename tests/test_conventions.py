@@ -136,7 +136,7 @@ def test_timeline_and_key_terms_print_sections_in_text():
 
 @pytest.mark.parametrize("text", ["ب" * 2_000_000, "-".join(["كلمة"] * 400_000)])
 def test_a_giant_word_or_a_hyphen_joined_text_stays_within_the_word_budget(text):
-    from khulasa.normalize import MAX_WORD_CHARS, count_words
+    from khulasa.text.normalize import MAX_WORD_CHARS, count_words
 
     proc = khulasa_cli("summarize", "-", "--words", "120", stdin=text)
     assert proc.returncode == 0, proc.stderr

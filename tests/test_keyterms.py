@@ -20,8 +20,8 @@ from khulasa.keyterms import (
     load_gazetteer,
 )
 from khulasa.models import Article, InfoUnit
-from khulasa.normalize import STOPWORDS, normalize
 from khulasa.segment import segment
+from khulasa.text.normalize import STOPWORDS, normalize
 from tests.conftest import cluster
 
 

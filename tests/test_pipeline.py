@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 
 import khulasa
 from khulasa.errors import InvalidOptionsError, NoArabicTextError, NoInputError
-from khulasa.normalize import terms
 from khulasa.pipeline import analyze
+from khulasa.text.normalize import terms
 from tests.conftest import EXAMPLE_DIR, article, cluster
 
 
@@ -52,7 +52,7 @@ def test_sources_name_every_article_holding_the_sentence_or_a_rewrite(example_ar
 
 def test_no_two_summary_sentences_say_the_same_thing(example_summary):
     from khulasa.dedup import similar_pairs, term_matrix
-    from khulasa.normalize import terms
+    from khulasa.text.normalize import terms
 
     pairs = similar_pairs(term_matrix([terms(s.text) for s in example_summary.sentences]), 0.5)
     assert pairs == [], [

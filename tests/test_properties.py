@@ -26,7 +26,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import khulasa
-from khulasa import ingest, normalize
+from khulasa import ingest
 from khulasa.errors import NoArabicTextError, NoInputError
 from khulasa.ingest import IngestReport
 from khulasa.models import Article
@@ -34,6 +34,7 @@ from khulasa.options import SummaryOptions
 from khulasa.render import FORMATS
 from khulasa.segment import segment
 from khulasa.stories import StoryOptions, build_stories
+from khulasa.text import normalize
 
 WORDS = (
     "افتتح وزير الثقافة اليوم معرض الكتاب في دورته العاشرة بمشاركة دار نشر وقال الرئيس إن المحادثات "

@@ -9,8 +9,8 @@ from conftest import article
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from khulasa.normalize import MAX_WORD_CHARS, count_words, terms, tokenize
 from khulasa.segment import MAX_SENTENCE_CHARS, MAX_SENTENCE_WORDS, segment, split_spans
+from khulasa.text.normalize import MAX_WORD_CHARS, count_words, terms, tokenize
 
 
 def sentences(text: str) -> list[str]:

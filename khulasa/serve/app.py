@@ -484,7 +484,8 @@ def _to_articles(items: Sequence[ArticleIn], settings: ServeSettings) -> list[Ar
     Stricter than a file on three points, since a client can fix its request: an unreadable date, a
     text that is empty once cleaned, and a repeated id are 422 errors naming the article, not skips.
     """
-    from khulasa import ingest, normalize
+    from khulasa import ingest
+    from khulasa.text import normalize
 
     if len(items) > settings.max_articles:
         raise _too_many_articles(len(items), settings.max_articles)

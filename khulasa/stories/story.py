@@ -20,9 +20,9 @@ from typing import Any
 
 from khulasa.errors import NoArabicTextError, NoInputError
 from khulasa.models import Article, InfoUnit, SourceSpan, Summary, SummarySentence, TimelineEvent
-from khulasa.normalize import is_arabic
 from khulasa.stories.cluster import Assignment
 from khulasa.stories.options import StoryOptions
+from khulasa.text.normalize import is_arabic
 
 TITLE_CHARS = 120
 
