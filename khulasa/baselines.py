@@ -40,6 +40,7 @@ from khulasa.text.normalize import (
     remove_tatweel,
     stem,
     strip_diacritics,
+    word_tokens,
 )
 
 SELECTION_RULE = (
@@ -58,7 +59,7 @@ Ranker = Callable[[Sequence[Sentence]], list[int]]
 
 def candidates(articles: Sequence[Article]) -> list[Sentence]:
     """The sentences every system may choose: non-headings with at least one token, in input order."""
-    return [s for a in articles for s in segment(a) if not s.is_heading and s.tokens]
+    return [s for a in articles for s in segment(a) if not s.is_heading and word_tokens(s.text.split())]
 
 
 def fill(sentences: Sequence[Sentence], ranking: Sequence[int], options: SummaryOptions) -> list[Sentence]:

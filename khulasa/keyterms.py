@@ -46,8 +46,6 @@ assert NAME_MAX_WORDS <= MAX_N
 
 KINDS = ("person", "place", "organisation", "phrase")
 """The kinds of key terms (``KeyTerm.kind``)."""
-KIND_LABELS = {"person": "شخص", "place": "مكان", "organisation": "منظمة", "phrase": "عبارة"}
-"""Arabic names of the kinds, for renderers."""
 _NAMED = frozenset(KINDS[:3])
 
 # A word: letters/digits with the marks and tatweel that may sit inside it.  "_" is neither word nor

@@ -114,7 +114,7 @@ def test_stories_takes_the_shared_quiet_before_or_after_the_verb(tmp_path):
 
 
 def test_timeline_and_key_terms_print_sections_in_text():
-    from khulasa.render import KEY_TERMS_HEADING, TIMELINE_HEADING
+    from khulasa.render.labels import KEY_TERMS_HEADING, TIMELINE_HEADING
 
     plain = khulasa_cli("summarize", str(EXAMPLE_DIR))
     both = khulasa_cli("summarize", str(EXAMPLE_DIR), "--timeline", "--key-terms")

@@ -26,7 +26,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import khulasa
-from khulasa import ingest
+from khulasa import ingest, render
 from khulasa.errors import NoArabicTextError, NoInputError
 from khulasa.ingest import IngestReport
 from khulasa.models import Article
@@ -94,7 +94,7 @@ def test_published_summary_sentences_are_slices_of_their_sources_within_budget(a
         summary = khulasa.summarize(articles, options=options)
     except (NoArabicTextError, NoInputError):  # every generated body may clean to nothing
         return
-    doc = json.loads(summary.to_json())
+    doc = json.loads(render.to_json(summary))
     texts = {a["id"]: a["text"] for a in doc["articles"]}
     sentences_of = {a.id: {(s.start, s.end): s.text for s in segment(a)} for a in articles}
     for s in doc["sentences"]:
@@ -131,7 +131,7 @@ def test_the_same_input_gives_the_same_bytes_in_every_format(articles, options):
     except (NoArabicTextError, NoInputError):  # every generated body may clean to nothing
         return
     for fmt in FORMATS:
-        assert first.render(fmt) == second.render(fmt)
+        assert render.render(first, fmt) == render.render(second, fmt)
 
 
 @settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])

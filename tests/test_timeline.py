@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from khulasa.models import Article, InfoUnit, Sentence
 from khulasa.periods import format_period
 from khulasa.segment import segment
+from khulasa.text.normalize import count_words
 from khulasa.timeline import (
     MAX_CLAUSE_CHARS,
     MAX_CLAUSE_WORDS,
@@ -254,7 +255,8 @@ def test_parse_dates_never_crashes_and_mentions_are_well_formed(text, published)
 
 def _sentence(a: Article, text: str, index: int = 0) -> Sentence:
     start = a.text.index(text)
-    return Sentence(article_id=a.id, index=index, start=start, end=start + len(text), text=text)
+    return Sentence(article_id=a.id, index=index, start=start, end=start + len(text), text=text,
+                    n_words=count_words(text))
 
 
 def test_a_unit_gives_one_event_per_date_with_every_supporting_sentence():

@@ -22,12 +22,12 @@ import jinja2
 
 from khulasa.atomic import new_directory_mode, write_atomically
 from khulasa.errors import OutputError, OutputRefusedError
+from khulasa.render.labels import KIND_LABELS
 
 FORMATS = ("jsonl", "html", "text")
 DIGEST_SENTENCES = 5
 DIGEST_EVENTS = 5
 DIGEST_ACTORS = 8
-KIND_LABELS = {"actor": "فاعل", "place": "مكان", "phrase": "عبارة"}
 
 
 def iter_records(path: Path) -> Iterator[dict[str, Any]]:
