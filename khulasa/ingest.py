@@ -213,13 +213,15 @@ def _decode(data: bytes, name: str) -> tuple[str, str, list[str]]:
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             label = encoding.replace("-sig", "")
+            body, notes = data[len(bom) :], []
+            if label == "utf-8" and b"\x00" in body:  # stray NULs, even inside a character's bytes
+                notes.append(_nul_note(body.count(b"\x00"), "bytes"))
+                body = body.replace(b"\x00", b"")
             try:
-                text = data[len(bom) :].decode(label)
+                text = body.decode(label)
             except UnicodeDecodeError as exc:
-                raise UnreadableFileError(
-                    name, f"invalid {label} after its byte-order mark (byte {exc.start + len(bom)})", [label]
-                ) from exc
-            notes = []
+                at = "" if notes else f" (byte {exc.start + len(bom)})"
+                raise UnreadableFileError(name, f"invalid {label} after its byte-order mark{at}", [label]) from exc
             if "\x00" in text:
                 notes.append(_nul_note(text.count("\x00"), "characters"))
                 text = text.replace("\x00", "")
@@ -880,7 +882,9 @@ def _from_record(record: object, item: _Item, issues: list[str], n: int, where: 
         issues.append(f"{where}: no text field ({'/'.join(TEXT_KEYS)}), skipped")
         return None
     raw_id = record.get("id")
-    article_id = encodable(str(raw_id).strip()) if raw_id not in (None, "") else f"{_stem(item.name)}-{n}"
+    article_id = encodable(str(raw_id).strip()) if raw_id is not None else ""
+    if not _single_line(article_id):  # no visible character: the id is missing
+        article_id = f"{_stem(item.name)}-{n}"
     date = parse_date(record.get("date"))
     if record.get("date") not in (None, "") and date is None:
         issues.append(f"{where}: unreadable date {record['date']!r}, ignored")

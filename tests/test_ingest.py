@@ -157,10 +157,12 @@ def _cut(text: str, every: int) -> bytes:
          "utf-8"),
         (PARAGRAPH.encode().ljust(4096, b"\x00"), 4096 - len(PARAGRAPH.encode()), "utf-8"),  # a padded record
         (b"\xef\xbb\xbf" + _laced(PARAGRAPH, every=5), len(range(0, len(PARAGRAPH), 5)), "utf-8-sig"),
+        (b"\xef\xbb\xbf" + _cut(PARAGRAPH, every=3),
+         sum(1 for i, c in enumerate(PARAGRAPH) if i % 3 == 0 and len(c.encode()) == 2), "utf-8-sig"),
         (b"\xff\xfe" + "\x00".join(PARAGRAPH.split(" ", 3)).encode("utf-16-le"), 3, "utf-16-le"),
     ],
     ids=["between-every-character", "every-20th-character", "inside-utf8-sequences", "nul-padded-record",
-         "utf8-bom", "utf16-bom-nul-characters"],
+         "utf8-bom", "utf8-bom-inside-sequences", "utf16-bom-nul-characters"],
 )
 def test_stray_nuls_are_dropped_with_a_note_when_the_rest_is_text(data: bytes, nuls: int, encoding: str) -> None:
     """A bad export (NULs between characters, inside a UTF-8 sequence, padding records) was refused as binary
@@ -168,7 +170,7 @@ def test_stray_nuls_are_dropped_with_a_note_when_the_rest_is_text(data: bytes, n
     text, found, notes = ingest._decode(data, "export.txt")
     expected = PARAGRAPH if encoding != "utf-16-le" else PARAGRAPH.replace(" ", "", 3)
     assert (text, found) == (expected, encoding)
-    unit = "bytes" if encoding == "utf-8" else "characters"  # with a BOM, NULs are found after decoding
+    unit = "characters" if encoding == "utf-16-le" else "bytes"  # in UTF-16, NULs are found after decoding
     assert notes == [f"dropped {nuls} stray NUL {unit}"]
     assert read_bytes_as_text(data, name="export.txt") == (text, found)
 
@@ -813,6 +815,15 @@ def test_duplicate_ids_are_made_unique_and_reported(tmp_path: Path) -> None:
     report = IngestReport()
     assert [a.id for a in load([tmp_path], report=report)] == ["same", "same#2"]
     assert any("duplicate id 'same'" in issue for issue in report.issues)
+
+
+
+@pytest.mark.parametrize("raw_id", ["\f", "  ", "\u200f", "", None])
+def test_an_id_that_cleans_to_nothing_falls_back_to_the_file_and_line(tmp_path: Path, raw_id: str | None) -> None:
+    """A JSONL id of only spaces or controls was kept as the empty string (found by the fuzz job)."""
+    write(tmp_path / "feed.jsonl", json.dumps({"id": raw_id, "text": PARAGRAPH}) + "\n")
+    [article] = load([tmp_path / "feed.jsonl"])
+    assert article.id == "feed-1"
 
 
 # ------------------------------------------------------------------------------- names shown to people
