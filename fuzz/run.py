@@ -46,6 +46,8 @@ from khulasa.errors import (  # noqa: E402
     NoInputError,
     UnreadableFileError,
 )
+from khulasa.ingest import records, source, walk  # noqa: E402
+from khulasa.ingest import sidecars as ingest_sidecars  # noqa: E402
 from khulasa.models import Article  # noqa: E402
 from khulasa.options import SummaryOptions  # noqa: E402
 from khulasa.text import normalize  # noqa: E402
@@ -283,12 +285,12 @@ def target_ingest(n: int) -> Callable[[], None]:
     def check(named: tuple[str, bytes], explicit: bool, sidecar: dict[str, Any] | None) -> None:
         name, data = named
         report = ingest.IngestReport()
-        ctx = ingest._Context(report)
+        ctx = source.Context(report)
         if sidecar is not None:  # parsed as a metadata.json file is
-            sidecar = ingest._parse_sidecar(json.dumps(sidecar).encode(), "metadata.json", ctx)
+            sidecar = ingest_sidecars.parse_sidecar(json.dumps(sidecar).encode(), "metadata.json", ctx)
             report.inputs.clear()
         try:
-            articles = list(ingest._parse_item(ingest._Item(name, name, explicit, sidecar or {}), data, ctx))
+            articles = list(walk.parse_item(source.Item(name, name, explicit, sidecar or {}), data, ctx))
         except UnreadableFileError:
             assert explicit
             return
@@ -361,7 +363,7 @@ def target_summarize(n: int) -> Callable[[], None]:
         lambda known, unknown: {**unknown, **known},
         st.fixed_dictionaries({}, optional={"id": any_text, "source": any_text, "title": any_text, "url": any_text,
                                             "date": date_value, "tags": st.lists(any_text, max_size=2)}),
-        st.dictionaries(any_text.filter(lambda k: k not in ingest.ARTICLE_KEYS),
+        st.dictionaries(any_text.filter(lambda k: k not in records.ARTICLE_KEYS),
                         any_text | st.lists(any_text, max_size=2), max_size=2),
     )
 
@@ -377,8 +379,8 @@ def target_summarize(n: int) -> Callable[[], None]:
         else:  # as read from a .json file: metadata of any kind (lone surrogates, impossible dates)
             records = [{**fields[i], "text": t} for i, t in enumerate(texts)]
             data = json.dumps(records).encode()
-            articles = list(ingest._parse_item(ingest._Item("f.json", "f.json", False, {}), data,
-                                               ingest._Context(ingest.IngestReport())))
+            articles = list(walk.parse_item(source.Item("f.json", "f.json", False, {}), data,
+                                               source.Context(ingest.IngestReport())))
             if not articles:
                 return
         if extras:
@@ -432,7 +434,7 @@ def target_options(n: int) -> Callable[[], None]:
 
     @fuzz("options", n,
           st.dictionaries(st.sampled_from(OPTION_NAMES), values, max_size=2), st.booleans(),
-           st.sampled_from([dt.date(2016, 10, 10), ingest.EARLIEST_DATE, ingest.LATEST_DATE, None]))
+           st.sampled_from([dt.date(2016, 10, 10), records.EARLIEST_DATE, records.LATEST_DATE, None]))
     def check(fields: dict[str, Any], stories: bool, date: dt.date | None) -> None:
         articles = [Article(id=f"a{i}", text=sentence * (i + 1), source=f"s{i}", date=date) for i in range(3)]
         try:

@@ -22,7 +22,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import khulasa
-from khulasa import ingest
 from khulasa.errors import NoInputError, UnreadableFileError, printable
 from khulasa.ingest import (
     IngestReport,
@@ -30,7 +29,10 @@ from khulasa.ingest import (
     load,
     parse_date,
     read_bytes_as_text,
+    records,
+    source,
 )
+from khulasa.ingest import decode as ingest_decode
 from khulasa.text.clean import clean_text
 
 SURROGATE = st.integers(0xD800, 0xDFFF).map(chr)
@@ -167,7 +169,7 @@ def _cut(text: str, every: int) -> bytes:
 def test_stray_nuls_are_dropped_with_a_note_when_the_rest_is_text(data: bytes, nuls: int, encoding: str) -> None:
     """A bad export (NULs between characters, inside a UTF-8 sequence, padding records) was refused as binary
     above 1 % of NULs; now it is read, and the report says how many NULs were dropped."""
-    text, found, notes = ingest._decode(data, "export.txt")
+    text, found, notes = ingest_decode.decode(data, "export.txt")
     expected = PARAGRAPH if encoding != "utf-16-le" else PARAGRAPH.replace(" ", "", 3)
     assert (text, found) == (expected, encoding)
     unit = "characters" if encoding == "utf-16-le" else "bytes"  # in UTF-16, NULs are found after decoding
@@ -185,7 +187,7 @@ def test_a_file_with_stray_nuls_is_read_and_the_nuls_are_an_issue_in_the_report(
 
 def test_utf16_without_a_bom_is_still_utf16_not_utf8_with_nuls() -> None:
     for encoding in ("utf-16-le", "utf-16-be"):
-        text, found, notes = ingest._decode(f"{PARAGRAPH}\n{SECOND}".encode(encoding), "x.txt")
+        text, found, notes = ingest_decode.decode(f"{PARAGRAPH}\n{SECOND}".encode(encoding), "x.txt")
         assert (text, found, notes) == (f"{PARAGRAPH}\n{SECOND}", encoding, [])
 
 
@@ -319,8 +321,8 @@ def test_a_date_no_datetime_can_hold_is_none_not_an_overflow(value: object) -> N
 
 
 def test_dates_at_the_ends_of_the_range_ingest_accepts_are_read() -> None:
-    assert parse_date("1000-01-01") == ingest.EARLIEST_DATE
-    assert parse_date("Sun, 31 Dec 8999 23:59:59 +0000") == ingest.LATEST_DATE
+    assert parse_date("1000-01-01") == records.EARLIEST_DATE
+    assert parse_date("Sun, 31 Dec 8999 23:59:59 +0000") == records.LATEST_DATE
 
 
 RFC_2822 = st.builds(
@@ -782,14 +784,14 @@ def test_unreadable_files_are_skipped_in_a_walk_but_raise_when_named(
 ) -> None:
     locked = write(tmp_path / "locked.txt", PARAGRAPH)
     write(tmp_path / "open.txt", SECOND)
-    real_read = ingest._read_file
+    real_read = source.read_file
 
     def read(path: str) -> bytes:
         if path == str(locked):
             raise PermissionError(13, "Permission denied", path)
         return real_read(path)
 
-    monkeypatch.setattr(ingest, "_read_file", read)
+    monkeypatch.setattr(source, "read_file", read)
     report = IngestReport()
     with caplog.at_level(logging.WARNING, logger="khulasa.ingest"):
         assert [a.id for a in load([tmp_path], report=report)] == ["open"]
@@ -904,13 +906,13 @@ def test_iter_articles_yields_before_reading_the_rest(tmp_path: Path, monkeypatc
     for i in range(5):
         write(tmp_path / f"{i}.txt", PARAGRAPH)
     opened: list[str] = []
-    real_read = ingest._read_file
+    real_read = source.read_file
 
     def read(path: str) -> bytes:
         opened.append(path)
         return real_read(path)
 
-    monkeypatch.setattr(ingest, "_read_file", read)
+    monkeypatch.setattr(source, "read_file", read)
     stream = iter_articles([tmp_path])
     assert next(stream).id == "0"
     assert len(opened) == 1

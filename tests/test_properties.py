@@ -28,7 +28,7 @@ from hypothesis import strategies as st
 import khulasa
 from khulasa import ingest, render
 from khulasa.errors import NoArabicTextError, NoInputError
-from khulasa.ingest import IngestReport
+from khulasa.ingest import IngestReport, source, walk
 from khulasa.models import Article
 from khulasa.options import SummaryOptions
 from khulasa.render import FORMATS
@@ -59,11 +59,11 @@ def clusters(draw: st.DrawFn) -> list[Article]:
     bodies += draw(st.lists(st.sampled_from(bodies), max_size=1))  # a verbatim copy
     articles = []
     report = IngestReport()
-    ctx = ingest._Context(report)
+    ctx = source.Context(report)
     for i, body in enumerate(bodies):
         raw = body.replace("\n", draw(line_end)).encode(draw(encoding), errors="ignore")
-        item = ingest._Item(f"a{i}.txt", f"a{i}.txt", False, {})
-        for a in ingest._parse_item(item, raw, ctx):
+        item = source.Item(f"a{i}.txt", f"a{i}.txt", False, {})
+        for a in walk.parse_item(item, raw, ctx):
             date = draw(st.none() | st.dates(dt.date(2016, 10, 1), dt.date(2016, 10, 20)))
             articles.append(Article(id=a.id, text=a.text, source=f"outlet{i % 3}", date=date))
     assert len(report.inputs) == len(bodies)  # every input has a fate, read or skipped
