@@ -39,7 +39,8 @@ from hypothesis import strategies as st
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from khulasa import ingest, segment, timeline  # noqa: E402
+from khulasa import dates as date_tagger  # noqa: E402
+from khulasa import ingest, segment  # noqa: E402
 from khulasa.errors import (  # noqa: E402
     InvalidOptionsError,
     NoArabicTextError,
@@ -318,9 +319,9 @@ def target_dates(n: int) -> Callable[[], None]:
     def check(text: str, published: dt.date | None, raw: object) -> None:
         value = ingest.parse_date(raw)
         assert value is None or isinstance(value, dt.date)
-        for m in timeline.parse_dates(text, published):
+        for m in date_tagger.parse_dates(text, published):
             assert text[m.start : m.end] == m.expression
-            assert m.granularity in timeline.GRANULARITIES
+            assert m.granularity in date_tagger.GRANULARITIES
             assert m.end_date is None or m.end_date >= m.date
 
     return check
