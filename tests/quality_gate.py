@@ -2,7 +2,7 @@
 
 Not the library's (it knows the repository's layout): ``tests/test_quality_gate.py`` checks the floors,
 and ``python -m tests.quality_gate --update-floors`` raises them (lowering one needs ``--allow-lower``).
-Scoring is ``khulasa.evaluate``'s.
+Scoring is ``khulasa.eval``'s.
 """
 
 from __future__ import annotations
@@ -19,9 +19,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from khulasa.datasets import EvalItem
 from khulasa.errors import InvalidOptionsError, KhulasaError
-from khulasa.evaluate import Rouge, evaluate_system, flatten, parse_budget
+from khulasa.eval.datasets import EvalItem
+from khulasa.eval.report import evaluate_system, parse_budget
+from khulasa.eval.rouge import Rouge, flatten
 
 # --- the quality gate's floors ----------------------------------------------------------------------
 
@@ -49,7 +50,7 @@ class GateResult:
 
 def gate_items(spec: Mapping[str, Any], repo: Path) -> tuple[list[EvalItem], list[tuple[str, Path]]] | str:
     """The items a gate scores and the files they come from, or why they are absent (a skip reason)."""
-    from khulasa import datasets
+    from khulasa.eval import datasets
 
     kind = spec["kind"]
     if kind == "easc":

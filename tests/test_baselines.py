@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from khulasa import baselines
 from khulasa.errors import InvalidOptionsError, MissingExtraError
+from khulasa.eval import baselines
 from khulasa.options import SummaryOptions
 from tests.conftest import EXAMPLE_DIR, article, cluster
 
