@@ -13,7 +13,7 @@ from bisect import bisect_left
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
-from khulasa.dates import WORD_LISTS, DateMention, compile_folded, parse_dates, parse_folded
+from khulasa.dates import MONTHS, WORD_LISTS, DateMention, compile_folded, parse_dates, parse_folded
 from khulasa.models import Article, InfoUnit, Sentence, SourceSpan, TimelineEvent
 from khulasa.periods import period_end
 from khulasa.text.fold import fold_dates
@@ -21,9 +21,9 @@ from khulasa.text.normalize import STOPWORDS, normalize, terms
 from khulasa.text.patterns import alternation
 from khulasa.text.verbs import is_verb, looks_like_verb
 
-__all__ = ["DateMention", "clause_span", "extract_timeline", "is_opinion", "parse_dates", "timeline_for"]
-# DateMention and parse_dates are the tagger's (khulasa.dates), named here too for the analysis modules
-# that read them from the timeline.
+__all__ = ["MONTHS", "DateMention", "clause_span", "extract_timeline", "is_opinion", "parse_dates", "timeline_for"]
+# MONTHS, DateMention and parse_dates are the tagger's (khulasa.dates), named here too for the analysis
+# modules that read them from the timeline (compare.py).
 
 MERGE_THRESHOLD = 0.4
 """Set cosine of the clauses' stemmed content terms (the date left out) above which two events on the
