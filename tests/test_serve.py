@@ -24,7 +24,8 @@ from fastapi.testclient import TestClient
 import khulasa
 from khulasa.cli import main
 from khulasa.errors import InvalidOptionsError
-from khulasa.serve.app import STATIC_DIR, BodyLimit, create_app
+from khulasa.serve.app import STATIC_DIR, create_app
+from khulasa.serve.limits import BodyLimit
 from khulasa.serve.settings import ServeSettings
 from tests.conftest import EXAMPLE_DIR
 
@@ -423,7 +424,7 @@ def test_every_kind_of_answer_has_the_security_headers(monkeypatch):
 
 
 def test_an_html_summary_is_served_with_the_policy_its_page_declares(client):
-    from khulasa.render import _SCRIPT_HASH
+    from khulasa.render.html import _SCRIPT_HASH
 
     response = client.post("/v1/summarize?format=html", json={"articles": example_request_articles()})
     assert response.status_code == 200

@@ -37,7 +37,8 @@ from conftest import ROOT
 from fastapi.testclient import TestClient
 from test_bad_input import run_cli
 
-from khulasa.serve.app import MAX_ERRORS, create_app
+from khulasa.serve.app import create_app
+from khulasa.serve.errors import MAX_ERRORS
 from khulasa.serve.settings import ServeSettings
 
 ARABIC = "افتتح وزير الثقافة اليوم معرض الكتاب في دورته العاشرة بمشاركة 400 دار نشر من عشرين دولة."

@@ -205,6 +205,6 @@ def _swap_directory(new: Path, final: Path, *, shown: str) -> None:
 
 
 def _version() -> str:
-    from khulasa import __version__
+    from khulasa._version import __version__
 
     return __version__

@@ -20,9 +20,10 @@ from typing import Any
 
 from khulasa.errors import NoArabicTextError, NoInputError
 from khulasa.models import Article, InfoUnit, SourceSpan, Summary, SummarySentence, TimelineEvent
-from khulasa.normalize import is_arabic
+from khulasa.render.json import to_dict
 from khulasa.stories.cluster import Assignment
 from khulasa.stories.options import StoryOptions
+from khulasa.text.normalize import is_arabic
 
 TITLE_CHARS = 120
 
@@ -104,11 +105,11 @@ class Story:
     def to_dict(self, *, include_text: bool = False) -> dict[str, Any]:
         """The JSONL record (schema in ``docs/stories.md``).
 
-        ``summary`` is the core's summary JSON (``Summary.to_dict()``) with its ``timeline`` and
+        ``summary`` is the core's summary JSON (``khulasa.render.to_dict``) with its ``timeline`` and
         ``key_terms`` moved out to the record's ``timeline`` and ``actors`` (not repeated: they are
         the bulk of a large story's record), and without article texts unless ``include_text``.
         """
-        summary = self.summary.to_dict()
+        summary = to_dict(self.summary)
         timeline = summary.pop("timeline")
         actors = summary.pop("key_terms")
         if not include_text:
@@ -221,4 +222,5 @@ def lead_summary(article: Article, options: Any) -> Summary:
         key_terms=key_terms,
         n_units=len(units),
         n_sentences=len(units),
+        n_words=words,
     )

@@ -28,6 +28,7 @@ from typing import Any
 
 import jinja2
 
+from khulasa.render.labels import KIND_LABELS
 from khulasa.stories.site.listing import (
     PAGE_SIZE,
     Brief,
@@ -41,7 +42,6 @@ from khulasa.stories.site.outlets import outlet_map, outlet_name, outlet_slug
 
 __all__ = ["PAGE_SIZE", "Brief", "count_words", "index_page", "page_name", "read_briefs", "story_page", "write_site"]
 
-KIND_LABELS = {"actor": "فاعل", "place": "مكان", "phrase": "عبارة"}
 NAV_OUTLETS = 8
 """Outlets linked from every list page (the ones with most stories); all are on outlets/index.html."""
 ASSETS = {"search.js": "stories_search.js", "site.css": "stories_site.css"}
@@ -119,7 +119,7 @@ def _unique_sources(spans: Sequence[Mapping[str, Any]]) -> list[tuple[str, list[
 
 
 def _version() -> str:
-    from khulasa import __version__
+    from khulasa._version import __version__
 
     return __version__
 

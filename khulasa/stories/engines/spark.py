@@ -11,67 +11,62 @@ What runs where (the clustering is online and sequential by nature, so it stays 
    ``toLocalIterator``, one partition at a time) through ``StoryClusterer`` — the very object the
    embedded engine uses — which yields story assignments (compact: ids and numbers, no text).
 4. **Executors** (``groupBy(story_id).applyInPandas``): the per-story function
-   ``khulasa.stories.engine.story_record`` (summary, timeline, actors), the most expensive step.
+   ``khulasa.stories.run.story_line`` (summary, timeline, actors), the most expensive step.
 5. **Driver**: write the records in the embedded engine's order to ``stories.jsonl``.
 
 Same input, same options -> byte-identical records (the tests check it).  ``run_watch`` follows a
 directory of JSONL files with Structured Streaming: each micro-batch (``foreachBatch``) feeds the
-incremental ``StoryStream`` on the driver and the stories that close are summarized on executors.
+incremental ``StoryStream`` (``engines.watch``) on the driver and the stories that close are summarized
+on executors.  ``SparkEngine`` is the engine the registry names ``spark``.
 
 PySpark is an extra (``pip install 'khulasa[spark]'``), imported lazily with an install hint.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
-import json
 import logging
-import math
 import os
 import sys
 import time
 import urllib.parse
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 from khulasa.errors import require
 from khulasa.ingest import IngestReport, iter_articles, iter_jsonl_bytes
 from khulasa.models import Article
-from khulasa.stories import spool
-from khulasa.stories.cluster import Assignment, DocumentFrequencies, Member, StoryClusterer
-from khulasa.stories.engine import (
-    STATE_FILE,
-    STATE_VERSION,
-    STORIES_FILE,
+from khulasa.stories.cluster import Assignment, DocumentFrequencies, new_clusterer
+from khulasa.stories.engines.spark_rows import (
+    ARTICLE_SCHEMA,
+    FEATURE_SCHEMA,
+    MEMBER_SCHEMA,
+    RECORD_SCHEMA,
+    article_row,
+    features_of_batches,
+    member_rows,
+    row_features,
+    story_records,
+)
+from khulasa.stories.engines.watch import StoryStream
+from khulasa.stories.features import with_effective_dates
+from khulasa.stories.options import StoryOptions
+from khulasa.stories.process import GracefulStop
+from khulasa.stories.run import (
     ClosedStories,
+    Inputs,
     NoProgress,
     Progress,
+    RunOutput,
     RunReport,
-    StoryRunError,
-    StoryWriter,
-    read_state,
-    record_ingest,
-    story_record,
+    RunState,
 )
-from khulasa.stories.features import ArticleFeatures, extract, with_effective_dates
-from khulasa.stories.options import StoryOptions
-from khulasa.stories.stream import GracefulStop, StoryStream
+from khulasa.stories.workdir import state_lock
 
 logger = logging.getLogger(__name__)
 
 CHUNK_ARTICLES = 2000
-ARTICLE_SCHEMA = (
-    "seq long, id string, text string, source string, title string, date date, eff_date date, "
-    "url string, path string, extra string"
-)
-FEATURE_SCHEMA = (
-    "seq long, id string, date date, dated boolean, terms array<string>, weights array<double>, "
-    "signature binary"
-)
-MEMBER_SCHEMA = "seq long, story_id string, rank long, position long, duplicate_of string, similarity double"
-RECORD_SCHEMA = "rank long, story_id string, record string"
 JVM_OPTIONS = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
 
 
@@ -102,135 +97,34 @@ def session(master: str | None = None) -> Any:
     )
 
 
-# --- rows <-> values ---------------------------------------------------------------------------------
+class SparkEngine:
+    """The ``spark`` engine: the embedded engine's records with the heavy work on Spark executors.
 
+    ``master`` (default: spark-submit's or ``local[*]``) or an active ``session``.  Files are read as one
+    batch (``run_batch``, resumable); ``Inputs.watch`` is followed with Structured Streaming
+    (``run_watch``: ``available_now`` processes what is there and stops, otherwise a micro-batch every
+    ``trigger_seconds`` until SIGINT/SIGTERM, at most ``max_files_per_trigger`` files each).
+    """
 
-def _none(value: Any) -> Any:
-    """pandas gives NaN or NaT for a missing value; the data model says None."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return None
-    try:
-        import pandas as pd
+    name = "spark"
 
-        if value is pd.NaT:
-            return None
-    except ImportError:  # pragma: no cover - pandas comes with the extra
-        pass
-    return value
+    def __init__(self, master: str | None = None, *, session: Any = None, available_now: bool = False,
+                 trigger_seconds: float = 5.0, max_files_per_trigger: int | None = None) -> None:
+        self.master = master
+        self.session = session
+        self.available_now = available_now
+        self.trigger_seconds = trigger_seconds
+        self.max_files_per_trigger = max_files_per_trigger
 
-
-def _date(value: Any) -> dt.date | None:
-    value = _none(value)
-    if value is None:
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    return value.to_pydatetime().date()  # a pandas Timestamp
-
-
-def article_row(seq: int, article: Article, eff_date: dt.date | None) -> dict[str, Any]:
-    return {
-        "seq": seq,
-        "id": article.id,
-        "text": article.text,
-        "source": article.source,
-        "title": article.title,
-        "date": article.date,
-        "eff_date": eff_date,
-        "url": article.url,
-        "path": article.path,
-        "extra": json.dumps(dict(article.extra), ensure_ascii=False, default=str),
-    }
-
-
-def row_article(row: Any) -> Article:
-    extra = _none(row["extra"])
-    return Article(
-        id=row["id"],
-        text=row["text"],
-        source=_none(row["source"]),
-        title=_none(row["title"]),
-        date=_date(row["date"]),
-        url=_none(row["url"]),
-        path=_none(row["path"]),
-        extra=json.loads(extra) if extra else {},
-    )
-
-
-def _features_of_batches(batches: Iterable[Any]) -> Iterator[Any]:
-    """``mapInPandas``: article rows -> feature rows (runs on executors)."""
-    import pandas as pd
-
-    for pdf in batches:
-        rows = []
-        for row in pdf.to_dict("records"):
-            f = extract(row_article(row), int(row["seq"]), _date(row["eff_date"]))
-            rows.append(
-                {
-                    "seq": f.seq,
-                    "id": f.id,
-                    "date": f.date,
-                    "dated": f.dated,
-                    "terms": list(f.terms),
-                    "weights": list(f.weights),
-                    "signature": f.signature,
-                }
-            )
-        yield pd.DataFrame(rows, columns=["seq", "id", "date", "dated", "terms", "weights", "signature"])
-
-
-def _row_features(row: Any) -> ArticleFeatures:
-    return ArticleFeatures(
-        seq=int(row["seq"]),
-        id=row["id"],
-        date=_date(row["date"]),
-        dated=bool(row["dated"]),
-        terms=tuple(row["terms"]),
-        weights=tuple(float(w) for w in row["weights"]),
-        signature=bytes(row["signature"]),
-    )
-
-
-def _story_records(options: StoryOptions) -> Callable[[Any], Any]:
-    """``applyInPandas``: one story's member rows joined with their articles -> its record (executors)."""
-
-    def records(pdf: Any) -> Any:
-        import pandas as pd
-
-        rows = sorted(pdf.to_dict("records"), key=lambda r: int(r["position"]))
-        members = tuple(
-            Member(
-                id=r["id"],
-                seq=int(r["seq"]),
-                date=_date(r["date"]),
-                similarity=float(r["similarity"]),
-                duplicate_of=_none(r["duplicate_of"]),
-            )
-            for r in rows
-        )
-        rank = int(rows[0]["rank"])
-        assignment = Assignment(rows[0]["story_id"], rank, members)
-        record = story_record(assignment, [row_article(r) for r in rows], options)
-        line = json.dumps(record, ensure_ascii=False, allow_nan=False)
-        return pd.DataFrame([{"rank": rank, "story_id": assignment.story_id, "record": line}])
-
-    return records
-
-
-def _member_rows(assignment: Assignment, rank: int) -> list[dict[str, Any]]:
-    return [
-        {
-            "seq": m.seq,
-            "story_id": assignment.story_id,
-            "rank": rank,
-            "position": position,
-            "duplicate_of": m.duplicate_of,
-            "similarity": m.similarity,
-        }
-        for position, m in enumerate(assignment.members)
-    ]
+    def run(self, inputs: Inputs, options: StoryOptions, output: RunOutput,
+            progress: Progress | None = None) -> RunReport:
+        if inputs.watch is not None:
+            return run_watch(inputs.watch, options, output.workdir, master=self.master, spark=self.session,
+                             progress=progress, on_story=output.on_story, available_now=self.available_now,
+                             trigger_seconds=self.trigger_seconds,
+                             max_files_per_trigger=self.max_files_per_trigger)
+        return run_batch(inputs.paths, options, output.workdir, resume=output.resume, master=self.master,
+                         spark=self.session, progress=progress, on_story=output.on_story)
 
 
 # --- batch ------------------------------------------------------------------------------------------
@@ -245,14 +139,14 @@ def run_batch(
     master: str | None = None,
     spark: Any = None,
     progress: Progress | None = None,
-    on_story: Callable[[dict[str, Any]], None] | None = None,
+    on_story: Callable[[str], None] | None = None,
 ) -> RunReport:
     """Stories of ``inputs`` on Spark, written to ``workdir/stories.jsonl``; the same records as
     ``StoryRun`` (embedded).  ``resume`` re-reads and re-clusters, and summarizes only the stories
     not written yet."""
     _pyspark()
     workdir = Path(workdir)
-    with spool.state_lock(workdir):
+    with state_lock(workdir):
         return _run_batch(inputs, options, workdir, resume=resume, spark=spark or session(master),
                           progress=progress or NoProgress(), on_story=on_story)
 
@@ -265,14 +159,17 @@ def _run_batch(
     resume: bool,
     spark: Any,
     progress: Progress,
-    on_story: Callable[[dict[str, Any]], None] | None,
+    on_story: Callable[[str], None] | None,
 ) -> RunReport:
     import pandas as pd
     from pyspark import StorageLevel
     from pyspark.sql import functions as F
 
     started = time.monotonic()
-    written = _open_state(workdir, inputs, options, resume)
+    state = RunState.open(workdir, engine="spark", inputs=inputs, options=options, phase="running", resume=resume)
+    if state.resumed:
+        state.refuse_to_reread_stdin()
+    written = state.written_stories()
     report = RunReport(engine="spark", resumed=resume)
 
     # 1. driver: ingest -> Arrow chunks
@@ -292,11 +189,11 @@ def _run_batch(
     articles = functools.reduce(lambda a, b: a.unionByName(b), frames)
     parallelism = spark.sparkContext.defaultParallelism
     articles = articles.repartition(max(2, parallelism)).persist(StorageLevel.MEMORY_AND_DISK)
-    record_ingest(report, ingest)
+    report.record_ingest(ingest)
 
     try:
         # 2. executors: features and document frequencies
-        features = articles.mapInPandas(_features_of_batches, FEATURE_SCHEMA).persist(
+        features = articles.mapInPandas(features_of_batches, FEATURE_SCHEMA).persist(
             StorageLevel.MEMORY_AND_DISK
         )
         frequencies = DocumentFrequencies()
@@ -306,75 +203,37 @@ def _run_batch(
 
         # 3. driver: online clustering in date order
         progress.phase("clustering", frequencies.n)
-        clusterer = StoryClusterer(options, frequencies)
+        clusterer = new_clusterer(options, frequencies)
         members: list[dict[str, Any]] = []
         closed = ClosedStories(
-            written, options.min_size, report, lambda story, n: members.extend(_member_rows(story, n))
+            written, options.min_size, report, lambda story, n: members.extend(member_rows(story, n))
         )
         ordered = features.orderBy(F.col("date").asc_nulls_first(), F.col("id"), F.col("seq"))
         for row in ordered.toLocalIterator(prefetchPartitions=True):
-            closed.place(clusterer.add(_row_features(row)))
+            closed.place(clusterer.add(row_features(row)))
             progress.advance()
         closed.place(clusterer.finish())
         features.unpersist()
 
         # 4. executors: the per-story function; 5. driver: write in order
         report.written = len(written)
-        writer = StoryWriter(open(workdir / STORIES_FILE, "a", encoding="utf-8"), on_story, report)  # noqa: SIM115
+        writer = state.writer(on_story, report)
         try:
             if members:
                 progress.phase("summarizing", closed.n - len(written))
                 plan = spark.createDataFrame(pd.DataFrame(members), schema=MEMBER_SCHEMA)
                 joined = plan.join(articles.drop("eff_date"), on="seq")
-                records = joined.groupBy("story_id").applyInPandas(_story_records(options), RECORD_SCHEMA)
+                records = joined.groupBy("story_id").applyInPandas(story_records(options), RECORD_SCHEMA)
                 for row in records.orderBy("rank").toLocalIterator(prefetchPartitions=True):
-                    writer.write_line(row["record"])
+                    writer.write(row["record"])
                     progress.advance()
         finally:
             writer.close()
     finally:
         articles.unpersist()
     report.seconds = time.monotonic() - started
-    spool.write_json_atomically(workdir / STATE_FILE, {**_state(inputs, options), "phase": "done",
-                                                       "report": report.to_dict()})
+    state.finish(report)
     return report
-
-
-def _state(inputs: Sequence[str], options: StoryOptions) -> dict[str, Any]:
-    return {
-        "version": STATE_VERSION,
-        "engine": "spark",
-        "inputs": [i if i == "-" else os.path.abspath(i) for i in inputs],
-        "options": options.to_dict(),
-    }
-
-
-def _open_state(workdir: Path, inputs: Sequence[str], options: StoryOptions, resume: bool) -> list[str]:
-    """Check or create the run's state; return the ids of the stories already written."""
-    path = workdir / STATE_FILE
-    fresh = {**_state(inputs, options), "phase": "running"}
-    stories = workdir / STORIES_FILE
-    if path.exists():
-        if not resume:
-            raise StoryRunError(
-                f"an earlier run left its state in {workdir}",
-                hint="add --resume to continue it, or delete that directory to start over",
-            )
-        state = read_state(path, workdir)
-        for key in ("version", "engine", "inputs", "options"):
-            if state.get(key) != fresh[key]:
-                raise StoryRunError(
-                    f"the run saved in {workdir} used other {key}: cannot resume it with these",
-                    hint="give the same inputs, options and engine, or delete that directory",
-                )
-        if "-" in fresh["inputs"]:
-            raise StoryRunError("cannot resume a run that read stdin", hint="start it over")
-        written, end = spool.valid_jsonl_prefix(stories, "story_id")
-        spool.truncate_to_valid(stories, end)
-        return written
-    stories.unlink(missing_ok=True)
-    spool.write_json_atomically(path, fresh)
-    return []
 
 
 # --- streaming ---------------------------------------------------------------------------------------
@@ -394,7 +253,7 @@ def _summarize_on_spark(spark: Any, stories: list[tuple[Assignment, list[Article
             rows.append(row)
     schema = f"{ARTICLE_SCHEMA}, story_id string, rank long, position long, duplicate_of string, similarity double"
     frame = spark.createDataFrame(pd.DataFrame(rows), schema=schema)
-    out = frame.groupBy("story_id").applyInPandas(_story_records(options), RECORD_SCHEMA).collect()
+    out = frame.groupBy("story_id").applyInPandas(story_records(options), RECORD_SCHEMA).collect()
     return [r["record"] for r in sorted(out, key=lambda r: r["rank"])]
 
 
@@ -406,7 +265,7 @@ def run_watch(
     master: str | None = None,
     spark: Any = None,
     progress: Progress | None = None,
-    on_story: Callable[[dict[str, Any]], None] | None = None,
+    on_story: Callable[[str], None] | None = None,
     available_now: bool = False,
     trigger_seconds: float = 5.0,
     max_files_per_trigger: int | None = None,
@@ -420,7 +279,7 @@ def run_watch(
     """
     _pyspark()
     workdir = Path(workdir)
-    with spool.state_lock(workdir), GracefulStop() as stop:
+    with state_lock(workdir), GracefulStop() as stop:
         return _run_watch(directory, options, workdir, spark=spark or session(master),
                           progress=progress or NoProgress(), on_story=on_story, stop=stop,
                           available_now=available_now, trigger_seconds=trigger_seconds,
@@ -434,7 +293,7 @@ def _run_watch(
     *,
     spark: Any,
     progress: Progress,
-    on_story: Callable[[dict[str, Any]], None] | None,
+    on_story: Callable[[str], None] | None,
     stop: GracefulStop,
     available_now: bool,
     trigger_seconds: float,
@@ -479,7 +338,7 @@ def _run_watch(
     finally:
         query.stop()
     report = stream.finish()
-    record_ingest(report, ingest)
+    report.record_ingest(ingest)
     report.stopped_by = stop.signal_name
     return report
 

@@ -1,5 +1,8 @@
 """Stories from an unbounded stream, batch by batch (stdin, ``--watch DIR``, and Spark's ``foreachBatch``).
 
+``StoryStream`` is the incremental engine the embedded engine runs on stdin (``stream_inputs``) and on
+a followed directory (``watch_directory``), and the Spark engine's watch mode on its driver.
+
 A stream has no first pass, so IDF is learned incrementally: each batch's document frequencies are
 counted before the batch is clustered (Yang, Pierce & Carbonell 1998 do the same for on-line event
 detection).  Within a batch articles are clustered in date order; the clusterer's state carries over
@@ -8,50 +11,37 @@ are summarized and written at once.  Articles wait in a spool on disk until thei
 spool is compacted as it fills with articles of closed stories), so memory and disk hold only the open
 stories.  When a whole input arrives as one batch the result is the same as the batch engines'.
 
-A stream ends at the end of its input, or when asked: SIGINT or SIGTERM (``GracefulStop``) stops it
-between batches, and the open stories are closed and written like at the end of the input.
+A stream ends at the end of its input, or when asked: SIGINT or SIGTERM (``process.GracefulStop``) stops
+it between batches, and the open stories are closed and written like at the end of the input.
 """
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import logging
 import os
-import signal
-import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
-from types import FrameType
-from typing import Any
 
 from khulasa.errors import KhulasaError, NoInputError, UnreadableFileError
 from khulasa.ingest import IngestReport, InputRecord, iter_articles
 from khulasa.models import Article
 from khulasa.stories import spool
-from khulasa.stories.cluster import Assignment, DocumentFrequencies, StoryClusterer
-from khulasa.stories.engine import (
-    ARTICLES_FILE,
-    FEATURE_CHUNK,
-    STATE_FILE,
-    STATE_VERSION,
-    STORIES_FILE,
-    STORY_CHUNK_ARTICLES,
-    NoProgress,
-    Progress,
-    RunReport,
-    StoryRunError,
-    StoryWriter,
-    record_ingest,
-    record_line,
-    story_record,
-    worker_pool,
-)
+from khulasa.stories.cluster import Assignment, DocumentFrequencies, new_clusterer
 from khulasa.stories.features import ArticleFeatures, extract
 from khulasa.stories.options import StoryOptions
+from khulasa.stories.process import (
+    FEATURE_CHUNK,
+    STORY_CHUNK_ARTICLES,
+    GracefulStop,
+    StopRequested,
+    optional_pool,
+)
+from khulasa.stories.run import NoProgress, Progress, RunReport, RunState, story_line
+from khulasa.stories.workdir import ARTICLES_FILE, state_lock
 
 logger = logging.getLogger(__name__)
 
@@ -72,7 +62,7 @@ Summarize = Callable[[list[tuple[Assignment, list[Article]]]], list[str]]
 
 
 def summarize_here(stories: list[tuple[Assignment, list[Article]]], options: StoryOptions) -> list[str]:
-    return [record_line(story_record(a, arts, options)) for a, arts in stories]
+    return [story_line(a, arts, options) for a, arts in stories]
 
 
 def summarize_in_pool(pool: ProcessPoolExecutor, options: StoryOptions) -> Summarize:
@@ -103,7 +93,7 @@ def _features(chunk: list[tuple[int, Article, dt.date | None]]) -> list[ArticleF
 
 class StoryStream:
     """Incremental stories: ``add_batch`` clusters a batch and writes the stories that closed; ``finish``
-    closes the rest.  Records go to ``workdir/stories.jsonl`` (and to ``on_story``).
+    closes the rest.  Records go to ``workdir/stories.jsonl`` (and their lines to ``on_story``).
 
     ``workdir`` must not hold another run's state (a stream cannot be resumed: its input is gone).
     With a ``pool``, features and summaries are computed there (the records do not change).
@@ -114,7 +104,7 @@ class StoryStream:
         options: StoryOptions,
         workdir: Path,
         *,
-        on_story: Callable[[dict[str, Any]], None] | None = None,
+        on_story: Callable[[str], None] | None = None,
         summarize: Summarize | None = None,
         engine: str = "embedded",
         pool: ProcessPoolExecutor | None = None,
@@ -123,10 +113,11 @@ class StoryStream:
         self.options = options
         self.workdir = Path(workdir)
         self.workdir.mkdir(parents=True, exist_ok=True)
-        self._state = self._open_state(engine, inputs)
+        self._state = RunState.open(self.workdir, engine=engine, inputs=inputs, options=options,
+                                    phase="streaming", stream=True)
         self.report = RunReport(engine=engine)
         self.frequencies = DocumentFrequencies()
-        self.clusterer = StoryClusterer(options, self.frequencies)
+        self.clusterer = new_clusterer(options, self.frequencies)
         self._pool = pool
         if summarize is None:
             summarize = summarize_in_pool(pool, options) if pool is not None else (
@@ -137,29 +128,10 @@ class StoryStream:
         self._offsets: dict[int, tuple[int, int]] = {}
         """Spool offset and size of each article whose story is still open."""
         self._live_bytes = 0
-        self._writer = StoryWriter(
-            open(self.workdir / STORIES_FILE, "a", encoding="utf-8"),  # noqa: SIM115 - closed in finish()
-            on_story,
-            self.report,
-        )
+        self._writer = self._state.writer(on_story, self.report)
         self._seq = 0
         self._last_date: dt.date | None = None
         self._started = time.monotonic()
-
-    def _open_state(self, engine: str, inputs: Sequence[str]) -> dict[str, Any]:
-        path = self.workdir / STATE_FILE
-        if path.exists():
-            raise StoryRunError(
-                f"an earlier run left its state in {self.workdir}",
-                hint="a run that reads stdin or --watch cannot be resumed: delete that directory to start over"
-                     " (a run over files can be continued with --resume and the same inputs)",
-            )
-        for name in (STORIES_FILE, ARTICLES_FILE):
-            (self.workdir / name).unlink(missing_ok=True)
-        state = {"version": STATE_VERSION, "engine": engine, "stream": True, "inputs": list(inputs),
-                 "options": self.options.to_dict(), "phase": "streaming"}
-        spool.write_json_atomically(path, state)
-        return state
 
     def add_batch(self, articles: Sequence[Article], features: Sequence[ArticleFeatures] | None = None) -> int:
         """Cluster one batch (features may come precomputed, e.g. from executors); return stories written."""
@@ -212,8 +184,7 @@ class StoryStream:
             self._reader.close()
         self._writer.close()
         self.report.seconds = time.monotonic() - self._started
-        spool.write_json_atomically(self.workdir / STATE_FILE,
-                                    {**self._state, "phase": "done", "report": self.report.to_dict()})
+        self._state.finish(self.report)
         return self.report
 
     def _write(self, closed: list[Assignment]) -> int:
@@ -238,7 +209,7 @@ class StoryStream:
             size += len(assignment.seqs)
             if size >= STREAM_BATCH or n == len(todo):
                 for line in self._summarize(batch):
-                    self._writer.write_line(line)
+                    self._writer.write(line)
                 batch, size = [], 0
         return len(todo)
 
@@ -270,79 +241,6 @@ class StoryStream:
         self._reader = spool.RecordReader(old)
 
 
-# --- stopping on a signal ------------------------------------------------------------------------------
-
-
-class StopRequested(Exception):
-    """Raised by ``GracefulStop`` inside an ``interruptible`` block (a blocking read or a sleep)."""
-
-
-class GracefulStop:
-    """While active (in the main thread), SIGINT and SIGTERM ask the stream to stop instead of killing it.
-
-    The first signal sets ``requested``: a stream checks it between batches, and a blocking read or a
-    sleep inside ``interruptible()`` is cut short with ``StopRequested``.  A second SIGINT is an ordinary
-    KeyboardInterrupt (stop now, write nothing).
-    """
-
-    SIGNALS = (signal.SIGINT, signal.SIGTERM)
-
-    def __init__(self) -> None:
-        self.requested = False
-        self.signal: int | None = None
-        self._interruptible = 0
-        self._previous: dict[int, Any] = {}
-
-    def __enter__(self) -> GracefulStop:
-        if threading.current_thread() is threading.main_thread():
-            for signum in self.SIGNALS:
-                self._previous[signum] = signal.signal(signum, self._handle)
-        return self
-
-    @property
-    def signal_name(self) -> str:
-        return signal.Signals(self.signal).name if self.signal is not None else ""
-
-    def __exit__(self, *exc: object) -> None:
-        for signum, handler in self._previous.items():
-            signal.signal(signum, handler)
-        self._previous.clear()
-
-    def _handle(self, signum: int, frame: FrameType | None) -> None:
-        if self.requested:
-            raise KeyboardInterrupt
-        self.requested = True
-        self.signal = signum
-        logger.warning("stopping on %s: closing and writing the open stories", signal.Signals(signum).name)
-        if self._interruptible:
-            raise StopRequested
-
-    @contextlib.contextmanager
-    def interruptible(self) -> Iterator[None]:
-        """A block a stop request may cut short (``StopRequested``, caught by the caller)."""
-        if self.requested:
-            raise StopRequested
-        self._interruptible += 1
-        try:
-            yield
-        finally:
-            self._interruptible -= 1
-
-    def sleep(self, seconds: float) -> None:
-        with contextlib.suppress(StopRequested), self.interruptible():
-            time.sleep(seconds)
-
-
-@contextlib.contextmanager
-def optional_pool(workers: int) -> Iterator[ProcessPoolExecutor | None]:
-    pool = worker_pool(workers) if workers > 1 else None
-    try:
-        yield pool
-    finally:
-        if pool is not None:
-            pool.shutdown(wait=True, cancel_futures=True)
-
-
 # --- inputs read as a stream (stdin) ---------------------------------------------------------------------
 
 
@@ -352,7 +250,7 @@ def stream_inputs(
     workdir: Path,
     *,
     progress: Progress | None = None,
-    on_story: Callable[[dict[str, Any]], None] | None = None,
+    on_story: Callable[[str], None] | None = None,
     workers: int = 1,
     batch: int = STREAM_BATCH,
 ) -> RunReport:
@@ -362,7 +260,7 @@ def stream_inputs(
     progress = progress or NoProgress()
     progress.phase("reading", None)
     ingest = IngestReport()
-    with spool.state_lock(workdir), GracefulStop() as stop, optional_pool(workers) as pool:
+    with state_lock(workdir), GracefulStop() as stop, optional_pool(workers) as pool:
         stream = StoryStream(options, workdir, on_story=on_story, pool=pool, inputs=inputs)
         articles = iter_articles(list(inputs), report=ingest)
         done = False
@@ -382,7 +280,7 @@ def stream_inputs(
                 stream.add_batch(chunk)
                 progress.advance(len(chunk))
         report = stream.finish()
-    record_ingest(report, ingest)
+    report.record_ingest(ingest)
     report.stopped_by = stop.signal_name
     return report
 
@@ -419,7 +317,7 @@ def watch_directory(
     workdir: Path,
     *,
     progress: Progress | None = None,
-    on_story: Callable[[dict[str, Any]], None] | None = None,
+    on_story: Callable[[str], None] | None = None,
     poll_seconds: float = 2.0,
     idle_stop: float | None = None,
     workers: int = 1,
@@ -433,7 +331,7 @@ def watch_directory(
     progress = progress or NoProgress()
     progress.phase("watching", None)
     ingest = IngestReport()
-    with spool.state_lock(workdir), GracefulStop() as stop, optional_pool(workers) as pool:
+    with state_lock(workdir), GracefulStop() as stop, optional_pool(workers) as pool:
         stream = StoryStream(options, workdir, on_story=on_story, pool=pool, inputs=[os.path.abspath(directory)])
         seen: set[str] = set()
         last_new = time.monotonic()
@@ -454,7 +352,7 @@ def watch_directory(
                 break
             stop.sleep(poll_seconds)
         report = stream.finish()
-    record_ingest(report, ingest)
+    report.record_ingest(ingest)
     report.stopped_by = stop.signal_name
     return report
 
