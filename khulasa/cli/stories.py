@@ -1,5 +1,8 @@
 """``khulasa stories INPUT... [-o OUT] [--format jsonl|html|text] [--engine embedded|spark] [--resume] [--watch DIR]``.
 
+``--spark-env ARCHIVE`` / ``--spark-zip`` say what the Spark engine ships to a cluster's executors
+(``khulasa.stories.shipping``).
+
 Groups a stream of articles into stories and writes one summary (with timeline and actors) per story.
 With ``-o`` the run keeps its state in ``OUT.state/`` until it succeeds, so ``--resume`` can continue a
 killed run; the output appears atomically at the end.  Without ``-o``, JSONL streams to stdout as
@@ -66,6 +69,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                         help="compute features and summaries in N processes (embedded engine; default: the "
                              f"usable cores, here {usable_cores()}; 1 for one process)")
     parser.add_argument("--spark-master", metavar="URL", help="Spark master (default: spark-submit's or local[*])")
+    parser.add_argument("--spark-env", metavar="ARCHIVE",
+                        help="a packed environment (venv-pack/conda-pack .tar.gz, .tgz, .tar or .zip) whose Python "
+                             "the Spark executors run; default: the nodes' PYSPARK_PYTHON (docs/stories.md)")
+    parser.add_argument("--spark-zip", choices=("auto", "always", "never"), default="auto",
+                        help="ship this khulasa to the executors as a zip: auto (default) when the master is "
+                             "not local")
     parser.set_defaults(func=run)
 
 
@@ -113,6 +122,7 @@ def run(args: argparse.Namespace) -> int:
     if args.resume and (args.watch or "-" in args.inputs):
         raise InvalidOptionsError("resume", True, "a run that reads stdin or --watch cannot be resumed",
                                   hint="its input is gone: start it over")
+    shipping = _shipping(args)
     workers = usable_cores() if args.workers is None else args.workers
     if workers < 1:
         raise InvalidOptionsError("workers", workers, "must be at least 1")
@@ -127,7 +137,7 @@ def run(args: argparse.Namespace) -> int:
         # Held until the state is removed: no other run may take the directory over before that.
         with spool.state_lock(workdir):
             with _progress(args) as progress:
-                report = _run_engine(args, options, workdir, workers, progress, on_story)
+                report = _run_engine(args, options, workdir, workers, progress, on_story, shipping)
             _publish(args, workdir, report)
             spool.remove_state(workdir)
     finally:
@@ -140,15 +150,15 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _run_engine(args: argparse.Namespace, options: Any, workdir: Path, workers: int, progress: Any,
-                on_story: Any) -> Any:
+                on_story: Any, shipping: Any) -> Any:
     if args.watch:
-        return _watch(args, options, workdir, workers, progress, on_story)
+        return _watch(args, options, workdir, workers, progress, on_story, shipping)
     if args.engine == "spark":
         from khulasa import spark_engine
 
         return spark_engine.run_batch(
             args.inputs, options, workdir, resume=args.resume, master=args.spark_master,
-            progress=progress, on_story=on_story,
+            progress=progress, on_story=on_story, shipping=shipping,
         )
     if "-" in args.inputs:  # stdin may never end: stream it, writing stories as they close
         from khulasa.stories.stream import stream_inputs
@@ -161,6 +171,19 @@ def _run_engine(args: argparse.Namespace, options: Any, workdir: Path, workers: 
         args.inputs, options, workdir, resume=args.resume, progress=progress, on_story=on_story,
         workers=workers,
     ).run()
+
+
+def _shipping(args: argparse.Namespace) -> Any:
+    """What the Spark engine ships to the executors (None for the embedded engine), checked before any
+    state is written."""
+    if args.engine != "spark":
+        if args.spark_env:
+            raise InvalidOptionsError("spark_env", args.spark_env, "ships an environment to Spark executors",
+                                      hint="add --engine spark")
+        return None
+    from khulasa.stories.shipping import Shipping
+
+    return Shipping(env=args.spark_env, zip=args.spark_zip)
 
 
 def _refuse_unsafe_paths(args: argparse.Namespace, target: str | None, workdir: Path | None) -> None:
@@ -211,12 +234,12 @@ def _relation(path: Path, other: Path) -> str | None:
 
 
 def _watch(args: argparse.Namespace, options: Any, workdir: Path, workers: int, progress: Any,
-           on_story: Any) -> Any:
+           on_story: Any, shipping: Any) -> Any:
     if args.engine == "spark":
         from khulasa import spark_engine
 
         return spark_engine.run_watch(args.watch, options, workdir, master=args.spark_master,
-                                      progress=progress, on_story=on_story)
+                                      progress=progress, on_story=on_story, shipping=shipping)
     from khulasa.stories.stream import watch_directory
 
     return watch_directory(args.watch, options, workdir, progress=progress, on_story=on_story, workers=workers)
