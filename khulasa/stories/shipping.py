@@ -46,6 +46,7 @@ ENV_ALIAS = "khulasa_env"
 """The directory each executor unpacks the packed environment into (``spark.archives``'s ``#alias``)."""
 EXECUTOR_PYTHON = f"./{ENV_ALIAS}/bin/python"
 ZIP_MODES = ("auto", "always", "never")
+ZIP_NAME = "khulasa.zip"
 ARCHIVE_SUFFIXES = (".tar.gz", ".tgz", ".tar", ".zip")
 """What Spark unpacks (``Utils.unpack``); venv-pack and conda-pack write any of them."""
 
@@ -90,7 +91,8 @@ class Shipping:
             builder = builder.config("spark.archives", f"{env}#{ENV_ALIAS}")
         with _executor_python(self._python(master)):
             spark = builder.getOrCreate()
-        if self.ships_zip(spark.sparkContext.master):  # the master the session got, whoever chose it
+        shipped = ZIP_NAME in getattr(spark.sparkContext, "_python_includes", [])  # a session reused
+        if self.ships_zip(spark.sparkContext.master) and not shipped:  # the master it got, whoever chose it
             path = package_zip(Path(tempfile.mkdtemp(prefix="khulasa-spark-")))
             atexit.register(shutil.rmtree, path.parent, ignore_errors=True)
             spark.sparkContext.addPyFile(str(path))
@@ -152,7 +154,7 @@ def package_zip(directory: Path) -> Path:
     import khulasa
 
     root = Path(khulasa.__file__).resolve().parent
-    path = directory / "khulasa.zip"
+    path = directory / ZIP_NAME
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
         for file in sorted(root.rglob("*")):
             if file.is_file() and "__pycache__" not in file.parts and file.suffix != ".pyc":
