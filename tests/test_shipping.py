@@ -20,6 +20,9 @@ def test_shipping_checks_its_options_once(tmp_path):
         Shipping(zip="sometimes")
     with pytest.raises(InvalidOptionsError, match="not an archive"):
         Shipping(env=str(tmp_path / "env.whl"))
+    (tmp_path / "env.tar").write_bytes(b"")
+    with pytest.raises(InvalidOptionsError, match="not an archive"):  # Hadoop's unTar refuses venv-pack's link
+        Shipping(env=str(tmp_path / "env.tar"))
     with pytest.raises(InvalidOptionsError, match="no such file"):
         Shipping(env=str(tmp_path / "missing.tar.gz"))
     assert Shipping(env="hdfs://nn:8020/envs/khulasa.tar.gz").env  # fetched by Spark, not checked here

@@ -70,7 +70,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                              f"usable cores, here {usable_cores()}; 1 for one process)")
     parser.add_argument("--spark-master", metavar="URL", help="Spark master (default: spark-submit's or local[*])")
     parser.add_argument("--spark-env", metavar="ARCHIVE",
-                        help="a packed environment (venv-pack/conda-pack .tar.gz, .tgz, .tar or .zip) whose Python "
+                        help="a packed environment (venv-pack/conda-pack .tar.gz, .tgz or .zip) whose Python "
                              "the Spark executors run; default: the nodes' PYSPARK_PYTHON (docs/stories.md)")
     parser.add_argument("--spark-zip", choices=("auto", "always", "never"), default="auto",
                         help="ship this khulasa to the executors as a zip: auto (default) when the master is "

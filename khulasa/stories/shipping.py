@@ -47,8 +47,9 @@ ENV_ALIAS = "khulasa_env"
 EXECUTOR_PYTHON = f"./{ENV_ALIAS}/bin/python"
 ZIP_MODES = ("auto", "always", "never")
 ZIP_NAME = "khulasa.zip"
-ARCHIVE_SUFFIXES = (".tar.gz", ".tgz", ".tar", ".zip")
-"""What Spark unpacks (``Utils.unpack``); venv-pack and conda-pack write any of them."""
+ARCHIVE_SUFFIXES = (".tar.gz", ".tgz", ".zip")
+"""What ``spark.archives`` unpacks (a plain ``.tar`` goes through Hadoop's ``unTar``, which refuses the
+absolute ``bin/python`` link venv-pack writes); venv-pack and conda-pack write any of them."""
 
 _TRACEBACK = "Traceback (most recent call last):"
 _IMPORT_ERRORS = ("ModuleNotFoundError", "ImportError")
