@@ -53,6 +53,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from khulasa._version import __version__
 from khulasa.errors import InvalidOptionsError, KhulasaError, NoArabicTextError, NoInputError
 from khulasa.models import Article
+from khulasa.render.labels import labels_document
 from khulasa.serve.settings import SETTINGS_ENV, ServeSettings
 from khulasa.serve.wire import API_POLICY, SECURITY_HEADERS, jsonable
 
@@ -663,6 +664,10 @@ def create_app(settings: ServeSettings | None = None) -> FastAPI:
     @app.get("/healthz", summary="Liveness check")
     async def healthz() -> dict[str, str]:
         return {"status": "ok", "version": __version__}
+
+    @app.get("/labels.json", include_in_schema=False)  # the page's words: khulasa.render.labels
+    async def page_labels() -> dict[str, Any]:
+        return labels_document()
 
     @app.get("/", include_in_schema=False)
     async def index() -> FileResponse:
