@@ -72,6 +72,7 @@ def _event_dict(e: TimelineEvent) -> dict[str, Any]:
         "granularity": e.granularity,
         "expression": e.expression,
         "relative": bool(e.relative),
+        "background": bool(e.background),
         "text": e.text,
         "sources": _spans(e.sources),
     }

@@ -39,6 +39,7 @@ from khulasa.serve.errors import field_error as _field_error
 from khulasa.serve.errors import too_many_articles as _too_many_articles
 from khulasa.serve.limits import BodyLimit, Runner
 from khulasa.serve.schemas import ArticleIn, StoriesRequest, SummarizeRequest
+from khulasa.render.labels import labels_document
 from khulasa.serve.settings import SETTINGS_ENV, ServeSettings
 from khulasa.serve.wire import API_POLICY, SECURITY_HEADERS
 
@@ -232,6 +233,10 @@ def create_app(settings: ServeSettings | None = None) -> FastAPI:
     @app.get("/healthz", summary="Liveness check")
     async def healthz() -> dict[str, str]:
         return {"status": "ok", "version": __version__}
+
+    @app.get("/labels.json", include_in_schema=False)  # the page's words: khulasa.render.labels
+    async def page_labels() -> dict[str, Any]:
+        return labels_document()
 
     @app.get("/", include_in_schema=False)
     async def index() -> FileResponse:
