@@ -44,6 +44,10 @@ CONTAINMENT_THRESHOLD = 0.8
 CONTAINMENT_MIN_TERMS = 5
 UNKNOWN_MERGE_THRESHOLD = 0.7
 """Cosine needed to merge a mention whose speaker is unknown with one whose speaker is known."""
+CROSS_OUTLET_THRESHOLD = 0.3
+"""Weighted cosine from which two reports of one speaker group in different articles are one statement."""
+CROSS_OUTLET_ANY_THRESHOLD = 0.5
+"""... whoever the speakers."""
 KINDS = ("direct", "indirect")
 
 
@@ -400,6 +404,9 @@ class _Article:
     def __init__(self, article: Article, ft: Folded, story: _Story) -> None:
         self.article, self.ft, self.story = article, ft, story
         self.history: list[_Entry] = []
+        self._phrases: dict[tuple[int, int], speech.SpeakerMention | None] = {}
+        """Speaker phrases parsed at ``(start, end)``: consecutive elided frames look back over the same
+        sentences."""
 
     def speaker(self, frame: speech.Frame, window: tuple[int, int]) -> tuple[_Entry | None, str | None]:
         """The speaker of a quote frame and the phrase that names it there.  An elided or pronoun
@@ -427,8 +434,10 @@ class _Article:
             cls = speech.token_class(word)
             if cls not in "RB" and word not in self.story.name_tokens:
                 continue
-            phrase_end = ft.end(min(fhi, m.end() + 80))
-            sp = speech.parse_speaker(ft.text[ft.start(m.start(1)) : phrase_end])
+            span = (ft.start(m.start(1)), ft.end(min(fhi, m.end() + 80)))
+            if span not in self._phrases:
+                self._phrases[span] = speech.parse_speaker(ft.text[span[0] : span[1]])
+            sp = self._phrases[span]
             if sp is None or sp.kind == "pronoun":
                 continue
             entry = _entry_of(sp, None, self.story, self.history)
@@ -609,7 +618,10 @@ def _merge(mentions: Sequence[_Mention], group_of: Mapping[str, int]) -> list[li
     In reading order, a mention joins the cluster holding its most similar earlier mention: the same
     speaker group and a set cosine of at least ``MERGE_THRESHOLD`` (or a short report contained in a
     longer one); any speakers at ``CROSS_SPEAKER_THRESHOLD`` (the same words, one outlet's speaker
-    resolved otherwise); an unknown speaker at ``UNKNOWN_MERGE_THRESHOLD``.
+    resolved otherwise); an unknown speaker at ``UNKNOWN_MERGE_THRESHOLD``.  Reports in different
+    articles are also compared on a cosine weighted by the terms' inverse frequency among the story's
+    mentions (outlets reword a statement but keep its rare words): ``CROSS_OUTLET_THRESHOLD`` within
+    one speaker group, ``CROSS_OUTLET_ANY_THRESHOLD`` whoever the speakers.
     """
     order = sorted(range(len(mentions)), key=lambda i: mentions[i].order)
     # pairwise overlaps from an inverted index: only pairs that share a term are looked at
@@ -622,15 +634,29 @@ def _merge(mentions: Sequence[_Mention], group_of: Mapping[str, int]) -> list[li
         for x in range(len(ids)):
             for y in range(x + 1, len(ids)):
                 overlap[ids[x], ids[y]] += 1
+    # inverse mention frequency in the story: the story's own topic words (``روسيا``, ``سوريا``) say
+    # little of which statement a report is
+    weight = {t: math.log((len(mentions) + 1) / len(ids)) for t, ids in postings.items()}
+    norm = [math.sqrt(sum(weight[t] ** 2 for t in m.terms)) for m in mentions]
     neighbours: dict[int, dict[int, float]] = {}
     for (i, j), n in overlap.items():
         a, b = len(mentions[i].terms), len(mentions[j].terms)
         cos = n / math.sqrt(a * b)
+        if mentions[i].article.id != mentions[j].article.id and norm[i] and norm[j]:
+            shared = mentions[i].terms & mentions[j].terms
+            wcos = sum(weight[t] ** 2 for t in shared) / (norm[i] * norm[j])
+        else:
+            wcos = 0.0
         small = min(a, b)
         contained = small >= CONTAINMENT_MIN_TERMS and n / small >= CONTAINMENT_THRESHOLD
         gi, gj = (group_of.get(mentions[k].entity or "", -1) for k in (i, j))
         if (
             (gi == gj >= 0 and (cos >= MERGE_THRESHOLD or contained))
+            or (
+                gi == gj >= 0
+                and wcos >= CROSS_OUTLET_THRESHOLD
+            )
+            or wcos >= CROSS_OUTLET_ANY_THRESHOLD
             or ((gi < 0 or gj < 0) and cos >= UNKNOWN_MERGE_THRESHOLD)
             or cos >= CROSS_SPEAKER_THRESHOLD
         ):
