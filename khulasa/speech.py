@@ -316,6 +316,7 @@ class Opening:
 # --- speaker phrases -------------------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def _strip_conj(word: str) -> str:
     k = key(word[1:])
     return (
@@ -378,8 +379,9 @@ def _class_at(ft: Folded, word: str, at: int) -> str:
     return cls
 
 
-def _ends_phrase(ft: Folded, w: str, words: Sequence[tuple[str, int, int]]) -> bool:
-    """Whether the word ``w`` ends a speaker phrase that holds ``words`` so far."""
+@functools.lru_cache(maxsize=1 << 16)
+def _word_ends_phrase(w: str) -> bool:
+    """Whether the word ``w`` ends a speaker phrase whatever comes before it."""
     if w in ADJUNCTS or w in _RELATIVES or w in COMPLEMENTIZERS or w in LEXICON or len(w) < 2:
         return True
     if w.startswith(("بال", "كال")) and len(w) > 4 and key(w) not in ROLES:
@@ -391,6 +393,13 @@ def _ends_phrase(ft: Folded, w: str, words: Sequence[tuple[str, int, int]]) -> b
             base in SPEECH_NOUNS or (base.endswith("ت") and base[:-1] + "ه" in SPEECH_NOUNS)
         ):
             return True  # كلمته، بيانها
+    return False
+
+
+def _ends_phrase(ft: Folded, w: str, words: Sequence[tuple[str, int, int]]) -> bool:
+    """Whether the word ``w`` ends a speaker phrase that holds ``words`` so far."""
+    if _word_ends_phrase(w):
+        return True
     if words and _token_class(w) == "S":
         return True  # المصدر ذاته، البيان واشنطن ب
     prev = _token_class(words[-1][0]) if words else ""
@@ -501,6 +510,7 @@ def _phrase(
     return SpeakerMention(text, start, end, "name", name=text)
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def _is_nisba(word: str) -> bool:
     """A relative adjective (``الروسي``, ``الأمريكية``, ``التركيين``), not a name (``الإليزيه``)."""
     k = key(word)
