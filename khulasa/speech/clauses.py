@@ -17,8 +17,6 @@ from khulasa.speech.lexicon import (
     LEXICON,
 )
 
-# --- frames ----------------------------------------------------------------------------------------
-
 
 def _quote_spans(f: str, lo: int, hi: int) -> list[tuple[int, int]]:
     """Outermost quoted spans ``(open, close)`` in ``f[lo:hi]`` (``close`` the closing mark's position,

@@ -26,11 +26,6 @@ MAX_SPEAKER_TOKENS = 10
 SPEAKER_KINDS = ("name", "role", "body", "document", "anonymous", "anonymous_ref", "pronoun")
 OPENING_STATUSES = ("named", "role", "anonymous", "elided", "pronoun", "unclear", "none")
 
-# --- folding: khulasa.text.fold (``fold``, ``key``, ``Folded``) --------------------------------
-
-
-# --- lexicon ---------------------------------------------------------------------------------------
-
 
 @dataclass(frozen=True)
 class ReportingForm:

@@ -33,8 +33,6 @@ from khulasa.speech.values import (
 )
 from khulasa.text.fold import Folded, fold, key
 
-# --- speaker phrases -------------------------------------------------------------------------------
-
 
 @functools.lru_cache(maxsize=1 << 16)
 def _strip_conj(word: str) -> str:
