@@ -22,7 +22,7 @@ import os
 import re
 from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import FastAPI, Query
 from fastapi.openapi.docs import get_swagger_ui_html
@@ -33,13 +33,13 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from khulasa._version import __version__
 from khulasa.models import Article
+from khulasa.render.labels import labels_document
 from khulasa.serve import errors
 from khulasa.serve.errors import ERROR_RESPONSES, ApiError, ContainErrors, build_options
 from khulasa.serve.errors import field_error as _field_error
 from khulasa.serve.errors import too_many_articles as _too_many_articles
 from khulasa.serve.limits import BodyLimit, Runner
 from khulasa.serve.schemas import ArticleIn, StoriesRequest, SummarizeRequest
-from khulasa.render.labels import labels_document
 from khulasa.serve.settings import SETTINGS_ENV, ServeSettings
 from khulasa.serve.wire import API_POLICY, SECURITY_HEADERS
 
