@@ -30,7 +30,7 @@ FRESH_ARTICLES = 5
 STORY_DAYS_SEEN = 3
 """The longest time span within a dev window (4 days): the story model's time features saturate there."""
 PRIOR_ARTICLES = 100
-"""The default weight of the shipped document frequencies, in articles (``TreeOptions.prior_articles``)."""
+"""Articles the IDF is always estimated from, topped up by the shipped prior (``TreeOptions.prior_articles``)."""
 LSH_MAX_THRESHOLD = 0.9
 IDLE_CHECK_EVERY = 256
 
@@ -85,8 +85,10 @@ class TreeOptions:
     story of one article closes with its event.  Undated input closes an event after
     ``event_idle_articles`` articles without a new member and a story after ``story_idle_articles``.
     At most ``max_open_stories`` stories stay open (the least recently active close first).
-    ``prior_articles`` is the weight of the shipped document frequencies (``DocumentPrior``), in
-    articles, against the run's own counts (0: the run's counts alone).  ``duplicate_threshold`` is the estimated Jaccard similarity of word shingles above which an
+    The IDF is estimated from at least ``prior_articles`` articles: the shipped document frequencies
+    (``DocumentPrior``) fill what the run lacks, and from its ``prior_articles``-th article on a run
+    uses its own counts alone (0: the run's counts from the start; ``Frequencies``).
+    ``duplicate_threshold`` is the estimated Jaccard similarity of word shingles above which an
     article copies an earlier one.  The models are described in the module doc.
     """
 
