@@ -147,7 +147,11 @@ class SummarySentence:
     score: float
     unit_id: int
     article_id: str
-    """The article whose sentence is displayed (``text == article.text[start:end]`` there)."""
+    """The article whose sentence is displayed (``text == article.text[start:end]`` there, unless
+    ``edits`` says how the text shown differs from that span)."""
+    edits: tuple[str, ...] = ()
+    """Display edits of the span's text (``khulasa.readable.EDITS``: ``"unhashtag"``, hashtag marks
+    removed); empty when ``text`` is the span's text exactly."""
 
 
 @dataclass(frozen=True)

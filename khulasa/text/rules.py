@@ -429,7 +429,8 @@ def article_hits(text: str) -> list[Hit]:
             block_left -= 1
             continue
         block = None
-        rule = _line(plain, start, end, i == 0, i == len(lines) - 1)
+        # a last-line rule (a signature) needs a story before it: the only line of a text is its story
+        rule = _line(plain, start, end, i == 0, 0 < i == len(lines) - 1)
         if rule is not None:
             found.append((start, end, rule))
             if rule.scope == "block":
