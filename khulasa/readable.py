@@ -13,9 +13,11 @@ Three rules on top of selection, all keeping the summary an exact copy of its so
   one sentence there) and such units are not selected either.  We never rewrite a pronoun into a name:
   the summary stays a copy of the source.
 * **A summary opens with the scene.**  The first sentence never continues a quote or needs an antecedent
-  (``can_open``, also for story titles), and preferably it is not reported speech (``sets_scene``): the
-  first article group (the summary sentences of one anchor article, in article order) that opens with
-  such a sentence goes first; the other groups keep their order.
+  (``can_open``, also for story titles), and preferably it is an article's lead that is not reported
+  speech (``sets_scene``): the first article group (the summary sentences of one anchor article, in
+  article order) that opens with such a sentence goes first (else one opening with a sentence that sets
+  the scene, else with a lead, else with one that can open); the other groups keep their order.  An
+  article's first sentence never needs an antecedent (its writer meant it to be read first).
 * **Hashtag marks are not shown.**  ``display`` gives a sentence as shown: ``#مشاري_الذايدي`` ->
   ``مشاري الذايدي``.  When that differs from the source span, the summary sentence lists the edit
   (``edits == ("unhashtag",)``, ``"edits": ["unhashtag"]`` in JSON) and its sources keep the exact span.
@@ -79,36 +81,58 @@ class Readability:
     antecedent: dict[int, tuple[int, Sentence]]
     """Dependent unit id -> (the unit id of the sentence before it, that sentence)."""
     allowed: tuple[int, ...]
+    leads: frozenset[tuple[str, int]] = frozenset()
+    """(article id, index) of each article's first candidate sentence."""
+
+    def is_lead(self, s: Sentence) -> bool:
+        return (s.article_id, s.index) in self.leads
 
 
 def plan(units: Sequence[InfoUnit], *, pairs: bool = True) -> Readability:
     """Readable representatives, pairs and the units that may be chosen (see the module doc).
 
     ``units[i].id == i``; ``pairs``: whether a dependent unit may be shown with its antecedent (not
-    under a sentence budget)."""
+    under a sentence budget).  An article's first candidate sentence never needs an antecedent: its
+    writer meant it to be read first, and a reporting verb without subject there is impersonal or
+    passive (``كُشف عن أن``, ``أُعلن في بريطانيا عن``), not an elided speaker."""
     where: dict[tuple[str, int], tuple[int, Sentence]] = {
         (s.article_id, s.index): (u.id, s) for u in units for s in u.sentences
     }
+    leads = _leads(units)
+
+    def needs(s: Sentence) -> bool:
+        return (s.article_id, s.index) not in leads and needs_antecedent(s.text)
+
     out: list[InfoUnit] = []
     antecedent: dict[int, tuple[int, Sentence]] = {}
     allowed: list[int] = []
     for unit in units:
         rep = unit.representative
-        if not needs_antecedent(rep.text):
+        if not needs(rep):
             out.append(unit)
             allowed.append(unit.id)
             continue
-        standing = next((s for s in unit.sentences if not needs_antecedent(s.text)), None)
+        standing = next((s for s in unit.sentences if not needs(s)), None)
         if standing is not None:
             out.append(replace(unit, representative=standing))
             allowed.append(unit.id)
             continue
         out.append(unit)
         before = where.get((rep.article_id, rep.index - 1))
-        if pairs and before is not None and before[0] != unit.id and not needs_antecedent(before[1].text):
+        if pairs and before is not None and before[0] != unit.id and not needs(before[1]):
             antecedent[unit.id] = before
             allowed.append(unit.id)
-    return Readability(tuple(out), antecedent, tuple(allowed))
+    return Readability(tuple(out), antecedent, tuple(allowed), frozenset(leads))
+
+
+def _leads(units: Sequence[InfoUnit]) -> set[tuple[str, int]]:
+    """(article id, index) of each article's first candidate sentence."""
+    first: dict[str, int] = {}
+    for u in units:
+        for s in u.sentences:
+            if s.index < first.get(s.article_id, s.index + 1):
+                first[s.article_id] = s.index
+    return set(first.items())
 
 
 @dataclass(frozen=True)
@@ -179,8 +203,8 @@ def arrange(
     ordered: Sequence[InfoUnit], ready: Readability, rank: dict[str, tuple[dt.date, int]]
 ) -> list[Shown]:
     """The summary in reading order: ``ordered`` (chosen units in ``khulasa.order``'s order) with each
-    pair's antecedent right before its dependent, and the article group that opens with a scene
-    (``sets_scene``, else ``can_open``) moved to the front."""
+    pair's antecedent right before its dependent, and the first article group that opens with a lead
+    that sets the scene moved to the front (else: a scene, a lead, a sentence that ``can_open``)."""
     units = {u.id: u for u in ready.units}
     shown: list[Shown] = []
     for unit in ordered:
@@ -195,8 +219,14 @@ def arrange(
             groups[-1].append(item)
         else:
             groups.append([item])
-    for test in (sets_scene, can_open):
-        first = next((k for k, g in enumerate(groups) if test(g[0].sentence.text)), None)
+    tests = (
+        lambda s: ready.is_lead(s) and sets_scene(s.text),
+        lambda s: sets_scene(s.text),
+        ready.is_lead,
+        lambda s: can_open(s.text),
+    )
+    for test in tests:
+        first = next((k for k, g in enumerate(groups) if test(g[0].sentence)), None)
         if first is not None:
             groups.insert(0, groups.pop(first))
             break

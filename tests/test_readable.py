@@ -164,8 +164,19 @@ def test_another_outlets_wording_that_names_the_speaker_is_shown_instead():
 
 def test_a_unit_without_a_readable_antecedent_is_not_allowed():
     sentences = segment(CNN)
-    units = [InfoUnit(0, sentences[2], (sentences[2],))]  # its previous sentence is no candidate here
-    assert readable.plan(units).allowed == ()
+    units = [InfoUnit(0, sentences[0], (sentences[0],)), InfoUnit(1, sentences[2], (sentences[2],))]
+    assert readable.plan(units).allowed == (0,)  # the previous sentence of 2 is no candidate here
+
+
+def test_an_articles_first_sentence_never_needs_an_antecedent():
+    # a passive or impersonal reporting verb opening an article (كُشف عن أن) is no elided speaker
+    text = "كشف عن أن اختبارا أجري عام 2011 أثبت صحة أقوال الممثلة.\nوأضاف أن النتائج ستنشر قريبا."
+    sentences = segment(Article("a", text))
+    assert readable.needs_antecedent(sentences[0].text)
+    units = [InfoUnit(i, s, (s,)) for i, s in enumerate(sentences)]
+    ready = readable.plan(units, pairs=False)
+    assert ready.allowed == (0,) and ready.is_lead(sentences[0])
+    assert summarize([Article("a", text)], sentences=1).sentences[0].text == sentences[0].text
 
 
 def test_a_story_is_never_titled_by_a_quote_continuation():
@@ -203,3 +214,9 @@ def test_the_readability_audit_finds_nothing_in_summaries_of_the_fixtures(words)
     assert result.sentences >= 3
     for check in ("dateline", "hashtag", "boilerplate", "speaker_unresolved"):
         assert result.sentence_fails[check] == 0, check
+
+
+def test_a_quote_opening_the_article_is_no_byline():
+    # {PERSON}: would read "وقال أردوغان:" as a byline "Name:" and cut the speaker off (a verb is no name)
+    first = segment(Article("a", "وقال أردوغان: لقد قضينا يوما حافلا. ونحن على ثقة بأن العلاقات ستتحسن"))[0]
+    assert first.text.startswith("وقال أردوغان:") and first.start == 0
