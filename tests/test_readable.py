@@ -220,3 +220,17 @@ def test_a_quote_opening_the_article_is_no_byline():
     # {PERSON}: would read "وقال أردوغان:" as a byline "Name:" and cut the speaker off (a verb is no name)
     first = segment(Article("a", "وقال أردوغان: لقد قضينا يوما حافلا. ونحن على ثقة بأن العلاقات ستتحسن"))[0]
     assert first.text.startswith("وقال أردوغان:") and first.start == 0
+
+
+def test_an_edited_sentence_is_valid_json_of_the_summary_schema():
+    import json
+    from importlib import resources
+
+    jsonschema = pytest.importorskip("jsonschema")
+    schema = json.loads(resources.files("khulasa").joinpath("schema/summary.schema.json").read_text(encoding="utf-8"))
+    doc = to_dict(summarize([BBC], words=20))
+    assert doc["sentences"][0]["edits"] == ["unhashtag"]
+    jsonschema.validate(doc, schema)
+    doc["sentences"][0]["edits"] = ["rewrite"]
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(doc, schema)
