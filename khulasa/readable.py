@@ -52,15 +52,21 @@ def display(text: str) -> tuple[str, tuple[str, ...]]:
 
 def needs_antecedent(text: str) -> bool:
     """Whether the sentence's speaker or subject is in the sentence before it (``وأضاف أن``,
-    ``وأكدت:``, ``وهو ...``, ``وقال المصدر``)."""
-    return speech.opening(text).needs_antecedent
+    ``وأكدت:``, ``وهو ...``, ``وقال المصدر``).
+
+    An elided speaker counts only when the verb reports content (a complementizer, a colon or a
+    quotation follows): a verb without subject and without content is a passive or an impersonal form
+    (``كُتبت هذه المختارات``, ``يُعتبر من أبرز ...``), whose subject follows it."""
+    o = speech.opening(text)
+    if o.status == "elided":
+        return o.frame is not None and o.frame.is_quote
+    return o.needs_antecedent
 
 
 def can_open(text: str) -> bool:
     """Whether the sentence may open a summary or title a story: it needs no antecedent and does not
     continue a quote (``وأضاف الرئيس بوتين، قائلا: «...»``, a sentence opening with a quotation mark)."""
-    o = speech.opening(text)
-    return not (o.needs_antecedent or o.continuation)
+    return not (needs_antecedent(text) or speech.opening(text).continuation)
 
 
 def sets_scene(text: str) -> bool:
