@@ -151,7 +151,7 @@ class SummarySentence:
     """The article whose sentence is displayed (``text == article.text[start:end]`` there, unless
     ``edits`` says how the text shown differs from that span)."""
     edits: tuple[str, ...] = ()
-    """Display edits of the span's text (``khulasa.readable.EDITS``: ``"unhashtag"``, hashtag marks
+    """Display edits of the span's text (``khulasa.text.rules.EDITS``: ``"unhashtag"``, hashtag marks
     removed); empty when ``text`` is the span's text exactly."""
 
 

@@ -34,20 +34,9 @@ from scipy import sparse
 
 from khulasa import speech
 from khulasa.models import InfoUnit, Sentence
-from khulasa.text.rules import unhashtag
-
-UNHASHTAG = "unhashtag"
-EDITS = (UNHASHTAG,)
-"""The display edits a summary sentence may list: its text then differs from its source span."""
-
-
-def display(text: str) -> tuple[str, tuple[str, ...]]:
-    """``text`` as shown to a reader and the edits made: hashtag marks removed (``#WiFi`` -> ``WiFi``;
-    a hashtag the sentence talks about, ``وسم #كن_رجلا``, stays)."""
-    if "#" not in text:
-        return text, ()
-    shown = unhashtag(text)
-    return shown, ((UNHASHTAG,) if shown != text else ())
+from khulasa.text.rules import EDITS as EDITS
+from khulasa.text.rules import UNHASHTAG as UNHASHTAG
+from khulasa.text.rules import display as display
 
 
 def needs_antecedent(text: str) -> bool:

@@ -26,7 +26,7 @@ a dateline, agency tag or byline at a paragraph's start and an agency signature 
 end are cut off the sentence's span (its offsets stay exact: ``text[start:end]`` is what is shown and
 matched); a line of page furniture (read-also, share, click-here, disclaimers, captions, credits, a
 byline line) becomes a heading-like sentence that is never a candidate.  A hashtag mark stays in the
-span; a sentence's word count is that of its display form (``khulasa.readable.display``), and its
+span; a sentence's word count is that of its display form (``khulasa.text.rules.display``), and its
 terms are the same either way (the tokenizer splits ``#مشاري_الذايدي`` into its words).
 """
 
@@ -355,8 +355,6 @@ def segment(article: Article) -> tuple[Sentence, ...]:
 
     A sentence's span leaves out a dateline, agency tag or byline before it and an agency signature or
     credit after it; a line of page furniture is a heading (never a candidate); see the module doc."""
-    from khulasa.readable import display
-
     text = article.text
     spans = _trimmed(text, split_spans(text))
     count_in_paragraph: dict[int, int] = {}
@@ -378,7 +376,7 @@ def segment(article: Article) -> tuple[Sentence, ...]:
         words = sentence_text.split()
         is_arabic, n_words = script_and_words(words)
         if "#" in sentence_text:
-            n_words = count_words(display(sentence_text)[0])  # the budget counts what is shown
+            n_words = count_words(rules.display(sentence_text)[0])  # the budget counts what is shown
         sentences.append(
             Sentence(
                 article_id=article.id,

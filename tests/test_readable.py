@@ -182,7 +182,7 @@ def test_an_articles_first_sentence_never_needs_an_antecedent():
 
 
 def test_a_story_is_never_titled_by_a_quote_continuation():
-    from khulasa.stories.engine import build_stories
+    from khulasa.stories.engines.embedded import build_stories
     from khulasa.stories.options import StoryOptions
 
     stories = build_stories(list(CLUSTER), StoryOptions(words=60))

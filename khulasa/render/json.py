@@ -63,7 +63,7 @@ def _sentence_dict(s: SummarySentence) -> dict[str, Any]:
         "unit_id": int(s.unit_id),
         "article_id": s.article_id,
     }
-    if s.edits:  # the text shown differs from its source span (khulasa.readable.display)
+    if s.edits:  # the text shown differs from its source span (khulasa.text.rules.display)
         doc["edits"] = list(s.edits)
     return doc
 

@@ -184,8 +184,8 @@ def lead_summary(article: Article, options: Any) -> Summary:
 
     Raises ``NoArabicTextError`` when the article has no Arabic sentence.
     """
-    from khulasa.readable import display
     from khulasa.segment import segment
+    from khulasa.text.rules import display
 
     sentences = segment(article)
     candidates = [s for s in sentences if not s.is_heading and s.terms and is_arabic(s.text)]

@@ -564,3 +564,17 @@ def unhashtag(text: str) -> str:
             at = tag.end
         out.append(text[at:])
         text = "".join(out)
+
+
+UNHASHTAG = "unhashtag"
+EDITS = (UNHASHTAG,)
+"""The display edits a summary sentence may list: its text then differs from its source span."""
+
+
+def display(text: str) -> tuple[str, tuple[str, ...]]:
+    """``text`` as shown to a reader and the edits made: hashtag marks removed (``#WiFi`` -> ``WiFi``;
+    a hashtag the sentence talks about, ``وسم #كن_رجلا``, stays)."""
+    if "#" not in text:
+        return text, ()
+    shown = unhashtag(text)
+    return shown, ((UNHASHTAG,) if shown != text else ())
