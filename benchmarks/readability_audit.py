@@ -15,10 +15,12 @@ the whole ANT archive in ../shared/data (not part of the repo) — or reads an e
 and over every timeline entry the share with a year- or month-only date, dated before its story's
 first article, longer than 200 characters, or dated by a bare deictic word (``اليوم``, ``أمس``).
 
-Datelines, hashtags and boilerplate are detected with ``khulasa.textrules`` — the same rule tables the
+Datelines, hashtags and boilerplate are detected with ``khulasa.text.rules`` — the same rule tables the
 pipeline cleans with, so the audit and the cleaning share one definition.  The speaker rule is a small
-one of this script's own (``unnamed_speaker``): the speech module (issue 14 item 2, ``khulasa.speech``)
-replaces it when it is integrated.
+one of this script's own (``unnamed_speaker``), kept independent of ``khulasa.speech``, which the
+pipeline uses to keep a sentence with the one that names its speaker (docs/readable.md): a second
+opinion, not the pipeline checking itself.  ``speaker_unresolved`` is the share issue 14's target is
+about: flagged sentences not right after their article's previous sentence in the summary.
 
     python benchmarks/readability_audit.py                        # runs khulasa stories on ANT
     python benchmarks/readability_audit.py --stories stories.jsonl --sample 20 --examples 10
@@ -57,7 +59,7 @@ HELD_OUT = "2018-06-10:2018-06-20"
 LONG_ENTRY = 200
 
 sys.path.insert(0, str(ROOT))
-from khulasa.textrules import find_hashtags, sentence_hits  # noqa: E402
+from khulasa.text.rules import find_hashtags, sentence_hits  # noqa: E402
 
 SENTENCE_CHECKS = ("dateline", "hashtag", "boilerplate", "unnamed_speaker", "pronoun_opening")
 TIMELINE_CHECKS = ("coarse_date", "before_story", "long_entry", "deictic_date")
@@ -75,7 +77,7 @@ LABELS = {
     "deictic_date": "dated by a bare deictic word (اليوم, أمس, ...)",
 }
 
-# --- the speaker rule (this script's own; khulasa.speech replaces it at integration) -------------------
+# --- the speaker rule (this script's own, independent of khulasa.speech) ------------------------------
 
 # Reporting verbs in the third person past, as they open a sentence that continues someone's words.
 _REPORTING = (

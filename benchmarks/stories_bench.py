@@ -4,7 +4,7 @@ Reads ../shared/data/ant-corpus-v2.1.tar.gz (30.5k articles; not part of the rep
 runs in a fresh child process, one after the other in the same invocation, so peak memory (max RSS) is
 its own:
 
-- ``floor``: just read the archive and tokenize every text (``khulasa.normalize.tokenize``);
+- ``floor``: just read the archive and tokenize every text (``khulasa.text.normalize.tokenize``);
 - ``cluster``: the embedded engine without the per-story summaries (read, features, spool, duplicates,
   clustering, a record of ids per story): the engine's own cost;
 - ``stories``: the whole embedded run, end to end (read, features, spool, cluster, summarize every
@@ -35,7 +35,7 @@ CORPUS = ROOT.parent / "shared" / "data" / "ant-corpus-v2.1.tar.gz"
 
 def _limited(limit: int | None):
     """Make the engine read only the first ``limit`` articles (a prefix of the archive)."""
-    from khulasa.stories import engine
+    from khulasa.stories.engines import embedded as engine
 
     if limit:
         real = engine.iter_articles
@@ -47,7 +47,7 @@ def child(kind: str, limit: int | None, workers: int, options: dict) -> dict:
     started = time.monotonic()
     if kind == "floor":
         from khulasa.ingest import iter_articles
-        from khulasa.normalize import tokenize
+        from khulasa.text.normalize import tokenize
 
         n = tokens = 0
         for article in itertools.islice(iter_articles([str(CORPUS)]), limit):
@@ -55,11 +55,14 @@ def child(kind: str, limit: int | None, workers: int, options: dict) -> dict:
             n += 1
         out = {"articles": n, "tokens": tokens}
     else:
-        from khulasa.stories import StoryOptions, StoryRun, engine
+        from khulasa.stories import StoryOptions, StoryRun
+        from khulasa.stories.engines import embedded as engine
+        from khulasa.stories.run import record_line
 
         _limited(limit)
         if kind == "cluster":
-            engine.story_record = lambda a, arts, o: {"story_id": a.story_id, "articles": [m.id for m in a.members]}
+            engine.story_line = lambda a, arts, o: record_line(
+                {"story_id": a.story_id, "articles": [m.id for m in a.members]})
         with tempfile.TemporaryDirectory() as work:
             report = StoryRun([str(CORPUS)], StoryOptions.from_mapping(options), Path(work),
                               workers=workers).run()

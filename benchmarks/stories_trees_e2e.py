@@ -5,7 +5,8 @@ they will cost: ``StoryRun`` with ``--workers 2`` on the ANT archive, once as it
 once with (1) the features of pass 1 carrying the event signals (computed in the workers) and (2)
 pass 2 feeding ``TreeClusterer`` and summarizing each closed story tree as one story (its
 ``assignment()``, the record as today: no per-event summaries yet).  Each run is a fresh child process;
-the swap is done by replacing ``engine.extract`` and ``engine.StoryClusterer`` in that process only.
+the swap is done by replacing ``extract`` and ``new_clusterer`` in the embedded engine's module, in
+that process only.
 Delete this script once the engine runs the trees.
 
     python benchmarks/stories_trees_e2e.py [--corpus ANT.tar.gz] [--limit N] [--json]
@@ -27,8 +28,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from khulasa.stories import StoryOptions, StoryRun, engine  # noqa: E402
+from khulasa.stories import StoryOptions, StoryRun  # noqa: E402
 from khulasa.stories import features as features_module  # noqa: E402
+from khulasa.stories.engines import embedded as engine  # noqa: E402
 from khulasa.stories.signals import EventSignals, extract_signals  # noqa: E402
 from khulasa.stories.trees import TreeClusterer  # noqa: E402
 
@@ -50,7 +52,7 @@ def extract_with_signals(article, seq, date=None) -> WithSignals:
 
 
 class Trees:
-    """``StoryClusterer``'s interface over ``TreeClusterer``: closed trees as flat assignments."""
+    """The ``cluster.Clusterer`` protocol over ``TreeClusterer``: closed trees as flat assignments."""
 
     def __init__(self, options, frequencies) -> None:
         self.trees = TreeClusterer()
@@ -69,7 +71,7 @@ def child(kind: str, corpus: str, limit: int | None) -> dict[str, object]:
     if kind == "trees":
         features_module.extract = extract_with_signals  # the workers' features_payloads (forked after this)
         engine.extract = extract_with_signals
-        engine.StoryClusterer = Trees
+        engine.new_clusterer = Trees
     started = time.monotonic()
     with tempfile.TemporaryDirectory() as work:
         report = StoryRun([corpus], StoryOptions(), Path(work), workers=2).run()

@@ -22,16 +22,18 @@ Built on the reporting frames of ``khulasa.speech``:
 from __future__ import annotations
 
 import datetime as dt
-import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from khulasa import speech
 from khulasa.models import Article, Sentence
-from khulasa.normalize import word_terms
 from khulasa.segment import segment
+from khulasa.text.fold import Folded, fold, key
+from khulasa.text.normalize import word_terms
 
 MERGE_THRESHOLD = 0.45
 """Set cosine of two contents' terms from which they are one statement (same speaker group)."""
@@ -43,6 +45,10 @@ CONTAINMENT_THRESHOLD = 0.8
 CONTAINMENT_MIN_TERMS = 5
 UNKNOWN_MERGE_THRESHOLD = 0.7
 """Cosine needed to merge a mention whose speaker is unknown with one whose speaker is known."""
+CROSS_OUTLET_THRESHOLD = 0.3
+"""Weighted cosine from which two reports of one speaker group in different articles are one statement."""
+CROSS_OUTLET_ANY_THRESHOLD = 0.5
+"""... whoever the speakers."""
 KINDS = ("direct", "indirect")
 
 
@@ -161,7 +167,7 @@ class _Entry:
 
 
 def _tokens(text: str) -> frozenset[str]:
-    words = (w[2:] if w.startswith("ال") and len(w) > 4 else w for w in speech.key(speech.fold(text)).split())
+    words = (w[2:] if w.startswith("ال") and len(w) > 4 else w for w in key(fold(text)).split())
     return frozenset(w for w in words if w[:1].isalpha())
 
 
@@ -175,13 +181,13 @@ def _skeleton(word: str) -> str:
 
 
 def _skeletons(text: str) -> tuple[str, ...]:
-    words = (w[2:] if w.startswith("ال") and len(w) > 4 else w for w in speech.key(speech.fold(text)).split())
+    words = (w[2:] if w.startswith("ال") and len(w) > 4 else w for w in key(fold(text)).split())
     return tuple(_skeleton(w) for w in words if w[:1].isalpha())
 
 
 def _named(text: str) -> bool:
     """A name (``دونالد ترامب``), not a role or body (``الرئيس الأمريكي``): matched by its sounds."""
-    return all(speech.token_class(w) in "NC" for w in speech.fold(text).split())
+    return all(speech.token_class(w) in "NC" for w in fold(text).split())
 
 
 def _near(a: str, b: str) -> bool:
@@ -213,7 +219,7 @@ def _strip_conj(text: str) -> str:
 class _Story:
     """Names and roles seen anywhere in the story, for resolving roles and checking names."""
 
-    def __init__(self, folded: Mapping[str, speech.Folded]) -> None:
+    def __init__(self, folded: Mapping[str, Folded]) -> None:
         self.folded = folded
         self.roles: dict[str, Counter[str]] = {}
         self.written: dict[str, str] = {}
@@ -232,7 +238,7 @@ class _Story:
             self.written.setdefault(role, _strip_conj(description))
 
     def add_frame_name(self, name: str) -> None:
-        folded = speech.fold(name)
+        folded = fold(name)
         self.frame_names[folded] += 1
         self.name_tokens.update(folded.split())
 
@@ -246,10 +252,10 @@ class _Story:
         """A name without words that ran into it (``ترامب بتوضيح تعليقاته``): when the whole is written
         once in the story, the longest first part that is a speaker's name elsewhere."""
         words = name.split()
-        if len(words) < 2 or self.count(speech.fold(name)) > 1:
+        if len(words) < 2 or self.count(fold(name)) > 1:
             return name
         for n in range(len(words) - 1, 0, -1):
-            if self.frame_names.get(speech.fold(" ".join(words[:n])), 0):
+            if self.frame_names.get(fold(" ".join(words[:n])), 0):
                 return " ".join(words[:n])
         return name
 
@@ -279,8 +285,8 @@ class _Story:
             n
             for n in names
             if names[n] >= 2
-            or any(t in self.name_tokens for t in speech.fold(n).split())
-            or all(speech.token_class(t) in "NC" for t in speech.fold(n).split())
+            or any(t in self.name_tokens for t in fold(n).split())
+            or all(speech.token_class(t) in "NC" for t in fold(n).split())
         }
         if not known:
             return None
@@ -294,7 +300,7 @@ class _Story:
         to a role (``الرئيس الروسي فلاديمير بوتين`` for ``بوتين``), the most frequent."""
         if name in self._fuller:
             return self._fuller[name]
-        folded = speech.fold(name)
+        folded = fold(name)
         found: Counter[str] = Counter()
         if all(speech.token_class(w) in "NCA" for w in folded.split()):  # not a place or a body
             for ft in self.folded.values():
@@ -347,7 +353,7 @@ def _is_name_word(word: str) -> bool:
 
 
 def _role_key(description: str) -> str:
-    return " ".join(_strip_conj(w) if i == 0 else w for i, w in enumerate(speech.fold(description).split()))
+    return " ".join(_strip_conj(w) if i == 0 else w for i, w in enumerate(fold(description).split()))
 
 
 def _entry_of(
@@ -396,9 +402,12 @@ _HEAD = re.compile(r"(?<![^\W\d_])(?:[وفب]|لل|ل(?=ا))?([^\W\d_]+)")
 class _Article:
     """Speaker resolution inside one article, in reading order."""
 
-    def __init__(self, article: Article, ft: speech.Folded, story: _Story) -> None:
+    def __init__(self, article: Article, ft: Folded, story: _Story) -> None:
         self.article, self.ft, self.story = article, ft, story
         self.history: list[_Entry] = []
+        self._phrases: dict[tuple[int, int], speech.SpeakerMention | None] = {}
+        """Speaker phrases parsed at ``(start, end)``: consecutive elided frames look back over the same
+        sentences."""
 
     def speaker(self, frame: speech.Frame, window: tuple[int, int]) -> tuple[_Entry | None, str | None]:
         """The speaker of a quote frame and the phrase that names it there.  An elided or pronoun
@@ -426,14 +435,16 @@ class _Article:
             cls = speech.token_class(word)
             if cls not in "RB" and word not in self.story.name_tokens:
                 continue
-            phrase_end = ft.end(min(fhi, m.end() + 80))
-            sp = speech.parse_speaker(ft.text[ft.start(m.start(1)) : phrase_end])
+            span = (ft.start(m.start(1)), ft.end(min(fhi, m.end() + 80)))
+            if span not in self._phrases:
+                self._phrases[span] = speech.parse_speaker(ft.text[span[0] : span[1]])
+            sp = self._phrases[span]
             if sp is None or sp.kind == "pronoun":
                 continue
             entry = _entry_of(sp, None, self.story, self.history)
             if entry is None:
                 continue
-            fem = speech.key(word).endswith("ه") if cls in "RB" else None
+            fem = key(word).endswith("ه") if cls in "RB" else None
             if fem is None or fem == feminine:
                 best = _Entry(entry.name, entry.anonymous, fem, entry.descriptions, entry.named)
         return best
@@ -461,7 +472,7 @@ class _Article:
             return _entry_of(sp, frame.feminine, self.story, self.history) if frame.speaker_sure else None
         written = (sp.name or sp.text).split()
         n = 0
-        while n < len(written) and speech.fold(written[n]) in self.story.name_tokens:
+        while n < len(written) and fold(written[n]) in self.story.name_tokens:
             n += 1
         if n == 0:
             return None
@@ -472,7 +483,7 @@ def _article_mentions(
     article: Article,
     candidates: Sequence[Sentence],
     frames: Sequence[speech.Frame],
-    ft: speech.Folded,
+    ft: Folded,
     story: _Story,
 ) -> list[_Mention]:
     by_sentence: dict[int, list[speech.Frame]] = {}
@@ -608,32 +619,52 @@ def _merge(mentions: Sequence[_Mention], group_of: Mapping[str, int]) -> list[li
     In reading order, a mention joins the cluster holding its most similar earlier mention: the same
     speaker group and a set cosine of at least ``MERGE_THRESHOLD`` (or a short report contained in a
     longer one); any speakers at ``CROSS_SPEAKER_THRESHOLD`` (the same words, one outlet's speaker
-    resolved otherwise); an unknown speaker at ``UNKNOWN_MERGE_THRESHOLD``.
+    resolved otherwise); an unknown speaker at ``UNKNOWN_MERGE_THRESHOLD``.  Reports in different
+    articles are also compared on a cosine weighted by the terms' inverse frequency among the story's
+    mentions (outlets reword a statement but keep its rare words): ``CROSS_OUTLET_THRESHOLD`` within
+    one speaker group, ``CROSS_OUTLET_ANY_THRESHOLD`` whoever the speakers.
     """
     order = sorted(range(len(mentions)), key=lambda i: mentions[i].order)
-    # pairwise overlaps from an inverted index: only pairs that share a term are looked at
-    postings: dict[str, list[int]] = {}
-    for i, m in enumerate(mentions):
-        for t in m.terms:
-            postings.setdefault(t, []).append(i)
-    overlap: Counter[tuple[int, int]] = Counter()
-    for ids in postings.values():
-        for x in range(len(ids)):
-            for y in range(x + 1, len(ids)):
-                overlap[ids[x], ids[y]] += 1
+    n = len(mentions)
     neighbours: dict[int, dict[int, float]] = {}
-    for (i, j), n in overlap.items():
-        a, b = len(mentions[i].terms), len(mentions[j].terms)
-        cos = n / math.sqrt(a * b)
-        small = min(a, b)
-        contained = small >= CONTAINMENT_MIN_TERMS and n / small >= CONTAINMENT_THRESHOLD
-        gi, gj = (group_of.get(mentions[k].entity or "", -1) for k in (i, j))
-        if (
-            (gi == gj >= 0 and (cos >= MERGE_THRESHOLD or contained))
-            or ((gi < 0 or gj < 0) and cos >= UNKNOWN_MERGE_THRESHOLD)
-            or cos >= CROSS_SPEAKER_THRESHOLD
-        ):
-            neighbours.setdefault(i, {})[j] = neighbours.setdefault(j, {})[i] = max(cos, n / small)
+    if n > 1:
+        # all pairs at once: shared terms (plain and weighted) as products of the mention x term matrix
+        vocab: dict[str, int] = {}
+        rows = [[vocab.setdefault(t, len(vocab)) for t in m.terms] for m in mentions]
+        x = np.zeros((n, max(1, len(vocab))))
+        for i, row in enumerate(rows):
+            x[i, row] = 1.0
+        shared = x @ x.T
+        sizes = np.diag(shared).copy()
+        # inverse mention frequency in the story: the story's own topic words (``روسيا``, ``سوريا``)
+        # say little of which statement a report is
+        xw = x * np.log((n + 1) / np.maximum(x.sum(axis=0), 1.0))
+        wshared = xw @ xw.T
+        norms = np.sqrt(np.diag(wshared))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            cos = shared / np.sqrt(np.outer(sizes, sizes))
+            small = np.minimum.outer(sizes, sizes)
+            part = shared / small
+            wcos = wshared / np.outer(norms, norms)
+        groups = np.array([group_of.get(m.entity or "", -1) for m in mentions])
+        article_ids = [m.article.id for m in mentions]
+        codes = {a: k for k, a in enumerate(dict.fromkeys(article_ids))}
+        arts = np.array([codes[a] for a in article_ids])
+        same = (groups[:, None] == groups[None, :]) & (groups[:, None] >= 0)
+        unknown = (groups[:, None] < 0) | (groups[None, :] < 0)
+        cross = (arts[:, None] != arts[None, :]) & (norms[:, None] > 0) & (norms[None, :] > 0)
+        wcos = np.where(cross, wcos, 0.0)
+        contained = (small >= CONTAINMENT_MIN_TERMS) & (part >= CONTAINMENT_THRESHOLD)
+        link = (shared > 0) & (
+            (same & ((cos >= MERGE_THRESHOLD) | contained | (wcos >= CROSS_OUTLET_THRESHOLD)))
+            | (wcos >= CROSS_OUTLET_ANY_THRESHOLD)
+            | (unknown & (cos >= UNKNOWN_MERGE_THRESHOLD))
+            | (cos >= CROSS_SPEAKER_THRESHOLD)
+        )
+        np.fill_diagonal(link, False)
+        sim = np.maximum(cos, part)
+        for i, j in zip(*np.nonzero(link), strict=True):
+            neighbours.setdefault(int(i), {})[int(j)] = float(sim[i, j])
     cluster_of: dict[int, int] = {}
     clusters: list[list[int]] = []
     for i in order:
@@ -652,13 +683,13 @@ def extract_quotes(
     articles: Iterable[Article],
     sentences: Iterable[Sentence] | None = None,
     *,
-    folded: dict[str, speech.Folded] | None = None,
+    folded: dict[str, Folded] | None = None,
 ) -> Quotes:
     """Every quote of a story (a set of articles on one story), merged across outlets.
 
     ``sentences`` may pass the articles' sentences when the caller has segmented them already
     (``pipeline.analyze``); otherwise each article is segmented here.  ``folded`` may pass (and
-    receives) the articles' folded texts, article id -> ``speech.Folded``, to share with
+    receives) the articles' folded texts, article id -> ``Folded``, to share with
     ``compare.disagreements``.
     """
     arts = tuple(articles)
@@ -674,7 +705,7 @@ def extract_quotes(
         folded = {}
     for a in arts:
         if a.id not in folded:
-            folded[a.id] = speech.Folded(a.text)
+            folded[a.id] = Folded(a.text)
     story = _Story(folded)
     found = {}
     for a in arts:
@@ -714,9 +745,14 @@ def extract_quotes(
                 sources=sources,
             )
         )
+    by_group: dict[int, list[Quote]] = {}
+    for q in quotes:
+        if q.speaker_id is not None:
+            by_group.setdefault(q.speaker_id, []).append(q)
+    anonymous = {group_of[m.entity] for m in mentions if m.anonymous and m.entity in group_of}
     speakers = []
     for gid, names in enumerate(groups):
-        mine = [q for q in quotes if q.speaker_id == gid]
+        mine = by_group.get(gid)
         if not mine:
             continue
         speakers.append(
@@ -724,7 +760,7 @@ def extract_quotes(
                 id=gid,
                 name=display[gid],
                 aliases=tuple(dict.fromkeys([*names, *_descriptions(names, story)])),
-                anonymous=any(m.anonymous for m in mentions if m.entity in names),
+                anonymous=gid in anonymous,
                 n_quotes=len(mine),
                 articles=tuple(dict.fromkeys(a for q in mine for a in q.articles)),
             )
@@ -749,7 +785,7 @@ def _source(
     speaker = m.entity
     if speaker is not None and speaker in group_of:
         folded = story.folded[m.article.id].folded
-        present = [n for n in groups[group_of[speaker]] if speech.fold(n) in folded]
+        present = [n for n in groups[group_of[speaker]] if fold(n) in folded]
         if present:
             speaker = max(present, key=lambda n: len(_tokens(n)))
     return QuoteSource(

@@ -20,9 +20,9 @@ import pytest
 from conftest import ROOT
 
 import khulasa
-from khulasa import ingest
 from khulasa.errors import InvalidOptionsError, UnreadableFileError
 from khulasa.ingest import IngestReport
+from khulasa.ingest import source as ingest_source
 from khulasa.models import Article
 from khulasa.options import SummaryOptions
 from khulasa.segment import segment
@@ -240,14 +240,14 @@ def test_ingest_report_lists_every_input_of_a_bad_directory_with_its_fate(tmp_pa
     locked = corpus / "locked.txt"
     locked.write_text(ARABIC, encoding="utf-8")
     os.mkfifo(corpus / "pipe.txt")
-    real_read = ingest._read_file
+    real_read = ingest_source.read_file
 
     def read(path: str) -> bytes:  # root ignores chmod 000, so the refusal is simulated
         if path == str(locked):
             raise PermissionError(13, "Permission denied", path)
         return real_read(path)
 
-    monkeypatch.setattr(ingest, "_read_file", read)
+    monkeypatch.setattr(ingest_source, "read_file", read)
     report = IngestReport()
     articles = khulasa.load([corpus], report=report)
     fates = {Path(r.path).name: r for r in report.inputs}
@@ -317,17 +317,17 @@ def test_bad_dates_and_lone_surrogates_never_stop_a_run_in_any_format(tmp_path):
 
 def test_bad_records_never_stop_a_watched_directory(tmp_path):
     from khulasa.stories import StoryOptions
-    from khulasa.stories.stream import watch_directory
+    from khulasa.stories.engines.watch import watch_directory
 
     corpus = bad_records_corpus(tmp_path)
     watched = tmp_path / "in"
     watched.mkdir()
     (watched / "feed.jsonl").write_bytes((corpus / "feed.jsonl").read_bytes())
-    records: list[dict[str, object]] = []
-    report = watch_directory(str(watched), StoryOptions(), tmp_path / "work", on_story=records.append,
+    written: list[str] = []
+    report = watch_directory(str(watched), StoryOptions(), tmp_path / "work", on_story=written.append,
                              poll_seconds=0.05, idle_stop=0.2)
-    assert report.articles == 2 and sum(int(r["n_articles"]) for r in records) == 2  # type: ignore[call-overload]
-    json.dumps(records, ensure_ascii=False).encode("utf-8")
+    assert report.articles == 2 and sum(json.loads(line)["n_articles"] for line in written) == 2
+    "".join(written).encode("utf-8")
     assert any("unreadable date" in issue for issue in report.issues)
 
 

@@ -31,8 +31,8 @@ from conftest import EXAMPLE_DIR, ROOT
 from test_bad_input import run_cli, start_cli
 from test_stories_engine import write_corpus
 
-from khulasa.stories import engine as engine_module
 from khulasa.stories import output as output_module
+from khulasa.stories.engines import embedded as engine_module
 
 FAST = ("--no-timeline", "--no-actors", "-q")
 

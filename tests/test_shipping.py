@@ -57,7 +57,7 @@ def test_the_package_zip_imports_khulasa_and_reads_its_data_from_the_zip(tmp_pat
     import zipfile
 
     names = zipfile.ZipFile(path).namelist()
-    assert "khulasa/data/stopwords_ar.txt" in names and "khulasa/spark_engine.py" in names
+    assert "khulasa/data/stopwords_ar.txt" in names and "khulasa/stories/engines/spark.py" in names
     assert not [n for n in names if "__pycache__" in n or n.endswith(".pyc")]
 
 

@@ -70,7 +70,7 @@ def test_spark_submit_s_master_is_the_one_the_session_gets(tmp_path):
     from pyspark.find_spark_home import _find_spark_home
 
     script = tmp_path / "probe.py"
-    script.write_text("from khulasa import spark_engine\nprint('MASTER', spark_engine.session().sparkContext.master)\n",
+    script.write_text("from khulasa.stories.engines import spark\nprint('MASTER', spark.session().sparkContext.master)\n",
                       encoding="utf-8")
     done = subprocess.run([str(Path(_find_spark_home()) / "bin" / "spark-submit"), "--master", "local[3]",
                            "--conf", "spark.ui.enabled=false", str(script)], capture_output=True, text=True,

@@ -12,8 +12,9 @@ import pytest
 from conftest import EXAMPLE_DIR
 
 from khulasa.cli import main
-from khulasa.stories import StoryOptions, StoryRun
-from khulasa.stories.engine import STATE_FILE, STORIES_FILE
+from khulasa.stories import StoryOptions, StoryRun, engines
+from khulasa.stories.run import Inputs, NoProgress, RunOutput, RunState
+from khulasa.stories.workdir import STATE_FILE, STORIES_FILE
 
 pytestmark = pytest.mark.spark
 
@@ -49,14 +50,15 @@ def lines(path: Path) -> list[str]:
 @pytest.fixture(scope="module")
 def embedded(tmp_path_factory) -> list[str]:
     work = tmp_path_factory.mktemp("embedded")
-    StoryRun(INPUTS, StoryOptions(), work).run()
+    engines.get("embedded").run(Inputs(tuple(INPUTS)), StoryOptions(), RunOutput(work), NoProgress())
     return lines(work / STORIES_FILE)
 
 
 def test_spark_batch_gives_the_embedded_records_byte_for_byte(spark, tmp_path, embedded):
-    from khulasa import spark_engine
+    from khulasa.stories.engines.spark import SparkEngine
 
-    report = spark_engine.run_batch(INPUTS, StoryOptions(), tmp_path, spark=spark)
+    engine = SparkEngine(session=spark)
+    report = engine.run(Inputs(tuple(INPUTS)), StoryOptions(), RunOutput(tmp_path), NoProgress())
     assert lines(tmp_path / STORIES_FILE) == embedded
     assert (report.articles, report.duplicates, report.stories, report.written) == (20, 1, 8, 8)
     assert report.skipped[0]["reason"] == "metadata sidecar"
@@ -64,9 +66,9 @@ def test_spark_batch_gives_the_embedded_records_byte_for_byte(spark, tmp_path, e
 
 
 def test_spark_resume_summarizes_only_the_missing_stories(spark, tmp_path, embedded, monkeypatch):
-    from khulasa import spark_engine
+    from khulasa.stories.engines import spark as spark_engine
 
-    spark_engine._open_state(tmp_path, INPUTS, StoryOptions(), resume=False)
+    RunState.open(tmp_path, engine="spark", inputs=INPUTS, options=StoryOptions(), phase="running")
     (tmp_path / STORIES_FILE).write_text("\n".join(embedded[:3]) + "\n" + embedded[3][:40], encoding="utf-8")
     report = spark_engine.run_batch(INPUTS, StoryOptions(), tmp_path, spark=spark, resume=True)
     assert lines(tmp_path / STORIES_FILE) == embedded
@@ -81,7 +83,7 @@ def test_cli_spark_engine_writes_the_same_jsonl(spark, tmp_path, embedded, capsy
 
 
 def test_watch_with_every_file_present_equals_the_batch_engines(spark, tmp_path):
-    from khulasa import spark_engine
+    from khulasa.stories.engines import spark as spark_engine
 
     watched = tmp_path / "in"
     watched.mkdir()
@@ -96,7 +98,7 @@ def test_watch_with_every_file_present_equals_the_batch_engines(spark, tmp_path)
 
 
 def test_watch_in_time_ordered_micro_batches_finds_the_labelled_stories(spark, tmp_path):
-    from khulasa import spark_engine
+    from khulasa.stories.engines import spark as spark_engine
 
     watched = tmp_path / "in"
     watched.mkdir()
@@ -124,7 +126,7 @@ def write_watched_files(watched: Path) -> list[str]:
 
 
 def test_watch_skips_a_bad_file_and_keeps_the_rest_of_its_micro_batch(spark, tmp_path):
-    from khulasa import spark_engine
+    from khulasa.stories.engines import spark as spark_engine
 
     watched = tmp_path / "in"
     watched.mkdir()
@@ -141,7 +143,7 @@ def test_watch_closes_and_writes_the_open_stories_on_sigterm(spark, tmp_path):
     import signal
     import threading
 
-    from khulasa import spark_engine
+    from khulasa.stories.engines import spark as spark_engine
 
     watched = tmp_path / "in"
     watched.mkdir()

@@ -15,8 +15,13 @@ from hypothesis import strategies as st
 import khulasa
 from khulasa.errors import InvalidOptionsError
 from khulasa.stories import StoryOptions, build_stories
-from khulasa.stories.cluster import CENTROID_TERMS, DocumentFrequencies, StoryClusterer, story_id_for
-from khulasa.stories.engine import cluster_all
+from khulasa.stories.cluster import (
+    CENTROID_TERMS,
+    DocumentFrequencies,
+    StoryClusterer,
+    cluster_all,
+    story_id_for,
+)
 from khulasa.stories.features import NUM_PERM, extract, minhash_signature, with_effective_dates
 from khulasa.stories.story import lead_summary
 

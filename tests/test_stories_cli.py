@@ -171,14 +171,14 @@ def test_workers_default_to_the_usable_cores(monkeypatch, tmp_path):
     import os
 
     from khulasa.cli import stories as stories_cli
-    from khulasa.stories import engine
+    from khulasa.stories.engines import embedded
 
     expected = os.process_cpu_count() if hasattr(os, "process_cpu_count") else len(os.sched_getaffinity(0))
     assert stories_cli.usable_cores() == expected
     monkeypatch.setattr(stories_cli, "usable_cores", lambda: 3)
     pools: list[int] = []
-    real = engine.worker_pool
-    monkeypatch.setattr(engine, "worker_pool", lambda n: pools.append(n) or real(2))
+    real = embedded.worker_pool
+    monkeypatch.setattr(embedded, "worker_pool", lambda n: pools.append(n) or real(2))
     assert main(["stories", STREAM, "-o", str(tmp_path / "default.jsonl"), "-q", *FAST]) == 0
     assert main(["stories", STREAM, "-o", str(tmp_path / "one.jsonl"), "--workers", "1", "-q", *FAST]) == 0
     assert pools == [3]  # the default run had a pool of the usable cores; --workers 1 none

@@ -16,9 +16,9 @@ from conftest import ROOT
 
 import khulasa
 from khulasa.stories import StoryOptions, StoryRun, StoryRunError, build_stories
-from khulasa.stories import engine as engine_module
-from khulasa.stories.engine import STATE_FILE, STORIES_FILE
-from khulasa.stories.stream import StoryStream, watch_directory
+from khulasa.stories.engines import embedded as engine_module
+from khulasa.stories.engines.watch import StoryStream, watch_directory
+from khulasa.stories.workdir import STATE_FILE, STORIES_FILE
 
 DATA = Path(__file__).parent / "data" / "stories"
 STREAM = DATA / "stream.jsonl"
@@ -76,11 +76,11 @@ def test_workers_do_not_change_the_records(tmp_path, uninterrupted):
 def test_workers_do_not_change_records_with_timeline_and_actors(tmp_path):
     inputs = [str(STREAM), str(ROOT / "examples" / "putin-erdogan")]
     StoryRun(inputs, StoryOptions(), tmp_path / "one").run()
-    streamed: list[dict] = []
+    streamed: list[str] = []
     StoryRun(inputs, StoryOptions(), tmp_path / "two", workers=2, on_story=streamed.append).run()
     expected = lines(tmp_path / "one" / STORIES_FILE)
     assert lines(tmp_path / "two" / STORIES_FILE) == expected
-    assert [json.dumps(r, ensure_ascii=False) for r in streamed] == expected
+    assert streamed == expected
 
 
 def test_a_left_over_run_is_not_overwritten_without_resume(tmp_path):
@@ -115,7 +115,7 @@ def test_resume_after_a_crash_while_reading(tmp_path, monkeypatch, uninterrupted
 
 
 def test_resume_after_a_crash_while_summarizing(tmp_path, monkeypatch, uninterrupted):
-    real = engine_module.story_record
+    real = engine_module.story_line
     calls = []
 
     def failing(*args):
@@ -124,11 +124,11 @@ def test_resume_after_a_crash_while_summarizing(tmp_path, monkeypatch, uninterru
             raise RuntimeError("out of memory")
         return real(*args)
 
-    monkeypatch.setattr(engine_module, "story_record", failing)
+    monkeypatch.setattr(engine_module, "story_line", failing)
     with pytest.raises(RuntimeError):
         StoryRun([str(STREAM)], FAST, tmp_path).run()
     assert len(lines(tmp_path / STORIES_FILE)) == 3
-    monkeypatch.setattr(engine_module, "story_record", real)
+    monkeypatch.setattr(engine_module, "story_line", real)
     report = StoryRun([str(STREAM)], FAST, tmp_path, resume=True).run()
     assert lines(tmp_path / STORIES_FILE) == uninterrupted
     assert report.written == len(uninterrupted)

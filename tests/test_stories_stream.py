@@ -20,10 +20,13 @@ import pytest
 from conftest import ROOT
 
 from khulasa import ingest
-from khulasa.ingest import IngestReport, iter_articles
+from khulasa.errors import UnreadableFileError
+from khulasa.ingest import IngestReport, iter_articles, source
+from khulasa.ingest import decode as ingest_decode
+from khulasa.ingest.formats.json import parse_jsonl
 from khulasa.stories import StoryOptions
-from khulasa.stories.engine import STORIES_FILE
-from khulasa.stories.stream import stream_inputs
+from khulasa.stories.engines.watch import stream_inputs
+from khulasa.stories.workdir import STORIES_FILE
 
 DATA = Path(__file__).parent / "data" / "stories"
 STREAM = DATA / "stream.jsonl"
@@ -133,7 +136,7 @@ def test_stdin_in_one_batch_gives_the_batch_engines_records(tmp_path, monkeypatc
 
 
 def test_the_spool_of_a_stream_is_compacted_without_changing_the_records(tmp_path, monkeypatch):
-    from khulasa.stories import stream as stream_module
+    from khulasa.stories.engines import watch as stream_module
 
     data = feed(600)
     set_stdin(monkeypatch, data)
@@ -157,7 +160,7 @@ def test_resume_of_a_stream_is_a_usage_error(capsys, tmp_path):
 
 
 def test_a_jsonl_file_has_no_size_limit_but_other_formats_do(tmp_path, monkeypatch):
-    monkeypatch.setattr(ingest, "MAX_FILE_BYTES", 2_000)
+    monkeypatch.setattr(ingest_decode, "MAX_FILE_BYTES", 2_000)
     data = feed(30)
     assert len(data) > 10 * 2_000
     (tmp_path / "big.jsonl").write_bytes(data)
@@ -165,10 +168,10 @@ def test_a_jsonl_file_has_no_size_limit_but_other_formats_do(tmp_path, monkeypat
     set_stdin(monkeypatch, data)
     assert len(list(iter_articles(["-"]))) == 30
     (tmp_path / "big.json").write_bytes(b"[" + data.replace(b"}\n", b"},")[:-1] + b"]")
-    with pytest.raises(ingest.UnreadableFileError, match="larger than"):
+    with pytest.raises(UnreadableFileError, match="larger than"):
         list(iter_articles([tmp_path / "big.json"]))
     set_stdin(monkeypatch, b"[" + data.replace(b"}\n", b"},")[:-1] + b"]")
-    with pytest.raises(ingest.UnreadableFileError, match="only JSONL"):
+    with pytest.raises(UnreadableFileError, match="only JSONL"):
         list(iter_articles(["-"]))
 
 
@@ -186,11 +189,11 @@ def test_streamed_jsonl_reads_like_the_whole_file_whatever_the_block_boundaries(
     # what the whole-file reader (read_bytes_as_text + the JSONL parser) gives
     text, _ = ingest.read_bytes_as_text(data, name=str(path))
     whole_issues: list[str] = []
-    item = ingest._Item(str(path), "feed.jsonl", True, {})
-    expected = [a.id for a in ingest._parse_jsonl(text, item, whole_issues)]
+    item = source.Item(str(path), "feed.jsonl", True, {})
+    expected = [a.id for a in parse_jsonl(text, item, whole_issues)]
     for block in (1, 2, 3, 7, 1 << 16):
-        monkeypatch.setattr(ingest, "STREAM_BLOCK", block)
-        monkeypatch.setattr(ingest, "PROBE_BYTES", max(block, 5))
+        monkeypatch.setattr(ingest_decode, "STREAM_BLOCK", block)
+        monkeypatch.setattr(ingest_decode, "PROBE_BYTES", max(block, 5))
         report = IngestReport()
         articles = list(iter_articles([path], report=report))
         assert [a.id for a in articles][:2] == expected[:2] and len(articles) == 4, block
@@ -205,7 +208,7 @@ def test_a_bad_line_in_a_jsonl_stream_costs_only_that_line(tmp_path, monkeypatch
     too_long = json.dumps({"id": "long", "text": "كلمة " * 3000}, ensure_ascii=False)
     data = b"\n".join([good[0].encode(), b'{"id": "latin1", "text": "caf\xe9"}', too_long.encode(),
                        good[1].encode()]) + b"\n"
-    monkeypatch.setattr(ingest, "MAX_LINE_BYTES", 10_000)
+    monkeypatch.setattr(ingest_decode, "MAX_LINE_BYTES", 10_000)
     report = IngestReport()
     (tmp_path / "feed.jsonl").write_bytes(data)
     articles = list(iter_articles([tmp_path / "feed.jsonl"], report=report))
@@ -237,9 +240,9 @@ def test_document_frequencies_forget_the_rarest_terms_above_the_limit():
 
 
 def test_stdin_whose_first_line_is_longer_than_the_probe_is_still_streamed(monkeypatch):
-    monkeypatch.setattr(ingest, "PROBE_BYTES", 64)
-    monkeypatch.setattr(ingest, "STREAM_BLOCK", 16)
-    monkeypatch.setattr(ingest, "MAX_FILE_BYTES", 2_000)  # what a document read whole may not exceed
+    monkeypatch.setattr(ingest_decode, "PROBE_BYTES", 64)
+    monkeypatch.setattr(ingest_decode, "STREAM_BLOCK", 16)
+    monkeypatch.setattr(ingest_decode, "MAX_FILE_BYTES", 2_000)  # what a document read whole may not exceed
     data = feed(30)
     assert data.index(b"\n") > 64 and len(data) > 2_000
     set_stdin(monkeypatch, data)
@@ -250,14 +253,14 @@ def test_a_late_article_in_a_stream_does_not_join_a_story_months_away(tmp_path):
     """Out of date order (a stream may be): a March article arriving after June's must not join a June
     story, and the story it starts closes once the clock is past it, not at the end of the stream."""
     from khulasa.models import Article
-    from khulasa.stories.stream import StoryStream
+    from khulasa.stories.engines.watch import StoryStream
 
     records = [json.loads(line) for line in STREAM.read_text(encoding="utf-8").splitlines()]
     june = [Article(id=r["id"], text=r["text"], title=r.get("title"), source=r.get("source"),
                     date=dt.date.fromisoformat(r["date"]) + dt.timedelta(days=90)) for r in records]
     late = [Article(id=f"late-{a.id}", text=a.text, title=a.title, source=a.source,
                     date=a.date - dt.timedelta(days=90)) for a in june]
-    written: list[dict] = []
+    written: list[str] = []
     stream = StoryStream(FAST, tmp_path, on_story=written.append)
     stream.add_batch(june)
     stream.add_batch(late)
@@ -267,6 +270,6 @@ def test_a_late_article_in_a_stream_does_not_join_a_story_months_away(tmp_path):
     stream.add_batch(filler)
     assert len(written) > after_late  # the late stories closed before the end of the stream
     stream.finish()
-    for r in written:
+    for r in map(json.loads, written):
         ids = [a["id"] for a in r["articles"]]
         assert all(i.startswith("late-") for i in ids) or not any(i.startswith("late-") for i in ids), ids

@@ -21,11 +21,10 @@ from typing import Any
 
 from khulasa.errors import InvalidOptionsError
 
-ENGINES = ("embedded", "spark")
-
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    from khulasa.stories.options import SINGLETON_MODES, StoryOptions
+    from khulasa.stories.engines import ENGINES
+    from khulasa.stories.options import CLUSTERERS, SINGLETON_MODES, StoryOptions
     from khulasa.stories.output import FORMATS
 
     defaults = StoryOptions()
@@ -42,7 +41,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser.add_argument("-o", "--output", metavar="OUT",
                         help="write here atomically (a directory for --format html); default stdout")
     parser.add_argument("--format", "-f", choices=FORMATS, default="jsonl", help="output format (default jsonl)")
-    parser.add_argument("--engine", choices=ENGINES, default="embedded",
+    parser.add_argument("--engine", choices=tuple(ENGINES), default="embedded",
                         help="embedded (default, this machine) or spark (needs the [spark] extra)")
     parser.add_argument("--window-days", type=int, default=defaults.window_days, metavar="N",
                         help=f"a story closes after N days without news (default {defaults.window_days})")
@@ -58,6 +57,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                         help=f"summarize a story from at most N of its articles (default {defaults.summary_articles})")
     parser.add_argument("--singletons", choices=SINGLETON_MODES, default=defaults.singletons,
                         help="summary of one-article stories: its lead (default) or the full summarizer")
+    parser.add_argument("--clusterer", choices=tuple(CLUSTERERS), default=defaults.clusterer,
+                        help=f"how articles are grouped into stories, in every engine (default {defaults.clusterer})")
     parser.add_argument("--no-timeline", action="store_true", help="leave out the timelines")
     parser.add_argument("--no-actors", action="store_true", help="leave out the key actors, places and phrases")
     parser.add_argument("--resume", action="store_true", help="continue an interrupted run with the same -o")
@@ -101,76 +102,52 @@ def story_options(args: argparse.Namespace) -> Any:
         words=args.words,
         summary_articles=args.summary_articles,
         singletons=args.singletons,
+        clusterer=args.clusterer,
         timeline=not args.no_timeline,
         key_terms=not args.no_actors,
     )
 
 
 def run(args: argparse.Namespace) -> int:
-    from khulasa.stories import spool
+    from khulasa.stories import engines
+    from khulasa.stories.run import Inputs, RunOutput
+    from khulasa.stories.workdir import remove_state, state_lock
 
     options = story_options(args)
     if args.format == "html" and not args.output:
         raise InvalidOptionsError("format", "html", "an HTML site is a directory", hint="give -o DIR")
-    if not args.inputs and not args.watch:
-        raise InvalidOptionsError("inputs", [], "nothing to read", hint="give files, directories, '-' or --watch DIR")
-    if args.watch and args.inputs:
-        raise InvalidOptionsError("watch", args.watch, "give inputs or --watch DIR, not both")
+    inputs = Inputs(tuple(args.inputs), watch=args.watch)
     if args.resume and not (args.output or args.state_dir):
         raise InvalidOptionsError("resume", True, "a run to resume is found by its output",
                                   hint="give the same -o OUT (or --state-dir) as the interrupted run")
-    if args.resume and (args.watch or "-" in args.inputs):
+    if args.resume and (inputs.watch or inputs.stdin):
         raise InvalidOptionsError("resume", True, "a run that reads stdin or --watch cannot be resumed",
                                   hint="its input is gone: start it over")
-    shipping = _shipping(args)
-    workers = usable_cores() if args.workers is None else args.workers
-    if workers < 1:
-        raise InvalidOptionsError("workers", workers, "must be at least 1")
+    settings = engines.EngineSettings(workers=usable_cores() if args.workers is None else args.workers,
+                                      master=args.spark_master, shipping=_shipping(args))
+    engine = engines.get(args.engine, settings)
     target = os.path.abspath(args.output) if args.output else None
     workdir = Path(os.path.abspath(args.state_dir)) if args.state_dir else Path(f"{target}.state") if target else None
     _refuse_unsafe_paths(args, target, workdir)
     temporary = workdir is None
     if workdir is None:
         workdir = Path(tempfile.mkdtemp(prefix="khulasa-stories-"))
-    on_story = _print_record if args.format == "jsonl" and not args.output else None
+    on_story = _print_line if args.format == "jsonl" and not args.output else None
+    output = RunOutput(workdir, resume=args.resume, on_story=on_story)
     try:
         # Held until the state is removed: no other run may take the directory over before that.
-        with spool.state_lock(workdir):
+        with state_lock(workdir):
             with _progress(args) as progress:
-                report = _run_engine(args, options, workdir, workers, progress, on_story, shipping)
+                report = engine.run(inputs, options, output, progress)
             _publish(args, workdir, report)
-            spool.remove_state(workdir)
+            remove_state(workdir)
     finally:
         if temporary:
-            spool.remove_state(workdir)
+            remove_state(workdir)
     if not args.quiet:
         for line in report.lines():
             print(f"khulasa: {line}", file=sys.stderr)
     return 0
-
-
-def _run_engine(args: argparse.Namespace, options: Any, workdir: Path, workers: int, progress: Any,
-                on_story: Any, shipping: Any) -> Any:
-    if args.watch:
-        return _watch(args, options, workdir, workers, progress, on_story, shipping)
-    if args.engine == "spark":
-        from khulasa import spark_engine
-
-        return spark_engine.run_batch(
-            args.inputs, options, workdir, resume=args.resume, master=args.spark_master,
-            progress=progress, on_story=on_story, shipping=shipping,
-        )
-    if "-" in args.inputs:  # stdin may never end: stream it, writing stories as they close
-        from khulasa.stories.stream import stream_inputs
-
-        return stream_inputs(args.inputs, options, workdir, progress=progress, on_story=on_story,
-                             workers=workers)
-    from khulasa.stories.engine import StoryRun
-
-    return StoryRun(
-        args.inputs, options, workdir, resume=args.resume, progress=progress, on_story=on_story,
-        workers=workers,
-    ).run()
 
 
 def _shipping(args: argparse.Namespace) -> Any:
@@ -193,7 +170,8 @@ def _refuse_unsafe_paths(args: argparse.Namespace, target: str | None, workdir: 
     a site replaces only a previous site; the state directory holds nothing but a run's state.
     """
     from khulasa.errors import OutputError, OutputRefusedError
-    from khulasa.stories import output, spool
+    from khulasa.stories import output
+    from khulasa.stories.workdir import is_state_dir
 
     sources = [p for p in [*args.inputs, args.watch] if p and p != "-"]
     places = []
@@ -211,7 +189,7 @@ def _refuse_unsafe_paths(args: argparse.Namespace, target: str | None, workdir: 
     if target and workdir and _relation(Path(os.path.realpath(target)), Path(os.path.realpath(workdir))):
         raise OutputRefusedError(args.output, f"it and the state directory {workdir} overlap",
                                  hint="give another --state-dir")
-    if workdir is not None and not spool.is_state_dir(workdir):
+    if workdir is not None and not is_state_dir(workdir):
         raise OutputRefusedError(str(workdir), "the state directory holds files that are not a khulasa run's state",
                                  hint="give a new or empty --state-dir: it is deleted when the run ends")
     if target is None:
@@ -233,28 +211,15 @@ def _relation(path: Path, other: Path) -> str | None:
     return None
 
 
-def _watch(args: argparse.Namespace, options: Any, workdir: Path, workers: int, progress: Any,
-           on_story: Any, shipping: Any) -> Any:
-    if args.engine == "spark":
-        from khulasa import spark_engine
-
-        return spark_engine.run_watch(args.watch, options, workdir, master=args.spark_master,
-                                      progress=progress, on_story=on_story, shipping=shipping)
-    from khulasa.stories.stream import watch_directory
-
-    return watch_directory(args.watch, options, workdir, progress=progress, on_story=on_story, workers=workers)
-
-
-def _print_record(record: dict[str, Any]) -> None:
-    import json
-
-    sys.stdout.write(json.dumps(record, ensure_ascii=False, allow_nan=False) + "\n")
+def _print_line(line: str) -> None:
+    """A story record on stdout, as it is written (the run's JSONL line)."""
+    sys.stdout.write(line + "\n")
     sys.stdout.flush()
 
 
 def _publish(args: argparse.Namespace, workdir: Path, report: Any) -> None:
     from khulasa.stories import output
-    from khulasa.stories.engine import STORIES_FILE
+    from khulasa.stories.workdir import STORIES_FILE
 
     stories = workdir / STORIES_FILE
     if not stories.exists():
@@ -335,21 +300,9 @@ class _RichProgress:
             self._progress.update(self._task, rate=f"{speed:,.0f}")
 
 
-class _QuietProgress:
-    def __enter__(self) -> _QuietProgress:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        pass
-
-    def phase(self, name: str, total: int | None = None) -> None:
-        pass
-
-    def advance(self, n: int = 1) -> None:
-        pass
-
-
 def _progress(args: argparse.Namespace) -> Any:
+    from khulasa.stories.run import NoProgress
+
     if args.quiet or not sys.stderr.isatty():
-        return _QuietProgress()
+        return NoProgress()
     return _RichProgress()

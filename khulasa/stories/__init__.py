@@ -6,15 +6,19 @@
 
 Stages, one module each: ``features`` (what the clusterer keeps of an article), ``cluster`` (MinHash
 duplicates + online TF-IDF clustering in a time window), ``story`` (the per-story summary, timeline and
-actors), ``engine`` (the streaming, resumable embedded engine), ``output`` (JSONL, HTML, text).  The
-Spark engine is ``khulasa.spark_engine``.  See ``docs/stories.md``.
+actors), ``output`` (JSONL, HTML, text).  What every engine shares: ``run`` (state, report, the record
+and its writer), ``workdir`` (the lock), ``process`` (worker pool, stopping on a signal), ``spool``
+(record files).  The engines, one contract and a registry: ``khulasa.stories.engines`` (``embedded``,
+its stream mode ``engines.watch``, and ``spark``).  See ``docs/stories.md``.
 """
 
 from __future__ import annotations
 
+from khulasa.errors import StoryRunError
 from khulasa.stories.cluster import Assignment, Member, StoryClusterer
-from khulasa.stories.engine import RunReport, StoryRun, StoryRunError, build_stories
+from khulasa.stories.engines.embedded import StoryRun, build_stories
 from khulasa.stories.options import StoryOptions
+from khulasa.stories.run import RunReport
 from khulasa.stories.story import Story, StoryArticle
 
 __all__ = [

@@ -16,24 +16,31 @@ Only compact state is kept per open story: its members' ids, a centroid pruned t
 ``CENTROID_TERMS`` heaviest terms, and an inverted index from those terms to the stories, so a new
 article is compared only with open stories that share a term with it (nothing is quadratic in the
 number of articles).  Everything is deterministic: ties go to the older story.
+
+Every engine gets its clusterer from ``new_clusterer`` (the ``Clusterer`` protocol: features in
+``order_key`` order in, closed stories out), which builds the one ``StoryOptions.clusterer`` names in
+the registry ``khulasa.stories.options.CLUSTERERS``: another clusterer (the story trees of
+``khulasa.stories.trees``) plugs in there, for all engines at once.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import importlib
 import math
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from operator import itemgetter
+from typing import Protocol
 
 import numpy as np
 from datasketch import LeanMinHash, MinHashLSH
 
 from khulasa.seen import SeenSet
 from khulasa.stories.features import MINHASH_SCHEME, MINHASH_SEED, NUM_PERM, ArticleFeatures
-from khulasa.stories.options import StoryOptions
+from khulasa.stories.options import CLUSTERERS, StoryOptions
 
 ARTICLE_TERMS = 80
 """Terms kept in an article's vector (the heaviest by TF-IDF)."""
@@ -352,3 +359,36 @@ class StoryClusterer:
             self._index.setdefault(term, {})[story.number] = weight
         story.centroid = kept
         story.norm = math.sqrt(sum(w * w for w in kept.values())) or 1.0
+
+
+# --- what the engines use ------------------------------------------------------------------------------
+
+
+class Clusterer(Protocol):
+    """An online clusterer as the engines drive it: ``add`` one article's features at a time, in
+    ``ArticleFeatures.order_key`` order, and get the stories that closed; ``finish`` closes the rest."""
+
+    def add(self, f: ArticleFeatures) -> list[Assignment]: ...
+
+    def finish(self) -> list[Assignment]: ...
+
+    @property
+    def n_open(self) -> int: ...
+
+
+def new_clusterer(options: StoryOptions, frequencies: DocumentFrequencies) -> Clusterer:
+    """The clusterer ``options.clusterer`` names (``khulasa.stories.options.CLUSTERERS``), reading IDF
+    from ``frequencies`` (filled before the first ``add`` in a batch run, as articles arrive in a stream)."""
+    module, _, name = CLUSTERERS[options.clusterer].partition(":")
+    factory: Callable[[StoryOptions, DocumentFrequencies], Clusterer] = getattr(importlib.import_module(module), name)
+    return factory(options, frequencies)
+
+
+def cluster_all(
+    features: Iterable[ArticleFeatures], options: StoryOptions, frequencies: DocumentFrequencies
+) -> Iterator[Assignment]:
+    """Cluster features (any order; sorted here) and yield every story as it closes."""
+    clusterer = new_clusterer(options, frequencies)
+    for f in sorted(features, key=lambda f: f.order_key):
+        yield from clusterer.add(f)
+    yield from clusterer.finish()

@@ -10,6 +10,12 @@ from khulasa.errors import InvalidOptionsError
 from khulasa.options import MAX_WORDS, SummaryOptions, flag, fraction, from_mapping, whole
 
 SINGLETON_MODES = ("lead", "full")
+CLUSTERERS: dict[str, str] = {
+    "flat": "khulasa.stories.cluster:StoryClusterer",
+}
+"""Clusterer name -> ``module:factory``, a factory ``(StoryOptions, DocumentFrequencies) -> Clusterer``
+(``khulasa.stories.cluster.Clusterer``); every engine builds the one ``StoryOptions.clusterer`` names
+(``khulasa.stories.cluster.new_clusterer``), imported only then."""
 MAX_DAYS = 3660
 """The longest time window or story span, in days (ten years): keeps every date computation in range."""
 MAX_ARTICLES = 100_000_000
@@ -36,6 +42,9 @@ class StoryOptions:
     most ``summary_articles`` of its articles (the most central ones, plus their copies).  ``singletons``
     says how a one-article story is summarized: ``"lead"`` (its first sentences, cheap) or
     ``"full"`` (the same summarizer as for larger stories).
+
+    ``clusterer`` names the clusterer every engine runs (``CLUSTERERS``): ``"flat"``, the online
+    TF-IDF clustering of ``khulasa.stories.cluster``.
     """
 
     window_days: int = 3
@@ -50,6 +59,7 @@ class StoryOptions:
     timeline: bool = True
     key_terms: bool = True
     singletons: str = "lead"
+    clusterer: str = "flat"
 
     def __post_init__(self) -> None:
         whole("window_days", self.window_days, minimum=0, maximum=MAX_DAYS)
@@ -70,6 +80,10 @@ class StoryOptions:
         if self.singletons not in SINGLETON_MODES:
             raise InvalidOptionsError(
                 "singletons", self.singletons, "unknown mode", hint=f"valid modes: {', '.join(SINGLETON_MODES)}"
+            )
+        if not isinstance(self.clusterer, str) or self.clusterer not in CLUSTERERS:
+            raise InvalidOptionsError(
+                "clusterer", self.clusterer, "unknown clusterer", hint=f"valid clusterers: {', '.join(CLUSTERERS)}"
             )
 
     @classmethod

@@ -22,12 +22,12 @@ import jinja2
 
 from khulasa.atomic import new_directory_mode, write_atomically
 from khulasa.errors import OutputError, OutputRefusedError
+from khulasa.render import labels
 
 FORMATS = ("jsonl", "html", "text")
 DIGEST_SENTENCES = 5
 DIGEST_EVENTS = 5
 DIGEST_ACTORS = 8
-KIND_LABELS = {"actor": "فاعل", "place": "مكان", "phrase": "عبارة"}
 
 
 def iter_records(path: Path) -> Iterator[dict[str, Any]]:
@@ -86,7 +86,8 @@ def publish_jsonl(stories: Path, target: str) -> None:
 
 
 def digest(stories: Path) -> str:
-    """A plain-text digest: each story's title, dates, outlets, summary, main dates and actors."""
+    """A plain-text digest: each story's title, dates, outlets, summary, main dates (each at its precision;
+    the story's own first, then background) and actors by kind."""
     parts = []
     for n, r in enumerate(_records_in_order(stories), start=1):
         lines = [f"== {n}. {_one_line(r['title'])}"]
@@ -96,10 +97,13 @@ def digest(stories: Path) -> str:
         for s in r["summary"]["sentences"][:DIGEST_SENTENCES]:
             outlets = ", ".join(dict.fromkeys(sp["source"] for sp in s["sources"]))
             lines.append(f"   • {_one_line(s['text'])} [{outlets}]")
-        for e in r["timeline"][:DIGEST_EVENTS]:
-            lines.append(f"   {_period(e['date'], e['end_date'])}: {_one_line(e['text'])}")
+        story, background = labels.split_background(r["timeline"])
+        for e in story[:DIGEST_EVENTS] + background[: max(0, DIGEST_EVENTS - len(story))]:
+            mark = f"{labels.BACKGROUND_HEADING}: " if e in background else ""
+            lines.append(f"   {mark}{labels.period(e)}: {_one_line(e['text'])}")
         if r["actors"]:
-            lines.append("   " + "، ".join(a["text"] for a in r["actors"][:DIGEST_ACTORS]))
+            lines.append("   " + "؛ ".join(f"{labels.kind_heading(kind)}: {'، '.join(a['text'] for a in terms)}"
+                                        for kind, terms in labels.terms_by_kind(r["actors"][:DIGEST_ACTORS])))
         parts.append("\n".join(lines) + "\n")
     return "\n".join(parts)
 
@@ -137,7 +141,8 @@ def _environment() -> jinja2.Environment:
     )
     env.filters["safe_href"] = _safe_href
     env.filters["period"] = lambda pair: _period(*pair)
-    env.globals["kind_label"] = lambda kind: KIND_LABELS.get(kind, kind)
+    env.filters["event_period"], env.filters["event_datetime"] = labels.period, labels.period_datetime
+    env.globals["labels"] = labels
     return env
 
 
@@ -248,6 +253,6 @@ def _swap_directory(new: Path, final: Path, *, shown: str) -> None:
 
 
 def _version() -> str:
-    from khulasa import __version__
+    from khulasa._version import __version__
 
     return __version__

@@ -20,9 +20,10 @@ from typing import Any
 
 from khulasa.errors import NoArabicTextError, NoInputError
 from khulasa.models import Article, InfoUnit, SourceSpan, Summary, SummarySentence, TimelineEvent
-from khulasa.normalize import is_arabic
+from khulasa.render.json import to_dict
 from khulasa.stories.cluster import Assignment
 from khulasa.stories.options import StoryOptions
+from khulasa.text.normalize import is_arabic
 
 TITLE_CHARS = 120
 
@@ -71,7 +72,10 @@ class Story:
             return titles[self.summary.sentences[0].article_id]
         if titles:
             return next(iter(titles.values()))
-        text = self.summary.sentences[0].text if self.summary.sentences else ""
+        from khulasa.readable import can_open
+
+        # never a quote continuation or a sentence whose speaker is in the sentence before it
+        text = next((s.text for s in self.summary.sentences if can_open(s.text)), "")
         text = " ".join(text.split())
         return text if len(text) <= TITLE_CHARS else text[: TITLE_CHARS - 1] + "…"
 
@@ -104,11 +108,11 @@ class Story:
     def to_dict(self, *, include_text: bool = False) -> dict[str, Any]:
         """The JSONL record (schema in ``docs/stories.md``).
 
-        ``summary`` is the core's summary JSON (``Summary.to_dict()``) with its ``timeline`` and
+        ``summary`` is the core's summary JSON (``khulasa.render.to_dict``) with its ``timeline`` and
         ``key_terms`` moved out to the record's ``timeline`` and ``actors`` (not repeated: they are
         the bulk of a large story's record), and without article texts unless ``include_text``.
         """
-        summary = self.summary.to_dict()
+        summary = to_dict(self.summary)
         timeline = summary.pop("timeline")
         actors = summary.pop("key_terms")
         if not include_text:
@@ -181,6 +185,7 @@ def lead_summary(article: Article, options: Any) -> Summary:
     Raises ``NoArabicTextError`` when the article has no Arabic sentence.
     """
     from khulasa.segment import segment
+    from khulasa.text.rules import display
 
     sentences = segment(article)
     candidates = [s for s in sentences if not s.is_heading and s.terms and is_arabic(s.text)]
@@ -201,7 +206,8 @@ def lead_summary(article: Article, options: Any) -> Summary:
             continue  # a first sentence longer than the budget: try the next one
         span = SourceSpan(article_id=article.id, source=article.outlet, start=s.start, end=s.end)
         score = round(1.0 / (1 + len(chosen)), 4)
-        chosen.append(SummarySentence(s.text, (span,), score, unit.id, article.id))
+        text, edits = display(s.text)
+        chosen.append(SummarySentence(text, (span,), score, unit.id, article.id, edits))
         words += s.n_words
     timeline: tuple = ()
     if options.timeline:
@@ -221,4 +227,5 @@ def lead_summary(article: Article, options: Any) -> Summary:
         key_terms=key_terms,
         n_units=len(units),
         n_sentences=len(units),
+        n_words=words,
     )

@@ -1,0 +1,580 @@
+"""What in an article is not the sentence: datelines, agency tags, bylines, web boilerplate, captions.
+
+News text on the web carries furniture that is not the story: a dateline and agency tag in front of the
+first sentence (``دبي، الإمارات العربية المتحدة (CNN)-- ``), an agency signature after the last one
+(``- رويترز``), a byline (``نصر المجالي:``), lines that are page furniture (``اقرأ أيضا: ...``,
+``لمشاهدة التقرير اضغط هنا``, app and newsletter promotions, disclaimers), photo captions and credits,
+and hashtag marks (``#مشاري_الذايدي``).  An extractive summary that copies them reads badly.  The rules
+are data, in the manner of rule-based boilerplate removal for web corpora (jusText, Pomikálek 2011), but
+at the level of Arabic lines and sentence edges:
+
+* ``data/textrules_ar.tsv`` — one rule a line: id, kind (dateline/byline/boilerplate/caption), scope
+  (lead, first, tail, line, last, block), a regex, an example that must fire it and a counterexample
+  that must not (both tested);
+* ``data/textrules_words_ar.txt`` — the word lists the rules share (agencies, photo credits, byline
+  words, words that are never part of a name, words that name a hashtag).
+
+Every function returns spans (``Hit``: offsets into the text it was given, and the rule that fired), so
+a caller cuts a span off a sentence and keeps its offsets exact.  Nothing here rewrites text except
+``unhashtag``, a cleaning transform for ingest (``#مشاري_الذايدي`` -> ``مشاري الذايدي``).
+
+Rules are matched on a *plain* view of the text — diacritics and tatweel left out, offsets mapped back —
+and each Arabic letter of a pattern matches its spelling variants (ا أ إ آ ٱ, ه ة, ي ى ئ, و ؤ), so a
+rule written ``اقرأ أيضا`` also matches ``إقرأ أيضاً``.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from importlib import resources
+
+from khulasa.text import chars
+from khulasa.text.normalize import BASE_STOPWORDS, normalize
+from khulasa.text.verbs import is_verb
+
+KINDS = ("dateline", "byline", "boilerplate", "caption")
+SCOPES = ("lead", "first", "tail", "line", "last", "block")
+# Lines longer than this are paragraphs of running text: no line rule is tried on them.
+MAX_LINE_CHARS = 400
+# How far into a paragraph a lead may reach, and from its end a tail (signatures and credits are short).
+EDGE_WINDOW = 240
+TAIL_WINDOW = 120
+# A block (a "read also:" header alone on its line) extends over at most this many headline-like lines.
+BLOCK_MAX_LINES = 8
+BLOCK_MAX_WORDS = 20
+
+# --- the plain view ---------------------------------------------------------------------------------
+
+MARKS = f"[{chars.MARKS}]"
+_MARK_RUN = re.compile(MARKS + "+")
+
+
+class _Plain:
+    """``text`` without diacritics and tatweel, with the map from its offsets back to ``text``'s.
+
+    Most news text has no marks at all: then the view is the text itself.  A plain offset maps to
+    the original offset of the plain character there, so marks after a letter stay with that letter.
+    """
+
+    __slots__ = ("_breaks", "_shifts", "text")
+
+    def __init__(self, text: str) -> None:
+        self._breaks: list[int] = []  # plain offsets where a run of marks was taken out
+        self._shifts: list[int] = []  # characters taken out up to and including that run
+        if not _MARK_RUN.search(text):
+            self.text = text
+            return
+        pieces, at, removed = [], 0, 0
+        for m in _MARK_RUN.finditer(text):
+            pieces.append(text[at : m.start()])
+            removed += m.end() - m.start()
+            self._breaks.append(m.end() - removed)
+            self._shifts.append(removed)
+            at = m.end()
+        pieces.append(text[at:])
+        self.text = "".join(pieces)
+
+    def orig(self, offset: int) -> int:
+        k = bisect_right(self._breaks, offset)
+        return offset + (self._shifts[k - 1] if k else 0)
+
+
+# --- pattern language -------------------------------------------------------------------------------
+
+_DASHES = "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"
+_DASH_CLASS = "[" + re.escape(_DASHES) + "]"
+_VARIANT_GROUPS = ("اأإآٱ", "هة", "يىئ", "وؤ")
+_VARIANTS = {ch: group for group in _VARIANT_GROUPS for ch in group}
+_DIACRITIC = re.compile(MARKS)
+
+
+_ARABIC_LETTER = re.compile(f"[{chars.ARABIC_LETTERS}]")
+
+
+def _is_arabic_letter(ch: str) -> bool:
+    return _ARABIC_LETTER.match(ch) is not None
+
+
+def _class_body(body: str) -> str:
+    """A character class's content with Arabic letters widened to their variants and a literal ``-``
+    (first or last in the class) widened to every dash."""
+    out = []
+    for i, ch in enumerate(body):
+        if _is_arabic_letter(ch):
+            out.append(_VARIANTS.get(ch, ch))
+        elif ch == "-" and (i == 0 or i == len(body) - 1 or (i == 1 and body[0] == "^")):
+            out.append(re.escape(_DASHES))
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def expand(pattern: str) -> str:
+    """A rule pattern as a Python regex over the plain view (see the module docstring).
+
+    Arabic letters become the class of their spelling variants, ``-`` any dash, a space ``\\s+``;
+    diacritics in the pattern are dropped.  ``{MACRO}`` names are left for ``_substitute``.
+    """
+    out: list[str] = []
+    i, n = 0, len(pattern)
+    while i < n:
+        ch = pattern[i]
+        if ch == "\\" and i + 1 < n:
+            out.append(pattern[i : i + 2])
+            i += 2
+            continue
+        if ch == "[":
+            j = i + 1
+            if j < n and pattern[j] == "^":
+                j += 1
+            if j < n and pattern[j] == "]":
+                j += 1
+            while j < n and pattern[j] != "]":
+                j += 2 if pattern[j] == "\\" else 1
+            out.append("[" + _class_body(pattern[i + 1 : j]) + "]")
+            i = j + 1
+            continue
+        if _is_arabic_letter(ch):
+            variants = _VARIANTS.get(ch, ch)
+            out.append(f"[{variants}]" if len(variants) > 1 else ch)
+        elif ch == "-":
+            out.append(_DASH_CLASS)
+        elif ch == " ":
+            out.append("(?:\\s+)")
+        elif not _DIACRITIC.fullmatch(ch):
+            out.append(ch)
+        i += 1
+    return "".join(out)
+
+
+def _alternation(entries: Iterable[str]) -> str:
+    """One regex for a word list: longest entries first, each ending at a word end."""
+    words = sorted({e for e in entries if e}, key=lambda e: (-len(e), e))
+    parts = [expand(" ".join(re.escape(w) for w in entry.split())) for entry in words]
+    return "(?:" + "|".join(parts) + ")(?![^\\W_])" if parts else "(?!)"
+
+
+def _read_sections(name: str) -> dict[str, list[str]]:
+    raw = resources.files("khulasa").joinpath(f"data/{name}").read_text(encoding="utf-8")
+    sections: dict[str, list[str]] = {}
+    current: list[str] | None = None
+    for line in raw.splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("[") and line.endswith("]"):
+            current = sections.setdefault(line[1:-1], [])
+        elif current is not None:
+            current.append(line)
+    return sections
+
+
+_WORDS = _read_sections("textrules_words_ar.txt")
+HASHTAG_WORDS = frozenset(w.lower() for w in _WORDS.get("hashtag_word", ()))
+# Words that are never part of a name in a "Name:" byline: the stopwords and the [not_name] list.
+_NOT_NAME = BASE_STOPWORDS | frozenset(normalize(w) for w in _WORDS.get("not_name", ()))
+
+# Words are possessive and places/names atomic: what follows them is a separator no word contains, so
+# giving words back never helps a match, and not trying saves the backtracking.
+_W = "[^\\W\\d_]++"
+_PLACE = f"(?>{_W}(?:\\s+{_W}){{0,3}})"
+_ARABIC_W = f"[{chars.ARABIC_LETTERS}]+"
+_MACROS = {
+    "W": _W,
+    "PLACE": _PLACE,
+    "PLACES": f"{_PLACE}(?:\\s*[،,]\\s*{_PLACE})?",
+    "AGENCY": _alternation(_WORDS.get("agency", ())),
+    "CREDIT": _alternation(_WORDS.get("credit", ())),
+    "BYLINE": _alternation(_WORDS.get("byline", ())),
+    "NAME": f"(?>{_W}\\.?(?:\\s+{_W}\\.?){{0,3}})",
+    # checked by _is_name after the match (a regex of every stopword is slow to compile)
+    "PERSON": f"(?P<person>{_ARABIC_W}(?:\\s+{_ARABIC_W}){{1,2}})(?![^\\W_])",
+}
+_MACROS["AGENCIES"] = f"{_MACROS['AGENCY']}(?:(?:\\s*[/،,]\\s*|\\s+و\\s*){_MACROS['AGENCY']})*"
+_MACROS["CREDITS"] = f"{_MACROS['CREDIT']}(?:\\s*[/،,|]\\s*{_MACROS['CREDIT']})*"
+_MACRO = re.compile(r"\{([A-Z]+)\}")
+
+
+def _substitute(expanded: str, rule_id: str) -> str:
+    def one(m: re.Match[str]) -> str:
+        if m.group(1) not in _MACROS:
+            raise ValueError(f"rule {rule_id!r}: unknown macro {m.group()}; known: {', '.join(sorted(_MACROS))}")
+        return "(?:" + _MACROS[m.group(1)] + ")"
+
+    return _MACRO.sub(one, expanded)
+
+
+# --- rules -------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One line of ``data/textrules_ar.tsv``; ``regex`` is compiled for the plain view."""
+
+    id: str
+    kind: str
+    scope: str
+    pattern: str
+    example: str
+    counterexample: str
+    regex: re.Pattern[str] = field(compare=False, repr=False)
+
+    @property
+    def anchored(self) -> bool:
+        """A line rule whose pattern starts with ``^``: tried at the line start only."""
+        return self.pattern.startswith("^")
+
+    def find(self, line: str) -> re.Match[str] | None:
+        """This line rule on a stripped plain line."""
+        return self.regex.match(line) if self.anchored else self.regex.search(line)
+
+    def fires(self, text: str) -> bool:
+        """Whether this rule alone fires on ``text`` (a line, or a paragraph for lead/tail rules)."""
+        plain = _Plain(text.strip()).text
+        if self.scope in ("lead", "first"):
+            m = self.regex.match(plain, 0, EDGE_WINDOW)
+        elif self.scope == "tail":
+            m = self.regex.search(plain, max(0, len(plain) - TAIL_WINDOW))
+        else:
+            m = self.find(plain)
+        return _accepted(m)
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A span ``[start, end)`` of the text that rule ``rule`` (of kind ``kind``) says is not sentence."""
+
+    start: int
+    end: int
+    kind: str
+    rule: str
+
+
+def load_rules(text: str | None = None) -> tuple[Rule, ...]:
+    """The rules of ``data/textrules_ar.tsv`` (or of ``text`` in that format), compiled."""
+    if text is None:
+        text = resources.files("khulasa").joinpath("data/textrules_ar.tsv").read_text(encoding="utf-8")
+    rules: list[Rule] = []
+    for n, line in enumerate(text.splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        cells = line.split("\t")
+        if len(cells) != 6:
+            raise ValueError(
+                f"textrules line {n}: {len(cells)} cells, expected 6 (id kind scope pattern example counterexample)"
+            )
+        rule_id, kind, scope, pattern, example, counter = cells
+        if kind not in KINDS or scope not in SCOPES:
+            raise ValueError(f"textrules line {n}: kind {kind!r} / scope {scope!r}; kinds: {KINDS}, scopes: {SCOPES}")
+        regex = _substitute(expand(pattern), rule_id)
+        if scope == "tail":
+            regex = f"(?:{regex})\\s*$"
+        try:
+            compiled = re.compile(regex, re.IGNORECASE)
+        except re.error as exc:
+            raise ValueError(f"textrules line {n} ({rule_id}): bad pattern: {exc}") from exc
+        rules.append(Rule(rule_id, kind, scope, pattern, example, counter, compiled))
+    ids = [r.id for r in rules]
+    if len(set(ids)) != len(ids):
+        raise ValueError(f"textrules: duplicate rule ids {sorted({i for i in ids if ids.count(i) > 1})}")
+    return tuple(rules)
+
+
+def _is_name(words: str) -> bool:
+    """Whether 2-3 words can be a person's name: no stopword or [not_name] word, the first without ال
+    and no verb (``وقال أردوغان:`` opens a quote, not a byline)."""
+    folded = [normalize(w) for w in words.split()]
+    return (
+        not folded[0].startswith("ال")
+        and not is_verb(folded[0])
+        and not any(w in _NOT_NAME for w in folded)
+    )
+
+
+def _accepted(m: re.Match[str] | None) -> bool:
+    """A match that also passes the checks a regex cannot make cheaply ({PERSON})."""
+    if m is None:
+        return False
+    person = m.groupdict().get("person")
+    return person is None or _is_name(person)
+
+
+RULES = load_rules()
+_RULES_BY_ID = {rule.id: rule for rule in RULES}
+_LEAD = tuple(r for r in RULES if r.scope == "lead")
+_FIRST = tuple(r for r in RULES if r.scope == "first")
+_TAIL = tuple(r for r in RULES if r.scope == "tail")
+_LINE = tuple(r for r in RULES if r.scope in ("line", "block"))
+_LAST = tuple(r for r in RULES if r.scope == "last")
+_TERMINAL = ".!:"
+_ALNUM = re.compile(r"[^\W_]")
+
+# --- matching on the plain view (offsets into the plain text) ----------------------------------------
+
+
+def _lead(plain: str, start: int, end: int, first: bool) -> tuple[int, Rule] | None:
+    stop = min(end, start + EDGE_WINDOW)
+    for rule in (*_LEAD, *_FIRST) if first else _LEAD:
+        m = rule.regex.match(plain, start, stop)
+        if m is not None and m.end() > start and _accepted(m):
+            return m.end(), rule
+    return None
+
+
+def _tail(plain: str, start: int, end: int) -> tuple[int, Rule] | None:
+    lo = max(start, end - TAIL_WINDOW)
+    for rule in _TAIL:
+        m = rule.regex.search(plain, lo, end)
+        if m is not None and m.end() > m.start() and _accepted(m):
+            return m.start(), rule
+    return None
+
+
+def _line(plain: str, start: int, end: int, first: bool, last: bool) -> Rule | None:
+    """The rule that makes the stripped line ``plain[start:end]`` not sentence material."""
+    if end - start > MAX_LINE_CHARS:
+        return None
+    line = plain[start:end]
+    for rule in (*_LINE, *_LAST) if last else _LINE:
+        if _accepted(rule.find(line)):
+            return rule
+    if first:
+        lead = _lead(plain, start, end, True)
+        if lead is not None and lead[0] >= end:
+            return lead[1]
+    return None
+
+
+def _strip(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def _edges(plain: str, start: int, end: int, first: bool) -> list[tuple[int, int, Rule]]:
+    """Lead and tail hits of the paragraph ``plain[start:end]``, in plain offsets."""
+    found = []
+    lead = _lead(plain, start, end, first)
+    if lead is not None:
+        found.append((start, lead[0], lead[1]))
+        start = lead[0]
+    tail = _tail(plain, start, end)
+    if tail is not None:
+        found.append((tail[0], end, tail[1]))
+    return found
+
+
+def _hits(view: _Plain, found: Iterable[tuple[int, int, Rule]], offset: int = 0) -> list[Hit]:
+    return [Hit(offset + view.orig(s), offset + view.orig(e), r.kind, r.id) for s, e, r in found]
+
+
+# --- public API: spans in the caller's offsets -------------------------------------------------------
+
+
+def lead_hit(text: str, start: int = 0, end: int | None = None, *, first: bool = False) -> Hit | None:
+    """The dateline, agency tag or byline at the start of ``text[start:end]`` (a paragraph or a
+    sentence), with the spaces after it; ``first``: it opens the article (a ``Name:`` byline counts)."""
+    view = _Plain(text[start:end])
+    s, e = _strip(view.text, 0, len(view.text))
+    found = _lead(view.text, s, e, first)
+    return _hits(view, [(s, found[0], found[1])], start)[0] if found else None
+
+
+def tail_hit(text: str, start: int = 0, end: int | None = None) -> Hit | None:
+    """The agency signature or photo credit at the end of ``text[start:end]``, with the spaces before it."""
+    view = _Plain(text[start:end])
+    s, e = _strip(view.text, 0, len(view.text))
+    found = _tail(view.text, s, e)
+    return _hits(view, [(found[0], e, found[1])], start)[0] if found else None
+
+
+def line_hit(line: str, *, first: bool = False, last: bool = False) -> Hit | None:
+    """The rule that makes the whole ``line`` not sentence material, as a hit over the stripped line;
+    ``first``/``last``: the line opens/closes its article."""
+    view = _Plain(line)
+    s, e = _strip(view.text, 0, len(view.text))
+    rule = _line(view.text, s, e, first, last) if s < e else None
+    return _hits(view, [(s, e, rule)])[0] if rule else None
+
+
+def _lines(text: str) -> Iterator[tuple[int, int]]:
+    """``(start, end)`` of each non-blank line, stripped."""
+    at = 0
+    for raw in text.splitlines(keepends=True):
+        s, e = _strip(text, at, at + len(raw))
+        if s < e:
+            yield s, e
+        at += len(raw)
+
+
+def _headline_like(line: str) -> bool:
+    return line[-1] not in _TERMINAL and len(line.split()) <= BLOCK_MAX_WORDS
+
+
+def article_hits(text: str) -> list[Hit]:
+    """Every span of an article's text that is not sentence material, in text order.
+
+    A furniture line is one hit over the whole line; another line may have a lead hit (at its start)
+    and a tail hit (at its end).  ``first``/``last`` rules apply to the first/last non-blank line.  A
+    block header alone on its line (``اقرأ أيضاً:``) also covers the headline-like lines after it.
+    """
+    view = _Plain(text)
+    plain = view.text
+    lines = list(_lines(plain))
+    found: list[tuple[int, int, Rule]] = []
+    block: Rule | None = None
+    block_left = 0
+    for i, (start, end) in enumerate(lines):
+        if block is not None and block_left > 0 and _headline_like(plain[start:end]):
+            found.append((start, end, block))
+            block_left -= 1
+            continue
+        block = None
+        # a last-line rule (a signature) needs a story before it: the only line of a text is its story
+        rule = _line(plain, start, end, i == 0, 0 < i == len(lines) - 1)
+        if rule is not None:
+            found.append((start, end, rule))
+            if rule.scope == "block":
+                m = rule.find(plain[start:end])
+                if m is not None and not _ALNUM.search(plain, start + m.end(), end):
+                    block, block_left = rule, BLOCK_MAX_LINES
+            continue
+        found.extend(_edges(plain, start, end, i == 0))
+    return _hits(view, found)
+
+
+def sentence_hits(sentence: str, *, first: bool = False) -> list[Hit]:
+    """The hits of one sentence seen alone (a summary sentence): the whole sentence when it is a
+    furniture line, else its lead and tail.  ``first``: it opens its article."""
+    view = _Plain(sentence)
+    s, e = _strip(view.text, 0, len(view.text))
+    if s == e:
+        return []
+    rule = _line(view.text, s, e, first, False)
+    return _hits(view, [(s, e, rule)] if rule else _edges(view.text, s, e, first))
+
+
+def trim(start: int, end: int, hits: Iterable[Hit]) -> tuple[int, int] | None:
+    """The span ``[start, end)`` without the hits that cover its start or its end; ``None`` when they
+    cover it all.  ``hits`` are in text order and do not overlap (as ``article_hits`` gives them)."""
+    for hit in hits:
+        if hit.end <= start or hit.start >= end:
+            continue
+        if hit.start <= start:
+            start = max(start, hit.end)
+        elif hit.end >= end:
+            end = min(end, hit.start)
+        if start >= end:
+            return None
+    return start, end
+
+
+# --- hashtags --------------------------------------------------------------------------------------
+
+_TAG_CHAR = f"(?:[^\\W_]|{MARKS})"
+# #word, #word_word, also with a stray space next to an underscore (#وزير _الأوقاف); trailing _ kept out.
+_HASHTAG = re.compile(f"#(?={_TAG_CHAR})(?P<body>{_TAG_CHAR}+(?:(?:_+ ?| _+){_TAG_CHAR}+)*)_*")
+_LETTER = re.compile(r"[^\W\d_]")
+_CLITICS = frozenset("وبلفك")
+_OPENERS = "\"'«“‘(["
+_PREVIOUS_WORD = re.compile(f"({_TAG_CHAR}+)[\\s\"'«“‘(:]*$")
+_SPACE_RUN = re.compile(r"[_ ]+")
+
+
+@dataclass(frozen=True)
+class Hashtag:
+    """A hashtag ``text[start:end]`` (with its ``#``); ``words`` its display form (``#مشاري_الذايدي`` ->
+    ``مشاري الذايدي``); ``named``: the text talks about the hashtag itself (``أطلقوا وسم #كن_رجلا``,
+    ``(#MeToo)``), so it stays as written; ``glued``: the ``#`` touches the word before it
+    (``في#صنعاء``), so it becomes a space."""
+
+    start: int
+    end: int
+    words: str
+    named: bool
+    glued: bool
+
+
+def find_hashtags(text: str) -> list[Hashtag]:
+    """The hashtags of ``text``: ``#`` followed by a word that has a letter (``#5``, ``رقم #5`` and
+    ``C#`` are no hashtags), at the start of a word or after a one-letter clitic (``و#الكويت``)."""
+    if "#" not in text:
+        return []
+    tags: list[Hashtag] = []
+    for m in _HASHTAG.finditer(text):
+        body = m.group("body")
+        if not _LETTER.search(body):
+            continue
+        i = m.start()
+        prev = text[i - 1] if i else " "
+        glued = False
+        if prev.isspace() or prev in _OPENERS or prev in ":،,؛;.!؟?-–—/»”)":
+            pass
+        elif prev == "\u0640" or (prev in _CLITICS and (i < 2 or not _is_word_char(text[i - 2]))):
+            pass  # و#الكويت, بـ#الإرهاب: a clitic on the tag
+        elif _is_arabic_letter(prev):
+            glued = True  # في#صنعاء: a missing space
+        else:
+            continue  # C#, 50#, a URL fragment
+        words = _SPACE_RUN.sub(" ", body).strip()
+        # a hashtag right after a named one is named too (هاشتاغ #قرار_قضائي #فضل_شاكر_بريء)
+        chained = bool(tags) and tags[-1].named and text[tags[-1].end : i].strip(" و،,") == ""
+        named = chained or _is_named(text, i, m.end())
+        tags.append(Hashtag(i, m.end(), words, named, glued))
+    return tags
+
+
+def _is_word_char(ch: str) -> bool:
+    return ch.isalnum() or _DIACRITIC.fullmatch(ch) is not None
+
+
+def _is_named(text: str, start: int, end: int) -> bool:
+    """Whether the sentence names the hashtag: a hashtag word just before it, or it stands alone in
+    brackets or quotes (``(#MeToo)``)."""
+    before = text[max(0, start - 40) : start].replace("#", "").replace("_", " ")
+    m = _PREVIOUS_WORD.search(before)
+    if m is not None and m.group(1).lower() in HASHTAG_WORDS:
+        return True
+    opener = text[start - 1] if start else ""
+    closer = text[end] if end < len(text) else ""
+    return (opener, closer) in (("(", ")"), ("[", "]"))
+
+
+def unhashtag(text: str) -> str:
+    """``text`` with hashtag marks removed: ``#مشاري_الذايدي`` -> ``مشاري الذايدي``, ``#WiFi`` ->
+    ``WiFi``, ``و#الكويت`` -> ``والكويت``, ``في#صنعاء`` -> ``في صنعاء``; named hashtags, ``#5``
+    and ``C#`` are kept.  Idempotent.  For ingest's cleaning step (before offsets exist)."""
+    # Removing one mark can expose another (#a_#b), so repeat to a fixed point; every pass that
+    # changes the text removes a "#", so this ends.
+    while True:
+        tags = [t for t in find_hashtags(text) if not t.named]
+        if not tags:
+            return text
+        out, at = [], 0
+        for tag in tags:
+            out.append(text[at : tag.start])
+            if tag.glued:
+                out.append(" ")
+            out.append(tag.words)
+            at = tag.end
+        out.append(text[at:])
+        text = "".join(out)
+
+
+UNHASHTAG = "unhashtag"
+EDITS = (UNHASHTAG,)
+"""The display edits a summary sentence may list: its text then differs from its source span."""
+
+
+def display(text: str) -> tuple[str, tuple[str, ...]]:
+    """``text`` as shown to a reader and the edits made: hashtag marks removed (``#WiFi`` -> ``WiFi``;
+    a hashtag the sentence talks about, ``وسم #كن_رجلا``, stays)."""
+    if "#" not in text:
+        return text, ()
+    shown = unhashtag(text)
+    return shown, ((UNHASHTAG,) if shown != text else ())
