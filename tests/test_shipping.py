@@ -49,7 +49,7 @@ def test_a_local_master_runs_this_python_unless_pyspark_python_says_otherwise(mo
 
 def test_the_package_zip_imports_khulasa_and_reads_its_data_from_the_zip(tmp_path):
     path = package_zip(tmp_path)
-    code = ("import sys; sys.path.insert(0, sys.argv[1]); import khulasa, khulasa.normalize as n; "
+    code = ("import sys; sys.path.insert(0, sys.argv[1]); import khulasa, khulasa.text.normalize as n; "
             "assert khulasa.__file__.startswith(sys.argv[1]), khulasa.__file__; "
             "assert n.normalize('أحمد') and len(n._load_stopwords()[0]) > 100; print('ok')")
     done = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, cwd=tmp_path)
