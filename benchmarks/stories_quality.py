@@ -9,7 +9,8 @@ corpus (article ids and labels only are kept in the repository; no corpus text i
    articles of a window (with their dates, and again without them), and once more the archive from
    ``--context-days`` before the window to its end (as a run over the archive meets the window, with
    long-lived stories; the held-out span is left out), and is scored on the window's articles with
-   B-cubed precision, recall and F1 at both levels.  The flat engine's stories are scored against both levels.
+   B-cubed precision, recall and F1 at both levels.  The flat engine's stories are scored against both levels;
+   the trees also without their document-frequency prior (``tree_no_prior_*``: the run's own IDF alone).
    The trees' weights were fitted on these windows: ``benchmarks/stories_trees_fit.py`` gives the
    leave-one-window-out scores.
 
@@ -73,6 +74,8 @@ TOPICS = Path(__file__).with_name("stories_topics.json")
 DEV = Path(__file__).with_name("data") / "stories_dev"
 HELD_OUT = (dt.date(2018, 6, 10), dt.date(2018, 6, 20))
 """Never read for labels or tuning (see the dev windows' README)."""
+NO_PRIOR = TreeOptions(prior_articles=0)
+"""The trees without the shipped document-frequency prior (the run's own IDF alone), for comparison."""
 
 
 # --- metrics --------------------------------------------------------------------------------------
@@ -219,12 +222,16 @@ def score_windows(windows, options: StoryOptions, tree_options: TreeOptions | No
             entry["context_articles"] = len(context[name])
         for suffix, arts in runs:
             flat = cluster(arts, options)
-            tree_events, tree_stories = tree_cluster(tree_features(arts), tree_options)
+            pairs = tree_features(arts)
+            tree_events, tree_stories = tree_cluster(pairs, tree_options)
+            bare_events, bare_stories = tree_cluster(pairs, NO_PRIOR)
             for key, predicted, truth in (
                 ("flat_events", flat, events),
                 ("flat_stories", flat, stories),
                 ("tree_events", tree_events, events),
                 ("tree_stories", tree_stories, stories),
+                ("tree_no_prior_events", bare_events, events),
+                ("tree_no_prior_stories", bare_stories, stories),
             ):
                 scores = bcubed(predicted, truth)
                 entry[key + suffix] = [round(v, 4) for v in scores]
@@ -318,9 +325,11 @@ def topic_scores(articles, labels: dict[str, str], options: StoryOptions) -> dic
     """Flat clusters and tree stories (and tree events, for reference) against the topics, without dates."""
     undated = [dataclasses.replace(a, date=None) for a in articles if a.id in labels]
     out: dict[str, object] = {"articles": len(undated), "topics": len(set(labels.values()))}
-    tree_events, tree_stories = tree_cluster(tree_features(undated))
+    pairs = tree_features(undated)
+    tree_events, tree_stories = tree_cluster(pairs)
+    _, bare_stories = tree_cluster(pairs, NO_PRIOR)
     for name, predicted in (("flat", cluster(undated, options)), ("tree_stories", tree_stories),
-                            ("tree_events", tree_events)):
+                            ("tree_events", tree_events), ("tree_no_prior_stories", bare_stories)):
         p, r, f = bcubed(predicted, labels)
         pp, pr = pairwise(predicted, labels)
         out[name] = {"clusters": len({predicted[i] for i in labels}), "bcubed_p": round(p, 4),

@@ -19,7 +19,7 @@ windows of ``benchmarks/data/stories_dev`` only, by a simple and robust method w
 
 ``--lowo`` fits on three windows and scores the fourth, for each window (leave one window out): what
 to expect on windows the models have not seen.  Without it the models are fitted on all four and
-printed as the Python to paste into ``khulasa/stories/trees.py``.
+printed as the Python to paste into ``khulasa/stories/trees/options.py``.
 
     python benchmarks/stories_trees_fit.py [--lowo] [--corpus ANT.tar.gz] [--cache DIR] [--json]
 """
@@ -104,9 +104,10 @@ def collect(prepared, options: TreeOptions, forced: set[str], record: str) -> tu
     return x, y
 
 
-def fit(prepared) -> TreeOptions:
-    """The three models fitted in order (module doc, step 1), thresholds not yet shifted."""
-    options = TreeOptions()
+def fit(prepared, options: TreeOptions | None = None) -> TreeOptions:
+    """The three models fitted in order (module doc, step 1), thresholds not yet shifted; the other
+    options are ``options``'s (the defaults if ``None``)."""
+    options = options or TreeOptions()
     x, y = collect(prepared, options, {"event", "story", "inside", "relink"}, "event")
     options = dataclasses.replace(options, event_model=fit_model(EVENT_FEATURES, x, y))
     x, y = collect(prepared, options, {"story", "inside", "relink"}, "story")

@@ -24,6 +24,8 @@ EXIT_CODES: Mapping[int, str] = MappingProxyType({
        "`--resume`, other inputs or options, an unreadable state, another run using it)",
     8: "refused: the output would replace or delete what Khulasa did not write (a non-empty directory that is "
        "not a Khulasa site, an input, the current directory); nothing was changed",
+    9: "the Spark engine's job failed on the cluster (e.g. the executors cannot import khulasa or a dependency: "
+       "ship them with `--spark-env`); the message gives the executors' error",
     130: "interrupted (Ctrl-C)",
 })
 """Every exit code of the ``khulasa`` command and what it means, as the README's table lists them."""
@@ -152,6 +154,14 @@ class OutputRefusedError(KhulasaError):
         super().__init__(f"refusing to write {printable(path)}: {printable(reason)}", hint=hint)
         self.path = path
         self.reason = reason
+
+
+class SparkClusterError(KhulasaError):
+    """A Spark job failed on the cluster: an executor could not import khulasa or a dependency, ran out of
+    memory or was lost.  The message carries the executors' own error line."""
+
+    exit_code = 9
+    code = "spark_cluster_error"
 
 
 class StoryRunError(KhulasaError):

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import sparse
 
-from khulasa import dedup, order, score, select
+from khulasa import dedup, order, readable, score, select
 from khulasa.errors import InvalidOptionsError, NoArabicTextError, NoInputError
 from khulasa.models import (
     Article,
@@ -109,6 +109,17 @@ def _sources(unit: InfoUnit, articles: dict[str, Article], rank: dict[str, tuple
     )
 
 
+def _shown(
+    unit: InfoUnit, shown: Sentence, articles: dict[str, Article], rank: dict[str, tuple], score: float
+) -> SummarySentence:
+    """The summary sentence of ``unit`` showing its member ``shown`` (exact span; display edits listed)."""
+    text, edits = readable.display(shown.text)
+    return SummarySentence(
+        text=text, sources=_sources(unit, articles, rank), score=round(score, 4), unit_id=unit.id, article_id=shown.article_id,
+        edits=edits,
+    )
+
+
 def _cut_to_budget(
     unit: InfoUnit, scores: score.UnitScores, words: int, articles: dict[str, Article], rank: dict[str, tuple]
 ) -> SummarySentence:
@@ -162,35 +173,37 @@ def summarize(
         )
     lengths = np.array([u.representative.n_words for u in units])
     budget = select.Budget(words=options.words, sentences=options.sentences)
+    # Every shown sentence readable where it stands (khulasa.readable): readable representatives, pairs.
+    ready = readable.plan(units, pairs=options.sentences is None)
+    units = ready.units
+    program = readable.problem(ready, scores.score, lengths, concepts.occurrences)
     # Redundancy matters only among the units the selector will consider.
-    pool = select.candidate_pool(scores.score, lengths, budget)
+    pool = select.candidate_pool(program.scores, program.lengths, budget)
     pool_rows = [
-        analysis.rows[(units[i].representative.article_id, units[i].representative.index)] for i in pool
+        analysis.rows[(units[program.ids[i]].representative.article_id, units[program.ids[i]].representative.index)]
+        for i in pool
     ]
-    conflicts = [
-        (pool[i], pool[j])
-        for i, j in dedup.few_similar_pairs(analysis.terms.rows(pool_rows), options.redundancy)
-    ]
-    chosen = select.select(
-        scores.score,
-        lengths,
-        conflicts,
-        concepts.weights,
-        concepts.occurrences,
-        budget,
+    conflicts = program.pair_conflicts(
+        ready,
+        [(pool[i], pool[j]) for i, j in dedup.few_similar_pairs(analysis.terms.rows(pool_rows), options.redundancy)],
     )
+    chosen = [
+        int(program.ids[k])
+        for k in select.select(
+            program.scores,
+            program.lengths,
+            conflicts,
+            concepts.weights,
+            program.occurrences,
+            budget,
+        )
+    ]
     by_id = {a.id: a for a in analysis.articles}
     rank = order.article_rank(analysis.articles)
     ordered = order.order_units([units[i] for i in chosen], analysis.articles)
     summary_sentences = tuple(
-        SummarySentence(
-            text=u.representative.text,
-            sources=_sources(u, by_id, rank),
-            score=round(float(scores.score[u.id]), 4),
-            unit_id=u.id,
-            article_id=u.representative.article_id,
-        )
-        for u in ordered
+        _shown(item.unit, item.sentence, by_id, rank, float(scores.score[item.unit.id]))
+        for item in readable.arrange(ordered, ready, rank)
     )
     if not summary_sentences and options.words is not None:
         summary_sentences = (

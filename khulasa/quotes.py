@@ -22,11 +22,12 @@ Built on the reporting frames of ``khulasa.speech``:
 from __future__ import annotations
 
 import datetime as dt
-import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+
+import numpy as np
 
 from khulasa import speech
 from khulasa.models import Article, Sentence
@@ -44,6 +45,10 @@ CONTAINMENT_THRESHOLD = 0.8
 CONTAINMENT_MIN_TERMS = 5
 UNKNOWN_MERGE_THRESHOLD = 0.7
 """Cosine needed to merge a mention whose speaker is unknown with one whose speaker is known."""
+CROSS_OUTLET_THRESHOLD = 0.3
+"""Weighted cosine from which two reports of one speaker group in different articles are one statement."""
+CROSS_OUTLET_ANY_THRESHOLD = 0.5
+"""... whoever the speakers."""
 KINDS = ("direct", "indirect")
 
 
@@ -400,6 +405,9 @@ class _Article:
     def __init__(self, article: Article, ft: Folded, story: _Story) -> None:
         self.article, self.ft, self.story = article, ft, story
         self.history: list[_Entry] = []
+        self._phrases: dict[tuple[int, int], speech.SpeakerMention | None] = {}
+        """Speaker phrases parsed at ``(start, end)``: consecutive elided frames look back over the same
+        sentences."""
 
     def speaker(self, frame: speech.Frame, window: tuple[int, int]) -> tuple[_Entry | None, str | None]:
         """The speaker of a quote frame and the phrase that names it there.  An elided or pronoun
@@ -427,8 +435,10 @@ class _Article:
             cls = speech.token_class(word)
             if cls not in "RB" and word not in self.story.name_tokens:
                 continue
-            phrase_end = ft.end(min(fhi, m.end() + 80))
-            sp = speech.parse_speaker(ft.text[ft.start(m.start(1)) : phrase_end])
+            span = (ft.start(m.start(1)), ft.end(min(fhi, m.end() + 80)))
+            if span not in self._phrases:
+                self._phrases[span] = speech.parse_speaker(ft.text[span[0] : span[1]])
+            sp = self._phrases[span]
             if sp is None or sp.kind == "pronoun":
                 continue
             entry = _entry_of(sp, None, self.story, self.history)
@@ -609,32 +619,52 @@ def _merge(mentions: Sequence[_Mention], group_of: Mapping[str, int]) -> list[li
     In reading order, a mention joins the cluster holding its most similar earlier mention: the same
     speaker group and a set cosine of at least ``MERGE_THRESHOLD`` (or a short report contained in a
     longer one); any speakers at ``CROSS_SPEAKER_THRESHOLD`` (the same words, one outlet's speaker
-    resolved otherwise); an unknown speaker at ``UNKNOWN_MERGE_THRESHOLD``.
+    resolved otherwise); an unknown speaker at ``UNKNOWN_MERGE_THRESHOLD``.  Reports in different
+    articles are also compared on a cosine weighted by the terms' inverse frequency among the story's
+    mentions (outlets reword a statement but keep its rare words): ``CROSS_OUTLET_THRESHOLD`` within
+    one speaker group, ``CROSS_OUTLET_ANY_THRESHOLD`` whoever the speakers.
     """
     order = sorted(range(len(mentions)), key=lambda i: mentions[i].order)
-    # pairwise overlaps from an inverted index: only pairs that share a term are looked at
-    postings: dict[str, list[int]] = {}
-    for i, m in enumerate(mentions):
-        for t in m.terms:
-            postings.setdefault(t, []).append(i)
-    overlap: Counter[tuple[int, int]] = Counter()
-    for ids in postings.values():
-        for x in range(len(ids)):
-            for y in range(x + 1, len(ids)):
-                overlap[ids[x], ids[y]] += 1
+    n = len(mentions)
     neighbours: dict[int, dict[int, float]] = {}
-    for (i, j), n in overlap.items():
-        a, b = len(mentions[i].terms), len(mentions[j].terms)
-        cos = n / math.sqrt(a * b)
-        small = min(a, b)
-        contained = small >= CONTAINMENT_MIN_TERMS and n / small >= CONTAINMENT_THRESHOLD
-        gi, gj = (group_of.get(mentions[k].entity or "", -1) for k in (i, j))
-        if (
-            (gi == gj >= 0 and (cos >= MERGE_THRESHOLD or contained))
-            or ((gi < 0 or gj < 0) and cos >= UNKNOWN_MERGE_THRESHOLD)
-            or cos >= CROSS_SPEAKER_THRESHOLD
-        ):
-            neighbours.setdefault(i, {})[j] = neighbours.setdefault(j, {})[i] = max(cos, n / small)
+    if n > 1:
+        # all pairs at once: shared terms (plain and weighted) as products of the mention x term matrix
+        vocab: dict[str, int] = {}
+        rows = [[vocab.setdefault(t, len(vocab)) for t in m.terms] for m in mentions]
+        x = np.zeros((n, max(1, len(vocab))))
+        for i, row in enumerate(rows):
+            x[i, row] = 1.0
+        shared = x @ x.T
+        sizes = np.diag(shared).copy()
+        # inverse mention frequency in the story: the story's own topic words (``روسيا``, ``سوريا``)
+        # say little of which statement a report is
+        xw = x * np.log((n + 1) / np.maximum(x.sum(axis=0), 1.0))
+        wshared = xw @ xw.T
+        norms = np.sqrt(np.diag(wshared))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            cos = shared / np.sqrt(np.outer(sizes, sizes))
+            small = np.minimum.outer(sizes, sizes)
+            part = shared / small
+            wcos = wshared / np.outer(norms, norms)
+        groups = np.array([group_of.get(m.entity or "", -1) for m in mentions])
+        article_ids = [m.article.id for m in mentions]
+        codes = {a: k for k, a in enumerate(dict.fromkeys(article_ids))}
+        arts = np.array([codes[a] for a in article_ids])
+        same = (groups[:, None] == groups[None, :]) & (groups[:, None] >= 0)
+        unknown = (groups[:, None] < 0) | (groups[None, :] < 0)
+        cross = (arts[:, None] != arts[None, :]) & (norms[:, None] > 0) & (norms[None, :] > 0)
+        wcos = np.where(cross, wcos, 0.0)
+        contained = (small >= CONTAINMENT_MIN_TERMS) & (part >= CONTAINMENT_THRESHOLD)
+        link = (shared > 0) & (
+            (same & ((cos >= MERGE_THRESHOLD) | contained | (wcos >= CROSS_OUTLET_THRESHOLD)))
+            | (wcos >= CROSS_OUTLET_ANY_THRESHOLD)
+            | (unknown & (cos >= UNKNOWN_MERGE_THRESHOLD))
+            | (cos >= CROSS_SPEAKER_THRESHOLD)
+        )
+        np.fill_diagonal(link, False)
+        sim = np.maximum(cos, part)
+        for i, j in zip(*np.nonzero(link), strict=True):
+            neighbours.setdefault(int(i), {})[int(j)] = float(sim[i, j])
     cluster_of: dict[int, int] = {}
     clusters: list[list[int]] = []
     for i in order:
@@ -715,9 +745,14 @@ def extract_quotes(
                 sources=sources,
             )
         )
+    by_group: dict[int, list[Quote]] = {}
+    for q in quotes:
+        if q.speaker_id is not None:
+            by_group.setdefault(q.speaker_id, []).append(q)
+    anonymous = {group_of[m.entity] for m in mentions if m.anonymous and m.entity in group_of}
     speakers = []
     for gid, names in enumerate(groups):
-        mine = [q for q in quotes if q.speaker_id == gid]
+        mine = by_group.get(gid)
         if not mine:
             continue
         speakers.append(
@@ -725,7 +760,7 @@ def extract_quotes(
                 id=gid,
                 name=display[gid],
                 aliases=tuple(dict.fromkeys([*names, *_descriptions(names, story)])),
-                anonymous=any(m.anonymous for m in mentions if m.entity in names),
+                anonymous=gid in anonymous,
                 n_quotes=len(mine),
                 articles=tuple(dict.fromkeys(a for q in mine for a in q.articles)),
             )

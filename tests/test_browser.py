@@ -28,7 +28,6 @@ CHROMIUM_ARGS = [
     "--disable-sync", "--no-first-run",
 ]
 ARTIFACTS = ROOT / "artifacts" / "browser"
-OUTLETS = ["الأهرام", "الشرق الأوسط", "الجزيرة", "سبوتنيك", "الأناضول"]
 
 
 def wait_for_count(page: Any, selector: str, n: int) -> None:
@@ -100,11 +99,12 @@ def page(browser: Any, server: str) -> Iterator[Any]:
 
 
 def example_articles() -> list[dict[str, str]]:
+    """The example cluster with the outlets and dates of its ``metadata.json``."""
     metadata = json.loads((EXAMPLE_DIR / "metadata.json").read_text(encoding="utf-8"))
-    paths = sorted(EXAMPLE_DIR.glob("*.txt"))
     return [
-        {"text": path.read_text(encoding="utf-8"), "source": outlet, "date": metadata[path.stem]["date"]}
-        for path, outlet in zip(paths, OUTLETS, strict=True)
+        {"text": path.read_text(encoding="utf-8"), "source": metadata[path.stem]["source"],
+         "date": metadata[path.stem]["date"]}
+        for path in sorted(EXAMPLE_DIR.glob("*.txt"))
     ]
 
 
@@ -145,7 +145,7 @@ def test_clicking_a_sentence_highlights_it_in_every_source_article(page):
     assert items.count() == len(data["sentences"]) > 0
     for item, sentence in zip(items.all(), data["sentences"], strict=True):
         assert item.locator(".text").text_content() == sentence["text"]
-    assert [a["source"] for a in data["articles"]] == OUTLETS
+    assert [a["source"] for a in data["articles"]] == [a["source"] for a in articles]
     assert page.locator(".source-article").count() == len(articles)
 
     # the sentence reported by the most outlets, so the highlight spans several columns; among those the
@@ -254,8 +254,36 @@ def test_downloads_are_the_api_json_and_markdown(page, server):
 
 
 def test_load_example_fills_the_boxes_and_summarizes(page):
+    example = json.loads((ROOT / "khulasa/serve/static/example.json").read_text(encoding="utf-8"))
     page.click("#load-example")
-    wait_for_count(page, ".article-input", 3)
-    assert page.locator("input.outlet").first.input_value() == "مثال أ"
+    wait_for_count(page, ".article-input", len(example["articles"]))
+    assert [box.input_value() for box in page.locator("input.outlet").all()] == [
+        a["source"] for a in example["articles"]
+    ]
     data = summarize(page)
-    assert data["sentences"]
+    assert data["sentences"] and data["options"]["words"] == example["options"]["words"]
+    badges = [b.text_content() for b in page.locator("#sentences .badge").all()]
+    assert "مصدران" in badges  # a sentence several outlets report, visible as such
+    # an id like 000_2233f3e5f8537144 is isolated left to right, not reordered by the Arabic around it
+    ids = page.locator(".source-meta bdi")
+    assert [(b.get_attribute("dir"), b.text_content()) for b in ids.all()] == [
+        ("ltr", a["id"]) for a in example["articles"]
+    ]
+
+
+def test_timeline_shows_dates_at_their_precision_and_background_apart_and_terms_by_kind(page):
+    from khulasa.render import labels
+
+    page.click("#load-example")
+    wait_for_count(page, ".article-input", 5)
+    data = summarize(page)
+    story, background = labels.split_background(data["timeline"])
+    assert story and background and any(e["granularity"] != "day" for e in data["timeline"])
+    for selector, events in (("#timeline-list time", story), ("#background-list time", background)):
+        shown = [(t.get_attribute("datetime"), t.text_content()) for t in page.locator(selector).all()]
+        assert shown == [(labels.period_datetime(e), labels.period(e)) for e in events]
+    assert page.locator("#background-heading").text_content() == labels.BACKGROUND_HEADING
+    headings = [h.text_content() for h in page.locator("#terms-groups h3").all()]
+    assert headings == [labels.kind_heading(kind) for kind, _ in labels.terms_by_kind(data["key_terms"])]
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "example.png"), full_page=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 import json
 import os
+import re
 import subprocess
 import sys
 import tomllib
@@ -114,7 +115,7 @@ def test_stories_takes_the_shared_quiet_before_or_after_the_verb(tmp_path):
 
 
 def test_timeline_and_key_terms_print_sections_in_text():
-    from khulasa.render.labels import KEY_TERMS_HEADING, TIMELINE_HEADING
+    from khulasa.render.labels import BACKGROUND_HEADING, KEY_TERMS_HEADING, TIMELINE_HEADING
 
     plain = khulasa_cli("summarize", str(EXAMPLE_DIR))
     both = khulasa_cli("summarize", str(EXAMPLE_DIR), "--timeline", "--key-terms")
@@ -122,11 +123,15 @@ def test_timeline_and_key_terms_print_sections_in_text():
     assert both.stdout.startswith(plain.stdout)  # the sentences first, unchanged
     rest = both.stdout[len(plain.stdout) :]
     assert rest.startswith("\n")  # a blank line before each section
-    timeline, key_terms = (section.splitlines() for section in rest[1:].split("\n\n"))
+    timeline, background, key_terms = (section.splitlines() for section in rest[1:].split("\n\n"))
     assert timeline[0] == TIMELINE_HEADING and len(timeline) > 3
-    assert all(line[:4].isdigit() and ": " in line for line in timeline[1:])
-    assert key_terms[0] == KEY_TERMS_HEADING and len(key_terms) > 3
-    assert "فلاديمير بوتين (شخص)" in key_terms
+    assert background[0] == BACKGROUND_HEADING and len(background) > 3
+    # a date at its precision, the phrase, the clause, its outlets (the example's metadata names them)
+    assert all(re.match(r"\S.*\(.+\): .+ — .+", line) for line in timeline[1:] + background[1:])
+    assert any(line.startswith("2016-10-10 (اليوم الاثنين): ") for line in timeline)
+    assert any(line.startswith("2015 (عام 2015): ") for line in background)
+    assert key_terms[0] == KEY_TERMS_HEADING and len(key_terms) >= 3
+    assert key_terms[1].startswith("الأشخاص: ") and "فلاديمير بوتين" in key_terms[1]
     only_terms = khulasa_cli("summarize", str(EXAMPLE_DIR), "--key-terms", "-f", "text")
     assert TIMELINE_HEADING not in only_terms.stdout and KEY_TERMS_HEADING in only_terms.stdout
 

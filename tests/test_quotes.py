@@ -102,6 +102,25 @@ def test_same_statement_in_two_outlets_merges_different_statements_do_not() -> N
     assert len(result.quotes) == 2
 
 
+def test_reworded_statement_in_two_outlets_merges_on_its_rare_words() -> None:
+    # the two reports share only 4 of 10 terms (plain cosine 0.4, below MERGE_THRESHOLD); the words
+    # they do not share are the story's common words (موسكو، الكرملين، الرد، مباشر), so the cosine
+    # weighted by inverse mention frequency joins them
+    arts = cluster(
+        "وقال وزير الخارجية الروسي سيرغي لافروف إن موسكو لن تقبل نشر منظومات صاروخية في بولندا "
+        "وستتخذ خطوات للرد على التهديد.",
+        "وأكد لافروف أن الكرملين يرفض نشر منظومات صاروخية في بولندا ويعدها خطرا مباشرا على أمنه.",
+        "وقال الأمين العام لحلف الناتو ينس ستولتنبرغ إن موسكو تبالغ في التهديد وإن الحلف لا يرى خطوات "
+        "روسية مباشرة.\n"
+        "وأضاف ستولتنبرغ أن الكرملين يعرف أن الرد الروسي لن يغير شيئا.\n"
+        "وأكد ستولتنبرغ أن الحلف يدرس الرد على خطوات الكرملين وتهديدات موسكو المباشرة لأمن أوروبا.",
+    )
+    result = extract_quotes(arts)
+    (merged,) = [q for q in result.quotes if "بولندا" in q.text]
+    assert set(merged.articles) == {"a0", "a1"}
+    assert len(result.quotes) == 4  # the NATO statements stay apart
+
+
 def test_transliterations_of_one_name_are_one_speaker() -> None:
     arts = cluster(
         "وقال الرئيس الأمريكي دونالد ترامب إن بلاده ستنسحب من الاتفاق النووي مع إيران.",

@@ -81,7 +81,7 @@ def small_summary() -> Summary:
         TimelineEvent(dt.date(2016, 10, 10), "day", first, (span(a0, first), span(a1, rewrite)),
                       "اليوم الاثنين", relative=True),
         TimelineEvent(dt.date(2016, 1, 1), "month", A0.splitlines()[2], (span(a0, A0.splitlines()[2]),),
-                      "أشهر", end_date=dt.date(2016, 3, 31)),
+                      "أشهر", end_date=dt.date(2016, 3, 31), background=True),
     )
     key_terms = (
         KeyTerm("بوتين", "actor", 0.9, ("a0", "a1", "a2"), 5),
@@ -170,7 +170,9 @@ def test_timeline_events_and_key_terms_are_published_with_iso_dates_and_rounded_
     assert day["date"] == "2016-10-10" and day["end_date"] is None and day["relative"] is True
     assert (months["date"], months["end_date"]) == ("2016-01-01", "2016-03-31")
     assert months["granularity"] == "month"
-    assert list(day) == ["date", "end_date", "granularity", "expression", "relative", "text", "sources"]
+    assert list(day) == ["date", "end_date", "granularity", "expression", "relative", "background", "text",
+                         "sources"]
+    assert (day["background"], months["background"]) == (False, True)
     assert doc["key_terms"][1] == {
         "text": "إسطنبول", "kind": "place", "score": 0.3333, "articles": ["a0", "a1"], "count": 3
     }
@@ -242,9 +244,12 @@ def test_text_adds_the_timeline_and_key_terms_asked_for_after_a_blank_line() -> 
     sentences = "".join(s.text + "\n" for s in summary.sentences)
     assert render.to_text(summary) == sentences + (
         "\nالخط الزمني\n"
-        "2016-10-10 (اليوم الاثنين): وصل الرئيس الروسي فلاديمير بوتين إلى إسطنبول اليوم الاثنين.\n"
-        "2016-01 – 2016-03 (أشهر): وتأتي الزيارة بعد أشهر من المصالحة بين البلدين.\n"
-        "\nالمصطلحات الرئيسية\nبوتين (فاعل)\nإسطنبول (مكان)\n"
+        "2016-10-10 (اليوم الاثنين): وصل الرئيس الروسي فلاديمير بوتين إلى إسطنبول اليوم الاثنين."
+        " — الجزيرة، بي بي سي عربي\n"
+        "\nالخلفية\n"
+        "كانون الثاني/يناير – آذار/مارس 2016 (أشهر): وتأتي الزيارة بعد أشهر من المصالحة بين البلدين."
+        " — الجزيرة\n"
+        "\nالمصطلحات الرئيسية\nالأماكن: إسطنبول\nالفاعلون: بوتين\n"
     )
     # asked for but empty: the heading alone, so the option is visibly honoured
     empty = Summary(summary.sentences, summary.articles, SummaryOptions(words=40, timeline=True))
@@ -278,8 +283,11 @@ def test_markdown_lists_timeline_with_dates_at_their_granularity_and_key_terms()
     assert "## الخط الزمني" in lines and "## المصطلحات الرئيسية" in lines
     day = next(line for line in lines if line.startswith("- **2016-10-10** (اليوم الاثنين): "))
     assert day.endswith("[^3]")
-    assert any(line.startswith("- **2016-01 – 2016-03** (أشهر): ") for line in lines)
-    assert "- **بوتين** (فاعل): المقالات: 3، مرات الذكر: 5" in lines
+    background = lines.index("### الخلفية")
+    assert lines.index(day) < background
+    assert lines[background + 2].startswith("- **كانون الثاني/يناير – آذار/مارس 2016** (أشهر): ")
+    actors = lines.index("### الفاعلون")
+    assert lines.index("### الأماكن") < actors and lines[actors + 2] == "- **بوتين**: المقالات: 3، مرات الذكر: 5"
 
 
 def test_markdown_leaves_out_empty_timeline_and_key_term_sections() -> None:
@@ -465,7 +473,8 @@ def test_html_shows_timeline_and_key_terms_only_when_present() -> None:
     summary = small_summary()
     page = render.to_html(summary)
     assert 'id="timeline"' in page and 'id="key-terms"' in page
-    assert '<time datetime="2016-01-01">2016-01 – 2016-03</time>' in page
+    assert '<time datetime="2016-01">كانون الثاني/يناير – آذار/مارس 2016</time>' in page
+    assert page.index('id="background-heading"') < page.index('datetime="2016-01"')
     plain = render.to_html(Summary(summary.sentences, summary.articles, summary.options))
     assert 'id="timeline"' not in plain and 'id="key-terms"' not in plain
 

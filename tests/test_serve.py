@@ -34,10 +34,11 @@ JSON_HEADERS = {"content-type": "application/json"}
 
 
 def example_request_articles() -> list[dict[str, Any]]:
-    """The example cluster as API articles, with the ids and dates ``khulasa.load`` gives the files."""
+    """The example cluster as API articles, with the ids, outlets and dates ``khulasa.load`` gives the files."""
     metadata = json.loads((EXAMPLE_DIR / "metadata.json").read_text(encoding="utf-8"))
     return [
-        {"id": path.stem, "text": path.read_text(encoding="utf-8"), "date": metadata[path.stem]["date"]}
+        {"id": path.stem, "text": path.read_text(encoding="utf-8"), "source": metadata[path.stem]["source"],
+         "date": metadata[path.stem]["date"]}
         for path in sorted(EXAMPLE_DIR.glob("*.txt"))
     ]
 
@@ -369,11 +370,28 @@ def test_page_script_never_writes_html_from_strings():
         assert sink not in script.replace("never innerHTML", "")
 
 
-def test_example_served_to_the_page_is_valid_articles(client):
+def test_example_served_to_the_page_is_the_example_cluster_with_its_outlets(client):
     data = client.get("/static/example.json").json()
-    response = client.post("/v1/summarize", json={"articles": data["articles"]})
+    assert data["articles"] == example_request_articles()  # the files and metadata.json, not a toy
+    response = client.post("/v1/summarize", json={"articles": data["articles"], "options": data["options"]})
     assert response.status_code == 200
-    assert len(response.json()["sentences"]) >= 2
+    summary = response.json()
+    assert len({a["source"] for a in summary["articles"]}) >= 4
+    # at the example's own budget some sentence carries the badge of several outlets
+    assert max(len({sp["source"] for sp in s["sources"]}) for s in summary["sentences"]) >= 2
+    assert summary["timeline"] and summary["key_terms"]
+
+
+def test_page_labels_are_the_python_label_tables(client):
+    from khulasa.periods import MONTH_NAMES
+    from khulasa.render.labels import BACKGROUND_HEADING, KIND_LABELS
+
+    labels = client.get("/labels.json").json()
+    assert {k: (v["one"], v["many"]) for k, v in labels["kinds"].items()} == {
+        k: (v.one, v.many) for k, v in KIND_LABELS.items()
+    }
+    assert list(labels["kinds"]) == list(KIND_LABELS)  # the order the page lists kinds in
+    assert labels["months"] == list(MONTH_NAMES) and labels["headings"]["background"] == BACKGROUND_HEADING
 
 
 # --- security headers on every answer ----------------------------------------------------------------------

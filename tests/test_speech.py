@@ -214,3 +214,16 @@ def test_continuation_openings_need_an_antecedent() -> None:
     assert opening("وأضاف الرئيس بوتين، قائلا: «مستعدون للتعاون»").continuation
     assert opening('"ونحن مستعدون لكل الاحتمالات".').continuation
     assert not opening("وقال بوتين إن العلاقات جيدة.").needs_antecedent
+
+
+def test_the_package_keeps_every_public_name_of_the_single_module() -> None:
+    # the names ``khulasa.speech`` offered as one module (before the split into a package)
+    names = (
+        "ADJUNCTS ANONYMOUS ANONYMOUS_REF AUXILIARIES BODIES CLAUSE_ENDS COMPLEMENTIZERS CONNECTORS "
+        "DOCUMENTS EPITHETS Folded Frame LEXICON MAX_COLON_GAP MAX_GAP MAX_SPEAKER_TOKENS MIN_FRAGMENT_WORDS "
+        "OPENING_STATUSES ORGS Opening PLACES PRONOUNS ROLES ReportingForm SPEAKER_KINDS SPEAKER_STOPWORDS "
+        "SPEECH_NOUNS SPLIT_MIN_WORDS SpeakerMention WORDS find_frames fold key opening parse_speaker "
+        "speaker_status token_class"
+    ).split()
+    assert [n for n in names if not hasattr(speech, n)] == []
+    assert set(names) <= set(speech.__all__)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import math
 import pickle
 import random
 from pathlib import Path
@@ -27,11 +28,13 @@ from khulasa.stories.signals import EventSignals, entities, extract_signals, hea
 from khulasa.stories.trees import (
     EVENT_FEATURES,
     STORY_FEATURES,
+    Frequencies,
     SimilarityModel,
     StoryTree,
     TreeClusterer,
     TreeOptions,
     TreeStateError,
+    document_prior,
     event_id_for,
     story_id_for,
 )
@@ -122,18 +125,40 @@ def test_events_come_in_time_order_and_members_in_clustering_order(four_days_tre
         assert tree.assignment().members == tree.members
 
 
-def test_the_example_meetings_months_apart_are_one_story_with_istanbul_as_one_event():
-    """Istanbul (2016-10-10) and Moscow (2017-03-10): a story lives while its events keep coming,
-    even months apart.  (The two Moscow reports are kept one event only when the model gives it 1/2:
-    on five articles it gives 0.35; see docs/story-trees.md.)"""
+def test_the_example_meetings_months_apart_are_two_events_of_one_story():
+    """Istanbul (2016-10-10) and Moscow (2017-03-10): a story lives while its events keep coming, even
+    months apart, and each meeting is one event.  (Without the document-frequency prior the two Moscow
+    reports were two events: on five articles the run's own IDF says nothing.)"""
     trees = run(prepared(khulasa.load([str(EXAMPLE_DIR)])))
     assert len(trees) == 1
-    events = trees[0].events
-    assert {m.id for m in events[0].members} == ISTANBUL
-    assert {m.date for m in events[0].members} == {dt.date(2016, 10, 10)}
-    later = [m for e in events[1:] for m in e.members]
-    assert {m.id for m in later} == MOSCOW
-    assert {m.date for m in later} == {dt.date(2017, 3, 10)}
+    assert [{m.id for m in e.members} for e in trees[0].events] == [ISTANBUL, MOSCOW]
+    assert [{m.date for m in e.members} for e in trees[0].events] == [{dt.date(2016, 10, 10)}, {dt.date(2017, 3, 10)}]
+
+
+def test_a_small_run_weighs_terms_by_the_prior_and_a_large_one_by_its_own_counts():
+    """The prior tops the run up to ``prior_articles`` articles, then fades out: the IDF of a run's
+    first articles is that of news at large, and from its ``prior_articles``-th article on it is
+    exactly the run's own (what makes the example's Moscow meeting one event above)."""
+    prior = document_prior()
+    common, rare = max(prior.df, key=prior.df.__getitem__), "zz-not-in-the-prior"
+    own, blended = Frequencies(), Frequencies(prior_articles=100)
+    for keys in ([common, rare], [common]):
+        own.add(keys)
+        blended.add(keys)
+    assert own.idf(rare) - own.idf(common) == pytest.approx(math.log(3 / 2))  # two articles say little
+    share = prior.df[common] / prior.n
+    assert blended.idf(common) == pytest.approx(math.log(101 / (2 + 98 * share + 1)) + 1)  # 98 pseudo-articles
+    assert blended.idf(rare) == pytest.approx(math.log(101 / 2) + 1)
+    assert blended.idf(rare) - blended.idf(common) > 3 * (own.idf(rare) - own.idf(common))
+    for _ in range(98):
+        own.add([rare])
+        blended.add([rare])
+    assert blended.idfs([common, rare, "other"]) == own.idfs([common, rare, "other"])
+    assert TreeOptions().prior_articles == 100
+    example = prepared(khulasa.load([str(EXAMPLE_DIR)]))
+    alone = run(example, TreeClusterer(TreeOptions(prior_articles=0)))
+    moscow = [{m.id} for m in sorted(alone[0].members, key=lambda m: m.seq) if m.id in MOSCOW]
+    assert [{m.id for m in e.members} for e in alone[0].events] == [ISTANBUL, *moscow]  # Moscow split in two
 
 
 def test_without_dates_content_alone_groups_the_stories(four_days):
@@ -218,7 +243,8 @@ def test_the_state_is_plain_json_without_article_text(four_days):
     run(prepared(four_days)[:8], clusterer, finish=False)
     state = clusterer.state()
     text = json.dumps(state, ensure_ascii=False, allow_nan=False)
-    assert state["version"] == 1
+    assert state["version"] == 2
+    assert state["frequencies"]["prior"] == document_prior().digest
     assert "ملعب" not in text and "استاد جابر" not in text  # terms are stems; no sentence of the text
 
 
@@ -233,6 +259,8 @@ def test_a_state_of_another_version_or_a_damaged_one_is_refused(four_days):
         TreeClusterer.from_state(damaged)
     with pytest.raises(TreeStateError):
         TreeClusterer.from_state([])  # type: ignore[arg-type]
+    with pytest.raises(TreeStateError, match="another document-frequency prior"):
+        TreeClusterer.from_state({**state, "frequencies": {**state["frequencies"], "prior": "0" * 16}})
 
 
 # --- bounds and closing -----------------------------------------------------------------------------
@@ -274,6 +302,8 @@ def test_undated_input_closes_by_idleness(four_days):
         {"max_open_stories": 1.5},
         {"story_half_life_days": 0},
         {"duplicate_threshold": 1.2},
+        {"prior_articles": -1},
+        {"prior_articles": True},
         {"event_model": SimilarityModel(STORY_FEATURES, 0.0, (0.0,) * len(STORY_FEATURES))},
     ],
 )

@@ -1,5 +1,8 @@
 """``khulasa stories INPUT... [-o OUT] [--format jsonl|html|text] [--engine embedded|spark] [--resume] [--watch DIR]``.
 
+``--spark-env ARCHIVE`` / ``--spark-zip`` say what the Spark engine ships to a cluster's executors
+(``khulasa.stories.shipping``).
+
 Groups a stream of articles into stories and writes one summary (with timeline and actors) per story.
 With ``-o`` the run keeps its state in ``OUT.state/`` until it succeeds, so ``--resume`` can continue a
 killed run; the output appears atomically at the end.  Without ``-o``, JSONL streams to stdout as
@@ -67,6 +70,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                         help="compute features and summaries in N processes (embedded engine; default: the "
                              f"usable cores, here {usable_cores()}; 1 for one process)")
     parser.add_argument("--spark-master", metavar="URL", help="Spark master (default: spark-submit's or local[*])")
+    parser.add_argument("--spark-env", metavar="ARCHIVE",
+                        help="a packed environment (venv-pack/conda-pack .tar.gz, .tgz or .zip) whose Python "
+                             "the Spark executors run; default: the nodes' PYSPARK_PYTHON (docs/stories.md)")
+    parser.add_argument("--spark-zip", choices=("auto", "always", "never"), default="auto",
+                        help="ship this khulasa to the executors as a zip: auto (default) when the master is "
+                             "not local")
     parser.set_defaults(func=run)
 
 
@@ -115,7 +124,7 @@ def run(args: argparse.Namespace) -> int:
         raise InvalidOptionsError("resume", True, "a run that reads stdin or --watch cannot be resumed",
                                   hint="its input is gone: start it over")
     settings = engines.EngineSettings(workers=usable_cores() if args.workers is None else args.workers,
-                                      master=args.spark_master)
+                                      master=args.spark_master, shipping=_shipping(args))
     engine = engines.get(args.engine, settings)
     target = os.path.abspath(args.output) if args.output else None
     workdir = Path(os.path.abspath(args.state_dir)) if args.state_dir else Path(f"{target}.state") if target else None
@@ -139,6 +148,19 @@ def run(args: argparse.Namespace) -> int:
         for line in report.lines():
             print(f"khulasa: {line}", file=sys.stderr)
     return 0
+
+
+def _shipping(args: argparse.Namespace) -> Any:
+    """What the Spark engine ships to the executors (None for the embedded engine), checked before any
+    state is written."""
+    if args.engine != "spark":
+        if args.spark_env:
+            raise InvalidOptionsError("spark_env", args.spark_env, "ships an environment to Spark executors",
+                                      hint="add --engine spark")
+        return None
+    from khulasa.stories.shipping import Shipping
+
+    return Shipping(env=args.spark_env, zip=args.spark_zip)
 
 
 def _refuse_unsafe_paths(args: argparse.Namespace, target: str | None, workdir: Path | None) -> None:

@@ -20,9 +20,21 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from khulasa.models import SourceSpan, Summary, SummarySentence
+from khulasa.models import Summary, SummarySentence
 from khulasa.render.json import to_dict
-from khulasa.render.labels import kind_label, one_line, outlets_label, period
+from khulasa.render.labels import (
+    BACKGROUND_HEADING,
+    KEY_TERMS_HEADING,
+    TIMELINE_HEADING,
+    kind_heading,
+    one_line,
+    outlets_label,
+    outlets_of,
+    period,
+    period_datetime,
+    split_background,
+    terms_by_kind,
+)
 
 # The page's only script.  Its SHA-256 goes into the Content-Security-Policy, so any script that found its
 # way into the page some other way (an unescaped tag, an event attribute) would not run.
@@ -78,19 +90,21 @@ def to_html(summary: Summary) -> str:
     """A standalone right-to-left page: the summary, its timeline and key terms, and every article with the
     summary sentences marked; clicking a sentence highlights it in each source.  No external resources."""
     data = to_dict(summary)
+    timeline = [
+        {**doc, "period": period(e), "datetime": period_datetime(e), "outlets": outlets_of(e.sources)}
+        for e, doc in zip(summary.timeline, data["timeline"], strict=True)
+    ]
+    story, background = split_background(timeline)
     return _template().render(
         title=_page_title(summary),
         sentences=[
-            {**doc, "n_outlets": len(_outlets(s.sources))}
+            {**doc, "n_outlets": len(outlets_of(s.sources))}
             for s, doc in zip(summary.sentences, data["sentences"], strict=True)
         ],
-        timeline=[
-            {**doc, "period": period(e), "outlets": _outlets(e.sources)}
-            for e, doc in zip(summary.timeline, data["timeline"], strict=True)
-        ],
+        timeline=story,
+        background=background,
         key_terms=[
-            {**doc, "kind_label": kind_label(t.kind)}
-            for t, doc in zip(summary.key_terms, data["key_terms"], strict=True)
+            (kind_heading(kind), terms) for kind, terms in terms_by_kind(data["key_terms"])
         ],
         articles=[
             {**doc, "href": _safe_href(a.url), "segments": _segments(a.text, _marks(summary.sentences, a.id))}
@@ -102,6 +116,8 @@ def to_html(summary: Summary) -> str:
         script=Markup(_PAGE_SCRIPT),
         script_hash=_SCRIPT_HASH,
         outlets_label=outlets_label,
+        headings={"timeline": TIMELINE_HEADING, "background": BACKGROUND_HEADING,
+                  "key_terms": KEY_TERMS_HEADING},
         version=data["khulasa_version"],
     )
 
@@ -131,10 +147,6 @@ def _segments(text: str, marks: Iterable[tuple[int, int, int]]) -> list[_Segment
     if pos < len(text):
         segments.append(_Segment(text[pos:]))
     return segments
-
-
-def _outlets(spans: Iterable[SourceSpan]) -> list[str]:
-    return list(dict.fromkeys(sp.source or sp.article_id for sp in spans))
 
 
 def _safe_href(url: str | None) -> str | None:

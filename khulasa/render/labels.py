@@ -1,39 +1,105 @@
 """The words every format shows: kind labels, section headings, periods, outlet counts.
 
-Shared by the summary formats (``khulasa.render``) and the stories site (``khulasa.stories.output``), so a
-key term's kind reads the same everywhere.
+Shared by the summary formats (``khulasa.render``), the stories site (``khulasa.stories.output``) and the
+web page (``labels_document``, served as ``/labels.json``), so a key term's kind, a timeline date and the
+background heading read the same everywhere.  Timeline events and key terms may be the models' objects or
+their JSON dicts (the stories pages render records).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from khulasa.models import TimelineEvent
+from khulasa.periods import MONTH_NAMES, RANGE_DASH, YEAR_DASH, format_period, period_iso
 
 TIMELINE_HEADING = "الخط الزمني"
+BACKGROUND_HEADING = "الخلفية"
+"""Over the history a story recalls (``TimelineEvent.background``), after the story's own events."""
 KEY_TERMS_HEADING = "المصطلحات الرئيسية"
 
-KIND_LABELS = {"person": "شخص", "place": "مكان", "organisation": "منظمة", "phrase": "عبارة", "actor": "فاعل"}
+
+@dataclass(frozen=True)
+class KindLabel:
+    """How a key-term kind reads: ``one`` beside a term, ``many`` over the list of its terms."""
+
+    one: str
+    many: str
+
+
+KIND_LABELS: dict[str, KindLabel] = {
+    "person": KindLabel("شخص", "الأشخاص"),
+    "place": KindLabel("مكان", "الأماكن"),
+    "organisation": KindLabel("منظمة", "المنظمات"),
+    "actor": KindLabel("فاعل", "الفاعلون"),
+    "phrase": KindLabel("عبارة", "عبارات أخرى"),
+}
 """Arabic names of key-term kinds (``khulasa.keyterms.KINDS``, and ``actor`` as summaries before the four
-kinds have it); unknown kinds are shown as they are (``kind_label``)."""
+kinds have it), in the order the lists are shown: people, places, organisations, then other phrases.  An
+unknown kind is shown as it is (``kind_label``), listed last."""
+
+T = TypeVar("T")
 
 
 def kind_label(kind: str) -> str:
-    return KIND_LABELS.get(kind, kind)
+    """The kind beside one term: ``شخص``."""
+    label = KIND_LABELS.get(kind)
+    return label.one if label else kind
+
+
+def kind_heading(kind: str) -> str:
+    """The heading over a kind's terms: ``الأشخاص``."""
+    label = KIND_LABELS.get(kind)
+    return label.many if label else kind
+
+
+def _get(item: Any, name: str, default: Any = None) -> Any:
+    return item.get(name, default) if isinstance(item, dict) else getattr(item, name, default)
+
+
+def terms_by_kind(terms: Iterable[T]) -> list[tuple[str, list[T]]]:
+    """The terms in one list per kind, in ``KIND_LABELS`` order (unknown kinds last), each list in the
+    terms' own order; kinds with no term are left out.  Terms are ``KeyTerm`` objects or their dicts."""
+    groups: dict[str, list[T]] = {}
+    for term in terms:
+        groups.setdefault(_get(term, "kind"), []).append(term)
+    order = {kind: i for i, kind in enumerate(KIND_LABELS)}
+    return sorted(groups.items(), key=lambda item: (order.get(item[0], len(order)), item[0]))
+
+
+def split_background(events: Iterable[T]) -> tuple[list[T], list[T]]:
+    """(the story's own events, the background it recalls), each in the timeline's order.  Events are
+    ``TimelineEvent`` objects or their dicts (a dict without ``background``, from an older version, is the
+    story's own)."""
+    story: list[T] = []
+    background: list[T] = []
+    for event in events:
+        (background if _get(event, "background", False) else story).append(event)
+    return story, background
 
 
 def one_line(text: str) -> str:
     return " ".join(text.split())
 
 
-def period(e: TimelineEvent) -> str:
-    """The date at its granularity (``2016``, ``2016-10``, ``2016-10-10``), with its end for a range."""
+def _date(value: dt.date | str) -> dt.date:
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
 
-    def show(d: dt.date) -> str:
-        iso = d.isoformat()
-        return {"year": iso[:4], "month": iso[:7]}.get(e.granularity, iso)
 
-    return show(e.date) + (f" – {show(e.end_date)}" if e.end_date and e.end_date != e.date else "")
+def period(e: TimelineEvent | dict[str, Any]) -> str:
+    """The event's date at its precision, as a reader sees it (``2016``, ``تشرين الأول/أكتوبر 2016``,
+    ``2016-10-10``, a range with both ends): ``khulasa.periods.format_period``."""
+    end = _get(e, "end_date")
+    return format_period(_date(_get(e, "date")), _get(e, "granularity", "day"), _date(end) if end else None)
+
+
+def period_datetime(e: TimelineEvent | dict[str, Any]) -> str:
+    """The value of the event's HTML ``<time datetime>``: its first period in ISO 8601 at its precision
+    (``2016``, ``2016-10``, ``2016-10-10``)."""
+    return period_iso(_date(_get(e, "date")), _get(e, "granularity", "day"))
 
 
 def outlets_label(n: int) -> str:
@@ -45,3 +111,21 @@ def outlets_label(n: int) -> str:
     if 3 <= n % 100 <= 10:
         return f"{n} مصادر"
     return f"{n} مصدرًا"
+
+
+def outlets_of(spans: Sequence[Any]) -> list[str]:
+    """The distinct outlets of source spans (objects or dicts), in order; an unknown outlet is its article id."""
+    return list(dict.fromkeys(_get(sp, "source") or _get(sp, "article_id") for sp in spans))
+
+
+def labels_document() -> dict[str, Any]:
+    """The tables above as JSON, for the web page (``/labels.json``): it shows kinds, headings and periods
+    with the very words the Python formats use."""
+    return {
+        "kinds": {kind: {"one": label.one, "many": label.many} for kind, label in KIND_LABELS.items()},
+        "headings": {"timeline": TIMELINE_HEADING, "background": BACKGROUND_HEADING,
+                     "key_terms": KEY_TERMS_HEADING},
+        "months": list(MONTH_NAMES),
+        "range_dash": RANGE_DASH,
+        "year_dash": YEAR_DASH,
+    }

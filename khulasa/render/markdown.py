@@ -10,15 +10,26 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from khulasa.models import SourceSpan, Summary
-from khulasa.render.labels import KEY_TERMS_HEADING, TIMELINE_HEADING, kind_label, one_line, period
+from khulasa.models import SourceSpan, Summary, TimelineEvent
+from khulasa.render.labels import (
+    BACKGROUND_HEADING,
+    KEY_TERMS_HEADING,
+    TIMELINE_HEADING,
+    kind_heading,
+    one_line,
+    period,
+    split_background,
+    terms_by_kind,
+)
 
 
 def to_markdown(summary: Summary) -> str:
     """The summary as a list with a footnote per sentence naming its sources; timeline and key terms after.
 
     Footnotes give the outlet, the article id and the character offsets in that article's text.
-    Timeline events get footnotes too, numbered after the sentences.
+    Timeline events get footnotes too, numbered after the sentences; each date is shown at its precision
+    (``2016``, ``تشرين الأول/أكتوبر 2016``, ``2016-10-10``), the story's own events first and the history it
+    recalls under ``### الخلفية``.  Key terms are listed by kind, a ``###`` heading each.
     """
     lines = ["# الخلاصة", ""]
     notes: list[str] = []
@@ -26,23 +37,29 @@ def to_markdown(summary: Summary) -> str:
         notes.append(_footnote(len(notes) + 1, s.sources))
         lines.append(f"- {_md(one_line(s.text))}[^{len(notes)}]")
     if summary.timeline:
+        story, background = split_background(summary.timeline)
         lines += ["", f"## {TIMELINE_HEADING}", ""]
-        for e in summary.timeline:
-            notes.append(_footnote(len(notes) + 1, e.sources))
-            expression = f" ({_md(one_line(e.expression))})" if e.expression else ""
-            lines.append(
-                f"- **{period(e)}**{expression}: {_md(one_line(e.text))}[^{len(notes)}]"
-            )
+        lines += [_event_item(e, notes) for e in story]
+        if background:
+            lines += [*([""] if story else []), f"### {BACKGROUND_HEADING}", ""]
+            lines += [_event_item(e, notes) for e in background]
     if summary.key_terms:
-        lines += ["", f"## {KEY_TERMS_HEADING}", ""]
-        for t in summary.key_terms:
-            lines.append(
-                f"- **{_md(one_line(t.text))}** ({_md(kind_label(t.kind))}): "
-                f"المقالات: {len(t.articles)}، مرات الذكر: {t.count}"
-            )
+        lines += ["", f"## {KEY_TERMS_HEADING}"]
+        for kind, terms in terms_by_kind(summary.key_terms):
+            lines += ["", f"### {_md(kind_heading(kind))}", ""]
+            lines += [
+                f"- **{_md(one_line(t.text))}**: المقالات: {len(t.articles)}، مرات الذكر: {t.count}"
+                for t in terms
+            ]
     if notes:
         lines += ["", *notes]
     return "\n".join(lines) + "\n"
+
+
+def _event_item(e: TimelineEvent, notes: list[str]) -> str:
+    notes.append(_footnote(len(notes) + 1, e.sources))
+    expression = f" ({_md(one_line(e.expression))})" if e.expression else ""
+    return f"- **{_md(period(e))}**{expression}: {_md(one_line(e.text))}[^{len(notes)}]"
 
 
 # Characters CommonMark would read as markup inside a line; any ASCII punctuation may be backslash-escaped.

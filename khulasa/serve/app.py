@@ -22,7 +22,7 @@ import os
 import re
 from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import FastAPI, Query
 from fastapi.openapi.docs import get_swagger_ui_html
@@ -33,6 +33,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from khulasa._version import __version__
 from khulasa.models import Article
+from khulasa.render.labels import labels_document
 from khulasa.serve import errors
 from khulasa.serve.errors import ERROR_RESPONSES, ApiError, ContainErrors, build_options
 from khulasa.serve.errors import field_error as _field_error
@@ -232,6 +233,10 @@ def create_app(settings: ServeSettings | None = None) -> FastAPI:
     @app.get("/healthz", summary="Liveness check")
     async def healthz() -> dict[str, str]:
         return {"status": "ok", "version": __version__}
+
+    @app.get("/labels.json", include_in_schema=False)  # the page's words: khulasa.render.labels
+    async def page_labels() -> dict[str, Any]:
+        return labels_document()
 
     @app.get("/", include_in_schema=False)
     async def index() -> FileResponse:

@@ -21,6 +21,7 @@ from typing import Any
 
 from khulasa.atomic import new_directory_mode, write_atomically
 from khulasa.errors import OutputError, OutputRefusedError
+from khulasa.render import labels
 from khulasa.stories.site import index_page, page_name, story_page, write_site
 
 __all__ = [
@@ -90,7 +91,8 @@ def publish_jsonl(stories: Path, target: str) -> None:
 
 
 def digest(stories: Path) -> str:
-    """A plain-text digest: each story's title, dates, outlets, summary, main dates and actors."""
+    """A plain-text digest: each story's title, dates, outlets, summary, main dates (each at its precision;
+    the story's own first, then background) and actors by kind."""
     parts = []
     for n, r in enumerate(_records_in_order(stories), start=1):
         lines = [f"== {n}. {_one_line(r['title'])}"]
@@ -100,10 +102,13 @@ def digest(stories: Path) -> str:
         for s in r["summary"]["sentences"][:DIGEST_SENTENCES]:
             outlets = ", ".join(dict.fromkeys(sp["source"] for sp in s["sources"]))
             lines.append(f"   • {_one_line(s['text'])} [{outlets}]")
-        for e in r["timeline"][:DIGEST_EVENTS]:
-            lines.append(f"   {_period(e['date'], e['end_date'])}: {_one_line(e['text'])}")
+        story, background = labels.split_background(r["timeline"])
+        for e in story[:DIGEST_EVENTS] + background[: max(0, DIGEST_EVENTS - len(story))]:
+            mark = f"{labels.BACKGROUND_HEADING}: " if e in background else ""
+            lines.append(f"   {mark}{labels.period(e)}: {_one_line(e['text'])}")
         if r["actors"]:
-            lines.append("   " + "، ".join(a["text"] for a in r["actors"][:DIGEST_ACTORS]))
+            lines.append("   " + "؛ ".join(f"{labels.kind_heading(kind)}: {'، '.join(a['text'] for a in terms)}"
+                                        for kind, terms in labels.terms_by_kind(r["actors"][:DIGEST_ACTORS])))
         parts.append("\n".join(lines) + "\n")
     return "\n".join(parts)
 

@@ -72,7 +72,10 @@ class Story:
             return titles[self.summary.sentences[0].article_id]
         if titles:
             return next(iter(titles.values()))
-        text = self.summary.sentences[0].text if self.summary.sentences else ""
+        from khulasa.readable import can_open
+
+        # never a quote continuation or a sentence whose speaker is in the sentence before it
+        text = next((s.text for s in self.summary.sentences if can_open(s.text)), "")
         text = " ".join(text.split())
         return text if len(text) <= TITLE_CHARS else text[: TITLE_CHARS - 1] + "…"
 
@@ -182,6 +185,7 @@ def lead_summary(article: Article, options: Any) -> Summary:
     Raises ``NoArabicTextError`` when the article has no Arabic sentence.
     """
     from khulasa.segment import segment
+    from khulasa.text.rules import display
 
     sentences = segment(article)
     candidates = [s for s in sentences if not s.is_heading and s.terms and is_arabic(s.text)]
@@ -202,7 +206,8 @@ def lead_summary(article: Article, options: Any) -> Summary:
             continue  # a first sentence longer than the budget: try the next one
         span = SourceSpan(article_id=article.id, source=article.outlet, start=s.start, end=s.end)
         score = round(1.0 / (1 + len(chosen)), 4)
-        chosen.append(SummarySentence(s.text, (span,), score, unit.id, article.id))
+        text, edits = display(s.text)
+        chosen.append(SummarySentence(text, (span,), score, unit.id, article.id, edits))
         words += s.n_words
     timeline: tuple = ()
     if options.timeline:

@@ -144,11 +144,22 @@
   $("load-example").addEventListener("click", async () => {
     try {
       const response = await fetch("/static/example.json");
-      setArticles(articlesFromJson(await response.json()), true);
+      const example = await response.json();
+      setArticles(articlesFromJson(example), true);
+      if (example.options) applyOptions(example.options);
     } catch (e) {
       showError("تعذر تحميل المثال: " + e.message);
     }
   });
+
+  // The example's own settings (a budget that shows sentences several outlets report, timeline, key terms).
+  function applyOptions(options) {
+    const unit = options.sentences ? "sentences" : "words";
+    document.querySelector('input[name="budget-unit"][value="' + unit + '"]').checked = true;
+    if (options[unit]) $("budget").value = options[unit];
+    $("timeline").checked = Boolean(options.timeline);
+    $("key-terms").checked = Boolean(options.key_terms);
+  }
 
   // A sensible number when the unit changes: 120 words or 5 sentences.
   document.querySelectorAll('input[name="budget-unit"]').forEach((radio) => {
@@ -221,6 +232,7 @@
     button.disabled = true;
     $("status").textContent = "جارٍ التلخيص…";
     try {
+      await loadLabels();
       const text = await post("/v1/summarize", request);
       state.lastRequest = request;
       state.lastJson = text;
@@ -236,19 +248,58 @@
   });
 
   // ---- showing a summary ------------------------------------------------------------------------------
+  // The words the Python formats use (khulasa.render.labels), fetched once: kind names, headings, months.
+  let labels = null;
+  async function loadLabels() {
+    if (labels === null) {
+      const response = await fetch("/labels.json");
+      if (!response.ok) throw new Error("labels.json: HTTP " + response.status);
+      labels = await response.json();
+    }
+    return labels;
+  }
+
+  // A date at its precision, as khulasa.periods.format_period: 2017, نيسان/أبريل 2017, 2017-04-04, ranges.
+  function periodIso(date, granularity) {
+    return date.slice(0, { year: 4, month: 7 }[granularity] || 10);
+  }
+
+  function onePeriod(date, granularity, withYear) {
+    if (granularity === "year") return date.slice(0, 4);
+    if (granularity === "month") {
+      const name = labels.months[parseInt(date.slice(5, 7), 10) - 1];
+      return withYear ? name + " " + date.slice(0, 4) : name;
+    }
+    return date.slice(0, 10);
+  }
+
   function formatPeriod(event) {
-    const cut = { year: 4, month: 7 }[event.granularity] || 10;
-    const start = (event.date || "").slice(0, cut);
-    const end = event.end_date ? event.end_date.slice(0, cut) : null;
-    return end && end !== start ? start + " – " + end : start;
+    const g = event.granularity || "day";
+    const start = event.date || "";
+    const end = event.end_date;
+    if (!end || periodIso(end, g) === periodIso(start, g)) return onePeriod(start, g, true);
+    if (g === "year") return start.slice(0, 4) + labels.year_dash + end.slice(0, 4);
+    if (g === "month" && start.slice(0, 4) === end.slice(0, 4)) {
+      return onePeriod(start, g, false) + labels.range_dash + onePeriod(end, g, true);
+    }
+    return onePeriod(start, g, true) + labels.range_dash + onePeriod(end, g, true);
+  }
+
+  function eventItem(event) {
+    return el("li", {},
+      el("time", { datetime: periodIso(event.date || "", event.granularity || "day") }, formatPeriod(event)),
+      el("span", { dir: "auto" }, event.text),
+      el("span", { className: "outlets" }, outletsOf(event.sources).join(" · ")));
   }
 
   function showSummary(data) {
     const articles = data.articles || [];
     const byId = new Map(articles.map((a) => [a.id, a]));
     const stats = data.stats || {};
+    const allOutlets = new Set(articles.map((a) => a.source || a.id));
     $("stats").textContent =
-      "المقالات: " + (stats.n_articles ?? articles.length) + " · كلمات الخلاصة: " + (stats.n_words ?? "");
+      "المقالات: " + (stats.n_articles ?? articles.length) + " · المصادر: " + allOutlets.size +
+      " · كلمات الخلاصة: " + (stats.n_words ?? "");
 
     const list = $("sentences");
     list.replaceChildren();
@@ -272,17 +323,33 @@
       list.append(item);
     });
 
+    // the story's own events, then the history it recalls under its own heading
     const timeline = data.timeline || [];
+    const background = timeline.filter((event) => event.background);
+    $("timeline-heading").textContent = labels.headings.timeline;
+    $("background-heading").textContent = labels.headings.background;
     $("timeline-section").hidden = !timeline.length;
-    $("timeline-list").replaceChildren(...timeline.map((event) => el("li", {},
-      el("time", { datetime: event.date }, formatPeriod(event)),
-      el("span", { dir: "auto" }, event.text),
-      el("span", { className: "outlets" }, outletsOf(event.sources).join(" · ")))));
+    $("timeline-list").replaceChildren(...timeline.filter((event) => !event.background).map(eventItem));
+    $("background-part").hidden = !background.length;
+    $("background-list").replaceChildren(...background.map(eventItem));
 
+    // key terms by kind, in the order of khulasa.render.labels.KIND_LABELS (unknown kinds last)
     const terms = data.key_terms || [];
+    const kinds = Object.keys(labels.kinds);
+    const groups = new Map();
+    for (const term of terms) {
+      if (!groups.has(term.kind)) groups.set(term.kind, []);
+      groups.get(term.kind).push(term);
+    }
+    const rank = (kind) => (kinds.includes(kind) ? kinds.indexOf(kind) : kinds.length);
+    const ordered = [...groups.keys()].sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0));
     $("terms-section").hidden = !terms.length;
-    $("terms-list").replaceChildren(...terms.map((term) => el("li", { className: "term", title: term.kind },
-      term.text, el("span", { className: "count" }, String(term.articles.length)))));
+    $("terms-groups").replaceChildren(...ordered.flatMap((kind) => [
+      el("h3", { className: "kind-heading" }, (labels.kinds[kind] || { many: kind }).many),
+      el("ul", { className: "terms", "data-kind": kind }, ...groups.get(kind).map((term) =>
+        el("li", { className: "term" }, term.text,
+          el("span", { className: "count", title: "عدد المقالات التي ورد فيها" }, String(term.articles.length))))),
+    ]));
 
     $("sources").replaceChildren(...articles.map((article) => sourceArticle(article, data.sentences, byId)));
     $("result").hidden = false;
@@ -310,7 +377,11 @@
     }
     body.append(article.text.slice(pos));
 
-    const meta = [article.date, article.source ? article.id : null].filter(Boolean).join(" · ");
+    // the date and the id each isolated left to right: an id like 000_2233f3 would otherwise be reordered
+    const meta = [
+      article.date ? el("time", { datetime: article.date, dir: "ltr" }, article.date) : null,
+      article.source ? el("bdi", { dir: "ltr" }, article.id) : null,
+    ].filter(Boolean).flatMap((node, i) => (i ? [" · ", node] : [node]));
     const dup = article.duplicate_of
       ? el("div", { className: "dup" }, "نسخة من " + ((byId.get(article.duplicate_of) || {}).source || article.duplicate_of))
       : null;
@@ -319,7 +390,7 @@
       : article.title || null;
     return el("article", { className: "source-article", "data-article-id": article.id },
       el("h3", { dir: "auto" }, article.source || article.id),
-      el("div", { className: "source-meta" }, meta),
+      el("div", { className: "source-meta" }, ...meta),
       title ? el("div", { className: "source-title", dir: "auto" }, title) : null,
       dup, body);
   }

@@ -27,6 +27,7 @@ from typing import Protocol
 from khulasa.errors import InvalidOptionsError
 from khulasa.stories.options import StoryOptions
 from khulasa.stories.run import Inputs, Progress, RunOutput, RunReport
+from khulasa.stories.shipping import Shipping
 
 
 class Engine(Protocol):
@@ -42,11 +43,13 @@ class EngineSettings:
     """How an engine runs (not what it finds): what each engine does not use, it ignores.
 
     ``workers``: processes of the embedded engine (1: none besides this one).  ``master``: the Spark
-    master URL (default: spark-submit's, else ``local[*]``).
+    master URL (default: spark-submit's, else ``local[*]``).  ``shipping``: what the Spark engine ships
+    to its executors (``khulasa.stories.shipping``; default: khulasa as a zip when the master is not local).
     """
 
     workers: int = 1
     master: str | None = None
+    shipping: Shipping | None = None
 
     def __post_init__(self) -> None:
         if isinstance(self.workers, bool) or not isinstance(self.workers, int) or self.workers < 1:
@@ -62,7 +65,7 @@ def _embedded(settings: EngineSettings) -> Engine:
 def _spark(settings: EngineSettings) -> Engine:
     from khulasa.stories.engines.spark import SparkEngine
 
-    return SparkEngine(settings.master)
+    return SparkEngine(settings.master, shipping=settings.shipping)
 
 
 ENGINES: dict[str, Callable[[EngineSettings], Engine]] = {

@@ -27,7 +27,6 @@ from __future__ import annotations
 import functools
 import logging
 import os
-import sys
 import time
 import urllib.parse
 from collections.abc import Callable, Sequence
@@ -62,6 +61,7 @@ from khulasa.stories.run import (
     RunReport,
     RunState,
 )
+from khulasa.stories.shipping import Shipping, cluster_errors, resolve_master
 from khulasa.stories.workdir import state_lock
 
 logger = logging.getLogger(__name__)
@@ -77,24 +77,17 @@ def _pyspark() -> Any:
     return require("pyspark.sql", feature="the Spark engine", extra="spark")
 
 
-def session(master: str | None = None) -> Any:
-    """The active SparkSession, or a new one (``master`` > spark-submit's > ``local[*]``)."""
+def session(master: str | None = None, shipping: Shipping | None = None) -> Any:
+    """The active SparkSession, or a new one (``master`` > spark-submit's > ``local[*]``) with khulasa
+    and its dependencies shipped to the executors as ``shipping`` says (``khulasa.stories.shipping``)."""
     sql = _pyspark()
     active = sql.SparkSession.getActiveSession()
     if active is not None and master is None:
         return active
-    from pyspark import SparkConf
-
-    builder = sql.SparkSession.builder.appName("khulasa-stories")
-    if master is not None:
-        builder = builder.master(master)
-    elif not SparkConf().contains("spark.master"):
-        builder = builder.master("local[*]")
-    return (
-        builder.config("spark.sql.execution.arrow.pyspark.enabled", "true")
-        .config("spark.pyspark.python", os.environ.get("PYSPARK_PYTHON", sys.executable))
-        .getOrCreate()
-    )
+    master = resolve_master(master)
+    builder = sql.SparkSession.builder.appName("khulasa-stories").master(master)
+    builder = builder.config("spark.sql.execution.arrow.pyspark.enabled", "true")
+    return (shipping or Shipping()).start(builder, master)
 
 
 class SparkEngine:
@@ -109,8 +102,10 @@ class SparkEngine:
     name = "spark"
 
     def __init__(self, master: str | None = None, *, session: Any = None, available_now: bool = False,
-                 trigger_seconds: float = 5.0, max_files_per_trigger: int | None = None) -> None:
+                 trigger_seconds: float = 5.0, max_files_per_trigger: int | None = None,
+                 shipping: Shipping | None = None) -> None:
         self.master = master
+        self.shipping = shipping
         self.session = session
         self.available_now = available_now
         self.trigger_seconds = trigger_seconds
@@ -122,9 +117,9 @@ class SparkEngine:
             return run_watch(inputs.watch, options, output.workdir, master=self.master, spark=self.session,
                              progress=progress, on_story=output.on_story, available_now=self.available_now,
                              trigger_seconds=self.trigger_seconds,
-                             max_files_per_trigger=self.max_files_per_trigger)
+                             max_files_per_trigger=self.max_files_per_trigger, shipping=self.shipping)
         return run_batch(inputs.paths, options, output.workdir, resume=output.resume, master=self.master,
-                         spark=self.session, progress=progress, on_story=output.on_story)
+                         spark=self.session, progress=progress, on_story=output.on_story, shipping=self.shipping)
 
 
 # --- batch ------------------------------------------------------------------------------------------
@@ -140,14 +135,15 @@ def run_batch(
     spark: Any = None,
     progress: Progress | None = None,
     on_story: Callable[[str], None] | None = None,
+    shipping: Shipping | None = None,
 ) -> RunReport:
     """Stories of ``inputs`` on Spark, written to ``workdir/stories.jsonl``; the same records as
     ``StoryRun`` (embedded).  ``resume`` re-reads and re-clusters, and summarizes only the stories
     not written yet."""
     _pyspark()
     workdir = Path(workdir)
-    with state_lock(workdir):
-        return _run_batch(inputs, options, workdir, resume=resume, spark=spark or session(master),
+    with state_lock(workdir), cluster_errors():
+        return _run_batch(inputs, options, workdir, resume=resume, spark=spark or session(master, shipping),
                           progress=progress or NoProgress(), on_story=on_story)
 
 
@@ -269,6 +265,7 @@ def run_watch(
     available_now: bool = False,
     trigger_seconds: float = 5.0,
     max_files_per_trigger: int | None = None,
+    shipping: Shipping | None = None,
 ) -> RunReport:
     """Follow ``directory`` (JSONL files, moved in when complete) with Structured Streaming.
 
@@ -279,8 +276,8 @@ def run_watch(
     """
     _pyspark()
     workdir = Path(workdir)
-    with state_lock(workdir), GracefulStop() as stop:
-        return _run_watch(directory, options, workdir, spark=spark or session(master),
+    with state_lock(workdir), GracefulStop() as stop, cluster_errors():
+        return _run_watch(directory, options, workdir, spark=spark or session(master, shipping),
                           progress=progress or NoProgress(), on_story=on_story, stop=stop,
                           available_now=available_now, trigger_seconds=trigger_seconds,
                           max_files_per_trigger=max_files_per_trigger)

@@ -28,7 +28,7 @@ from typing import Any
 
 import jinja2
 
-from khulasa.render.labels import KIND_LABELS
+from khulasa.render import labels
 from khulasa.stories.site.listing import (
     PAGE_SIZE,
     Brief,
@@ -80,7 +80,8 @@ def _environment() -> jinja2.Environment:
     env.filters["outlet_name"] = outlet_name
     env.filters["unique_sources"] = _unique_sources
     env.filters["count"] = count_words
-    env.globals["kind_label"] = lambda kind: KIND_LABELS.get(kind, kind)
+    env.filters["event_period"], env.filters["event_datetime"] = labels.period, labels.period_datetime
+    env.globals["labels"] = labels
     env.globals["page_name"] = page_name
     return env
 
