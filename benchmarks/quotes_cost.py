@@ -4,10 +4,10 @@ The cluster is the 10-article EASC newspaper cluster of ``core_latency.py`` (EAS
 Khulasa).  Two systems take turns, ``--repeat`` rounds of ``--runs`` runs each:
 
 * ``summarize``: ``khulasa.summarize`` at 120 words (the core latency benchmark);
-* ``summarize + quotes + compare``: the same, then what an integrated pipeline would add over the
-  analysis it already has (its sentences and information units, captured from ``pipeline.analyze``):
-  ``quotes.extract_quotes``, ``compare.disagreements`` (sharing the folded texts), ``compare.coverage``
-  and ``compare.exclusive`` of the summary.
+* ``summarize + quotes + compare``: ``khulasa.summarize`` with ``SummaryOptions(quotes=True,
+  compare=True)``, the integrated path (``khulasa.voices``: quotes and disagreements over the pipeline's
+  own sentences and units, one folded copy of each article shared, coverage and exclusives of the
+  summary).
 
 Medians of wall and CPU milliseconds; the added share is (with - without) / without.  A per-stage
 table (CPU medians of the stages alone) shows where the time goes.
@@ -17,6 +17,7 @@ table (CPU medians of the stages alone) shows where the time goes.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import platform
 import statistics
@@ -38,28 +39,13 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
     articles = news_cluster(Path(args.data))
-    captured: list[pipeline.Analysis] = []
-    analyze = pipeline.analyze
-
-    def capturing(arts):  # type: ignore[no-untyped-def]
-        captured.append(analyze(arts))
-        return captured[-1]
+    wired = dataclasses.replace(OPTIONS, quotes=True, compare=True)
 
     def plain() -> None:
         khulasa.summarize(articles, options=OPTIONS)
 
     def extended() -> None:
-        pipeline.analyze = capturing
-        try:
-            summary = khulasa.summarize(articles, options=OPTIONS)
-        finally:
-            pipeline.analyze = analyze
-        analysis = captured.pop()
-        folded: dict = {}
-        quotes.extract_quotes(analysis.articles, analysis.sentences, folded=folded)
-        compare.disagreements(analysis.articles, analysis.sentences, analysis.units, folded=folded)
-        compare.coverage(summary)
-        compare.exclusive(summary)
+        khulasa.summarize(articles, options=wired)
 
     (base_wall, base_cpu), (ext_wall, ext_cpu) = interleaved_ms(
         [plain, extended], repeats=[args.runs, args.runs], rounds=args.repeat

@@ -29,7 +29,19 @@ from importlib import resources
 from itertools import pairwise
 
 from khulasa import numbers, speech
-from khulasa.models import Article, InfoUnit, Sentence, SourceSpan, Summary
+from khulasa.models import (
+    Article,
+    Coverage,
+    CoverageRow,
+    Disagreement,
+    Exclusive,
+    InfoUnit,
+    Reading,
+    Sentence,
+    SourceSpan,
+    Summary,
+    ValueSource,
+)
 from khulasa.segment import segment
 from khulasa.text.fold import Folded, fold, key
 from khulasa.text.normalize import terms as content_terms
@@ -47,26 +59,6 @@ KINDS = ("count", "amount", "date", "place")
 
 
 # --- coverage and exclusives -----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class CoverageRow:
-    unit_id: int
-    text: str
-    articles: tuple[str, ...]
-    outlets: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class Coverage:
-    """Which outlets report each row (a summary sentence or an information unit)."""
-
-    outlets: tuple[str, ...]
-    rows: tuple[CoverageRow, ...]
-
-    def matrix(self) -> tuple[tuple[bool, ...], ...]:
-        """Row x outlet: whether the outlet reports the row."""
-        return tuple(tuple(o in set(r.outlets) for o in self.outlets) for r in self.rows)
 
 
 def _outlets(articles: Iterable[Article]) -> tuple[str, ...]:
@@ -100,17 +92,6 @@ def unit_coverage(units: Sequence[InfoUnit], articles: Sequence[Article]) -> Cov
         for u in units
     )
     return Coverage(_outlets(articles), rows)
-
-
-@dataclass(frozen=True)
-class Exclusive:
-    """A salient piece of information that one outlet alone carries."""
-
-    unit_id: int
-    text: str
-    outlet: str
-    sources: tuple[SourceSpan, ...]
-    score: float
 
 
 def exclusive(summary: Summary, *, min_outlets: int = 2) -> tuple[Exclusive, ...]:
@@ -156,47 +137,7 @@ def exclusive_units(
 # --- values and disagreements ------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class ValueSource:
-    """Where one outlet gives a value: ``article.text[start:end]`` is the value as written, inside the
-    sentence ``sentence_start:sentence_end``."""
 
-    article_id: str
-    source: str
-    start: int
-    end: int
-    sentence_start: int
-    sentence_end: int
-    date: dt.date | None
-    published: str | None
-    """Publication time (ISO 8601, UTC) when the input gives one, else ``None``."""
-
-
-@dataclass(frozen=True)
-class Reading:
-    """One value of a fact and every outlet that gives it (in any writing: ``20``, ``٢٠``, ``عشرين``)."""
-
-    text: str
-    low: float
-    high: float
-    """The interval the reading stands for (dates: ``date.toordinal()``; places: a direction index)."""
-    sources: tuple[ValueSource, ...]
-
-
-@dataclass(frozen=True)
-class Disagreement:
-    """The same fact given with different values, the readings in order of first publication.
-
-    ``kind``: ``count``, ``amount``, ``date`` or ``place``; ``fact``: what is counted or dated, as the
-    words that say it (``قتيل``, ``بالمئة``, ``القمة``).  ``over_time``: every reading comes from a later
-    publication than the one before, so the figure may have changed during the story rather than the
-    outlets disagreeing (a reader decides; the times are in the sources).
-    """
-
-    kind: str
-    fact: str
-    readings: tuple[Reading, ...]
-    over_time: bool
 
 
 def _load_classes() -> tuple[dict[str, str], frozenset[str], frozenset[str]]:

@@ -198,6 +198,146 @@ class DuplicateGroup:
     similarity: float
 
 
+# --- who said what and how outlets differ (khulasa.quotes, khulasa.compare) -----------------------
+
+@dataclass(frozen=True)
+class QuoteSource:
+    """One article's report of a statement: ``article.text[start:end]`` is the content there.
+
+    ``speaker`` is the speaker's fullest name in that article (as written there), ``mention`` the phrase
+    that names the speaker at this quote (``None`` when elided: ``وأضاف أن``), ``verb`` the reporting
+    word as written (``None`` for a quote that continues the previous one).
+    """
+
+    article_id: str
+    source: str
+    start: int
+    end: int
+    kind: str
+    verb: str | None
+    speaker: str | None
+    mention: str | None
+    sentence_index: int
+    date: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A statement and every article that reports it (in any wording)."""
+
+    id: int
+    speaker: str | None
+    """The speaker's fullest name in the story (a description for an unnamed source or an unresolved
+    role); ``None`` when the story never says who."""
+    speaker_id: int | None
+    anonymous: bool
+    text: str
+    verb: str | None
+    kind: str
+    sources: tuple[QuoteSource, ...]
+
+    @property
+    def articles(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(s.article_id for s in self.sources))
+
+
+@dataclass(frozen=True)
+class Speaker:
+    """A speaker of the story with every form it is named by."""
+
+    id: int
+    name: str
+    aliases: tuple[str, ...]
+    anonymous: bool
+    n_quotes: int
+    articles: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class CoverageRow:
+    unit_id: int
+    text: str
+    articles: tuple[str, ...]
+    outlets: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """Which outlets report each row (a summary sentence or an information unit)."""
+
+    outlets: tuple[str, ...]
+    rows: tuple[CoverageRow, ...]
+
+    def matrix(self) -> tuple[tuple[bool, ...], ...]:
+        """Row x outlet: whether the outlet reports the row."""
+        return tuple(tuple(o in set(r.outlets) for o in self.outlets) for r in self.rows)
+
+
+@dataclass(frozen=True)
+class Exclusive:
+    """A salient piece of information that one outlet alone carries."""
+
+    unit_id: int
+    text: str
+    outlet: str
+    sources: tuple[SourceSpan, ...]
+    score: float
+
+
+@dataclass(frozen=True)
+class ValueSource:
+    """Where one outlet gives a value: ``article.text[start:end]`` is the value as written, inside the
+    sentence ``sentence_start:sentence_end``."""
+
+    article_id: str
+    source: str
+    start: int
+    end: int
+    sentence_start: int
+    sentence_end: int
+    date: dt.date | None
+    published: str | None
+    """Publication time (ISO 8601, UTC) when the input gives one, else ``None``."""
+
+
+@dataclass(frozen=True)
+class Reading:
+    """One value of a fact and every outlet that gives it (in any writing: ``20``, ``٢٠``, ``عشرين``)."""
+
+    text: str
+    low: float
+    high: float
+    """The interval the reading stands for (dates: ``date.toordinal()``; places: a direction index)."""
+    sources: tuple[ValueSource, ...]
+
+
+@dataclass(frozen=True)
+class Disagreement:
+    """The same fact given with different values, the readings in order of first publication.
+
+    ``kind``: ``count``, ``amount``, ``date`` or ``place``; ``fact``: what is counted or dated, as the
+    words that say it (``قتيل``, ``بالمئة``, ``القمة``).  ``over_time``: every reading comes from a later
+    publication than the one before, so the figure may have changed during the story rather than the
+    outlets disagreeing (a reader decides; the times are in the sources).
+    """
+
+    kind: str
+    fact: str
+    readings: tuple[Reading, ...]
+    over_time: bool
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """How the outlets of a summary's story differ (``khulasa.compare``): ``coverage`` of each summary
+    sentence by outlet, the summary's sentences ``exclusive`` to one outlet ("only in X"), and the facts
+    the outlets give with different values (``disagreements``)."""
+
+    coverage: Coverage
+    exclusive: tuple[Exclusive, ...] = ()
+    disagreements: tuple[Disagreement, ...] = ()
+
+
 @dataclass(frozen=True)
 class Summary:
     """The result of ``khulasa.summarize``: selected, ordered sentences with their provenance.
@@ -214,6 +354,12 @@ class Summary:
     duplicates: tuple[DuplicateGroup, ...] = ()
     timeline: tuple[TimelineEvent, ...] = ()
     key_terms: tuple[KeyTerm, ...] = ()
+    quotes: tuple[Quote, ...] = ()
+    """Who said what (``SummaryOptions.quotes``): the story's statements, or the speaker's asked for."""
+    speakers: tuple[Speaker, ...] = ()
+    """The speakers of ``quotes``, most quoted first, with their counts."""
+    comparison: Comparison | None = None
+    """How the outlets differ (``SummaryOptions.compare``); ``None`` unless asked for."""
     n_units: int = 0
     n_sentences: int = 0
     n_words: int = 0

@@ -13,6 +13,10 @@ DEFAULT_WORDS = 120
 MAX_WORDS = 100_000
 """The largest word budget: a summary longer than a short book is not a summary."""
 MAX_SENTENCES = 10_000
+MAX_FOCUS = 1_000
+"""The longest query, speaker or outlet name (characters)."""
+MAX_FOCUS_WEIGHT = 100.0
+_SHOWN_WHEN_SET = frozenset({"quotes", "compare", "query", "speaker", "outlet", "focus_weight"})
 
 T = TypeVar("T")
 
@@ -70,6 +74,13 @@ class SummaryOptions:
     budget; with a word budget it aims to fill at least 80 % of it.
     ``timeline`` and ``key_terms`` add the story's dated events and its actors, places and phrases.
     ``redundancy`` is the similarity (0-1) above which two sentences count as saying the same thing.
+
+    Who said what and how outlets differ (``docs/quotes.md``): ``quotes`` adds the story's statements
+    with their speakers (only ``speaker``'s when it is given); ``compare`` adds the outlet comparison
+    (coverage of each sentence, what only one outlet carries, facts given with different values).
+    ``query``, ``speaker`` and ``outlet`` focus the summary on a question, an actor or an outlet
+    (``khulasa.focus``; ``focus_weight`` is how strongly, default 2).  These fields appear in
+    ``to_dict`` only when set, so a summary made without them is what it was before they existed.
     """
 
     words: int | None = None
@@ -77,6 +88,12 @@ class SummaryOptions:
     timeline: bool = False
     key_terms: bool = False
     redundancy: float = 0.5
+    quotes: bool = False
+    compare: bool = False
+    query: str | None = None
+    speaker: str | None = None
+    outlet: str | None = None
+    focus_weight: float = 2.0
 
     def __post_init__(self) -> None:
         if self.words is not None and self.sentences is not None:
@@ -95,6 +112,24 @@ class SummaryOptions:
         flag("timeline", self.timeline)
         flag("key_terms", self.key_terms)
         fraction("redundancy", self.redundancy)
+        flag("quotes", self.quotes)
+        flag("compare", self.compare)
+        for name in ("query", "speaker", "outlet"):
+            value = getattr(self, name)
+            if value is not None and not (isinstance(value, str) and value.strip() and len(value) <= MAX_FOCUS):
+                raise InvalidOptionsError(
+                    name, value, f"must be a non-empty string of at most {MAX_FOCUS} characters or left out"
+                )
+        weight = self.focus_weight
+        if isinstance(weight, bool) or not isinstance(weight, int | float) or not 0 <= weight <= MAX_FOCUS_WEIGHT:
+            raise InvalidOptionsError(
+                "focus_weight", weight, f"must be a number from 0 to {MAX_FOCUS_WEIGHT}", hint="try 2"
+            )
+
+    @property
+    def focused(self) -> bool:
+        """A query, speaker or outlet focus is given."""
+        return self.query is not None or self.speaker is not None or self.outlet is not None
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any]) -> SummaryOptions:
@@ -102,4 +137,9 @@ class SummaryOptions:
         return from_mapping(cls, data)
 
     def to_dict(self) -> dict[str, Any]:
-        return {f.name: getattr(self, f.name) for f in fields(self)}
+        """Every option; the quotes, comparison and focus options only when they differ from their defaults."""
+        return {
+            f.name: getattr(self, f.name)
+            for f in fields(self)
+            if f.name not in _SHOWN_WHEN_SET or getattr(self, f.name) != f.default
+        }

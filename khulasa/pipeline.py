@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import sparse
 
-from khulasa import dedup, order, readable, score, select
+from khulasa import dedup, order, readable, score, select, voices
 from khulasa.errors import InvalidOptionsError, NoArabicTextError, NoInputError
 from khulasa.models import (
     Article,
@@ -176,7 +176,11 @@ def summarize(
     # Every shown sentence readable where it stands (khulasa.readable): readable representatives, pairs.
     ready = readable.plan(units, pairs=options.sentences is None)
     units = ready.units
-    program = readable.problem(ready, scores.score, lengths, concepts.occurrences)
+    salience, voice = scores.score, None
+    if voices.wanted(options):  # quotes, outlet comparison, focus (docs/quotes.md)
+        voice = voices.prepare(analysis.articles, analysis.sentences, units, scores.score, options)
+        salience = voice.salience
+    program = readable.problem(ready, salience, lengths, concepts.occurrences)
     # Redundancy matters only among the units the selector will consider.
     pool = select.candidate_pool(program.scores, program.lengths, budget)
     pool_rows = [
@@ -219,7 +223,7 @@ def summarize(
         from khulasa.keyterms import key_terms as find_key_terms
 
         key_terms = find_key_terms(analysis.articles, units)
-    return Summary(
+    summary = Summary(
         sentences=summary_sentences,
         articles=analysis.articles,
         options=options,
@@ -230,3 +234,4 @@ def summarize(
         n_sentences=sum(len(u.sentences) for u in units),
         n_words=sum(count_words(s.text) for s in summary_sentences),
     )
+    return summary if voice is None else voices.annotate(summary, voice, analysis.sentences, units)

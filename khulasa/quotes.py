@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from khulasa import speech
-from khulasa.models import Article, Sentence
+from khulasa.models import Article, Quote, QuoteSource, Sentence, Speaker
 from khulasa.segment import segment
 from khulasa.text.fold import Folded, fold, key
 from khulasa.text.normalize import word_terms
@@ -50,59 +50,6 @@ CROSS_OUTLET_THRESHOLD = 0.3
 CROSS_OUTLET_ANY_THRESHOLD = 0.5
 """... whoever the speakers."""
 KINDS = ("direct", "indirect")
-
-
-@dataclass(frozen=True)
-class QuoteSource:
-    """One article's report of a statement: ``article.text[start:end]`` is the content there.
-
-    ``speaker`` is the speaker's fullest name in that article (as written there), ``mention`` the phrase
-    that names the speaker at this quote (``None`` when elided: ``وأضاف أن``), ``verb`` the reporting
-    word as written (``None`` for a quote that continues the previous one).
-    """
-
-    article_id: str
-    source: str
-    start: int
-    end: int
-    kind: str
-    verb: str | None
-    speaker: str | None
-    mention: str | None
-    sentence_index: int
-    date: dt.date | None = None
-
-
-@dataclass(frozen=True)
-class Quote:
-    """A statement and every article that reports it (in any wording)."""
-
-    id: int
-    speaker: str | None
-    """The speaker's fullest name in the story (a description for an unnamed source or an unresolved
-    role); ``None`` when the story never says who."""
-    speaker_id: int | None
-    anonymous: bool
-    text: str
-    verb: str | None
-    kind: str
-    sources: tuple[QuoteSource, ...]
-
-    @property
-    def articles(self) -> tuple[str, ...]:
-        return tuple(dict.fromkeys(s.article_id for s in self.sources))
-
-
-@dataclass(frozen=True)
-class Speaker:
-    """A speaker of the story with every form it is named by."""
-
-    id: int
-    name: str
-    aliases: tuple[str, ...]
-    anonymous: bool
-    n_quotes: int
-    articles: tuple[str, ...]
 
 
 @dataclass(frozen=True)

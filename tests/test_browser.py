@@ -287,3 +287,68 @@ def test_timeline_shows_dates_at_their_precision_and_background_apart_and_terms_
     assert headings == [labels.kind_heading(kind) for kind, _ in labels.terms_by_kind(data["key_terms"])]
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "example.png"), full_page=True)
+
+
+def test_who_said_what_panel_and_outlet_comparison_on_the_web_page(page):
+    """Quotes grouped by speaker as the API lists them, a coverage strip per sentence (one cell per
+    outlet, on where the outlet reports it), "only in" call-outs; article text stays inert."""
+    articles = example_articles()
+    articles[0] = {**articles[0], "text": articles[0]["text"]
+                   + '\nوقال بوتين: "الأمر خطير <img src=x onerror=window.pwned=1> جدا على الجميع".'}
+    paste(page, articles)
+    page.check("#quotes")
+    page.check("#compare")
+    page.fill("#speaker", "بوتين")
+    data = summarize(page)
+    assert data["quotes"] and data["comparison"]
+    page.wait_for_selector("#quotes-section:not([hidden])")
+    names = [h.text_content() for h in page.locator("#quotes-groups .speaker h3 bdi").all()]
+    assert names == [s["name"] for s in data["speakers"]] and all("بوتين" in n for n in names)
+    assert page.locator("#quotes-groups .quote-text").count() == len(data["quotes"])
+    outlets = data["comparison"]["outlets"]
+    wait_for_count(page, "#sentences .strip", len(data["sentences"]))
+    for i, row in enumerate(data["comparison"]["coverage"]):
+        cells = page.locator(f'#sentences li.sentence[data-sentence="{i}"] .strip li')
+        assert cells.count() == len(outlets)
+        on = [c.get_attribute("title") for c in cells.all() if c.get_attribute("class") == "on"]
+        assert on == [o for o in outlets if o in row["outlets"]]
+    assert page.locator("#sentences .callout.only-in").count() == len(data["comparison"]["exclusive"])
+    assert page.locator("#quotes-groups img").count() == 0
+    assert "<img src=x" in page.locator("#quotes-groups").text_content()
+    assert page.evaluate("() => window.pwned === undefined")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "who-said-what.png"), full_page=True)
+
+
+def test_summary_html_page_who_said_what_panel_in_chromium(browser, tmp_path):
+    """The standalone page of ``--format html --quotes --compare``: the panel grouped by speaker,
+    strips and call-outs, and a hostile quote that stays text under the page's CSP."""
+    import khulasa
+    from khulasa.models import Article
+    from khulasa.options import SummaryOptions
+    from khulasa.render import labels, render
+
+    arts = list(khulasa.load([str(EXAMPLE_DIR)]))
+    a = arts[0]
+    arts[0] = Article(a.id, a.text + '\nوقال بوتين: "الأمر خطير <script>window.pwned=1</script> جدا على الجميع".',
+                      a.source, a.title, a.date)
+    summary = khulasa.summarize(arts, options=SummaryOptions(quotes=True, compare=True))
+    path = tmp_path / "summary.html"
+    path.write_text(render(summary, "html"), encoding="utf-8")
+    context = browser.new_context(viewport={"width": 1200, "height": 900}, locale="ar")
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(path.as_uri())
+    groups = page.locator("#quotes .speaker h3 bdi")
+    assert [g.text_content() for g in groups.all()] == [
+        name for name, _ in labels.quotes_by_speaker(summary.quotes, summary.speakers)
+    ]
+    assert page.locator("ol.sentences .strip").count() == len(summary.sentences)
+    assert page.locator("ol.sentences .callout.only-in").count() == len(summary.comparison.exclusive)
+    assert page.evaluate("() => window.pwned === undefined")
+    assert "<script>window.pwned=1</script>" in page.locator("#quotes").text_content()
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "summary-who-said-what.png"), full_page=True)
+    context.close()
+    assert not errors

@@ -1,4 +1,5 @@
-"""``khulasa summarize PATH... [--words N | --sentences N] [--format F] [-o FILE]``."""
+"""``khulasa summarize PATH... [--words N | --sentences N] [--format F] [--quotes] [--compare] [--query TEXT]
+[--speaker NAME] [--outlet NAME] [-o FILE]``."""
 
 from __future__ import annotations
 
@@ -28,6 +29,18 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--timeline", action="store_true", help="add the story's dated events")
     parser.add_argument("--key-terms", action="store_true", help="add key actors, places and phrases")
+    who = parser.add_argument_group("who said what, how outlets differ, focus (docs/quotes.md)")
+    who.add_argument("--quotes", action="store_true", help="add who said what: quotes, their speakers and sources")
+    who.add_argument(
+        "--compare",
+        action="store_true",
+        help="add the outlet comparison: outlets per sentence, what only one outlet carries, differing figures",
+    )
+    who.add_argument("--query", metavar="TEXT", help="focus the summary on a question or topic")
+    who.add_argument(
+        "--speaker", metavar="NAME", help="focus on what NAME said (with --quotes: list only NAME's quotes)"
+    )
+    who.add_argument("--outlet", metavar="NAME", help="focus on what the outlet NAME reports")
     parser.add_argument("-o", "--output", metavar="FILE", help="write here (atomically) instead of stdout")
     parser.set_defaults(func=run)
 
@@ -37,7 +50,15 @@ def run(args: argparse.Namespace) -> int:
     from khulasa.options import SummaryOptions
 
     options = SummaryOptions(
-        words=args.words, sentences=args.sentences, timeline=args.timeline, key_terms=args.key_terms
+        words=args.words,
+        sentences=args.sentences,
+        timeline=args.timeline,
+        key_terms=args.key_terms,
+        quotes=args.quotes,
+        compare=args.compare,
+        query=args.query,
+        speaker=args.speaker,
+        outlet=args.outlet,
     )
     articles = khulasa.load(args.paths)
     summary = khulasa.summarize(articles, options=options)

@@ -24,14 +24,23 @@ from khulasa.models import Summary, SummarySentence
 from khulasa.render.json import to_dict
 from khulasa.render.labels import (
     BACKGROUND_HEADING,
+    COMPARE_HEADING,
+    DISAGREE_HEADING,
+    DISAGREEMENT_KINDS,
+    EXCLUSIVE_HEADING,
     KEY_TERMS_HEADING,
+    OVER_TIME,
+    QUOTE_KINDS,
+    QUOTES_HEADING,
     TIMELINE_HEADING,
     kind_heading,
     one_line,
+    only_in,
     outlets_label,
     outlets_of,
     period,
     period_datetime,
+    quotes_by_speaker,
     split_background,
     terms_by_kind,
 )
@@ -98,9 +107,12 @@ def to_html(summary: Summary) -> str:
     return _template().render(
         title=_page_title(summary),
         sentences=[
-            {**doc, "n_outlets": len(outlets_of(s.sources))}
+            {**doc, "n_outlets": len(outlets_of(s.sources)), "outlets": outlets_of(s.sources)}
             for s, doc in zip(summary.sentences, data["sentences"], strict=True)
         ],
+        who_said=_who_said(data),
+        comparison=_comparison(data),
+        over_time=OVER_TIME,
         timeline=story,
         background=background,
         key_terms=[
@@ -117,9 +129,33 @@ def to_html(summary: Summary) -> str:
         script_hash=_SCRIPT_HASH,
         outlets_label=outlets_label,
         headings={"timeline": TIMELINE_HEADING, "background": BACKGROUND_HEADING,
-                  "key_terms": KEY_TERMS_HEADING},
+                  "key_terms": KEY_TERMS_HEADING, "quotes": QUOTES_HEADING, "compare": COMPARE_HEADING,
+                  "exclusive": EXCLUSIVE_HEADING, "disagreements": DISAGREE_HEADING},
         version=data["khulasa_version"],
     )
+
+
+def _who_said(data: dict[str, Any]) -> list[tuple[str, list[dict[str, Any]]]] | None:
+    """The quotes grouped by speaker (``None`` when quotes were not asked for)."""
+    if "quotes" not in data:
+        return None
+    quotes = [{**q, "kind_label": QUOTE_KINDS.get(q["kind"], q["kind"])} for q in data["quotes"]]
+    return quotes_by_speaker(quotes, data["speakers"])
+
+
+def _comparison(data: dict[str, Any]) -> dict[str, Any] | None:
+    """The comparison with its call-outs' labels (``None`` when it was not asked for)."""
+    c = data.get("comparison")
+    if c is None:
+        return None
+    return {
+        "outlets": c["outlets"],
+        "only_in": {e["unit_id"]: only_in(one_line(e["outlet"])) for e in c["exclusive"]},
+        "exclusive": [{**e, "label": only_in(one_line(e["outlet"]))} for e in c["exclusive"]],
+        "disagreements": [
+            {**d, "kind_label": DISAGREEMENT_KINDS.get(d["kind"], d["kind"])} for d in c["disagreements"]
+        ],
+    }
 
 
 def _marks(sentences: Sequence[SummarySentence], article_id: str) -> list[tuple[int, int, int]]:

@@ -8,11 +8,23 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 from collections.abc import Iterable
 from typing import Any
 
 from khulasa._version import __version__
-from khulasa.models import Article, KeyTerm, SourceSpan, Summary, SummarySentence, TimelineEvent
+from khulasa.models import (
+    Article,
+    Comparison,
+    Disagreement,
+    KeyTerm,
+    Quote,
+    SourceSpan,
+    Speaker,
+    Summary,
+    SummarySentence,
+    TimelineEvent,
+)
 
 FLOAT_DECIMALS = 4
 
@@ -24,7 +36,7 @@ def to_dict(summary: Summary) -> dict[str, Any]:
     fields are left out so the output is lean and does not depend on where the input lay on disk.
     """
     duplicate_of = {dup: group.kept for group in summary.duplicates for dup in group.duplicates}
-    return {
+    doc = {
         "sentences": [_sentence_dict(s) for s in summary.sentences],
         "timeline": [_event_dict(e) for e in summary.timeline],
         "key_terms": [_term_dict(t) for t in summary.key_terms],
@@ -42,6 +54,107 @@ def to_dict(summary: Summary) -> dict[str, Any]:
         },
         "khulasa_version": __version__,
     }
+    options = summary.options
+    if options is not None and options.quotes:
+        doc["quotes"] = [_quote_dict(q) for q in summary.quotes]
+        doc["speakers"] = [_speaker_dict(s) for s in summary.speakers]
+    if summary.comparison is not None:
+        doc["comparison"] = _comparison_dict(summary.comparison)
+    if options is not None and (options.quotes or options.compare):
+        # The document's keys stay in one order: the analyses go before the stats and version.
+        doc = {k: doc[k] for k in (*_ORDER, *doc) if k in doc}
+    return doc
+
+
+_ORDER = ("sentences", "timeline", "key_terms", "quotes", "speakers", "comparison")
+
+
+def _quote_dict(q: Quote) -> dict[str, Any]:
+    return {
+        "id": int(q.id),
+        "speaker": q.speaker,
+        "speaker_id": q.speaker_id,
+        "anonymous": bool(q.anonymous),
+        "text": q.text,
+        "verb": q.verb,
+        "kind": q.kind,
+        "sources": [
+            {
+                "article_id": s.article_id,
+                "source": s.source,
+                "start": int(s.start),
+                "end": int(s.end),
+                "kind": s.kind,
+                "verb": s.verb,
+                "speaker": s.speaker,
+                "mention": s.mention,
+                "sentence_index": int(s.sentence_index),
+                "date": _iso(s.date),
+            }
+            for s in q.sources
+        ],
+    }
+
+
+def _speaker_dict(s: Speaker) -> dict[str, Any]:
+    return {
+        "id": int(s.id),
+        "name": s.name,
+        "aliases": list(s.aliases),
+        "anonymous": bool(s.anonymous),
+        "n_quotes": int(s.n_quotes),
+        "articles": list(s.articles),
+    }
+
+
+def _comparison_dict(c: Comparison) -> dict[str, Any]:
+    return {
+        "outlets": list(c.coverage.outlets),
+        "coverage": [
+            {"unit_id": int(r.unit_id), "text": r.text, "articles": list(r.articles), "outlets": list(r.outlets)}
+            for r in c.coverage.rows
+        ],
+        "exclusive": [
+            {"unit_id": int(e.unit_id), "text": e.text, "outlet": e.outlet, "sources": _spans(e.sources),
+             "score": _round(e.score)}
+            for e in c.exclusive
+        ],
+        "disagreements": [_disagreement_dict(d) for d in c.disagreements],
+    }
+
+
+def _disagreement_dict(d: Disagreement) -> dict[str, Any]:
+    return {
+        "kind": d.kind,
+        "fact": d.fact,
+        "over_time": bool(d.over_time),
+        "readings": [
+            {
+                "text": r.text,
+                "low": _number(r.low),
+                "high": _number(r.high),
+                "sources": [
+                    {
+                        "article_id": s.article_id,
+                        "source": s.source,
+                        "start": int(s.start),
+                        "end": int(s.end),
+                        "sentence_start": int(s.sentence_start),
+                        "sentence_end": int(s.sentence_end),
+                        "date": _iso(s.date),
+                        "published": s.published,
+                    }
+                    for s in r.sources
+                ],
+            }
+            for r in d.readings
+        ],
+    }
+
+
+def _number(x: float) -> float | None:
+    """An interval bound: ``None`` for an open end (``أكثر من 20`` is ``[20, null]``)."""
+    return None if math.isinf(x) else _round(x)
 
 
 def to_json(summary: Summary, indent: int | None = 2) -> str:

@@ -20,6 +20,18 @@ TIMELINE_HEADING = "الخط الزمني"
 BACKGROUND_HEADING = "الخلفية"
 """Over the history a story recalls (``TimelineEvent.background``), after the story's own events."""
 KEY_TERMS_HEADING = "المصطلحات الرئيسية"
+QUOTES_HEADING = "من قال ماذا"
+"""Over the quotes grouped by speaker (``SummaryOptions.quotes``)."""
+COMPARE_HEADING = "مقارنة المصادر"
+EXCLUSIVE_HEADING = "انفرد به مصدر واحد"
+"""Over the summary's sentences that one outlet alone reports ("only in X")."""
+DISAGREE_HEADING = "المصادر تختلف"
+"""Over the facts the outlets give with different values ("outlets differ")."""
+UNKNOWN_SPEAKER = "متحدث غير محدد"
+QUOTE_KINDS = {"direct": "مباشر", "indirect": "غير مباشر"}
+DISAGREEMENT_KINDS = {"count": "عدد", "amount": "مبلغ أو نسبة", "date": "تاريخ", "place": "مكان"}
+OVER_TIME = "تغير الرقم مع الوقت"
+"""Said of a disagreement whose readings follow each other in publication time."""
 
 
 @dataclass(frozen=True)
@@ -118,13 +130,37 @@ def outlets_of(spans: Sequence[Any]) -> list[str]:
     return list(dict.fromkeys(_get(sp, "source") or _get(sp, "article_id") for sp in spans))
 
 
+def only_in(outlet: str) -> str:
+    """"only in X": ``فقط في الجزيرة``."""
+    return f"فقط في {outlet}"
+
+
+def quotes_by_speaker(quotes: Iterable[T], speakers: Iterable[Any]) -> list[tuple[str, list[T]]]:
+    """The quotes in one list per speaker, in the order of ``speakers`` (most quoted first), then the
+    quotes whose speaker the story never names under ``UNKNOWN_SPEAKER``.  Quotes and speakers are the
+    models' objects or their JSON dicts."""
+    names = {_get(s, "id"): _get(s, "name") for s in speakers}
+    groups: dict[Any, list[T]] = {sid: [] for sid in names}
+    unknown: list[T] = []
+    for q in quotes:
+        sid = _get(q, "speaker_id")
+        groups.get(sid, unknown).append(q)
+    out = [(names[sid], qs) for sid, qs in groups.items() if qs]
+    return out + ([(UNKNOWN_SPEAKER, unknown)] if unknown else [])
+
+
 def labels_document() -> dict[str, Any]:
     """The tables above as JSON, for the web page (``/labels.json``): it shows kinds, headings and periods
     with the very words the Python formats use."""
     return {
         "kinds": {kind: {"one": label.one, "many": label.many} for kind, label in KIND_LABELS.items()},
         "headings": {"timeline": TIMELINE_HEADING, "background": BACKGROUND_HEADING,
-                     "key_terms": KEY_TERMS_HEADING},
+                     "key_terms": KEY_TERMS_HEADING, "quotes": QUOTES_HEADING, "compare": COMPARE_HEADING,
+                     "exclusive": EXCLUSIVE_HEADING, "disagreements": DISAGREE_HEADING},
+        "quote_kinds": dict(QUOTE_KINDS),
+        "disagreement_kinds": dict(DISAGREEMENT_KINDS),
+        "unknown_speaker": UNKNOWN_SPEAKER,
+        "over_time": OVER_TIME,
         "months": list(MONTH_NAMES),
         "range_dash": RANGE_DASH,
         "year_dash": YEAR_DASH,

@@ -9,15 +9,26 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import Protocol
 
-from khulasa.models import SourceSpan, Summary, TimelineEvent
+from khulasa.models import Comparison, Quote, SourceSpan, Summary, TimelineEvent
 from khulasa.render.labels import (
     BACKGROUND_HEADING,
+    COMPARE_HEADING,
+    DISAGREE_HEADING,
+    DISAGREEMENT_KINDS,
+    EXCLUSIVE_HEADING,
     KEY_TERMS_HEADING,
+    OVER_TIME,
+    QUOTE_KINDS,
+    QUOTES_HEADING,
     TIMELINE_HEADING,
     kind_heading,
     one_line,
+    only_in,
+    outlets_of,
     period,
+    quotes_by_speaker,
     split_background,
     terms_by_kind,
 )
@@ -51,9 +62,53 @@ def to_markdown(summary: Summary) -> str:
                 f"- **{_md(one_line(t.text))}**: المقالات: {len(t.articles)}، مرات الذكر: {t.count}"
                 for t in terms
             ]
+    if summary.options is not None and summary.options.quotes:
+        lines += ["", f"## {QUOTES_HEADING}"]
+        for name, quotes in quotes_by_speaker(summary.quotes, summary.speakers):
+            lines += ["", f"### {_md(one_line(name))} ({len(quotes)})", ""]
+            lines += [_quote_item(q, notes) for q in quotes]
+    if summary.comparison is not None:
+        lines += _comparison_lines(summary.comparison, notes)
     if notes:
         lines += ["", *notes]
     return "\n".join(lines) + "\n"
+
+
+def _quote_item(q: Quote, notes: list[str]) -> str:
+    notes.append(_footnote(len(notes) + 1, q.sources))
+    verb = f"{_md(one_line(q.verb))}، " if q.verb else ""
+    return f"- {verb}_{QUOTE_KINDS.get(q.kind, q.kind)}_: «{_md(one_line(q.text))}»[^{len(notes)}]"
+
+
+def _comparison_lines(c: Comparison, notes: list[str]) -> list[str]:
+    """Outlets per summary sentence as a table, then "only in X" and "outlets differ" side by side."""
+    lines = ["", f"## {COMPARE_HEADING}", ""]
+    if c.coverage.rows:
+        lines += ["| # | " + " | ".join(_md(one_line(o)) for o in c.coverage.outlets) + " |",
+                  "|---|" + "---|" * len(c.coverage.outlets)]
+        for i, row in enumerate(c.coverage.matrix(), start=1):
+            lines.append(f"| {i} | " + " | ".join("✓" if has else " " for has in row) + " |")
+    if c.exclusive:
+        lines += ["", f"### {EXCLUSIVE_HEADING}", ""]
+        for e in c.exclusive:
+            notes.append(_footnote(len(notes) + 1, e.sources))
+            lines.append(f"- **{_md(only_in(one_line(e.outlet)))}**: {_md(one_line(e.text))}[^{len(notes)}]")
+    if c.disagreements:
+        lines += ["", f"### {DISAGREE_HEADING}", ""]
+        for d in c.disagreements:
+            note = f" ({OVER_TIME})" if d.over_time else ""
+            lines += [f"- **{DISAGREEMENT_KINDS.get(d.kind, d.kind)}: {_md(one_line(d.fact))}**{note}", "",
+                      "  | القيمة | المصادر | النشر |", "  |---|---|---|"]
+            for r in d.readings:
+                outlets = "، ".join(_md(one_line(o)) for o in outlets_of(r.sources))
+                when = "، ".join(
+                    dict.fromkeys(s.published or (s.date.isoformat() if s.date else "—") for s in r.sources)
+                )
+                lines.append(f"  | {_md(one_line(r.text))} | {outlets} | {_md(when)} |")
+            lines.append("")
+        if lines[-1] == "":
+            lines.pop()
+    return lines
 
 
 def _event_item(e: TimelineEvent, notes: list[str]) -> str:
@@ -94,7 +149,20 @@ def _code(text: str) -> str:
     return f"{fence}{pad}{text}{pad}{fence}"
 
 
-def _footnote(number: int, spans: Sequence[SourceSpan]) -> str:
+class _Span(Protocol):
+    """A source span: ``SourceSpan``, or a ``QuoteSource`` that has the same fields."""
+
+    @property
+    def article_id(self) -> str: ...
+    @property
+    def source(self) -> str: ...
+    @property
+    def start(self) -> int: ...
+    @property
+    def end(self) -> int: ...
+
+
+def _footnote(number: int, spans: Sequence[SourceSpan] | Sequence[_Span]) -> str:
     parts = []
     for sp in spans:
         where = f"{sp.start}–{sp.end}"

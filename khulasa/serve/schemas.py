@@ -53,6 +53,16 @@ class SummaryOptionsIn(BaseModel):
     key_terms: StrictBool | None = None
     # Typed here because SummaryOptions compares it without checking its type first (a list was a 500).
     redundancy: StrictFloat | None = Field(default=None, description="similarity, in (0, 1]")
+    quotes: StrictBool | None = Field(default=None, description="add who said what (quotes and speakers)")
+    compare: StrictBool | None = Field(
+        default=None, description="add the outlet comparison (coverage, only in one outlet, disagreements)"
+    )
+    query: StrictStr | None = Field(default=None, description="focus the summary on a question or topic")
+    speaker: StrictStr | None = Field(
+        default=None, description="focus on what this speaker said; with quotes, only their quotes"
+    )
+    outlet: StrictStr | None = Field(default=None, description="focus on what this outlet reports")
+    focus_weight: StrictFloat | StrictInt | None = Field(default=None, description="focus strength, 0-100 (2)")
 
 
 def _count_articles(value: Any) -> Any:

@@ -215,6 +215,12 @@
     const budget = parseInt($("budget").value, 10);
     if (!(budget >= 1)) throw new Error("طول الخلاصة يجب أن يكون عددًا صحيحًا لا يقل عن 1.");
     const options = { timeline: $("timeline").checked, key_terms: $("key-terms").checked };
+    if ($("quotes").checked) options.quotes = true;
+    if ($("compare").checked) options.compare = true;
+    for (const name of ["query", "speaker", "outlet"]) {
+      const value = $(name).value.trim();
+      if (value) options[name] = value;
+    }
     options[unit] = budget;
     return { articles: articles, options: options };
   }
@@ -320,8 +326,18 @@
           select(i);
         }
       });
+      if (data.comparison) {
+        const row = data.comparison.coverage[i];
+        const have = new Set(row ? row.outlets : []);
+        item.append(el("ul", { className: "strip", "aria-label": "المصادر التي أوردت الجملة" },
+          ...data.comparison.outlets.map((o) => el("li", { className: have.has(o) ? "on" : "off", title: o }))));
+        const only = data.comparison.exclusive.find((e) => e.unit_id === sentence.unit_id);
+        if (only) item.append(el("p", { className: "callout only-in" }, "فقط في " + only.outlet));
+      }
       list.append(item);
     });
+    showQuotes(data);
+    showComparison(data);
 
     // the story's own events, then the history it recalls under its own heading
     const timeline = data.timeline || [];
@@ -354,6 +370,53 @@
     $("sources").replaceChildren(...articles.map((article) => sourceArticle(article, data.sentences, byId)));
     $("result").hidden = false;
     $("result").scrollIntoView({ behavior: "smooth", block: "start" });
+  }
+
+  // Who said what, grouped by speaker as khulasa.render.labels.quotes_by_speaker (most quoted first).
+  function showQuotes(data) {
+    const quotes = data.quotes;
+    $("quotes-section").hidden = !quotes;
+    if (!quotes) return;
+    $("quotes-heading").textContent = labels.headings.quotes;
+    const names = new Map((data.speakers || []).map((s) => [s.id, s.name]));
+    const groups = new Map([...names.keys()].map((id) => [id, []]));
+    const unknown = [];
+    for (const q of quotes) (groups.has(q.speaker_id) ? groups.get(q.speaker_id) : unknown).push(q);
+    const rows = [...groups.entries()].filter(([, qs]) => qs.length).map(([id, qs]) => [names.get(id), qs]);
+    if (unknown.length) rows.push([labels.unknown_speaker, unknown]);
+    $("quotes-groups").replaceChildren(...(rows.length ? rows.map(([name, qs]) =>
+      el("div", { className: "speaker" },
+        el("h3", {}, el("bdi", {}, name), " ", el("span", { className: "count" }, "(" + qs.length + ")")),
+        el("ul", { className: "quotes" }, ...qs.map((q) => el("li", {},
+          q.verb ? el("span", { className: "verb" }, q.verb + " ") : null,
+          el("span", { className: "qkind" }, "(" + (labels.quote_kinds[q.kind] || q.kind) + ") "),
+          el("span", { className: "quote-text", dir: "auto" }, q.text),
+          el("span", { className: "outlets" }, " — " + outletsOf(q.sources).join(" · ")))))))
+      : [el("p", { className: "muted" }, "لا توجد أقوال منسوبة.")]));
+  }
+
+  // Outlets per sentence (the strips above), "only in X" and "outlets differ" side by side.
+  function showComparison(data) {
+    const c = data.comparison;
+    $("compare-section").hidden = !c;
+    if (!c) return;
+    $("compare-heading").textContent = labels.headings.compare;
+    $("compare-legend").replaceChildren(...c.outlets.map((o) => el("li", {}, el("bdi", {}, o))));
+    $("exclusive-part").replaceChildren(...(c.exclusive.length ? [
+      el("h3", {}, labels.headings.exclusive),
+      ...c.exclusive.map((e) => el("p", { className: "callout only-in" },
+        el("strong", {}, "فقط في " + e.outlet), ": ", el("span", { dir: "auto" }, e.text))),
+    ] : []));
+    $("disagreements-part").replaceChildren(...(c.disagreements.length ? [
+      el("h3", {}, labels.headings.disagreements),
+      ...c.disagreements.map((d) => el("div", { className: "callout disagreement" },
+        el("p", {}, el("strong", {}, (labels.disagreement_kinds[d.kind] || d.kind) + ": " + d.fact),
+          d.over_time ? " · " + labels.over_time : ""),
+        el("div", { className: "readings" }, ...d.readings.map((r) => el("div", { className: "reading" },
+          el("div", { className: "value", dir: "auto" }, r.text),
+          ...r.sources.map((s) => el("div", { className: "outlets" },
+            el("bdi", {}, s.source), (s.published || s.date) ? " · " + (s.published || s.date) : ""))))))),
+    ] : []));
   }
 
   // One source article with every summary sentence it supports marked; marks are plain text nodes' parents.
