@@ -228,3 +228,26 @@ def test_http_summarize_options_and_html(example_dir) -> None:
         assert response.status_code in (400, 422), (bad, response.text)
     labels_doc = client.get("/labels.json").json()
     assert labels_doc["headings"]["quotes"] == labels.QUOTES_HEADING
+
+
+def test_folded_offset_map_matches_the_list_of_kept_offsets() -> None:
+    """``Folded`` keeps one entry per run of removed marks instead of every kept offset (cost); its
+    maps give what the full list gave, on random texts of letters, marks, tatweel and invisibles."""
+    import random
+
+    from khulasa.text.fold import _MARK_RUN, _WORD_RE, Folded
+
+    rng = random.Random(15)
+    alphabet = ["ا", "أ", "ب", "ة", "ى", "\u064e", "\u0651", "\u0640", "\u200f", " ", "x", "1", "،"]
+    for _ in range(3000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30)))
+        ft = Folded(text)
+        folded = ft.folded
+        keep = [i for i in range(len(text)) if not _MARK_RUN.match(text[i])] if _MARK_RUN.search(text) else None
+        for i in range(len(folded) + 2):
+            want = i if keep is None else (keep[i] if i < len(keep) else len(text))
+            assert ft.start(i) == ft.end(i) == want
+        for offset in range(len(text) + 2):
+            want = offset if keep is None else next((j for j, k in enumerate(keep) if k >= offset), len(keep))
+            assert ft.index(offset) == want
+        assert ft.words == frozenset(_WORD_RE.findall(folded))

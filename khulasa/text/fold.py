@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import functools
 import re
-from bisect import bisect_left
+from bisect import bisect_right
 from collections.abc import Iterable
 
 from khulasa.text.chars import (
@@ -68,20 +68,26 @@ _WORD_RE = re.compile(r"[^\W\d_]+")
 class Folded:
     """A text and its folded copy (``fold``), with offsets mapped back when marks were removed."""
 
-    __slots__ = ("_keep", "_words", "folded", "text")
+    __slots__ = ("_at", "_removed", "_run_end", "_run_start", "_words", "folded", "text")
 
     def __init__(self, text: str) -> None:
         self.text = text
         folded = replace_all(text, LETTER_FOLDS)
-        self._keep: list[int] | None = None
+        # The map back, one entry per run of removed marks (most texts have none or a few): where the run
+        # stood in the folded copy, where it ended in the text, and how many characters were removed up to
+        # its end.  A list of every kept offset cost 0.6 ms per 10 articles; these lists cost nothing.
+        self._at: list[int] = []
+        self._run_start: list[int] = []
+        self._run_end: list[int] = []
+        self._removed: list[int] = []
         if _MARK_RUN.search(folded):
-            keep: list[int] = []
-            prev = 0
+            removed = 0
             for m in _MARK_RUN.finditer(folded):
-                keep.extend(range(prev, m.start()))
-                prev = m.end()
-            keep.extend(range(prev, len(folded)))
-            self._keep = keep
+                self._at.append(m.start() - removed)
+                removed += m.end() - m.start()
+                self._run_start.append(m.start())
+                self._run_end.append(m.end())
+                self._removed.append(removed)
             folded = _MARK_RUN.sub("", folded)
         self.folded = folded
         self._words: frozenset[str] | None = None
@@ -90,23 +96,36 @@ class Folded:
     def words(self) -> frozenset[str]:
         """The folded words of the text (computed on first use)."""
         if self._words is None:
-            self._words = frozenset(_WORD_RE.findall(self.folded))
+            # Most space-separated tokens are words already: only the others go through the regex.
+            words: set[str] = set()
+            for token in self.folded.split():
+                if token.isalpha():
+                    words.add(token)
+                else:
+                    words.update(_WORD_RE.findall(token))
+            self._words = frozenset(words)
         return self._words
 
     def start(self, i: int) -> int:
         """Text offset of the folded character at ``i`` (``len(text)`` past the end)."""
-        if self._keep is None:
+        if not self._at:
             return i
-        return self._keep[i] if i < len(self._keep) else len(self.text)
+        if i >= len(self.folded):
+            return len(self.text)
+        k = bisect_right(self._at, i) - 1
+        return i if k < 0 else i + self._removed[k]
 
     def end(self, j: int) -> int:
         """Text offset just after the folded character ``j - 1`` and the marks that follow it."""
-        if self._keep is None:
-            return j
-        return self._keep[j] if j < len(self._keep) else len(self.text)
+        return self.start(j)
 
     def index(self, offset: int) -> int:
         """Folded position of a text offset (the first kept character at or after it)."""
-        if self._keep is None:
+        if not self._at:
             return offset
-        return bisect_left(self._keep, offset)
+        k = bisect_right(self._run_start, offset) - 1  # the last run that starts at or before it
+        if k < 0:
+            return min(offset, len(self.folded))
+        if offset < self._run_end[k]:
+            return self._at[k]
+        return min(offset - self._removed[k], len(self.folded))
