@@ -140,9 +140,11 @@ def exclusive_units(
 
 
 
-def _load_classes() -> tuple[dict[str, str], frozenset[str], frozenset[str]]:
+def _load_classes() -> tuple[dict[str, str], frozenset[str], frozenset[str], dict[str, str]]:
     raw = resources.files("khulasa").joinpath("data/quantity_words_ar.tsv").read_text(encoding="utf-8")
     classes: dict[str, str] = {}
+    # A class's first word as written (``killed`` -> ``قتيل``): how ``Disagreement.fact`` names it.
+    names: dict[str, str] = {"date": "التاريخ", "amount": "المبلغ"}
     partitive: set[str] = set()
     aggregate: set[str] = set()
     for line in raw.splitlines():
@@ -156,10 +158,11 @@ def _load_classes() -> tuple[dict[str, str], frozenset[str], frozenset[str]]:
             aggregate.update(folded)
         else:
             classes.update(dict.fromkeys(folded, cls))
-    return classes, frozenset(partitive), frozenset(aggregate)
+            names.setdefault(cls, words.split()[0])
+    return classes, frozenset(partitive), frozenset(aggregate), names
 
 
-CLASSES, PARTITIVE, AGGREGATE = _load_classes()
+CLASSES, PARTITIVE, AGGREGATE, CLASS_NAMES = _load_classes()
 _MONTH_WORDS = frozenset(w.split()[0] for w in __import__("khulasa.timeline", fromlist=["MONTHS"]).MONTHS)
 _MONTH_FORMS = frozenset(p + w for w in _MONTH_WORDS for p in ("", "و", "ب", "ل"))
 """Month words as written before a day or after ``من`` (``12 يونيو``, ``في 12 من حزيران``)."""
@@ -396,8 +399,8 @@ def _when_one(s: ValueSource) -> tuple:
 
 def _fact_words(members: Sequence[_Value]) -> str:
     classes = set.intersection(*(set(v.classes) for v in members))
-    units = sorted(u.split(":", 1)[1] for u in members[0].units)
-    return " ".join(sorted(classes) + units)
+    named = sorted(classes | set(members[0].units))
+    return " ".join(dict.fromkeys(CLASS_NAMES.get(c, c.split(":", 1)[-1]) for c in named))
 
 
 def disagreements(
