@@ -62,21 +62,14 @@ def from_mapping(cls: type[T], data: Mapping[str, Any]) -> T:
 
 
 @dataclass(frozen=True)
-class SummaryOptions:
-    """How to summarize.
-
-    Budget: ``words`` (1 to ``MAX_WORDS``, counted by ``khulasa.text.normalize.count_words``; the default
-    is 120) or ``sentences`` (1 to ``MAX_SENTENCES``), never both.  The summary stays within the
-    budget; with a word budget it aims to fill at least 80 % of it.
-    ``timeline`` and ``key_terms`` add the story's dated events and its actors, places and phrases.
-    ``redundancy`` is the similarity (0-1) above which two sentences count as saying the same thing.
-    """
+class Budget:
+    """How long a summary may be: ``words`` (1 to ``MAX_WORDS``, counted by
+    ``khulasa.text.normalize.count_words``) or ``sentences`` (1 to ``MAX_SENTENCES``), never both;
+    neither means ``DEFAULT_WORDS`` words.  The one budget type: the selector spends it, the options
+    of a summary, of a story and of an evaluation carry it."""
 
     words: int | None = None
     sentences: int | None = None
-    timeline: bool = False
-    key_terms: bool = False
-    redundancy: float = 0.5
 
     def __post_init__(self) -> None:
         if self.words is not None and self.sentences is not None:
@@ -92,9 +85,37 @@ class SummaryOptions:
             whole("sentences", self.sentences, minimum=1, maximum=MAX_SENTENCES)
         if self.words is None and self.sentences is None:
             object.__setattr__(self, "words", DEFAULT_WORDS)
+
+    def __str__(self) -> str:
+        return f"{self.words}w" if self.sentences is None else f"{self.sentences}s"
+
+
+@dataclass(frozen=True)
+class SummaryOptions:
+    """How to summarize.
+
+    Budget: ``words`` or ``sentences``, never both (the default is 120 words), checked as a ``Budget``
+    (``budget``).  The summary stays within the budget; with a word budget it aims to fill at least
+    80 % of it.
+    ``timeline`` and ``key_terms`` add the story's dated events and its actors, places and phrases.
+    ``redundancy`` is the similarity (0-1) above which two sentences count as saying the same thing.
+    """
+
+    words: int | None = None
+    sentences: int | None = None
+    timeline: bool = False
+    key_terms: bool = False
+    redundancy: float = 0.5
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "words", Budget(self.words, self.sentences).words)
         flag("timeline", self.timeline)
         flag("key_terms", self.key_terms)
         fraction("redundancy", self.redundancy)
+
+    @property
+    def budget(self) -> Budget:
+        return Budget(self.words, self.sentences)
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any]) -> SummaryOptions:

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import sparse
 
 from khulasa import dedup, order, score, select
 from khulasa.errors import InvalidOptionsError, NoArabicTextError, NoInputError
@@ -15,13 +14,15 @@ from khulasa.models import (
     Article,
     DuplicateGroup,
     InfoUnit,
+    KeyTerm,
     Sentence,
     SourceSpan,
     Summary,
     SummarySentence,
+    TimelineEvent,
 )
 from khulasa.options import SummaryOptions
-from khulasa.segment import segment
+from khulasa.segment import is_candidate, segment
 from khulasa.text.normalize import count_words, word_spans
 
 log = logging.getLogger(__name__)
@@ -44,16 +45,21 @@ class Analysis:
     sentences: tuple[Sentence, ...]
     units: tuple[InfoUnit, ...]
     duplicates: tuple[DuplicateGroup, ...]
-    terms: dedup.TermIds
-    """Candidate sentences' terms as ids; ``rows`` gives each candidate's row by (article id, index)."""
-    counts: sparse.csr_matrix
-    """Candidate sentence x term counts, rows as in ``terms``."""
-    rows: dict[tuple[str, int], int]
+    terms: dedup.SentenceTerms
+    """The candidate sentences' terms, which ``score`` and ``select`` reuse."""
 
     @property
     def canonical(self) -> dict[str, str]:
         """Duplicate article id -> the id of the article it copies."""
         return {d: g.kept for g in self.duplicates for d in g.duplicates}
+
+
+@dataclass(frozen=True)
+class Extras:
+    """The optional parts of a summary (``SummaryOptions.timeline``, ``key_terms``)."""
+
+    timeline: tuple[TimelineEvent, ...] = ()
+    key_terms: tuple[KeyTerm, ...] = ()
 
 
 def as_articles(articles: Iterable[Article | str]) -> tuple[Article, ...]:
@@ -91,14 +97,12 @@ def analyze(articles: Iterable[Article | str]) -> Analysis:
             )
         seen.add(a.id)
     sentences = tuple(s for a in arts for s in segment(a))
-    candidates = [s for s in sentences if not s.is_heading and s.terms and s.is_arabic]
+    candidates = [s for s in sentences if is_candidate(s)]
     if not candidates:
         raise NoArabicTextError(len(arts))
-    terms = dedup.TermIds.of([s.terms for s in candidates])
-    counts = terms.counts()
-    rows = {(s.article_id, s.index): i for i, s in enumerate(candidates)}
-    units = dedup.group_sentences(candidates, arts, counts=counts)
-    return Analysis(arts, sentences, units, dedup.duplicate_articles(arts, units), terms, counts, rows)
+    terms = dedup.SentenceTerms.of(candidates)
+    units = dedup.group_sentences(candidates, arts, counts=terms.counts)
+    return Analysis(arts, sentences, units, dedup.duplicate_articles(arts, units), terms)
 
 
 def _sources(unit: InfoUnit, articles: dict[str, Article], rank: dict[str, tuple]) -> tuple[SourceSpan, ...]:
@@ -143,46 +147,56 @@ def summarize(
     that reports it or a near-identical rewrite of it.  An input that is clearly many stories is
     summarized all the same, with a warning (logged) that points to ``khulasa stories``.
     """
-    if options is None:
-        options = SummaryOptions(words=words, sentences=sentences)
-    elif words is not None or sentences is not None:
-        options = SummaryOptions.from_mapping({**options.to_dict(), "words": words, "sentences": sentences})
+    options = _options(options, words, sentences)
     analysis = analyze(articles)
-    units = analysis.units
-    canonical = analysis.canonical
+    units, canonical = analysis.units, analysis.canonical
     members = score.UnitMembers.of(units, canonical)
-    scores = score.score_units(units, canonical, counts=analysis.counts, rows=analysis.rows, members=members)
-    concepts = score.concepts(units, canonical, terms=analysis.terms, rows=analysis.rows, members=members)
-    if len(members.articles) >= MANY_STORIES_ARTICLES and scores.coherence < MANY_STORIES_COHERENCE:
+    scores = score.score_units(units, canonical, terms=analysis.terms, members=members)
+    concepts = score.concepts(units, canonical, terms=analysis.terms, members=members)
+    _warn_if_many_stories(len(members.articles), scores.coherence)
+    chosen = select.select(units, scores, concepts, analysis.terms, options)
+    ordered = order.order_units([units[i] for i in chosen], analysis.articles)
+    summary_sentences = _summary_sentences(ordered, analysis, scores, options)
+    extras = optional_steps(analysis.articles, units, options)
+    return Summary(
+        sentences=summary_sentences,
+        articles=analysis.articles,
+        options=options,
+        duplicates=analysis.duplicates,
+        timeline=extras.timeline,
+        key_terms=extras.key_terms,
+        n_units=len(units),
+        n_sentences=sum(len(u.sentences) for u in units),
+        n_words=sum(count_words(s.text) for s in summary_sentences),
+    )
+
+
+def _options(options: SummaryOptions | None, words: int | None, sentences: int | None) -> SummaryOptions:
+    if options is None:
+        return SummaryOptions(words=words, sentences=sentences)
+    if words is not None or sentences is not None:
+        return SummaryOptions.from_mapping({**options.to_dict(), "words": words, "sentences": sentences})
+    return options
+
+
+def _warn_if_many_stories(n_articles: int, coherence: float) -> None:
+    if n_articles >= MANY_STORIES_ARTICLES and coherence < MANY_STORIES_COHERENCE:
         log.warning(
             "these %d articles look like many stories, not one (mean similarity to their centroid %.2f, "
             "below %.2f): the summary covers a few of them; `khulasa stories` groups them into stories "
             "and summarizes each",
-            len(members.articles), scores.coherence, MANY_STORIES_COHERENCE,
+            n_articles, coherence, MANY_STORIES_COHERENCE,
         )
-    lengths = np.array([u.representative.n_words for u in units])
-    budget = select.Budget(words=options.words, sentences=options.sentences)
-    # Redundancy matters only among the units the selector will consider.
-    pool = select.candidate_pool(scores.score, lengths, budget)
-    pool_rows = [
-        analysis.rows[(units[i].representative.article_id, units[i].representative.index)] for i in pool
-    ]
-    conflicts = [
-        (pool[i], pool[j])
-        for i, j in dedup.few_similar_pairs(analysis.terms.rows(pool_rows), options.redundancy)
-    ]
-    chosen = select.select(
-        scores.score,
-        lengths,
-        conflicts,
-        concepts.weights,
-        concepts.occurrences,
-        budget,
-    )
+
+
+def _summary_sentences(
+    ordered: Sequence[InfoUnit], analysis: Analysis, scores: score.UnitScores, options: SummaryOptions
+) -> tuple[SummarySentence, ...]:
+    """The chosen units as summary sentences, each with every source; when nothing fits a word budget,
+    the best unit cut to it (``_cut_to_budget``)."""
     by_id = {a.id: a for a in analysis.articles}
     rank = order.article_rank(analysis.articles)
-    ordered = order.order_units([units[i] for i in chosen], analysis.articles)
-    summary_sentences = tuple(
+    shown = tuple(
         SummarySentence(
             text=u.representative.text,
             sources=_sources(u, by_id, rank),
@@ -192,28 +206,23 @@ def summarize(
         )
         for u in ordered
     )
-    if not summary_sentences and options.words is not None:
-        summary_sentences = (
-            _cut_to_budget(units[int(np.argmax(scores.score))], scores, options.words, by_id, rank),
-        )
-    timeline: tuple = ()
+    if not shown and options.words is not None:
+        best = analysis.units[int(np.argmax(scores.score))]
+        shown = (_cut_to_budget(best, scores, options.words, by_id, rank),)
+    return shown
+
+
+def optional_steps(articles: Sequence[Article], units: Sequence[InfoUnit], options: SummaryOptions) -> Extras:
+    """The timeline and key terms of ``units`` when ``options`` ask for them (the summary's and the
+    stories' lead summary's one place for them); imported only then."""
+    timeline: tuple[TimelineEvent, ...] = ()
     if options.timeline:
         from khulasa.timeline import extract_timeline
 
-        timeline = extract_timeline(analysis.articles, units)
-    key_terms: tuple = ()
+        timeline = extract_timeline(articles, units)
+    key_terms: tuple[KeyTerm, ...] = ()
     if options.key_terms:
         from khulasa.keyterms import key_terms as find_key_terms
 
-        key_terms = find_key_terms(analysis.articles, units)
-    return Summary(
-        sentences=summary_sentences,
-        articles=analysis.articles,
-        options=options,
-        duplicates=analysis.duplicates,
-        timeline=timeline,
-        key_terms=key_terms,
-        n_units=len(units),
-        n_sentences=sum(len(u.sentences) for u in units),
-        n_words=sum(count_words(s.text) for s in summary_sentences),
-    )
+        key_terms = find_key_terms(articles, units)
+    return Extras(timeline, key_terms)
