@@ -17,8 +17,10 @@ first article, longer than 200 characters, or dated by a bare deictic word (``ا
 
 Datelines, hashtags and boilerplate are detected with ``khulasa.text.rules`` — the same rule tables the
 pipeline cleans with, so the audit and the cleaning share one definition.  The speaker rule is a small
-one of this script's own (``unnamed_speaker``): the speech module (issue 14 item 2, ``khulasa.speech``)
-replaces it when it is integrated.
+one of this script's own (``unnamed_speaker``), kept independent of ``khulasa.speech``, which the
+pipeline uses to keep a sentence with the one that names its speaker (docs/readable.md): a second
+opinion, not the pipeline checking itself.  ``speaker_unresolved`` is the share issue 14's target is
+about: flagged sentences not right after their article's previous sentence in the summary.
 
     python benchmarks/readability_audit.py                        # runs khulasa stories on ANT
     python benchmarks/readability_audit.py --stories stories.jsonl --sample 20 --examples 10
@@ -75,7 +77,7 @@ LABELS = {
     "deictic_date": "dated by a bare deictic word (اليوم, أمس, ...)",
 }
 
-# --- the speaker rule (this script's own; khulasa.speech replaces it at integration) -------------------
+# --- the speaker rule (this script's own, independent of khulasa.speech) ------------------------------
 
 # Reporting verbs in the third person past, as they open a sentence that continues someone's words.
 _REPORTING = (

@@ -94,7 +94,8 @@ class Sentence:
     content tokens used for matching and scoring (stopwords removed).  ``is_arabic``: at least 40 % of
     the tokens that are not numbers are Arabic (an English quotation is not).  ``index`` counts
     sentences in the article from 0 (headings included); ``paragraph`` counts paragraphs from 0.
-    Headings are short title lines that are kept for context but are never candidates for a summary.
+    Headings are short title lines that are kept for context but are never candidates for a summary;
+    lines of page furniture (``khulasa.text.rules``: read-also, captions, disclaimers...) are marked so too.
     ``n_words`` (keyword only, required) is the display text's words as every word budget counts them
     (``khulasa.text.normalize.count_words``); the folded tokens of the text are
     ``khulasa.text.normalize.word_tokens(sentence.text.split())``.
@@ -147,7 +148,11 @@ class SummarySentence:
     score: float
     unit_id: int
     article_id: str
-    """The article whose sentence is displayed (``text == article.text[start:end]`` there)."""
+    """The article whose sentence is displayed (``text == article.text[start:end]`` there, unless
+    ``edits`` says how the text shown differs from that span)."""
+    edits: tuple[str, ...] = ()
+    """Display edits of the span's text (``khulasa.text.rules.EDITS``: ``"unhashtag"``, hashtag marks
+    removed); empty when ``text`` is the span's text exactly."""
 
 
 @dataclass(frozen=True)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-from khulasa import dedup, order, score, select
+from khulasa import dedup, order, readable, score, select
 from khulasa.errors import InvalidOptionsError, NoArabicTextError, NoInputError
 from khulasa.models import (
     Article,
@@ -113,6 +114,17 @@ def _sources(unit: InfoUnit, articles: dict[str, Article], rank: dict[str, tuple
     )
 
 
+def _shown(
+    unit: InfoUnit, shown: Sentence, articles: dict[str, Article], rank: dict[str, tuple], score: float
+) -> SummarySentence:
+    """The summary sentence of ``unit`` showing its member ``shown`` (exact span; display edits listed)."""
+    text, edits = readable.display(shown.text)
+    return SummarySentence(
+        text=text, sources=_sources(unit, articles, rank), score=round(score, 4), unit_id=unit.id, article_id=shown.article_id,
+        edits=edits,
+    )
+
+
 def _cut_to_budget(
     unit: InfoUnit, scores: score.UnitScores, words: int, articles: dict[str, Article], rank: dict[str, tuple]
 ) -> SummarySentence:
@@ -149,14 +161,19 @@ def summarize(
     """
     options = _options(options, words, sentences)
     analysis = analyze(articles)
-    units, canonical = analysis.units, analysis.canonical
-    members = score.UnitMembers.of(units, canonical)
-    scores = score.score_units(units, canonical, terms=analysis.terms, members=members)
-    concepts = score.concepts(units, canonical, terms=analysis.terms, members=members)
+    canonical = analysis.canonical
+    members = score.UnitMembers.of(analysis.units, canonical)
+    scores = score.score_units(analysis.units, canonical, terms=analysis.terms, members=members)
+    concepts = score.concepts(analysis.units, canonical, terms=analysis.terms, members=members)
     _warn_if_many_stories(len(members.articles), scores.coherence)
-    chosen = select.select(units, scores, concepts, analysis.terms, options)
+    # Every shown sentence readable where it stands (khulasa.readable): readable representatives, pairs.
+    ready = readable.plan(analysis.units, pairs=options.sentences is None)
+    units = ready.units
+    program = readable.problem(ready, scores.score, select.lengths(analysis.units), concepts.occurrences)
+    joined = functools.partial(program.pair_conflicts, ready)
+    chosen = select.select(units, program, concepts, analysis.terms, options, joined=joined)
     ordered = order.order_units([units[i] for i in chosen], analysis.articles)
-    summary_sentences = _summary_sentences(ordered, analysis, scores, options)
+    summary_sentences = _summary_sentences(ordered, ready, analysis.articles, scores, options)
     extras = optional_steps(analysis.articles, units, options)
     return Summary(
         sentences=summary_sentences,
@@ -190,24 +207,22 @@ def _warn_if_many_stories(n_articles: int, coherence: float) -> None:
 
 
 def _summary_sentences(
-    ordered: Sequence[InfoUnit], analysis: Analysis, scores: score.UnitScores, options: SummaryOptions
+    ordered: Sequence[InfoUnit],
+    ready: readable.Readability,
+    articles: Sequence[Article],
+    scores: score.UnitScores,
+    options: SummaryOptions,
 ) -> tuple[SummarySentence, ...]:
-    """The chosen units as summary sentences, each with every source; when nothing fits a word budget,
-    the best unit cut to it (``_cut_to_budget``)."""
-    by_id = {a.id: a for a in analysis.articles}
-    rank = order.article_rank(analysis.articles)
+    """The chosen units as summary sentences in reading order (``readable.arrange``), each with every
+    source; when nothing fits a word budget, the best unit cut to it (``_cut_to_budget``)."""
+    by_id = {a.id: a for a in articles}
+    rank = order.article_rank(articles)
     shown = tuple(
-        SummarySentence(
-            text=u.representative.text,
-            sources=_sources(u, by_id, rank),
-            score=round(float(scores.score[u.id]), 4),
-            unit_id=u.id,
-            article_id=u.representative.article_id,
-        )
-        for u in ordered
+        _shown(item.unit, item.sentence, by_id, rank, float(scores.score[item.unit.id]))
+        for item in readable.arrange(ordered, ready, rank)
     )
     if not shown and options.words is not None:
-        best = analysis.units[int(np.argmax(scores.score))]
+        best = ready.units[int(np.argmax(scores.score))]
         shown = (_cut_to_budget(best, scores, options.words, by_id, rank),)
     return shown
 

@@ -20,6 +20,14 @@ Everything is a linear scan with compiled regexes (no backtracking over the text
 ten times a 1 MB line.  A sentence longer than ``MAX_SENTENCE_WORDS`` words or ``MAX_SENTENCE_CHARS``
 characters is split into pieces of at most that size at word boundaries, with exact offsets.  A short line (at most ``HEADING_MAX_WORDS`` words) without final punctuation
 that is followed by more text is a heading (``is_heading``): kept for context, never a summary candidate.
+
+What is not the sentence is left out here, with the rule tables of ``khulasa.text.rules`` (issue 14):
+a dateline, agency tag or byline at a paragraph's start and an agency signature or photo credit at its
+end are cut off the sentence's span (its offsets stay exact: ``text[start:end]`` is what is shown and
+matched); a line of page furniture (read-also, share, click-here, disclaimers, captions, credits, a
+byline line) becomes a heading-like sentence that is never a candidate.  A hashtag mark stays in the
+span; a sentence's word count is that of its display form (``khulasa.text.rules.display``), and its
+terms are the same either way (the tokenizer splits ``#مشاري_الذايدي`` into its words).
 """
 
 from __future__ import annotations
@@ -28,6 +36,7 @@ import re
 from bisect import bisect_left, bisect_right
 
 from khulasa.models import Article, Sentence
+from khulasa.text import rules
 from khulasa.text.chars import ARABIC_LETTERS, TATWEEL
 from khulasa.text.normalize import count_words, script_and_words, word_spans, word_terms
 
@@ -320,24 +329,54 @@ def _looks_like_heading(sentence: str) -> bool:
     return len(sentence.split()) <= HEADING_MAX_WORDS
 
 
+def _trimmed(text: str, spans: list[tuple[int, int, int]]) -> list[tuple[int, int, int, bool]]:
+    """``spans`` without what is not the sentence: ``(start, end, paragraph, furniture)``; a span the
+    rules cover whole (a furniture line, or a sentence that is all dateline) keeps its offsets and is
+    marked ``furniture``."""
+    hits = rules.article_hits(text)
+    if not hits:
+        return [(s, e, p, False) for s, e, p in spans]
+    out = []
+    for s, e, p in spans:
+        kept = rules.trim(s, e, hits)
+        if kept is not None:
+            a, b = kept
+            while a < b and text[a].isspace():
+                a += 1
+            while b > a and text[b - 1].isspace():
+                b -= 1
+            kept = (a, b) if _ALNUM.search(text, a, b) else None
+        out.append((s, e, p, True) if kept is None else (kept[0], kept[1], p, False))
+    return out
+
+
 def segment(article: Article) -> tuple[Sentence, ...]:
-    """The article's sentences with offsets, paragraph numbers, heading and script flags and terms."""
+    """The article's sentences with offsets, paragraph numbers, heading and script flags and terms.
+
+    A sentence's span leaves out a dateline, agency tag or byline before it and an agency signature or
+    credit after it; a line of page furniture is a heading (never a candidate); see the module doc."""
     text = article.text
-    spans = split_spans(text)
+    spans = _trimmed(text, split_spans(text))
     count_in_paragraph: dict[int, int] = {}
-    for _, _, p in spans:
+    for _, _, p, _ in spans:
         count_in_paragraph[p] = count_in_paragraph.get(p, 0) + 1
     last_paragraph = spans[-1][2] if spans else -1
     sentences = []
-    for index, (start, end, paragraph) in enumerate(spans):
+    for index, (start, end, paragraph, furniture) in enumerate(spans):
         sentence_text = text[start:end]
-        is_heading = not _LETTER.search(sentence_text) or (
-            count_in_paragraph[paragraph] == 1
-            and paragraph != last_paragraph
-            and _looks_like_heading(sentence_text)
+        is_heading = (
+            furniture
+            or not _LETTER.search(sentence_text)
+            or (
+                count_in_paragraph[paragraph] == 1
+                and paragraph != last_paragraph
+                and _looks_like_heading(sentence_text)
+            )
         )
         words = sentence_text.split()
         is_arabic, n_words = script_and_words(words)
+        if "#" in sentence_text:
+            n_words = count_words(rules.display(sentence_text)[0])  # the budget counts what is shown
         sentences.append(
             Sentence(
                 article_id=article.id,

@@ -23,7 +23,8 @@ import ctypes
 import logging
 import os
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from typing import Protocol
 
 import numpy as np
@@ -307,34 +308,74 @@ def selector(name: str | None) -> Selector:
     return SELECTORS[name]
 
 
+class Rows(Protocol):
+    """The rows of a selection program: row ``k`` stands for unit ``ids[k]`` with its salience, words and
+    concepts (``Program``; ``khulasa.readable.Problem`` makes rows that also carry a sentence shown
+    before their unit)."""
+
+    @property
+    def ids(self) -> np.ndarray: ...
+    @property
+    def scores(self) -> np.ndarray: ...
+    @property
+    def lengths(self) -> np.ndarray: ...
+    @property
+    def occurrences(self) -> sparse.csr_matrix | np.ndarray: ...
+
+
+@dataclass(frozen=True)
+class Program:
+    """One row per unit (``Rows``)."""
+
+    ids: np.ndarray
+    scores: np.ndarray
+    lengths: np.ndarray
+    occurrences: sparse.csr_matrix | np.ndarray
+
+    @classmethod
+    def of(cls, units: Sequence[InfoUnit], scores: UnitScores, concepts: Concepts) -> Program:
+        return cls(np.arange(len(units)), scores.score, lengths(units), concepts.occurrences)
+
+
+def lengths(units: Sequence[InfoUnit]) -> np.ndarray:
+    """Each unit's words, as its representative shows them."""
+    return np.array([u.representative.n_words for u in units])
+
+
 def select(
     units: Sequence[InfoUnit],
-    scores: UnitScores,
+    rows: Rows,
     concepts: Concepts,
     terms: SentenceTerms,
     options: SummaryOptions,
+    *,
+    joined: Callable[[list[tuple[int, int]]], list[tuple[int, int]]] | None = None,
     method: str | None = None,
 ) -> list[int]:
-    """The selection stage: indexes of the units to show (in index order).  Deterministic.
+    """The selection stage: ids of the units to show.  Deterministic.
 
-    The candidate pool is the ``MAX_CANDIDATES`` best-scored units that fit ``options.budget``; two of
-    them conflict when their representatives' term sets reach ``options.redundancy`` (``terms`` holds
-    every unit sentence's terms); the selector ``method`` (``SELECTORS``) chooses among them.
+    The candidate pool is the ``MAX_CANDIDATES`` best-scored rows that fit ``options.budget``; two of
+    them conflict when their units' representatives' term sets reach ``options.redundancy`` (``terms``
+    holds every unit sentence's terms), plus what ``joined`` adds to those pairs (rows that must not go
+    together); the selector ``method`` (``SELECTORS``) chooses among them.
     """
-    lengths = np.array([u.representative.n_words for u in units])
     budget = options.budget
-    pool = candidate_pool(scores.score, lengths, budget)
-    conflicts = redundant_pairs(units, pool, terms, options.redundancy)
-    return choose(scores.score, lengths, conflicts, concepts.weights, concepts.occurrences, budget, method)
+    pool = candidate_pool(rows.scores, rows.lengths, budget)
+    conflicts = redundant_pairs([units[int(rows.ids[k])] for k in pool], pool, terms, options.redundancy)
+    if joined is not None:
+        conflicts = joined(conflicts)
+    chosen = choose(rows.scores, rows.lengths, conflicts, concepts.weights, rows.occurrences, budget, method)
+    return [int(rows.ids[k]) for k in chosen]
 
 
 def redundant_pairs(
     units: Sequence[InfoUnit], pool: Sequence[int], terms: SentenceTerms, threshold: float
 ) -> list[tuple[int, int]]:
-    """Pairs of the pool's units (unit indexes) whose representatives say the same thing: their term
-    sets' cosine reaches ``threshold``.  Only the pool matters: the selector considers no other unit."""
-    rows = [terms.row(units[i].representative) for i in pool]
-    return [(pool[i], pool[j]) for i, j in few_similar_pairs(terms.ids.rows(rows), threshold)]
+    """Pairs of ``pool`` rows whose units (``units``, one per pool row) say the same thing: their
+    representatives' term sets' cosine reaches ``threshold``.  Only the pool matters: the selector
+    considers no other row."""
+    term_rows = [terms.row(u.representative) for u in units]
+    return [(pool[i], pool[j]) for i, j in few_similar_pairs(terms.ids.rows(term_rows), threshold)]
 
 
 def choose(

@@ -357,7 +357,7 @@ def test_the_selection_stage_picks_from_its_pool_within_budget_and_never_repeats
     from khulasa import score
     from khulasa.options import SummaryOptions
     from khulasa.pipeline import analyze
-    from khulasa.select import candidate_pool, redundant_pairs, select
+    from khulasa.select import Program, candidate_pool, redundant_pairs, select
     from tests.conftest import EXAMPLE_DIR
 
     analysis = analyze(khulasa.load([str(EXAMPLE_DIR)]))
@@ -367,8 +367,9 @@ def test_the_selection_stage_picks_from_its_pool_within_budget_and_never_repeats
     options = SummaryOptions(words=120)
     lengths = np.array([u.representative.n_words for u in units])
     pool = candidate_pool(scores.score, lengths, options.budget)
-    pairs = redundant_pairs(units, pool, analysis.terms, options.redundancy)
-    chosen = select(units, scores, concepts, analysis.terms, options, method=method)
+    pairs = redundant_pairs([units[i] for i in pool], pool, analysis.terms, options.redundancy)
+    program = Program.of(units, scores, concepts)
+    chosen = select(units, program, concepts, analysis.terms, options, method=method)
     assert pairs and chosen and set(chosen) <= set(pool)
     assert not any(i in chosen and j in chosen for i, j in pairs)
     assert lengths[chosen].sum() <= 120

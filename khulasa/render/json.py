@@ -56,13 +56,16 @@ def to_json(summary: Summary, indent: int | None = 2) -> str:
 
 
 def _sentence_dict(s: SummarySentence) -> dict[str, Any]:
-    return {
+    doc: dict[str, Any] = {
         "text": s.text,
         "sources": _spans(s.sources),
         "score": _round(s.score),
         "unit_id": int(s.unit_id),
         "article_id": s.article_id,
     }
+    if s.edits:  # the text shown differs from its source span (khulasa.text.rules.display)
+        doc["edits"] = list(s.edits)
+    return doc
 
 
 def _event_dict(e: TimelineEvent) -> dict[str, Any]:

@@ -72,7 +72,10 @@ class Story:
             return titles[self.summary.sentences[0].article_id]
         if titles:
             return next(iter(titles.values()))
-        text = self.summary.sentences[0].text if self.summary.sentences else ""
+        from khulasa.readable import can_open
+
+        # never a quote continuation or a sentence whose speaker is in the sentence before it
+        text = next((s.text for s in self.summary.sentences if can_open(s.text)), "")
         text = " ".join(text.split())
         return text if len(text) <= TITLE_CHARS else text[: TITLE_CHARS - 1] + "…"
 
@@ -184,6 +187,7 @@ def lead_summary(article: Article, options: SummaryOptions) -> Summary:
     from khulasa.dedup import each_alone
     from khulasa.pipeline import optional_steps
     from khulasa.segment import is_candidate, segment
+    from khulasa.text.rules import display
 
     units = each_alone([s for s in segment(article) if is_candidate(s)])
     if not units:
@@ -201,7 +205,8 @@ def lead_summary(article: Article, options: SummaryOptions) -> Summary:
             continue  # a first sentence longer than the budget: try the next one
         span = SourceSpan(article_id=article.id, source=article.outlet, start=s.start, end=s.end)
         score = round(1.0 / (1 + len(chosen)), 4)
-        chosen.append(SummarySentence(s.text, (span,), score, unit.id, article.id))
+        text, edits = display(s.text)
+        chosen.append(SummarySentence(text, (span,), score, unit.id, article.id, edits))
         words += s.n_words
     extras = optional_steps((article,), units, options)
     return Summary(

@@ -33,6 +33,7 @@ from importlib import resources
 
 from khulasa.text import chars
 from khulasa.text.normalize import BASE_STOPWORDS, normalize
+from khulasa.text.verbs import is_verb
 
 KINDS = ("dateline", "byline", "boilerplate", "caption")
 SCOPES = ("lead", "first", "tail", "line", "last", "block")
@@ -283,9 +284,14 @@ def load_rules(text: str | None = None) -> tuple[Rule, ...]:
 
 
 def _is_name(words: str) -> bool:
-    """Whether 2-3 words can be a person's name: no stopword or [not_name] word, the first without ال."""
+    """Whether 2-3 words can be a person's name: no stopword or [not_name] word, the first without ال
+    and no verb (``وقال أردوغان:`` opens a quote, not a byline)."""
     folded = [normalize(w) for w in words.split()]
-    return not folded[0].startswith("ال") and not any(w in _NOT_NAME for w in folded)
+    return (
+        not folded[0].startswith("ال")
+        and not is_verb(folded[0])
+        and not any(w in _NOT_NAME for w in folded)
+    )
 
 
 def _accepted(m: re.Match[str] | None) -> bool:
@@ -429,7 +435,8 @@ def article_hits(text: str) -> list[Hit]:
             block_left -= 1
             continue
         block = None
-        rule = _line(plain, start, end, i == 0, i == len(lines) - 1)
+        # a last-line rule (a signature) needs a story before it: the only line of a text is its story
+        rule = _line(plain, start, end, i == 0, 0 < i == len(lines) - 1)
         if rule is not None:
             found.append((start, end, rule))
             if rule.scope == "block":
@@ -557,3 +564,17 @@ def unhashtag(text: str) -> str:
             at = tag.end
         out.append(text[at:])
         text = "".join(out)
+
+
+UNHASHTAG = "unhashtag"
+EDITS = (UNHASHTAG,)
+"""The display edits a summary sentence may list: its text then differs from its source span."""
+
+
+def display(text: str) -> tuple[str, tuple[str, ...]]:
+    """``text`` as shown to a reader and the edits made: hashtag marks removed (``#WiFi`` -> ``WiFi``;
+    a hashtag the sentence talks about, ``وسم #كن_رجلا``, stays)."""
+    if "#" not in text:
+        return text, ()
+    shown = unhashtag(text)
+    return shown, ((UNHASHTAG,) if shown != text else ())

@@ -1,0 +1,238 @@
+"""A summary a reader can read without stumbling (issue 14): who speaks, what opens, what is shown.
+
+Three rules on top of selection, all keeping the summary an exact copy of its sources:
+
+* **The speaker is never lost.**  A sentence whose subject is left in the sentence before it -- an elided
+  speaker (``وأضاف أن``, ``وأكدت:``, ``وتابع:``) or a bare pronoun (``وهو ...``), as
+  ``khulasa.speech.opening`` reads it -- is shown only *with* that sentence.  First, a unit (a group of
+  near-identical sentences) is shown by a member that reads on its own when it has one (another outlet
+  names the speaker: ``وقال الوزير إن ...`` for ``وأضاف أن ...``).  Otherwise the unit is a *pair* with
+  the sentence right before it in its article: selected together, both counted in the word budget, shown
+  adjacent (that sentence first).  A unit whose previous sentence is missing, not a candidate or needs
+  an antecedent itself, is not selected; under a sentence budget no pair is formed (one unit must cost
+  one sentence there) and such units are not selected either.  We never rewrite a pronoun into a name:
+  the summary stays a copy of the source.
+* **A summary opens with the scene.**  The first sentence never continues a quote or needs an antecedent
+  (``can_open``, also for story titles), and preferably it is an article's lead that is not reported
+  speech (``sets_scene``): the first article group (the summary sentences of one anchor article, in
+  article order) that opens with such a sentence goes first (else one opening with a sentence that sets
+  the scene, else with a lead, else with one that can open); the other groups keep their order.  An
+  article's first sentence never needs an antecedent (its writer meant it to be read first).
+* **Hashtag marks are not shown.**  ``display`` gives a sentence as shown: ``#مشاري_الذايدي`` ->
+  ``مشاري الذايدي``.  When that differs from the source span, the summary sentence lists the edit
+  (``edits == ("unhashtag",)``, ``"edits": ["unhashtag"]`` in JSON) and its sources keep the exact span.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+import numpy as np
+from scipy import sparse
+
+from khulasa import speech
+from khulasa.models import InfoUnit, Sentence
+from khulasa.text.rules import EDITS as EDITS
+from khulasa.text.rules import UNHASHTAG as UNHASHTAG
+from khulasa.text.rules import display as display
+
+
+def needs_antecedent(text: str) -> bool:
+    """Whether the sentence's speaker or subject is in the sentence before it (``وأضاف أن``,
+    ``وأكدت:``, ``وهو ...``, ``وقال المصدر``).
+
+    An elided speaker counts only when the verb reports content (a complementizer, a colon or a
+    quotation follows): a verb without subject and without content is a passive or an impersonal form
+    (``كُتبت هذه المختارات``, ``يُعتبر من أبرز ...``), whose subject follows it."""
+    o = speech.opening(text)
+    if o.status == "elided":
+        return o.frame is not None and o.frame.is_quote
+    return o.needs_antecedent
+
+
+def can_open(text: str) -> bool:
+    """Whether the sentence may open a summary or title a story: it needs no antecedent and does not
+    continue a quote (``وأضاف الرئيس بوتين، قائلا: «...»``, a sentence opening with a quotation mark)."""
+    return not (needs_antecedent(text) or speech.opening(text).continuation)
+
+
+def sets_scene(text: str) -> bool:
+    """A sentence that can open and is not reported speech (no reporting verb opens it)."""
+    o = speech.opening(text)
+    return o.status == "none" and not o.continuation
+
+
+@dataclass(frozen=True)
+class Readability:
+    """What the selector may choose so that every shown sentence can be read where it stands.
+
+    ``units`` are the input units with readable representatives where a member reads on its own;
+    ``antecedent`` maps a dependent unit to the sentence shown before it; ``allowed`` are the units
+    the selector may choose (a dependent unit only with a pair)."""
+
+    units: tuple[InfoUnit, ...]
+    antecedent: dict[int, tuple[int, Sentence]]
+    """Dependent unit id -> (the unit id of the sentence before it, that sentence)."""
+    allowed: tuple[int, ...]
+    leads: frozenset[tuple[str, int]] = frozenset()
+    """(article id, index) of each article's first candidate sentence."""
+
+    def is_lead(self, s: Sentence) -> bool:
+        return (s.article_id, s.index) in self.leads
+
+
+def plan(units: Sequence[InfoUnit], *, pairs: bool = True) -> Readability:
+    """Readable representatives, pairs and the units that may be chosen (see the module doc).
+
+    ``units[i].id == i``; ``pairs``: whether a dependent unit may be shown with its antecedent (not
+    under a sentence budget).  An article's first candidate sentence never needs an antecedent: its
+    writer meant it to be read first, and a reporting verb without subject there is impersonal or
+    passive (``كُشف عن أن``, ``أُعلن في بريطانيا عن``), not an elided speaker."""
+    where: dict[tuple[str, int], tuple[int, Sentence]] = {
+        (s.article_id, s.index): (u.id, s) for u in units for s in u.sentences
+    }
+    leads = _leads(units)
+
+    def needs(s: Sentence) -> bool:
+        return (s.article_id, s.index) not in leads and needs_antecedent(s.text)
+
+    out: list[InfoUnit] = []
+    antecedent: dict[int, tuple[int, Sentence]] = {}
+    allowed: list[int] = []
+    for unit in units:
+        rep = unit.representative
+        if not needs(rep):
+            out.append(unit)
+            allowed.append(unit.id)
+            continue
+        standing = next((s for s in unit.sentences if not needs(s)), None)
+        if standing is not None:
+            out.append(replace(unit, representative=standing))
+            allowed.append(unit.id)
+            continue
+        out.append(unit)
+        before = where.get((rep.article_id, rep.index - 1))
+        if pairs and before is not None and before[0] != unit.id and not needs(before[1]):
+            antecedent[unit.id] = before
+            allowed.append(unit.id)
+    return Readability(tuple(out), antecedent, tuple(allowed), frozenset(leads))
+
+
+def _leads(units: Sequence[InfoUnit]) -> set[tuple[str, int]]:
+    """(article id, index) of each article's first candidate sentence."""
+    first: dict[str, int] = {}
+    for u in units:
+        for s in u.sentences:
+            if s.index < first.get(s.article_id, s.index + 1):
+                first[s.article_id] = s.index
+    return set(first.items())
+
+
+@dataclass(frozen=True)
+class Problem:
+    """The selection program over ``ready.allowed``: row ``k`` is unit ``ids[k]``, a pair counting the
+    words, salience and concepts of both its sentences."""
+
+    ids: np.ndarray
+    scores: np.ndarray
+    lengths: np.ndarray
+    occurrences: sparse.csr_matrix
+
+    def pair_conflicts(self, ready: Readability, conflicts: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+        """Local conflicts: ``conflicts`` (local rows), plus a pair against its antecedent's unit and
+        against whatever conflicts with that unit."""
+        local = {int(g): k for k, g in enumerate(self.ids)}
+        out = set(conflicts)
+        by_row: dict[int, set[int]] = {}
+        for i, j in conflicts:
+            by_row.setdefault(i, set()).add(j)
+            by_row.setdefault(j, set()).add(i)
+        sharing: dict[int, list[int]] = {}
+        for dep, (ante, _) in ready.antecedent.items():
+            if dep in local:
+                sharing.setdefault(ante, []).append(local[dep])
+        for deps in sharing.values():  # two pairs would show the same antecedent twice
+            out.update((min(x, y), max(x, y)) for x in deps for y in deps if x != y)
+        for dep, (ante, _) in ready.antecedent.items():
+            k = local.get(dep)
+            a = local.get(ante)
+            if k is None or a is None:
+                continue
+            out.add((min(k, a), max(k, a)))
+            out.update((min(k, x), max(k, x)) for x in by_row.get(a, ()) if x != k)
+        return sorted(out)
+
+
+def problem(
+    ready: Readability, scores: np.ndarray, lengths: np.ndarray, occurrences: sparse.csr_matrix | np.ndarray
+) -> Problem:
+    """The selection program of ``ready`` (see ``Problem``)."""
+    ids = np.array(ready.allowed, dtype=np.int64)
+    rows, cols = list(range(len(ids))), [int(i) for i in ids]
+    for k, unit in enumerate(ids):
+        pair = ready.antecedent.get(int(unit))
+        if pair is not None:
+            rows.append(k)
+            cols.append(pair[0])
+    pick = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(ids), len(scores)))
+    occ = sparse.csr_matrix(occurrences)
+    return Problem(
+        ids=ids,
+        scores=pick @ np.asarray(scores, dtype=np.float64),
+        lengths=(pick @ np.asarray(lengths, dtype=np.float64)).astype(np.asarray(lengths).dtype),
+        occurrences=sparse.csr_matrix(pick @ occ),
+    )
+
+
+@dataclass(frozen=True)
+class Shown:
+    """One sentence of the summary in reading order: the unit it stands for and the sentence shown."""
+
+    unit: InfoUnit
+    sentence: Sentence
+
+
+def arrange(
+    ordered: Sequence[InfoUnit], ready: Readability, rank: dict[str, tuple[dt.date, int]]
+) -> list[Shown]:
+    """The summary in reading order: ``ordered`` (chosen units in ``khulasa.order``'s order) with each
+    pair's antecedent right before its dependent, and the first article group that opens with a lead
+    that sets the scene moved to the front (else: a scene, a lead, a sentence that ``can_open``)."""
+    units = {u.id: u for u in ready.units}
+    shown: list[Shown] = []
+    for unit in ordered:
+        pair = ready.antecedent.get(unit.id)
+        if pair is not None:
+            shown.append(Shown(units[pair[0]], pair[1]))
+        shown.append(Shown(unit, unit.representative))
+    groups: list[list[Shown]] = []
+    for item in shown:
+        article = _anchor_article(item, rank)
+        if groups and (_anchor_article(groups[-1][0], rank) == article or _is_pair_tail(item, groups[-1][-1], ready)):
+            groups[-1].append(item)
+        else:
+            groups.append([item])
+    tests = (
+        lambda s: ready.is_lead(s) and sets_scene(s.text),
+        lambda s: sets_scene(s.text),
+        ready.is_lead,
+        lambda s: can_open(s.text),
+    )
+    for test in tests:
+        first = next((k for k, g in enumerate(groups) if test(g[0].sentence)), None)
+        if first is not None:
+            groups.insert(0, groups.pop(first))
+            break
+    return [item for g in groups for item in g]
+
+
+def _anchor_article(item: Shown, rank: dict[str, tuple[dt.date, int]]) -> str:
+    s = min(item.unit.sentences, key=lambda s: (rank.get(s.article_id, (dt.date.max, 1 << 30)), s.index))
+    return s.article_id
+
+
+def _is_pair_tail(item: Shown, previous: Shown, ready: Readability) -> bool:
+    pair = ready.antecedent.get(item.unit.id)
+    return pair is not None and pair[1] is previous.sentence
