@@ -31,8 +31,8 @@ import numpy as np
 from scipy import sparse
 from scipy.optimize import Bounds, LinearConstraint, milp
 
+from khulasa import dedup
 from khulasa.arrays import row_sizes, take_rows
-from khulasa.dedup import SentenceTerms, few_similar_pairs
 from khulasa.errors import InvalidOptionsError
 from khulasa.models import InfoUnit
 from khulasa.options import Budget, SummaryOptions
@@ -346,7 +346,7 @@ def select(
     units: Sequence[InfoUnit],
     rows: Rows,
     concepts: Concepts,
-    terms: SentenceTerms,
+    terms: dedup.SentenceTerms,
     options: SummaryOptions,
     *,
     joined: Callable[[list[tuple[int, int]]], list[tuple[int, int]]] | None = None,
@@ -369,13 +369,13 @@ def select(
 
 
 def redundant_pairs(
-    units: Sequence[InfoUnit], pool: Sequence[int], terms: SentenceTerms, threshold: float
+    units: Sequence[InfoUnit], pool: Sequence[int], terms: dedup.SentenceTerms, threshold: float
 ) -> list[tuple[int, int]]:
     """Pairs of ``pool`` rows whose units (``units``, one per pool row) say the same thing: their
     representatives' term sets' cosine reaches ``threshold``.  Only the pool matters: the selector
     considers no other row."""
     term_rows = [terms.row(u.representative) for u in units]
-    return [(pool[i], pool[j]) for i, j in few_similar_pairs(terms.ids.rows(term_rows), threshold)]
+    return [(pool[i], pool[j]) for i, j in dedup.few_similar_pairs(terms.ids.rows(term_rows), threshold)]
 
 
 def choose(
