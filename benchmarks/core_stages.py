@@ -31,7 +31,7 @@ STAGES = [
     ("salience", score, "score_units"),
     ("concepts", score, "concepts"),
     ("redundancy pairs", dedup, "few_similar_pairs"),
-    ("selection", select, "select"),
+    ("selection", select, "choose"),
     ("order", order, "order_units"),
 ]
 

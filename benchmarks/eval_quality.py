@@ -32,6 +32,7 @@ sys.path.insert(0, str(REPO))
 
 from khulasa.eval import baselines, datasets  # noqa: E402
 from khulasa.eval import report as evaluate  # noqa: E402
+from khulasa.options import Budget  # noqa: E402
 
 RESULTS = REPO / "benchmarks" / "RESULTS-quality.md"
 SYSTEMS = ("khulasa", "lead", "random:0", "random:1", "random:2", *baselines.SUMY_METHODS)
@@ -114,7 +115,7 @@ def main(argv: list[str] | None = None) -> int:
     sections = []
     started = time.perf_counter()
     easc_items = datasets.load_dataset("easc", root)
-    easc = evaluate.run("easc", easc_items, systems, evaluate.Budget("ref"))
+    easc = evaluate.run("easc", easc_items, systems, evaluate.REFERENCE_LENGTH)
     print(easc.to_markdown(), file=sys.stderr)
     sections.append(("EASC (all 153 articles, 5 references each)", easc, easc_verdict(easc)))
 
@@ -122,7 +123,7 @@ def main(argv: list[str] | None = None) -> int:
     t0 = time.perf_counter()
     ant_items = datasets.load_dataset("ant-bbc", root, limit=limit)
     load_seconds = time.perf_counter() - t0
-    ant = evaluate.run("ant-bbc", ant_items, systems, evaluate.Budget("sentences", 1))
+    ant = evaluate.run("ant-bbc", ant_items, systems, Budget(sentences=1))
     print(ant.to_markdown(), file=sys.stderr)
     what = f"a deterministic sample of {len(ant_items)}" if limit else f"all {len(ant_items)}"
     sections.append((f"ANT-BBC ({what} BBC articles; reading the archive took {load_seconds:.1f} s)", ant,

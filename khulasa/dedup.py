@@ -73,6 +73,25 @@ class TermIds:
         return counts
 
 
+@dataclass(frozen=True)
+class SentenceTerms:
+    """The candidate sentences' terms, computed once by this stage and reused by ``score`` and ``select``:
+    as ids (``ids``), as a sentence x term count matrix (``counts``), and each sentence's row in both."""
+
+    ids: TermIds
+    counts: sparse.csr_matrix
+    rows: dict[tuple[str, int], int]
+    """Row of each sentence by ``(article_id, index)``."""
+
+    @classmethod
+    def of(cls, sentences: Sequence[Sentence]) -> SentenceTerms:
+        ids = TermIds.of([s.terms for s in sentences])
+        return cls(ids, ids.counts(), {(s.article_id, s.index): i for i, s in enumerate(sentences)})
+
+    def row(self, sentence: Sentence) -> int:
+        return self.rows[(sentence.article_id, sentence.index)]
+
+
 def term_counts(term_lists: Sequence[Sequence[str]]) -> sparse.csr_matrix:
     """Sentence x term count matrix (rows in input order, columns in first-seen term order)."""
     return TermIds.of(term_lists).counts()
@@ -373,6 +392,11 @@ def group_sentences(
             InfoUnit(id=uid, representative=sentences[rep], sentences=tuple(sentences[i] for i in group))
         )
     return tuple(units)
+
+
+def each_alone(sentences: Sequence[Sentence]) -> tuple[InfoUnit, ...]:
+    """Every sentence its own unit (ids in order): the units of a text taken on its own, ungrouped."""
+    return tuple(InfoUnit(id=i, representative=s, sentences=(s,)) for i, s in enumerate(sentences))
 
 
 def _need(n: int) -> int:

@@ -743,9 +743,8 @@ def _select(
 
 def key_terms_for(articles: Iterable[Article], *, limit: int = 15) -> tuple[KeyTerm, ...]:
     """Key terms of articles on their own (each sentence its own unit)."""
+    from khulasa.dedup import each_alone
     from khulasa.segment import segment
 
     arts = list(articles)
-    sentences = [s for a in arts for s in segment(a) if not s.is_heading]
-    units = [InfoUnit(id=i, representative=s, sentences=(s,)) for i, s in enumerate(sentences)]
-    return key_terms(arts, units, limit=limit)
+    return key_terms(arts, each_alone([s for a in arts for s in segment(a) if not s.is_heading]), limit=limit)

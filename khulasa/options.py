@@ -66,12 +66,41 @@ def from_mapping(cls: type[T], data: Mapping[str, Any]) -> T:
 
 
 @dataclass(frozen=True)
+class Budget:
+    """How long a summary may be: ``words`` (1 to ``MAX_WORDS``, counted by
+    ``khulasa.text.normalize.count_words``) or ``sentences`` (1 to ``MAX_SENTENCES``), never both;
+    neither means ``DEFAULT_WORDS`` words.  The one budget type: the selector spends it, the options
+    of a summary, of a story and of an evaluation carry it."""
+
+    words: int | None = None
+    sentences: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.words is not None and self.sentences is not None:
+            raise InvalidOptionsError(
+                "words",
+                self.words,
+                "give a word budget or a sentence budget, not both",
+                hint=f"did you mean only sentences={self.sentences}?",
+            )
+        if self.words is not None:
+            whole("words", self.words, minimum=1, maximum=MAX_WORDS)
+        if self.sentences is not None:
+            whole("sentences", self.sentences, minimum=1, maximum=MAX_SENTENCES)
+        if self.words is None and self.sentences is None:
+            object.__setattr__(self, "words", DEFAULT_WORDS)
+
+    def __str__(self) -> str:
+        return f"{self.words}w" if self.sentences is None else f"{self.sentences}s"
+
+
+@dataclass(frozen=True)
 class SummaryOptions:
     """How to summarize.
 
-    Budget: ``words`` (1 to ``MAX_WORDS``, counted by ``khulasa.text.normalize.count_words``; the default
-    is 120) or ``sentences`` (1 to ``MAX_SENTENCES``), never both.  The summary stays within the
-    budget; with a word budget it aims to fill at least 80 % of it.
+    Budget: ``words`` or ``sentences``, never both (the default is 120 words), checked as a ``Budget``
+    (``budget``).  The summary stays within the budget; with a word budget it aims to fill at least
+    80 % of it.
     ``timeline`` and ``key_terms`` add the story's dated events and its actors, places and phrases.
     ``redundancy`` is the similarity (0-1) above which two sentences count as saying the same thing.
 
@@ -96,19 +125,7 @@ class SummaryOptions:
     focus_weight: float = 2.0
 
     def __post_init__(self) -> None:
-        if self.words is not None and self.sentences is not None:
-            raise InvalidOptionsError(
-                "words",
-                self.words,
-                "give a word budget or a sentence budget, not both",
-                hint=f"did you mean only sentences={self.sentences}?",
-            )
-        if self.words is not None:
-            whole("words", self.words, minimum=1, maximum=MAX_WORDS)
-        if self.sentences is not None:
-            whole("sentences", self.sentences, minimum=1, maximum=MAX_SENTENCES)
-        if self.words is None and self.sentences is None:
-            object.__setattr__(self, "words", DEFAULT_WORDS)
+        object.__setattr__(self, "words", Budget(self.words, self.sentences).words)
         flag("timeline", self.timeline)
         flag("key_terms", self.key_terms)
         fraction("redundancy", self.redundancy)
@@ -130,6 +147,10 @@ class SummaryOptions:
     def focused(self) -> bool:
         """A query, speaker or outlet focus is given."""
         return self.query is not None or self.speaker is not None or self.outlet is not None
+
+    @property
+    def budget(self) -> Budget:
+        return Budget(self.words, self.sentences)
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any]) -> SummaryOptions:

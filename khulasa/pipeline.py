@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import sparse
 
 from khulasa import dedup, order, readable, score, select, voices
 from khulasa.errors import InvalidOptionsError, NoArabicTextError, NoInputError
@@ -15,13 +15,15 @@ from khulasa.models import (
     Article,
     DuplicateGroup,
     InfoUnit,
+    KeyTerm,
     Sentence,
     SourceSpan,
     Summary,
     SummarySentence,
+    TimelineEvent,
 )
 from khulasa.options import SummaryOptions
-from khulasa.segment import segment
+from khulasa.segment import is_candidate, segment
 from khulasa.text.normalize import count_words, word_spans
 
 log = logging.getLogger(__name__)
@@ -44,16 +46,21 @@ class Analysis:
     sentences: tuple[Sentence, ...]
     units: tuple[InfoUnit, ...]
     duplicates: tuple[DuplicateGroup, ...]
-    terms: dedup.TermIds
-    """Candidate sentences' terms as ids; ``rows`` gives each candidate's row by (article id, index)."""
-    counts: sparse.csr_matrix
-    """Candidate sentence x term counts, rows as in ``terms``."""
-    rows: dict[tuple[str, int], int]
+    terms: dedup.SentenceTerms
+    """The candidate sentences' terms, which ``score`` and ``select`` reuse."""
 
     @property
     def canonical(self) -> dict[str, str]:
         """Duplicate article id -> the id of the article it copies."""
         return {d: g.kept for g in self.duplicates for d in g.duplicates}
+
+
+@dataclass(frozen=True)
+class Extras:
+    """The optional parts of a summary (``SummaryOptions.timeline``, ``key_terms``)."""
+
+    timeline: tuple[TimelineEvent, ...] = ()
+    key_terms: tuple[KeyTerm, ...] = ()
 
 
 def as_articles(articles: Iterable[Article | str]) -> tuple[Article, ...]:
@@ -91,14 +98,12 @@ def analyze(articles: Iterable[Article | str]) -> Analysis:
             )
         seen.add(a.id)
     sentences = tuple(s for a in arts for s in segment(a))
-    candidates = [s for s in sentences if not s.is_heading and s.terms and s.is_arabic]
+    candidates = [s for s in sentences if is_candidate(s)]
     if not candidates:
         raise NoArabicTextError(len(arts))
-    terms = dedup.TermIds.of([s.terms for s in candidates])
-    counts = terms.counts()
-    rows = {(s.article_id, s.index): i for i, s in enumerate(candidates)}
-    units = dedup.group_sentences(candidates, arts, counts=counts)
-    return Analysis(arts, sentences, units, dedup.duplicate_articles(arts, units), terms, counts, rows)
+    terms = dedup.SentenceTerms.of(candidates)
+    units = dedup.group_sentences(candidates, arts, counts=terms.counts)
+    return Analysis(arts, sentences, units, dedup.duplicate_articles(arts, units), terms)
 
 
 def _sources(unit: InfoUnit, articles: dict[str, Article], rank: dict[str, tuple]) -> tuple[SourceSpan, ...]:
@@ -154,84 +159,90 @@ def summarize(
     that reports it or a near-identical rewrite of it.  An input that is clearly many stories is
     summarized all the same, with a warning (logged) that points to ``khulasa stories``.
     """
-    if options is None:
-        options = SummaryOptions(words=words, sentences=sentences)
-    elif words is not None or sentences is not None:
-        options = SummaryOptions.from_mapping({**options.to_dict(), "words": words, "sentences": sentences})
+    options = _options(options, words, sentences)
     analysis = analyze(articles)
-    units = analysis.units
     canonical = analysis.canonical
-    members = score.UnitMembers.of(units, canonical)
-    scores = score.score_units(units, canonical, counts=analysis.counts, rows=analysis.rows, members=members)
-    concepts = score.concepts(units, canonical, terms=analysis.terms, rows=analysis.rows, members=members)
-    if len(members.articles) >= MANY_STORIES_ARTICLES and scores.coherence < MANY_STORIES_COHERENCE:
-        log.warning(
-            "these %d articles look like many stories, not one (mean similarity to their centroid %.2f, "
-            "below %.2f): the summary covers a few of them; `khulasa stories` groups them into stories "
-            "and summarizes each",
-            len(members.articles), scores.coherence, MANY_STORIES_COHERENCE,
-        )
-    lengths = np.array([u.representative.n_words for u in units])
-    budget = select.Budget(words=options.words, sentences=options.sentences)
+    members = score.UnitMembers.of(analysis.units, canonical)
+    scores = score.score_units(analysis.units, canonical, terms=analysis.terms, members=members)
+    concepts = score.concepts(analysis.units, canonical, terms=analysis.terms, members=members)
+    _warn_if_many_stories(len(members.articles), scores.coherence)
     # Every shown sentence readable where it stands (khulasa.readable): readable representatives, pairs.
-    ready = readable.plan(units, pairs=options.sentences is None)
+    ready = readable.plan(analysis.units, pairs=options.sentences is None)
     units = ready.units
     salience, voice = scores.score, None
     if voices.wanted(options):  # quotes, outlet comparison, focus (docs/quotes.md)
         voice = voices.prepare(analysis.articles, analysis.sentences, units, scores.score, options)
         salience = voice.salience
-    program = readable.problem(ready, salience, lengths, concepts.occurrences)
-    # Redundancy matters only among the units the selector will consider.
-    pool = select.candidate_pool(program.scores, program.lengths, budget)
-    pool_rows = [
-        analysis.rows[(units[program.ids[i]].representative.article_id, units[program.ids[i]].representative.index)]
-        for i in pool
-    ]
-    conflicts = program.pair_conflicts(
-        ready,
-        [(pool[i], pool[j]) for i, j in dedup.few_similar_pairs(analysis.terms.rows(pool_rows), options.redundancy)],
-    )
-    chosen = [
-        int(program.ids[k])
-        for k in select.select(
-            program.scores,
-            program.lengths,
-            conflicts,
-            concepts.weights,
-            program.occurrences,
-            budget,
-        )
-    ]
-    by_id = {a.id: a for a in analysis.articles}
-    rank = order.article_rank(analysis.articles)
+    program = readable.problem(ready, salience, select.lengths(analysis.units), concepts.occurrences)
+    joined = functools.partial(program.pair_conflicts, ready)
+    chosen = select.select(units, program, concepts, analysis.terms, options, joined=joined)
     ordered = order.order_units([units[i] for i in chosen], analysis.articles)
-    summary_sentences = tuple(
-        _shown(item.unit, item.sentence, by_id, rank, float(scores.score[item.unit.id]))
-        for item in readable.arrange(ordered, ready, rank)
-    )
-    if not summary_sentences and options.words is not None:
-        summary_sentences = (
-            _cut_to_budget(units[int(np.argmax(scores.score))], scores, options.words, by_id, rank),
-        )
-    timeline: tuple = ()
-    if options.timeline:
-        from khulasa.timeline import extract_timeline
-
-        timeline = extract_timeline(analysis.articles, units)
-    key_terms: tuple = ()
-    if options.key_terms:
-        from khulasa.keyterms import key_terms as find_key_terms
-
-        key_terms = find_key_terms(analysis.articles, units)
+    summary_sentences = _summary_sentences(ordered, ready, analysis.articles, scores, options)
+    extras = optional_steps(analysis.articles, units, options)
     summary = Summary(
         sentences=summary_sentences,
         articles=analysis.articles,
         options=options,
         duplicates=analysis.duplicates,
-        timeline=timeline,
-        key_terms=key_terms,
+        timeline=extras.timeline,
+        key_terms=extras.key_terms,
         n_units=len(units),
         n_sentences=sum(len(u.sentences) for u in units),
         n_words=sum(count_words(s.text) for s in summary_sentences),
     )
     return summary if voice is None else voices.annotate(summary, voice, analysis.sentences, units)
+
+
+def _options(options: SummaryOptions | None, words: int | None, sentences: int | None) -> SummaryOptions:
+    if options is None:
+        return SummaryOptions(words=words, sentences=sentences)
+    if words is not None or sentences is not None:
+        return SummaryOptions.from_mapping({**options.to_dict(), "words": words, "sentences": sentences})
+    return options
+
+
+def _warn_if_many_stories(n_articles: int, coherence: float) -> None:
+    if n_articles >= MANY_STORIES_ARTICLES and coherence < MANY_STORIES_COHERENCE:
+        log.warning(
+            "these %d articles look like many stories, not one (mean similarity to their centroid %.2f, "
+            "below %.2f): the summary covers a few of them; `khulasa stories` groups them into stories "
+            "and summarizes each",
+            n_articles, coherence, MANY_STORIES_COHERENCE,
+        )
+
+
+def _summary_sentences(
+    ordered: Sequence[InfoUnit],
+    ready: readable.Readability,
+    articles: Sequence[Article],
+    scores: score.UnitScores,
+    options: SummaryOptions,
+) -> tuple[SummarySentence, ...]:
+    """The chosen units as summary sentences in reading order (``readable.arrange``), each with every
+    source; when nothing fits a word budget, the best unit cut to it (``_cut_to_budget``)."""
+    by_id = {a.id: a for a in articles}
+    rank = order.article_rank(articles)
+    shown = tuple(
+        _shown(item.unit, item.sentence, by_id, rank, float(scores.score[item.unit.id]))
+        for item in readable.arrange(ordered, ready, rank)
+    )
+    if not shown and options.words is not None:
+        best = ready.units[int(np.argmax(scores.score))]
+        shown = (_cut_to_budget(best, scores, options.words, by_id, rank),)
+    return shown
+
+
+def optional_steps(articles: Sequence[Article], units: Sequence[InfoUnit], options: SummaryOptions) -> Extras:
+    """The timeline and key terms of ``units`` when ``options`` ask for them (the summary's and the
+    stories' lead summary's one place for them); imported only then."""
+    timeline: tuple[TimelineEvent, ...] = ()
+    if options.timeline:
+        from khulasa.timeline import extract_timeline
+
+        timeline = extract_timeline(articles, units)
+    key_terms: tuple[KeyTerm, ...] = ()
+    if options.key_terms:
+        from khulasa.keyterms import key_terms as find_key_terms
+
+        key_terms = find_key_terms(articles, units)
+    return Extras(timeline, key_terms)

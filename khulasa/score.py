@@ -22,7 +22,7 @@ import numpy as np
 from scipy import sparse
 
 from khulasa.arrays import row_sizes, unique, unique_inverse
-from khulasa.dedup import TermIds, term_counts
+from khulasa.dedup import SentenceTerms, TermIds
 from khulasa.models import InfoUnit, Sentence
 
 
@@ -130,15 +130,13 @@ def score_units(
     canonical: Mapping[str, str] | None = None,
     weights: Weights | None = None,
     *,
-    counts: sparse.csr_matrix | None = None,
-    rows: Mapping[tuple[str, int], int] | None = None,
+    terms: SentenceTerms | None = None,
     members: UnitMembers | None = None,
 ) -> UnitScores:
     """Score units; ``canonical`` maps a duplicate article id to the article it copies (support counts it once).
 
-    ``counts``/``rows`` may pass a sentence x term count matrix (``dedup.term_counts``) holding every
-    unit sentence, and the row of each sentence by ``(article_id, index)``; ``members`` the units'
-    ``UnitMembers`` (made with the same ``canonical``); else they are computed.
+    ``terms`` may pass the terms of every unit sentence (``dedup.SentenceTerms``); ``members`` the
+    units' ``UnitMembers`` (made with the same ``canonical``); else they are computed.
     """
     weights = weights or DEFAULT_WEIGHTS
     n = len(units)
@@ -148,9 +146,9 @@ def score_units(
     canonical = canonical or {}
     table = members or UnitMembers.of(units, canonical)
     sentences = table.sentences
-    if counts is None or rows is None:
-        counts = term_counts([s.terms for s in sentences])
-        rows = {(s.article_id, s.index): i for i, s in enumerate(sentences)}
+    if terms is None:
+        terms = SentenceTerms.of(sentences)
+    counts, rows = terms.counts, terms.rows
     n_articles = len(table.articles)
     if not (isinstance(counts, sparse.csr_matrix) and counts.has_canonical_format):
         counts = sparse.csr_matrix(counts)
@@ -160,12 +158,12 @@ def score_units(
     row_article[[rows[(s.article_id, s.index)] for s in sentences]] = table.article
     entry_article = row_article.repeat(row_sizes(counts.indptr))
     mine = entry_article >= 0
-    terms, values = counts.indices[mine], counts.data[mine]
+    entry_terms, values = counts.indices[mine], counts.data[mine]
 
     # IDF over sentences: with a handful of articles, document frequency over articles is too coarse.
-    idf = np.log((1 + len(sentences)) / (1 + np.bincount(terms, minlength=counts.shape[1]))) + 1.0
+    idf = np.log((1 + len(sentences)) / (1 + np.bincount(entry_terms, minlength=counts.shape[1]))) + 1.0
     # article x term counts as CSR arrays: (article, term) keys sorted, counts summed
-    keys, key_of = unique_inverse(entry_article[mine] * counts.shape[1] + terms)
+    keys, key_of = unique_inverse(entry_article[mine] * counts.shape[1] + entry_terms)
     article_data = np.bincount(key_of, weights=values, minlength=len(keys))
     article_terms, entry_row = keys % counts.shape[1], keys // counts.shape[1]
     article_indptr = np.zeros(n_articles + 1, dtype=np.int64)
@@ -220,8 +218,7 @@ def concepts(
     units: Sequence[InfoUnit],
     canonical: Mapping[str, str] | None = None,
     *,
-    terms: TermIds | None = None,
-    rows: Mapping[tuple[str, int], int] | None = None,
+    terms: SentenceTerms | None = None,
     members: UnitMembers | None = None,
 ) -> Concepts:
     """Concepts of the units: term bigrams (Gillick & Favre 2009) and the articles themselves.
@@ -236,8 +233,8 @@ def concepts(
     there are several).  This asks the selector to tell the whole story (both meetings, every outlet's
     angle), and it favours units that many outlets report, since one such unit covers them all at once.
 
-    ``terms``/``rows`` may pass the unit sentences' term ids (``dedup.TermIds``) and the row of each
-    sentence by ``(article_id, index)``; ``members`` the units' ``UnitMembers``; else they are computed.
+    ``terms`` may pass the terms of every unit sentence (``dedup.SentenceTerms``); ``members`` the
+    units' ``UnitMembers``; else they are computed.
     """
     table = members or UnitMembers.of(units, canonical or {})
     sentences = table.sentences
@@ -258,10 +255,11 @@ def concepts(
         shape = (len(units), n_bigrams + len(articles))
         return sparse.csr_matrix((np.ones(len(rows)), cols, indptr), shape=shape)
 
-    if terms is None or rows is None:
+    if terms is None:
         term_ids = TermIds.of([s.terms for s in sentences])
     else:
-        term_ids = terms.rows([rows[(s.article_id, s.index)] for s in sentences])
+        rows = terms.rows
+        term_ids = terms.ids.rows([rows[(s.article_id, s.index)] for s in sentences])
     ids = term_ids.ids
     # One entry per bigram occurrence (consecutive terms of one sentence), coded first * |V| + second.
     sentence_of = np.arange(len(sentences)).repeat(row_sizes(term_ids.indptr))

@@ -392,3 +392,10 @@ def segment(article: Article) -> tuple[Sentence, ...]:
             )
         )
     return tuple(sentences)
+
+
+def is_candidate(sentence: Sentence) -> bool:
+    """Whether a summary may show ``sentence``: not a heading, with a content term, and Arabic (by the
+    token share of ``Sentence.is_arabic``).  The one definition the pipeline, the stories' lead summary
+    and the evaluation baselines share."""
+    return not sentence.is_heading and bool(sentence.terms) and sentence.is_arabic

@@ -23,15 +23,20 @@ import ctypes
 import logging
 import os
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
 from scipy import sparse
 from scipy.optimize import Bounds, LinearConstraint, milp
 
+from khulasa import dedup
 from khulasa.arrays import row_sizes, take_rows
 from khulasa.errors import InvalidOptionsError
+from khulasa.models import InfoUnit
+from khulasa.options import Budget, SummaryOptions
+from khulasa.score import Concepts, UnitScores
 
 log = logging.getLogger(__name__)
 
@@ -42,12 +47,6 @@ SALIENCE_WEIGHT = 40.0
 TIME_LIMIT_SECONDS = 2.0
 NODE_LIMIT = 20_000
 """Branch-and-bound nodes before ``select_exact`` settles for the best solution found (logged)."""
-
-
-@dataclass(frozen=True)
-class Budget:
-    words: int | None = None
-    sentences: int | None = None
 
 
 _FD_LOCK = threading.Lock()
@@ -277,11 +276,109 @@ def candidate_pool(scores: np.ndarray, lengths: np.ndarray, budget: Budget) -> l
     return sorted(best.tolist())
 
 
-SELECTORS = ("exact", "ilp", "greedy")
+class Selector(Protocol):
+    """A way to solve the selection program over the candidate pool (indexes are pool positions).
+
+    Returns the chosen positions, or ``None`` when it has no usable answer (``select_greedy`` then
+    answers).  A new selector is a function with this signature, named in ``SELECTORS``.
+    """
+
+    def __call__(
+        self,
+        scores: np.ndarray,
+        lengths: np.ndarray,
+        conflicts: Sequence[tuple[int, int]],
+        concept_weights: np.ndarray,
+        occurrences: sparse.csr_matrix | np.ndarray,
+        budget: Budget,
+    ) -> list[int] | None: ...
+
+
+SELECTORS: dict[str, Selector] = {"exact": select_exact, "ilp": select_ilp, "greedy": select_greedy}
 DEFAULT_METHOD = "exact"
 
 
+def selector(name: str | None) -> Selector:
+    """The selector called ``name`` (default ``DEFAULT_METHOD``); an unknown name lists the valid ones."""
+    name = name or DEFAULT_METHOD
+    if name not in SELECTORS:
+        raise InvalidOptionsError(
+            "method", name, "unknown selector", hint=f"valid selectors: {', '.join(SELECTORS)}"
+        )
+    return SELECTORS[name]
+
+
+class Rows(Protocol):
+    """The rows of a selection program: row ``k`` stands for unit ``ids[k]`` with its salience, words and
+    concepts (``Program``; ``khulasa.readable.Problem`` makes rows that also carry a sentence shown
+    before their unit)."""
+
+    @property
+    def ids(self) -> np.ndarray: ...
+    @property
+    def scores(self) -> np.ndarray: ...
+    @property
+    def lengths(self) -> np.ndarray: ...
+    @property
+    def occurrences(self) -> sparse.csr_matrix | np.ndarray: ...
+
+
+@dataclass(frozen=True)
+class Program:
+    """One row per unit (``Rows``)."""
+
+    ids: np.ndarray
+    scores: np.ndarray
+    lengths: np.ndarray
+    occurrences: sparse.csr_matrix | np.ndarray
+
+    @classmethod
+    def of(cls, units: Sequence[InfoUnit], scores: UnitScores, concepts: Concepts) -> Program:
+        return cls(np.arange(len(units)), scores.score, lengths(units), concepts.occurrences)
+
+
+def lengths(units: Sequence[InfoUnit]) -> np.ndarray:
+    """Each unit's words, as its representative shows them."""
+    return np.array([u.representative.n_words for u in units])
+
+
 def select(
+    units: Sequence[InfoUnit],
+    rows: Rows,
+    concepts: Concepts,
+    terms: dedup.SentenceTerms,
+    options: SummaryOptions,
+    *,
+    joined: Callable[[list[tuple[int, int]]], list[tuple[int, int]]] | None = None,
+    method: str | None = None,
+) -> list[int]:
+    """The selection stage: ids of the units to show.  Deterministic.
+
+    The candidate pool is the ``MAX_CANDIDATES`` best-scored rows that fit ``options.budget``; two of
+    them conflict when their units' representatives' term sets reach ``options.redundancy`` (``terms``
+    holds every unit sentence's terms), plus what ``joined`` adds to those pairs (rows that must not go
+    together); the selector ``method`` (``SELECTORS``) chooses among them.
+    """
+    budget = options.budget
+    pool = candidate_pool(rows.scores, rows.lengths, budget)
+    conflicts = redundant_pairs([units[int(rows.ids[k])] for k in pool], pool, terms, options.redundancy)
+    if joined is not None:
+        conflicts = joined(conflicts)
+    chosen = choose(rows.scores, rows.lengths, conflicts, concepts.weights, rows.occurrences, budget, method)
+    return [int(rows.ids[k]) for k in chosen]
+
+
+def redundant_pairs(
+    units: Sequence[InfoUnit], pool: Sequence[int], terms: dedup.SentenceTerms, threshold: float
+) -> list[tuple[int, int]]:
+    """Pairs of ``pool`` rows whose units (``units``, one per pool row) say the same thing: their
+    representatives' term sets' cosine reaches ``threshold``.  Only the pool matters: the selector
+    considers no other row."""
+    term_rows = [terms.row(u.representative) for u in units]
+    return [(pool[i], pool[j]) for i, j in dedup.few_similar_pairs(terms.ids.rows(term_rows), threshold)]
+
+
+def choose(
     scores: np.ndarray,
     lengths: np.ndarray,
     conflicts: Sequence[tuple[int, int]],
@@ -290,16 +387,12 @@ def select(
     budget: Budget,
     method: str | None = None,
 ) -> list[int]:
-    """Indexes of the chosen units (in index order).  Deterministic.
+    """Indexes of the chosen units (in index order), from arrays over all units.  Deterministic.
 
     ``conflicts`` are pairs of units that say the same thing; at most one of each pair is chosen.
     Only the ``MAX_CANDIDATES`` best-scored units that fit the budget are considered.
     """
-    method = method or DEFAULT_METHOD
-    if method not in SELECTORS:
-        raise InvalidOptionsError(
-            "method", method, "unknown selector", hint=f"valid selectors: {', '.join(SELECTORS)}"
-        )
+    solve = selector(method)
     pool = candidate_pool(scores, lengths, budget)
     if not pool:
         return []
@@ -309,10 +402,7 @@ def select(
     sub_occ = _dense_rows(occurrences, idx) > 0
     present = np.flatnonzero(sub_occ.any(axis=0))  # concepts the pool can cover
     args = (scores[idx], lengths[idx], sub_conflicts, concept_weights[present], sub_occ[:, present], budget)
-    if method == "exact":
-        chosen: list[int] | None = select_exact(*args)
-    else:
-        chosen = select_ilp(*args) if method == "ilp" else None
+    chosen = solve(*args)
     if chosen is None:
         chosen = select_greedy(*args)
     return sorted(int(idx[i]) for i in chosen)

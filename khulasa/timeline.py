@@ -397,8 +397,7 @@ def _events(drafts: list[_Draft], by_id: dict[str, Article]) -> tuple[TimelineEv
 
 def timeline_for(articles: Sequence[Article]) -> tuple[TimelineEvent, ...]:
     """The timeline of articles on their own: every sentence is its own unit (merging still applies)."""
+    from khulasa.dedup import each_alone
     from khulasa.segment import segment
 
-    sentences = [s for a in articles for s in segment(a)]
-    units = [InfoUnit(id=i, representative=s, sentences=(s,)) for i, s in enumerate(sentences)]
-    return extract_timeline(articles, units)
+    return extract_timeline(articles, each_alone([s for a in articles for s in segment(a)]))

@@ -16,8 +16,9 @@ from khulasa.dedup import (
     similar_pairs,
     term_matrix,
 )
+from khulasa.options import Budget
 from khulasa.segment import segment
-from khulasa.select import SALIENCE_WEIGHT, Budget, select, select_exact, select_ilp
+from khulasa.select import SALIENCE_WEIGHT, choose, select_exact, select_ilp, selector
 from tests.conftest import cluster
 
 BASE = "أعلن وزير الخارجية المصري اليوم عن مبادرة جديدة لوقف إطلاق النار في غزة بمشاركة الأمم المتحدة"
@@ -75,7 +76,9 @@ def test_an_unknown_selector_names_the_valid_ones():
     from khulasa.errors import InvalidOptionsError
 
     with pytest.raises(InvalidOptionsError, match="exact, ilp, greedy"):
-        select(
+        selector("x")
+    with pytest.raises(InvalidOptionsError, match="exact, ilp, greedy"):
+        choose(
             np.ones(1),
             np.ones(1),
             [],
@@ -98,7 +101,7 @@ def test_selection_never_takes_both_sides_of_a_conflict_and_fits_the_budget(meth
     scores = np.array([0.9, 0.85, 0.5, 0.4])
     lengths = np.array([10, 10, 8, 30])
     occ = sparse.csr_matrix(np.array([[1, 1, 0], [1, 1, 0], [0, 0, 1], [0, 1, 1]], dtype=float))
-    chosen = select(scores, lengths, [(0, 1)], np.ones(3), occ, Budget(words=25), method=method)
+    chosen = choose(scores, lengths, [(0, 1)], np.ones(3), occ, Budget(words=25), method=method)
     assert not {0, 1} <= set(chosen)
     assert sum(lengths[chosen]) <= 25
     assert chosen  # something fits
@@ -114,7 +117,7 @@ def test_selection_respects_any_word_budget(data, words, method):
     scores = np.array([d[0] for d in data])
     lengths = np.array([d[1] for d in data])
     occ = sparse.csr_matrix(np.eye(len(data)))
-    chosen = select(scores, lengths, [], np.ones(len(data)), occ, Budget(words=words), method=method)
+    chosen = choose(scores, lengths, [], np.ones(len(data)), occ, Budget(words=words), method=method)
     assert sum(lengths[chosen]) <= words
     assert chosen == sorted(set(chosen))
 
@@ -346,3 +349,39 @@ def test_similar_pairs_of_twenty_thousand_rows_stay_in_bounded_memory():
     finally:
         tracemalloc.stop()
     assert peak < 150 * 2**20
+
+
+@pytest.mark.parametrize("method", ["exact", "ilp", "greedy"])
+def test_the_selection_stage_picks_from_its_pool_within_budget_and_never_repeats_itself(method):
+    import khulasa
+    from khulasa import score
+    from khulasa.options import SummaryOptions
+    from khulasa.pipeline import analyze
+    from khulasa.select import Program, candidate_pool, redundant_pairs, select
+    from tests.conftest import EXAMPLE_DIR
+
+    analysis = analyze(khulasa.load([str(EXAMPLE_DIR)]))
+    units, canonical = analysis.units, analysis.canonical
+    scores = score.score_units(units, canonical, terms=analysis.terms)
+    concepts = score.concepts(units, canonical, terms=analysis.terms)
+    options = SummaryOptions(words=120)
+    lengths = np.array([u.representative.n_words for u in units])
+    pool = candidate_pool(scores.score, lengths, options.budget)
+    pairs = redundant_pairs([units[i] for i in pool], pool, analysis.terms, options.redundancy)
+    program = Program.of(units, scores, concepts)
+    chosen = select(units, program, concepts, analysis.terms, options, method=method)
+    assert pairs and chosen and set(chosen) <= set(pool)
+    assert not any(i in chosen and j in chosen for i, j in pairs)
+    assert lengths[chosen].sum() <= 120
+    arrays = (scores.score, lengths, pairs, concepts.weights, concepts.occurrences, options.budget)
+    assert chosen == choose(*arrays, method=method)
+
+
+def test_each_alone_makes_every_sentence_its_own_unit_in_order():
+    from khulasa.dedup import each_alone
+
+    _, sentences = sentences_of(BASE + ". " + BASE + ".")
+    units = each_alone(sentences)
+    assert [u.id for u in units] == list(range(len(sentences)))
+    assert [u.sentences for u in units] == [(s,) for s in sentences]
+    assert all(u.representative is s for u, s in zip(units, sentences, strict=True))

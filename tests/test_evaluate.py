@@ -17,8 +17,9 @@ from rouge_score import rouge_scorer
 from khulasa.cli import main
 from khulasa.errors import InvalidOptionsError
 from khulasa.eval.datasets import EvalItem
-from khulasa.eval.report import Budget, parse_budget, run
+from khulasa.eval.report import REFERENCE_LENGTH, item_options, parse_budget, run
 from khulasa.eval.rouge import ArabicTokenizer, Rouge, average, cut_words, flatten, lcs_length
+from khulasa.options import Budget
 from khulasa.text.normalize import count_words
 from tests.conftest import article
 
@@ -217,10 +218,10 @@ def test_cut_words_never_exceeds_the_budget(text, n):
 
 
 def test_budgets_parse_from_their_short_forms():
-    assert parse_budget("ref") == Budget("ref")
-    assert parse_budget("120") == Budget("words", 120)
-    assert parse_budget("120w") == Budget("words", 120)
-    assert parse_budget("1s") == Budget("sentences", 1)
+    assert parse_budget("ref") == REFERENCE_LENGTH
+    assert parse_budget("120") == Budget(words=120)
+    assert parse_budget("120w") == Budget(words=120)
+    assert parse_budget("1s") == Budget(sentences=1)
     assert str(parse_budget("2 sentences")) == "2s"
     for bad in ("", "abc", "-3", "0s", "99999999999w", "10001s"):
         with pytest.raises(InvalidOptionsError):
@@ -229,8 +230,8 @@ def test_budgets_parse_from_their_short_forms():
 
 def test_reference_budget_is_the_mean_reference_length_rounded():
     item = EvalItem("t", (article("نص"),), ("واحد اثنان", "واحد اثنان ثلاثة اربعة خمسة"))  # 2 and 5 words
-    assert Budget("ref").options(item).words == 4  # round(3.5) = 4 (banker's rounding)
-    assert Budget("sentences", 1).options(item).sentences == 1
+    assert item_options(REFERENCE_LENGTH, item).words == 4  # round(3.5) = 4 (banker's rounding)
+    assert item_options(Budget(sentences=1), item).sentences == 1
 
 
 # --- whole evaluations ------------------------------------------------------------------------------
@@ -250,18 +251,18 @@ def _items():
 
 
 def test_run_scores_every_system_and_cuts_candidates_to_the_word_budget():
-    report = run("toy", _items(), ["lead", "random:1"], Budget("sentences", 1))
+    report = run("toy", _items(), ["lead", "random:1"], Budget(sentences=1))
     assert [r.name for r in report.results] == ["lead", "random:1"]
     lead = report.results[0]
     # lead-1 is the first reference exactly (P = R = 1) and shares only "في" with the second
     assert lead.mean["rouge1"].recall == pytest.approx((1 + 1 / 8) / 2)
     assert lead.n_items == 2 and lead.n_failed == 0
-    cut = run("toy", _items(), ["lead"], Budget("words", 3))
+    cut = run("toy", _items(), ["lead"], Budget(words=3))
     assert cut.results[0].mean_words <= 3
 
 
 def test_report_renders_a_markdown_table_and_json_with_budget_and_rules():
-    report = run("toy", _items(), ["lead"], Budget("ref"))
+    report = run("toy", _items(), ["lead"], REFERENCE_LENGTH)
     md = report.to_markdown()
     assert "| lead |" in md and "R-2 F" in md and "mean reference length" in md
     data = json.loads(report.to_json())
@@ -272,11 +273,11 @@ def test_report_renders_a_markdown_table_and_json_with_budget_and_rules():
 
 def test_unknown_system_is_refused_before_any_work_listing_valid_names():
     with pytest.raises(InvalidOptionsError, match="valid systems: khulasa, lead"):
-        run("toy", _items(), ["lead", "nope"], Budget("ref"))
+        run("toy", _items(), ["lead", "nope"], REFERENCE_LENGTH)
 
 
 def test_khulasa_system_is_scored_through_summarize():
-    report = run("toy", _items(), ["khulasa"], Budget("words", 20))
+    report = run("toy", _items(), ["khulasa"], Budget(words=20))
     assert report.results[0].n_failed == 0
     assert 0 < report.results[0].mean_words <= 20
 

@@ -83,3 +83,17 @@ def test_shared_validators_name_the_field_and_the_range():
         fraction("x", math.nan)
     fraction("x", 1)
     whole("n", 10, minimum=1, maximum=10)
+
+
+def test_a_budget_is_words_or_sentences_never_both_and_120_words_by_default():
+    from khulasa.options import DEFAULT_WORDS, Budget
+
+    assert Budget() == Budget(words=DEFAULT_WORDS) and str(Budget()) == f"{DEFAULT_WORDS}w"
+    assert str(Budget(sentences=2)) == "2s" and Budget(sentences=2).words is None
+    with pytest.raises(InvalidOptionsError, match="not both"):
+        Budget(words=10, sentences=2)
+    for bad in ({"words": 0}, {"sentences": MAX_SENTENCES + 1}, {"words": True}, {"words": 2.5}):
+        with pytest.raises(InvalidOptionsError):
+            Budget(**bad)
+    assert SummaryOptions(sentences=3).budget == Budget(sentences=3)
+    assert SummaryOptions().budget == Budget(words=DEFAULT_WORDS)

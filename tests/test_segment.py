@@ -347,3 +347,18 @@ def test_spans_are_ordered_disjoint_stripped_and_match_sentences(text: str) -> N
 @given(st.text())
 def test_any_unicode_text_segments_without_error(text: str) -> None:
     _check_spans(text)
+
+
+def test_a_candidate_is_an_arabic_sentence_with_a_content_term_that_is_not_a_heading():
+    from khulasa.segment import is_candidate
+
+    kept, english, stopwords = segment(article(
+        "وصل الرئيس الروسي إلى إسطنبول للمشاركة في مؤتمر الطاقة الدولي.\n"
+        "The president arrived in Istanbul for the energy conference today.\n"
+        "في من على إلى."
+    ))
+    assert is_candidate(kept)
+    assert not english.is_arabic and not is_candidate(english)
+    assert not stopwords.terms and not is_candidate(stopwords)
+    heading = segment(article("مؤتمر الطاقة\n\nوصل الرئيس الروسي إلى إسطنبول للمشاركة في مؤتمر الطاقة الدولي."))[0]
+    assert heading.is_heading and not is_candidate(heading)

@@ -1,7 +1,7 @@
 """Baseline summarizers for evaluation: lead, random, and sumy's extractive methods.
 
-Every baseline sees the same candidates as Khulasa (``candidates``: the non-heading sentences of
-``khulasa.segment.segment`` that have a token) and fills a budget with the same rule (``fill``):
+Every baseline sees the same candidates as Khulasa (``candidates``: the sentences of
+``khulasa.segment.segment`` that ``khulasa.segment.is_candidate`` accepts) and fills a budget with the same rule (``fill``):
 ranked sentences are taken in rank order; one that would exceed the word budget is skipped and the
 next one is tried, so a long top sentence does not leave the summary empty; a sentence budget takes
 the first N.  The chosen sentences are then shown in document order (article order, then position).
@@ -31,7 +31,7 @@ from typing import Any
 from khulasa.errors import InvalidOptionsError, require
 from khulasa.models import Article, Sentence
 from khulasa.options import SummaryOptions
-from khulasa.segment import segment
+from khulasa.segment import is_candidate, segment
 from khulasa.text.normalize import (
     STOPWORDS,
     fold_digits,
@@ -40,7 +40,6 @@ from khulasa.text.normalize import (
     remove_tatweel,
     stem,
     strip_diacritics,
-    word_tokens,
 )
 
 SELECTION_RULE = (
@@ -58,8 +57,8 @@ Ranker = Callable[[Sequence[Sentence]], list[int]]
 
 
 def candidates(articles: Sequence[Article]) -> list[Sentence]:
-    """The sentences every system may choose: non-headings with at least one token, in input order."""
-    return [s for a in articles for s in segment(a) if not s.is_heading and word_tokens(s.text.split())]
+    """The sentences every system may choose (``khulasa.segment.is_candidate``), in input order."""
+    return [s for a in articles for s in segment(a) if is_candidate(s)]
 
 
 def fill(sentences: Sequence[Sentence], ranking: Sequence[int], options: SummaryOptions) -> list[Sentence]:

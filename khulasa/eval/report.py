@@ -9,7 +9,7 @@ import re
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from khulasa.errors import InvalidOptionsError, KhulasaError
 from khulasa.eval import baselines
@@ -25,7 +25,7 @@ from khulasa.eval.rouge import (
     flatten,
 )
 from khulasa.eval.systems import get_system
-from khulasa.options import MAX_SENTENCES, MAX_WORDS, SummaryOptions, whole
+from khulasa.options import MAX_WORDS, Budget, SummaryOptions
 from khulasa.text.normalize import count_words
 
 log = logging.getLogger(__name__)
@@ -33,44 +33,33 @@ log = logging.getLogger(__name__)
 # --- budgets ---------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Budget:
-    """How long each candidate may be.
+REFERENCE_LENGTH: Literal["ref"] = "ref"
+"""The evaluation budget that is each item's mean reference length in words (rounded)."""
 
-    ``kind``: ``"ref"`` (words = the mean length of the item's references, rounded), ``"words"`` or
-    ``"sentences"``.  Candidates under a word budget are cut to it before scoring (a no-op for systems
-    that keep to it); sentence budgets are not cut.
-    """
+EvalBudget = Budget | Literal["ref"]
+"""How long each candidate may be: a ``Budget`` or ``REFERENCE_LENGTH``.  Candidates under a word
+budget are cut to it before scoring (a no-op for systems that keep to it); sentence budgets are not cut."""
 
-    kind: str
-    value: int | None = None
 
-    def __post_init__(self) -> None:
-        if self.kind not in ("ref", "words", "sentences"):
-            raise InvalidOptionsError("budget", self.kind, "unknown kind", hint="use ref, N, Nw or Ns")
-        if self.kind != "ref":
-            whole("budget", self.value, minimum=1, maximum=MAX_WORDS if self.kind == "words" else MAX_SENTENCES)
-
-    def options(self, item: EvalItem) -> SummaryOptions:
-        if self.kind == "sentences":
-            return SummaryOptions(sentences=self.value)
-        if self.kind == "words":
-            return SummaryOptions(words=self.value)
+def item_options(budget: EvalBudget, item: EvalItem) -> SummaryOptions:
+    """The summary options of one item under ``budget``."""
+    if budget == REFERENCE_LENGTH:
         mean = sum(count_words(r) for r in item.references) / len(item.references)
         return SummaryOptions(words=min(MAX_WORDS, max(1, round(mean))))
-
-    def describe(self) -> str:
-        if self.kind == "ref":
-            return "words = mean reference length of each item (rounded); candidate cut to it"
-        if self.kind == "words":
-            return f"{self.value} words; candidate cut to it"
-        return f"{self.value} sentence(s)"
-
-    def __str__(self) -> str:
-        return {"ref": "ref", "words": f"{self.value}w", "sentences": f"{self.value}s"}[self.kind]
+    assert isinstance(budget, Budget)
+    return SummaryOptions(words=budget.words, sentences=budget.sentences)
 
 
-def parse_budget(text: str) -> Budget:
+def describe(budget: EvalBudget) -> str:
+    if budget == REFERENCE_LENGTH:
+        return "words = mean reference length of each item (rounded); candidate cut to it"
+    assert isinstance(budget, Budget)
+    if budget.sentences is None:
+        return f"{budget.words} words; candidate cut to it"
+    return f"{budget.sentences} sentence(s)"
+
+
+def parse_budget(text: str) -> EvalBudget:
     """``ref``, ``120`` or ``120w`` (words), ``1s`` (sentences)."""
     match = re.fullmatch(r"\s*(?:(ref)|(\d+)\s*(w|words?|s|sentences?)?)\s*", text.lower())
     if not match:
@@ -78,9 +67,10 @@ def parse_budget(text: str) -> Budget:
             "budget", text, "not a budget", hint="use 'ref' (mean reference length), '120' / '120w' or '1s'"
         )
     if match.group(1):
-        return Budget("ref")
+        return REFERENCE_LENGTH
     unit = match.group(3) or "w"
-    return Budget("sentences" if unit.startswith("s") else "words", int(match.group(2)))
+    value = int(match.group(2))
+    return Budget(sentences=value) if unit.startswith("s") else Budget(words=value)
 
 
 # --- a whole evaluation ---------------------------------------------------------------------------
@@ -113,7 +103,7 @@ class SystemResult:
 @dataclass(frozen=True)
 class Report:
     dataset: str
-    budget: Budget
+    budget: EvalBudget
     n_items: int
     n_references: float
     stem: bool
@@ -126,7 +116,7 @@ class Report:
             "items": self.n_items,
             "references_per_item": round(self.n_references, 2),
             "budget": str(self.budget),
-            "budget_rule": self.budget.describe(),
+            "budget_rule": describe(self.budget),
             "selection_rule": baselines.SELECTION_RULE,
             "tokenizer": repr(ArabicTokenizer(self.stem)),
             "multi_reference": "scores: mean over references; best_reference: max-F reference per type",
@@ -140,7 +130,7 @@ class Report:
     def to_markdown(self) -> str:
         lines = [
             f"**{self.dataset}**: {self.n_items} items, {self.n_references:.2g} reference(s) each; "
-            f"budget: {self.budget.describe()}.",
+            f"budget: {describe(self.budget)}.",
             f"ROUGE with {ArabicTokenizer(self.stem)!r}; scores are the mean over references, then over "
             "items.",
             f"Baselines select sentences the same way: {baselines.SELECTION_RULE}.",
@@ -164,7 +154,7 @@ class Report:
 
 
 def evaluate_system(
-    name: str, items: Sequence[EvalItem], budget: Budget, rouge: Rouge
+    name: str, items: Sequence[EvalItem], budget: EvalBudget, rouge: Rouge
 ) -> tuple[SystemResult, list[ItemScores]]:
     """Summarize every item with one system and score it; time only the summarizing."""
     system = get_system(name)
@@ -173,7 +163,7 @@ def evaluate_system(
     words = 0
     per_item = []
     for item in items:
-        options = budget.options(item)
+        options = item_options(budget, item)
         start = time.perf_counter()
         try:
             candidate = system(item.articles, options)
@@ -201,7 +191,7 @@ def run(
     dataset: str,
     items: Sequence[EvalItem],
     systems: Sequence[str],
-    budget: Budget,
+    budget: EvalBudget,
     *,
     stem: bool = False,
     extra: Mapping[str, Any] | None = None,

@@ -19,11 +19,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from khulasa.errors import NoArabicTextError, NoInputError
-from khulasa.models import Article, InfoUnit, SourceSpan, Summary, SummarySentence, TimelineEvent
+from khulasa.models import Article, SourceSpan, Summary, SummarySentence, TimelineEvent
+from khulasa.options import SummaryOptions
 from khulasa.render.json import to_dict
 from khulasa.stories.cluster import Assignment
 from khulasa.stories.options import StoryOptions
-from khulasa.text.normalize import is_arabic
 
 TITLE_CHARS = 120
 
@@ -179,28 +179,27 @@ def summarize_story(articles: Sequence[Article], options: StoryOptions) -> Summa
         return Summary(sentences=(), articles=tuple(articles), options=summary_options)
 
 
-def lead_summary(article: Article, options: Any) -> Summary:
-    """The article's first sentences within the word budget, with timeline and key terms when asked.
+def lead_summary(article: Article, options: SummaryOptions) -> Summary:
+    """The article's first sentences within the budget, with timeline and key terms when asked.
 
     Raises ``NoArabicTextError`` when the article has no Arabic sentence.
     """
-    from khulasa.segment import segment
+    from khulasa.dedup import each_alone
+    from khulasa.pipeline import optional_steps
+    from khulasa.segment import is_candidate, segment
     from khulasa.text.rules import display
 
-    sentences = segment(article)
-    candidates = [s for s in sentences if not s.is_heading and s.terms and is_arabic(s.text)]
-    if not candidates:
+    units = each_alone([s for s in segment(article) if is_candidate(s)])
+    if not units:
         raise NoArabicTextError(1)
-    units = tuple(InfoUnit(id=i, representative=s, sentences=(s,)) for i, s in enumerate(candidates))
     chosen: list[SummarySentence] = []
     words = 0
-    budget_words = options.words
-    budget_sentences = options.sentences
+    budget = options.budget
     for unit in units:
         s = unit.representative
-        if budget_sentences is not None and len(chosen) >= budget_sentences:
+        if budget.sentences is not None and len(chosen) >= budget.sentences:
             break
-        if budget_words is not None and words + s.n_words > budget_words:
+        if budget.words is not None and words + s.n_words > budget.words:
             if chosen:
                 break
             continue  # a first sentence longer than the budget: try the next one
@@ -209,22 +208,13 @@ def lead_summary(article: Article, options: Any) -> Summary:
         text, edits = display(s.text)
         chosen.append(SummarySentence(text, (span,), score, unit.id, article.id, edits))
         words += s.n_words
-    timeline: tuple = ()
-    if options.timeline:
-        from khulasa.timeline import extract_timeline
-
-        timeline = extract_timeline((article,), units)
-    key_terms: tuple = ()
-    if options.key_terms:
-        from khulasa.keyterms import key_terms as find_key_terms
-
-        key_terms = find_key_terms((article,), units)
+    extras = optional_steps((article,), units, options)
     return Summary(
         sentences=tuple(chosen),
         articles=(article,),
         options=options,
-        timeline=timeline,
-        key_terms=key_terms,
+        timeline=extras.timeline,
+        key_terms=extras.key_terms,
         n_units=len(units),
         n_sentences=len(units),
         n_words=words,
