@@ -176,3 +176,16 @@ def test_watch_closes_and_writes_the_open_stories_on_sigterm(spark, tmp_path):
     stories = [json.loads(line) for line in lines(tmp_path / "w" / STORIES_FILE)]
     assert sorted(a["id"] for s in stories for a in s["articles"]) == expected
     assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL  # restored
+
+
+def test_spark_batch_gives_the_embedded_story_trees_byte_for_byte(spark, tmp_path):
+    """The trees clusterer: event signals computed on executors, events carried in the member rows."""
+    from khulasa.stories.engines.spark import SparkEngine
+
+    options = StoryOptions(clusterer="trees")
+    inputs = Inputs((str(Path(__file__).parent / "data" / "story_trees" / "four_days.jsonl"), str(EXAMPLE_DIR)))
+    engines.get("embedded").run(inputs, options, RunOutput(tmp_path / "embedded"), NoProgress())
+    SparkEngine(session=spark).run(inputs, options, RunOutput(tmp_path / "spark"), NoProgress())
+    expected = lines(tmp_path / "embedded" / STORIES_FILE)
+    assert any('"events"' in line for line in expected)
+    assert lines(tmp_path / "spark" / STORIES_FILE) == expected

@@ -56,6 +56,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                         help="summary of one-article stories: its lead (default) or the full summarizer")
     parser.add_argument("--clusterer", choices=tuple(CLUSTERERS), default=defaults.clusterer,
                         help=f"how articles are grouped into stories, in every engine (default {defaults.clusterer})")
+    parser.add_argument("--event-words", type=int, default=defaults.event_words, metavar="N",
+                        help=f"summary length per event in words, trees clusterer (default {defaults.event_words})")
+    parser.add_argument("--since", metavar="DATE",
+                        help="say in every record what is new from DATE (YYYY-MM-DD) on: new_events and an "
+                             "update_summary of what the articles from then on add")
     parser.add_argument("--no-timeline", action="store_true", help="leave out the timelines")
     parser.add_argument("--no-actors", action="store_true", help="leave out the key actors, places and phrases")
     parser.add_argument("--resume", action="store_true", help="continue an interrupted run with the same -o")
@@ -94,6 +99,8 @@ def story_options(args: argparse.Namespace) -> Any:
         summary_articles=args.summary_articles,
         singletons=args.singletons,
         clusterer=args.clusterer,
+        event_words=args.event_words,
+        since=args.since,
         timeline=not args.no_timeline,
         key_terms=not args.no_actors,
     )
