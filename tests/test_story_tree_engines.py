@@ -165,3 +165,79 @@ def _sentences(article) -> list[str]:
     from khulasa.segment import segment
 
     return [s.text for s in segment(article)]
+
+
+# --- update runs ----------------------------------------------------------------------------------------
+
+
+def split_four_days(directory: Path) -> tuple[Path, Path]:
+    """The labelled window in two: days 1-2, then days 3-4."""
+    rows = [json.loads(x) for x in lines(FOUR_DAYS)]
+    first, second = directory / "days-1-2.jsonl", directory / "days-3-4.jsonl"
+    for path, keep in ((first, lambda d: d <= "2021-03-02"), (second, lambda d: d > "2021-03-02")):
+        path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows if keep(r["date"])),
+                        encoding="utf-8")
+    return first, second
+
+
+def update_run(tmp_path: Path, name: str, inputs: Path, state: Path) -> list[dict]:
+    from khulasa.cli import main
+
+    out = tmp_path / f"{name}.jsonl"
+    assert main(["stories", str(inputs), "--clusterer", "trees", "--update", str(state), "-o", str(out), "-q"]) == 0
+    return [json.loads(x) for x in lines(out)]
+
+
+def summary_texts(record: dict) -> list[str]:
+    texts = [s["text"] for s in record["summary"]["sentences"]]
+    texts += [s["text"] for e in record["events"] for s in e["summary"]["sentences"]]
+    return texts + [s["text"] for s in (record.get("update_summary") or {"sentences": []})["sentences"]]
+
+
+def test_an_update_run_keeps_ids_attaches_new_events_and_repeats_no_reported_unit(tmp_path, four_days_records):
+    first, second = split_four_days(tmp_path)
+    state = tmp_path / "trees"
+    before = update_run(tmp_path, "before", first, state)
+    after = update_run(tmp_path, "after", second, state)
+    check = validator()
+    for record in before + after:
+        check.validate(record)
+    one_run = [json.loads(x) for x in four_days_records]
+    # ids: the same as in one run over all four days, and as in the first run
+    for record in after:
+        whole = by_article(one_run, record["articles"][0]["id"])
+        assert record["story_id"] == whole["story_id"]
+        assert [e["event_id"] for e in record["events"]] == [e["event_id"] for e in whole["events"]]
+        assert [e["articles"] for e in record["events"]] == [e["articles"] for e in whole["events"]]
+    cup_before, cup = by_article(before, "cup-kw-om-1"), by_article(after, "cup-kw-om-1")
+    assert cup["story_id"] == cup_before["story_id"]
+    # the second match is a new event of the tournament's story; a late reaction joins the summit's event
+    assert cup["new_events"] == [cup["events"][1]["event_id"]]
+    assert cup["events"][1]["articles"] == ["cup-qa-bh-1", "cup-qa-bh-2", "cup-qa-bh-3"]
+    summit = by_article(after, "summit-reaction-2")
+    assert summit["story_id"] == by_article(before, "summit-1")["story_id"]
+    assert summit["new_events"] == [] and len(summit["events"]) == 1
+    # stories that got nothing new are not written again; new stories are
+    assert not any(r["story_id"] in {by_article(before, i)["story_id"] for i in ("oil-1", "storm-1")} for r in after)
+    assert by_article(after, "quake-1")["new_events"] == [by_article(after, "quake-1")["events"][0]["event_id"]]
+    # the update summaries: no unit already in that story's earlier summaries, nothing from earlier articles
+    for record in (cup, summit):
+        earlier = next(r for r in before if r["story_id"] == record["story_id"])
+        earlier_ids = {a["id"] for a in earlier["articles"]}
+        reported = [_terms(t) for t in summary_texts(earlier)]
+        assert record["update_summary"]["sentences"]
+        for sentence in record["update_summary"]["sentences"]:
+            assert not any(same_unit(_terms(sentence["text"]), r) for r in reported)
+            assert not {s["article_id"] for s in sentence["sources"]} & earlier_ids
+
+
+def test_an_update_directory_refuses_other_clustering_options_and_the_flat_clusterer(tmp_path):
+    from khulasa.cli import main
+
+    first, second = split_four_days(tmp_path)
+    update_run(tmp_path, "before", first, tmp_path / "trees")
+    other = ["stories", str(second), "--clusterer", "trees", "--update", str(tmp_path / "trees"), "-q"]
+    assert main([*other[:-1], "--threshold", "0.2", "-q"]) == 0  # a flat option: the trees do not read it
+    assert main(["stories", str(second), "--clusterer", "flat", "--update", str(tmp_path / "flat"), "-q"]) == 2
+    (tmp_path / "trees" / "trees.json").write_text('{"version": 99}', encoding="utf-8")
+    assert main(other) == 7  # a saved state of another version: StoryRunError
