@@ -25,7 +25,9 @@ sys.path.insert(0, str(ROOT))
 from khulasa.stories import StoryOptions, StoryRun  # noqa: E402
 from khulasa.stories.engines import embedded as engine  # noqa: E402
 
-CORPUS = ROOT.parent / "shared" / "data" / "ant-corpus-v2.1.tar.gz"
+# ../shared/data from the main checkout; from a worktree under ../wt/NAME one level further up
+CORPUS = next((p for p in (b / "shared" / "data" / "ant-corpus-v2.1.tar.gz" for b in (ROOT.parent, ROOT.parent.parent))
+               if p.exists()), ROOT.parent / "shared" / "data" / "ant-corpus-v2.1.tar.gz")
 
 
 def child(kind: str, corpus: str, limit: int | None) -> dict[str, object]:
