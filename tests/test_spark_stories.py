@@ -189,3 +189,27 @@ def test_spark_batch_gives_the_embedded_story_trees_byte_for_byte(spark, tmp_pat
     expected = lines(tmp_path / "embedded" / STORIES_FILE)
     assert any('"events"' in line for line in expected)
     assert lines(tmp_path / "spark" / STORIES_FILE) == expected
+
+
+def test_watch_with_story_trees_in_daily_files_gives_the_batch_trees_and_what_is_new(spark, tmp_path):
+    """A stream of daily files through the trees keeps the batch run's ids and events (the trees count
+    their own document frequencies as articles arrive) and marks what is new with --since."""
+    from khulasa.stories.engines import spark as spark_engine
+
+    four_days = Path(__file__).parent / "data" / "story_trees" / "four_days.jsonl"
+    watched = tmp_path / "in"
+    watched.mkdir()
+    rows = [json.loads(line) for line in lines(four_days)]
+    for k, day in enumerate(sorted({r["date"] for r in rows})):  # a day a file, arriving in date order
+        path = watched / f"{day}.jsonl"
+        path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows if r["date"] == day),
+                        encoding="utf-8")
+        os.utime(path, (1_600_000_000 + 60 * k, 1_600_000_000 + 60 * k))
+    options = StoryOptions(clusterer="trees", since="2021-03-03")
+    engines.get("embedded").run(Inputs((str(four_days),)), options, RunOutput(tmp_path / "batch"), NoProgress())
+    spark_engine.run_watch(str(watched), options, tmp_path / "work", spark=spark, available_now=True,
+                           max_files_per_trigger=1)
+    expected = lines(tmp_path / "batch" / STORIES_FILE)
+    assert lines(tmp_path / "work" / STORIES_FILE) == expected
+    cup = next(json.loads(x) for x in expected if '"cup-kw-om-1"' in x)
+    assert len(cup["events"]) == 2 and cup["new_events"] == [cup["events"][1]["event_id"]]

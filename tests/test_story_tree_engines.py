@@ -241,3 +241,17 @@ def test_an_update_directory_refuses_other_clustering_options_and_the_flat_clust
     assert main(["stories", str(second), "--clusterer", "flat", "--update", str(tmp_path / "flat"), "-q"]) == 2
     (tmp_path / "trees" / "trees.json").write_text('{"version": 99}', encoding="utf-8")
     assert main(other) == 7  # a saved state of another version: StoryRunError
+
+
+def test_a_late_batch_in_a_stream_is_placed_not_a_crash(tmp_path):
+    # days 3-4 first, then days 1-2 (a late file of --watch): the trees once failed on a negative age
+    first, second = split_four_days(tmp_path)
+    stream = StoryStream(TREES, tmp_path / "stream")
+    stream.add_batch(khulasa.load([str(second)]))
+    stream.add_batch(khulasa.load([str(first)]))
+    stream.finish()
+    records = [json.loads(x) for x in lines(tmp_path / "stream" / STORIES_FILE)]
+    ids = sorted(a["id"] for r in records for a in r["articles"])
+    assert ids == sorted(json.loads(x)["id"] for x in lines(FOUR_DAYS))
+    late = next(a for a in by_article(records, "cup-kw-om-1")["articles"] if a["id"] == "cup-kw-om-1")
+    assert late["date"] == "2021-03-01"  # its own date kept
