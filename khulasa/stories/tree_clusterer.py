@@ -54,7 +54,8 @@ class TreeStories:
         before the latest date seen: a late file of ``--watch``) is placed as of that latest date (its
         record keeps its own date), as the flat clusterer lets a late article join the stories still
         open around it.  In a batch run, sorted by ``order_key``, no article is late."""
-        if f.signals is None:
+        signals = f.signals
+        if signals is None:
             raise StoryRunError(
                 f"article {f.id!r} has no event signals: the story trees need them",
                 hint="compute features with extract(..., signals=True)",
@@ -63,7 +64,7 @@ class TreeStories:
             if self._latest is not None and f.date < self._latest:
                 f = dataclasses.replace(f, date=self._latest)
             self._latest = f.date
-        return [tree_assignment(t) for t in self.trees.add(f, f.signals)]
+        return [tree_assignment(t) for t in self.trees.add(f, signals)]
 
     def finish(self) -> list[Assignment]:
         return [tree_assignment(t) for t in self.trees.finish()]
