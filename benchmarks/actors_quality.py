@@ -23,7 +23,7 @@ at k = 10 and 15:
   labelled clusters and over every dev event of two or more news articles (246).
 
 A term names a label when its words, or its last words, match one of the label's forms after folding
-(``khulasa.normalize.normalize``, the article ``ال`` dropped from each word and one leading ``و ب ل ف``
+(``khulasa.text.normalize.normalize``, the article ``ال`` dropped from each word and one leading ``و ب ل ف``
 from the first): ``حركة حماس`` names ``حماس``, ``دونالد ترامب وقع`` names nothing.
 
     python benchmarks/actors_quality.py [--baseline main] [--repeat 3] [--show] [--json]
@@ -43,8 +43,8 @@ from devsets import CORPUS, ROOT, dev_events, file_at, load_articles, module_at
 
 from khulasa import keyterms
 from khulasa.models import KeyTerm
-from khulasa.normalize import normalize, tokenize
 from khulasa.pipeline import analyze
+from khulasa.text.normalize import normalize, tokenize
 
 LABELS = ROOT / "benchmarks" / "data" / "actors_dev.jsonl"
 KS = (10, 15)

@@ -2,7 +2,7 @@
 
 Reads ``../shared/data/easc`` (EASC, not shipped with Khulasa): the first newspaper articles (Alrai and
 Alwatan, per ``SOURCES.CSV``) in sorted order until about 3,300 words, as one 10-article cluster.
-Both systems get a 120-word budget; sumy is given Khulasa's sentences (``khulasa.baselines``: its time
+Both systems get a 120-word budget; sumy is given Khulasa's sentences (``khulasa.eval.baselines``: its time
 includes Khulasa's segmentation, normalization and stemming of the articles), so neither side reads files.  Timings are medians of warm runs, the two systems
 taking turns.
 
@@ -27,7 +27,6 @@ import time
 from pathlib import Path
 
 import khulasa
-from khulasa import baselines
 from khulasa.options import SummaryOptions
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -140,6 +139,8 @@ def main() -> None:
         return child(args.data)
     if args.against:
         return against(args.against, args.data, args.repeat)
+    from khulasa.eval import baselines  # here: --against children run this file on older code
+
     articles = news_cluster(Path(args.data))
     n_words = sum(len(a.text.split()) for a in articles)
     n_sentences = len(baselines.candidates(articles))

@@ -33,9 +33,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from khulasa import compare  # noqa: E402
+from khulasa.dates import parse_dates  # noqa: E402
 from khulasa.ingest import iter_articles  # noqa: E402
 from khulasa.numbers import parse_numbers  # noqa: E402
-from khulasa.timeline import parse_dates  # noqa: E402
 
 DEFAULT_LABELS = ROOT / "benchmarks" / "data" / "disagreements_dev.jsonl"
 SAME_VALUE = {

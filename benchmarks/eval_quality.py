@@ -30,7 +30,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from khulasa import baselines, datasets, evaluate  # noqa: E402
+from khulasa.eval import baselines, datasets  # noqa: E402
+from khulasa.eval import report as evaluate  # noqa: E402
 
 RESULTS = REPO / "benchmarks" / "RESULTS-quality.md"
 SYSTEMS = ("khulasa", "lead", "random:0", "random:1", "random:2", *baselines.SUMY_METHODS)

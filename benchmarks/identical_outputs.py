@@ -14,9 +14,12 @@ What is produced (everything through public entry points that a refactoring must
 
 Run reports (``report.json``, ``report.txt``) hold timings and are left out of the comparison.
 
-    python benchmarks/identical_outputs.py run OUT [--repo DIR] [--ant-articles 4000] [--spark]
+    python benchmarks/identical_outputs.py run OUT [--repo DIR] [--ant-articles 4000] [--spark] [--data DIR]
     python benchmarks/identical_outputs.py compare OUT_A OUT_B
-    python benchmarks/identical_outputs.py check REV [--spark]   # REV's outputs vs the working tree's
+    python benchmarks/identical_outputs.py check REV [--spark] [--data DIR]   # REV's outputs vs the working tree's
+
+``--data`` is the benchmark data directory (default ``../shared/data`` beside the checkout; a
+``git worktree`` elsewhere names it).
 
 ``check`` makes a temporary ``git worktree`` of REV, runs both trees with this interpreter (the
 dependencies are shared; each tree's own ``khulasa`` package is first on ``sys.path``) and compares.
@@ -98,13 +101,13 @@ if TestClient is not None:
 """
 
 
-def ant_jsonl(n: int, target: Path) -> Path | None:
+def ant_jsonl(n: int, target: Path, data: Path = DATA) -> Path | None:
     """The first ``n`` ANT articles (archive order) as one TREC file per member, in a plain directory.
 
     The members are copied as they are (bytes), so both checkouts read the very same input with their
     own ingest.
     """
-    archive = DATA / "ant-corpus-v2.1.tar.gz"
+    archive = data / "ant-corpus-v2.1.tar.gz"
     if n <= 0 or not archive.exists():
         return None
     directory = target / "ant-input"
@@ -126,21 +129,21 @@ def ant_jsonl(n: int, target: Path) -> Path | None:
     return directory
 
 
-def easc_articles() -> list[str]:
-    articles = DATA / "easc" / "EASC-UTF-8" / "Articles"
+def easc_articles(data: Path = DATA) -> list[str]:
+    articles = data / "easc" / "EASC-UTF-8" / "Articles"
     return [str(p) for p in sorted(articles.glob("*/*"))] if articles.exists() else []
 
 
-def run(repo: Path, out: Path, *, ant_articles: int, spark: bool, shared: Path) -> None:
+def run(repo: Path, out: Path, *, ant_articles: int, spark: bool, shared: Path, data: Path = DATA) -> None:
     out.mkdir(parents=True, exist_ok=True)
-    if not DATA.exists():
-        print(f"no benchmark data at {DATA}: EASC and ANT (stories) are left out", file=sys.stderr)
-    ant = ant_jsonl(ant_articles, shared)
+    if not data.exists():
+        print(f"no benchmark data at {data}: EASC and ANT (stories) are left out", file=sys.stderr)
+    ant = ant_jsonl(ant_articles, shared, data)
     engines = [("embedded", 1), ("embedded", 2)] + ([("spark", 0)] if spark else [])
     spec = {
         "formats": FORMATS,
         "example": EXAMPLE,
-        "easc": easc_articles(),
+        "easc": easc_articles(data),
         "ant": str(ant) if ant else None,
         "engines": engines,
     }
@@ -183,6 +186,7 @@ def main(argv: list[str] | None = None) -> int:
     for p in (p_run, p_check):
         p.add_argument("--ant-articles", type=int, default=4000)
         p.add_argument("--spark", action="store_true", help="also the Spark engine (local[*])")
+        p.add_argument("--data", type=Path, default=DATA, help="benchmark data (default: %(default)s)")
     args = parser.parse_args(argv)
     if args.command == "compare":
         problems = compare(args.a, args.b)
@@ -190,7 +194,8 @@ def main(argv: list[str] | None = None) -> int:
         with tempfile.TemporaryDirectory(prefix="khulasa-identical-") as tmp:
             shared = Path(tmp)
             if args.command == "run":
-                run(args.repo.resolve(), args.out, ant_articles=args.ant_articles, spark=args.spark, shared=shared)
+                run(args.repo.resolve(), args.out, ant_articles=args.ant_articles, spark=args.spark, shared=shared,
+                    data=args.data.resolve())
                 return 0
             base = shared / "base"
             subprocess.run(["git", "worktree", "add", "--detach", str(base), args.rev], check=True, cwd=ROOT,
@@ -198,7 +203,8 @@ def main(argv: list[str] | None = None) -> int:
             try:
                 for name, repo in (("before", base), ("after", ROOT)):
                     print(f"running {name} ({repo})", file=sys.stderr)
-                    run(repo, shared / name, ant_articles=args.ant_articles, spark=args.spark, shared=shared)
+                    run(repo, shared / name, ant_articles=args.ant_articles, spark=args.spark, shared=shared,
+                        data=args.data.resolve())
                 problems = compare(shared / "before", shared / "after")
                 n = sum(1 for p in (shared / "after").rglob("*") if p.is_file() and p.name not in VOLATILE)
             finally:

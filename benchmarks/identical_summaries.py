@@ -22,6 +22,7 @@ import hashlib
 from pathlib import Path
 
 import khulasa
+from khulasa import render
 from khulasa.options import SummaryOptions
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -58,7 +59,7 @@ def main() -> None:
     out.mkdir(parents=True, exist_ok=True)
     manifest = []
     for name, articles, options, fmt in cases(Path(args.data)):
-        content = khulasa.summarize(articles, options=options).render(fmt)
+        content = render.render(khulasa.summarize(articles, options=options), fmt)
         path = out / f"{name}.{EXTENSIONS[fmt]}"
         path.write_text(content, encoding="utf-8")
         manifest.append(f"{hashlib.sha256(content.encode('utf-8')).hexdigest()}  {path.name}")

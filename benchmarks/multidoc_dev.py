@@ -22,12 +22,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from tune import VARIANTS, patched
 
-from khulasa.datasets import EvalItem
-from khulasa.evaluate import Rouge, count_words, evaluate_system, parse_budget
+from khulasa.eval.datasets import EvalItem
+from khulasa.eval.report import evaluate_system, parse_budget
+from khulasa.eval.rouge import Rouge
 from khulasa.ingest import iter_articles
 from khulasa.stories.cluster import DocumentFrequencies, cluster_all
 from khulasa.stories.features import extract, with_effective_dates
 from khulasa.stories.options import StoryOptions
+from khulasa.text.normalize import count_words
 
 ROOT = Path(__file__).resolve().parent.parent
 CATEGORIES = ("middleEast", "internationalNews")

@@ -42,9 +42,9 @@ sys.path.insert(0, str(ROOT))
 
 from khulasa.ingest import iter_articles  # noqa: E402
 from khulasa.models import Article  # noqa: E402
-from khulasa.normalize import normalize  # noqa: E402
 from khulasa.quotes import extract_quotes  # noqa: E402
 from khulasa.segment import segment  # noqa: E402
+from khulasa.text.normalize import normalize  # noqa: E402
 
 DEFAULT_LABELS = ROOT / "benchmarks" / "data" / "quotes_dev" / "quotes.jsonl"
 DEFAULT_ARCHIVE = ROOT.parent / "shared" / "data" / "ant-corpus-v2.1.tar.gz"

@@ -15,7 +15,7 @@ the whole ANT archive in ../shared/data (not part of the repo) — or reads an e
 and over every timeline entry the share with a year- or month-only date, dated before its story's
 first article, longer than 200 characters, or dated by a bare deictic word (``اليوم``, ``أمس``).
 
-Datelines, hashtags and boilerplate are detected with ``khulasa.textrules`` — the same rule tables the
+Datelines, hashtags and boilerplate are detected with ``khulasa.text.rules`` — the same rule tables the
 pipeline cleans with, so the audit and the cleaning share one definition.  The speaker rule is a small
 one of this script's own (``unnamed_speaker``): the speech module (issue 14 item 2, ``khulasa.speech``)
 replaces it when it is integrated.
@@ -57,7 +57,7 @@ HELD_OUT = "2018-06-10:2018-06-20"
 LONG_ENTRY = 200
 
 sys.path.insert(0, str(ROOT))
-from khulasa.textrules import find_hashtags, sentence_hits  # noqa: E402
+from khulasa.text.rules import find_hashtags, sentence_hits  # noqa: E402
 
 SENTENCE_CHECKS = ("dateline", "hashtag", "boilerplate", "unnamed_speaker", "pronoun_opening")
 TIMELINE_CHECKS = ("coarse_date", "before_story", "long_entry", "deictic_date")

@@ -4,7 +4,7 @@ Reads ../shared/data/ant-corpus-v2.1.tar.gz (30.5k articles; not part of the rep
 runs in a fresh child process, one after the other in the same invocation, so peak memory (max RSS) is
 its own:
 
-- ``floor``: just read the archive and tokenize every text (``khulasa.normalize.tokenize``);
+- ``floor``: just read the archive and tokenize every text (``khulasa.text.normalize.tokenize``);
 - ``cluster``: the embedded engine without the per-story summaries (read, features, spool, duplicates,
   clustering, a record of ids per story): the engine's own cost;
 - ``stories``: the whole embedded run, end to end (read, features, spool, cluster, summarize every
@@ -47,7 +47,7 @@ def child(kind: str, limit: int | None, workers: int, options: dict) -> dict:
     started = time.monotonic()
     if kind == "floor":
         from khulasa.ingest import iter_articles
-        from khulasa.normalize import tokenize
+        from khulasa.text.normalize import tokenize
 
         n = tokens = 0
         for article in itertools.islice(iter_articles([str(CORPUS)]), limit):

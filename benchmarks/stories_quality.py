@@ -60,12 +60,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from khulasa.ingest import iter_articles  # noqa: E402
-from khulasa.normalize import tokenize  # noqa: E402
 from khulasa.stories import StoryOptions  # noqa: E402
 from khulasa.stories.cluster import DocumentFrequencies, StoryClusterer, cluster_all  # noqa: E402
 from khulasa.stories.features import extract, with_effective_dates  # noqa: E402
 from khulasa.stories.signals import extract_signals  # noqa: E402
 from khulasa.stories.trees import TreeClusterer, TreeOptions  # noqa: E402
+from khulasa.text.normalize import tokenize  # noqa: E402
 
 CORPUS = ROOT.parent / "shared" / "data" / "ant-corpus-v2.1.tar.gz"
 EXAMPLE = ROOT / "examples" / "putin-erdogan"

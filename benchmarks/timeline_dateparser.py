@@ -1,4 +1,4 @@
-"""dateparser's ``search_dates`` against Khulasa's own date tagger, on the cases of tests/test_timeline.py.
+"""dateparser's ``search_dates`` against Khulasa's own date tagger, on the cases of tests/test_dates.py.
 
 Why Khulasa does not depend on dateparser (recorded in docs/timeline.md).  dateparser is no longer a
 declared dependency, but trafilatura's ``htmldate`` requires it, so it is installed all the same (do
@@ -6,14 +6,14 @@ not uninstall it: HTML reading needs it).
 
     python benchmarks/timeline_dateparser.py
 
-Cases: the EXPLICIT, UNDERSPECIFIED, RELATIVE and NOT_DATES lists of tests/test_timeline.py (each text
+Cases: the EXPLICIT, UNDERSPECIFIED, RELATIVE and NOT_DATES lists of tests/test_dates.py (each text
 with its publication date, or none) and the 36 month names in "في 5 <name> 2014".  A case is right when
 the dates found are exactly the expected ones, in order: each mention's first day, and the last day too
 for a range (``بين عامي 2011 و2015``); for NOT_DATES, when nothing is found.  dateparser gets the
 settings that suit these cases best: ``languages=["ar"]``, the publication date as ``RELATIVE_BASE``
 when there is one, ``PREFER_DAY_OF_MONTH="first"`` and ``PREFER_MONTH_OF_YEAR="first"`` (a month or
 year mention is its first day, as in Khulasa) and ``DATE_ORDER="DMY"`` (Arabic news writes 10/03/2017
-for 10 March).  Khulasa's tagger (``khulasa.timeline.parse_dates``) is scored by the same rule in the
+for 10 March).  Khulasa's tagger (``khulasa.dates.parse_dates``) is scored by the same rule in the
 same run.
 """
 
@@ -27,8 +27,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from khulasa.timeline import parse_dates  # noqa: E402
-from tests import test_timeline as cases  # noqa: E402
+from khulasa.dates import parse_dates  # noqa: E402
+from tests import test_dates as cases  # noqa: E402
 
 
 def expected_dates(mentions: list[tuple[str, dt.date, dt.date | None, str]]) -> list[dt.date]:
@@ -76,7 +76,7 @@ def main() -> None:
 
     rows = all_cases()
     groups = list(dict.fromkeys(group for group, *_ in rows))
-    print(f"dateparser {dateparser.__version__}; {len(rows)} cases from tests/test_timeline.py")
+    print(f"dateparser {dateparser.__version__}; {len(rows)} cases from tests/test_dates.py")
     print("| cases | n | search_dates right | its misses (found nothing) | Khulasa right |")
     print("|---|---:|---:|---:|---:|")
     totals = [0, 0, 0, 0]

@@ -15,8 +15,9 @@ import time
 from collections.abc import Iterator
 
 from khulasa import score, select
-from khulasa.datasets import load_dataset
-from khulasa.evaluate import Rouge, evaluate_system, parse_budget
+from khulasa.eval.datasets import load_dataset
+from khulasa.eval.report import evaluate_system, parse_budget
+from khulasa.eval.rouge import Rouge
 
 W = score.Weights
 VARIANTS: dict[str, dict[str, object]] = {

@@ -39,15 +39,19 @@ from hypothesis import strategies as st
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from khulasa import ingest, normalize, segment, timeline  # noqa: E402
+from khulasa import dates as date_tagger  # noqa: E402
+from khulasa import ingest, segment  # noqa: E402
 from khulasa.errors import (  # noqa: E402
     InvalidOptionsError,
     NoArabicTextError,
     NoInputError,
     UnreadableFileError,
 )
+from khulasa.ingest import records, source, walk  # noqa: E402
+from khulasa.ingest import sidecars as ingest_sidecars  # noqa: E402
 from khulasa.models import Article  # noqa: E402
 from khulasa.options import SummaryOptions  # noqa: E402
+from khulasa.text import normalize  # noqa: E402
 
 # --- alphabets: what real news text and real breakage are made of -----------------------------------------
 
@@ -282,12 +286,12 @@ def target_ingest(n: int) -> Callable[[], None]:
     def check(named: tuple[str, bytes], explicit: bool, sidecar: dict[str, Any] | None) -> None:
         name, data = named
         report = ingest.IngestReport()
-        ctx = ingest._Context(report)
+        ctx = source.Context(report)
         if sidecar is not None:  # parsed as a metadata.json file is
-            sidecar = ingest._parse_sidecar(json.dumps(sidecar).encode(), "metadata.json", ctx)
+            sidecar = ingest_sidecars.parse_sidecar(json.dumps(sidecar).encode(), "metadata.json", ctx)
             report.inputs.clear()
         try:
-            articles = list(ingest._parse_item(ingest._Item(name, name, explicit, sidecar or {}), data, ctx))
+            articles = list(walk.parse_item(source.Item(name, name, explicit, sidecar or {}), data, ctx))
         except UnreadableFileError:
             assert explicit
             return
@@ -315,9 +319,9 @@ def target_dates(n: int) -> Callable[[], None]:
     def check(text: str, published: dt.date | None, raw: object) -> None:
         value = ingest.parse_date(raw)
         assert value is None or isinstance(value, dt.date)
-        for m in timeline.parse_dates(text, published):
+        for m in date_tagger.parse_dates(text, published):
             assert text[m.start : m.end] == m.expression
-            assert m.granularity in timeline.GRANULARITIES
+            assert m.granularity in date_tagger.GRANULARITIES
             assert m.end_date is None or m.end_date >= m.date
 
     return check
@@ -360,7 +364,7 @@ def target_summarize(n: int) -> Callable[[], None]:
         lambda known, unknown: {**unknown, **known},
         st.fixed_dictionaries({}, optional={"id": any_text, "source": any_text, "title": any_text, "url": any_text,
                                             "date": date_value, "tags": st.lists(any_text, max_size=2)}),
-        st.dictionaries(any_text.filter(lambda k: k not in ingest.ARTICLE_KEYS),
+        st.dictionaries(any_text.filter(lambda k: k not in records.ARTICLE_KEYS),
                         any_text | st.lists(any_text, max_size=2), max_size=2),
     )
 
@@ -376,8 +380,8 @@ def target_summarize(n: int) -> Callable[[], None]:
         else:  # as read from a .json file: metadata of any kind (lone surrogates, impossible dates)
             records = [{**fields[i], "text": t} for i, t in enumerate(texts)]
             data = json.dumps(records).encode()
-            articles = list(ingest._parse_item(ingest._Item("f.json", "f.json", False, {}), data,
-                                               ingest._Context(ingest.IngestReport())))
+            articles = list(walk.parse_item(source.Item("f.json", "f.json", False, {}), data,
+                                               source.Context(ingest.IngestReport())))
             if not articles:
                 return
         if extras:
@@ -400,10 +404,10 @@ def target_summarize(n: int) -> Callable[[], None]:
         else:
             assert len(summary.sentences) <= (options.sentences or 0)
         for fmt in render.FORMATS:
-            summary.render(fmt).encode("utf-8")  # what writing it does
+            render.render(summary, fmt).encode("utf-8")  # what writing it does
         if len(texts) <= 2:  # determinism, on a sample: the same input gives the same bytes
             again = khulasa.summarize(articles, options=options)
-            assert again.to_json() == summary.to_json()
+            assert render.to_json(again) == render.to_json(summary)
 
     return check
 
@@ -421,6 +425,7 @@ def target_options(n: int) -> Callable[[], None]:
     (``InvalidOptionsError``), or options a summary or a stories run then works with, on articles dated
     at the ends of the range ingest accepts."""
     import khulasa
+    from khulasa import render
     from khulasa.stories import StoryOptions, build_stories
 
     sentence = "افتتح وزير الثقافة اليوم معرض الكتاب في دورته العاشرة بمشاركة دار نشر. "
@@ -430,7 +435,7 @@ def target_options(n: int) -> Callable[[], None]:
 
     @fuzz("options", n,
           st.dictionaries(st.sampled_from(OPTION_NAMES), values, max_size=2), st.booleans(),
-           st.sampled_from([dt.date(2016, 10, 10), ingest.EARLIEST_DATE, ingest.LATEST_DATE, None]))
+           st.sampled_from([dt.date(2016, 10, 10), records.EARLIEST_DATE, records.LATEST_DATE, None]))
     def check(fields: dict[str, Any], stories: bool, date: dt.date | None) -> None:
         articles = [Article(id=f"a{i}", text=sentence * (i + 1), source=f"s{i}", date=date) for i in range(3)]
         try:
@@ -440,7 +445,7 @@ def target_options(n: int) -> Callable[[], None]:
                     json.dumps(story.to_dict(), allow_nan=False).encode("utf-8")
             else:
                 summary_options = SummaryOptions.from_mapping(fields)
-                khulasa.summarize(articles, options=summary_options).to_json()
+                render.to_json(khulasa.summarize(articles, options=summary_options))
         except (InvalidOptionsError, NoArabicTextError):
             return
 

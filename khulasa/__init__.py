@@ -3,13 +3,13 @@
     >>> import khulasa
     >>> articles = khulasa.load(["examples/putin-erdogan"])
     >>> summary = khulasa.summarize(articles, words=120)
-    >>> print(summary.to_text())
+    >>> print(khulasa.render.to_text(summary))
 """
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
-
+from khulasa import render
+from khulasa._version import __version__
 from khulasa.errors import (
     InvalidOptionsError,
     KhulasaError,
@@ -37,5 +37,6 @@ __all__ = [
     "UnreadableFileError",
     "__version__",
     "load",
+    "render",
     "summarize",
 ]

@@ -30,8 +30,9 @@ from itertools import pairwise
 
 from khulasa import numbers, speech
 from khulasa.models import Article, InfoUnit, Sentence, SourceSpan, Summary
-from khulasa.normalize import terms as content_terms
 from khulasa.segment import segment
+from khulasa.text.fold import Folded, fold, key
+from khulasa.text.normalize import terms as content_terms
 
 FACT_THRESHOLD = 0.2
 """Set cosine of the terms around two numbers of the same class from which they state one fact."""
@@ -207,7 +208,7 @@ def _load_classes() -> tuple[dict[str, str], frozenset[str], frozenset[str]]:
         if not line.strip() or line.startswith("#"):
             continue
         cls, words = line.split("\t")[:2]
-        folded = [speech.key(speech.fold(w)) for w in words.split()]
+        folded = [key(fold(w)) for w in words.split()]
         if cls == "[partitive]":
             partitive.update(folded)
         elif cls == "[aggregate]":
@@ -226,7 +227,7 @@ _WORD = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+|[%٪]")
 
 @functools.lru_cache(maxsize=1 << 14)
 def _class_of(word: str) -> str | None:
-    word = speech.key(word)
+    word = key(word)
     if word in CLASSES:
         return CLASSES[word]
     for prefix in ("و", "ب", "ل", "وب", "ول", "ال", "وال", "بال", "لل", "ف"):
@@ -267,7 +268,7 @@ def _published(article: Article) -> str | None:
     return when.isoformat(timespec="seconds") + "Z"
 
 
-def _window(ft: speech.Folded, start: int, end: int, s: Sentence) -> tuple[list[str], list[str]]:
+def _window(ft: Folded, start: int, end: int, s: Sentence) -> tuple[list[str], list[str]]:
     """The folded words before and after ``text[start:end]`` in its sentence (``WINDOW`` each)."""
     f = ft.folded
     lo, hi = ft.index(start), ft.index(end)
@@ -279,7 +280,7 @@ def _window(ft: speech.Folded, start: int, end: int, s: Sentence) -> tuple[list[
 
 def _number_values(
     article: Article,
-    ft: speech.Folded,
+    ft: Folded,
     sentences: Sequence[Sentence],
     unit_of: dict[tuple[str, int], int],
     rank: tuple,
@@ -463,13 +464,13 @@ def disagreements(
     sentences: Iterable[Sentence] | None = None,
     units: Sequence[InfoUnit] = (),
     *,
-    folded: dict[str, speech.Folded] | None = None,
+    folded: dict[str, Folded] | None = None,
 ) -> tuple[Disagreement, ...]:
     """Facts that the articles give with different numbers, dates or places (see the module docstring).
 
     ``sentences`` and ``units`` may pass what ``pipeline.analyze`` computed; sentences in one unit state
     one fact whatever the words around the value.  ``folded`` may pass the articles' folded texts
-    (article id -> ``speech.Folded``) when ``quotes.extract_quotes`` made them already.
+    (article id -> ``Folded``) when ``quotes.extract_quotes`` made them already.
     """
     arts = tuple(articles)
     by_article: dict[str, list[Sentence]] = {a.id: [] for a in arts}
@@ -487,7 +488,7 @@ def disagreements(
     places: list[_Value] = []
     for i, a in enumerate(arts):
         rank = (a.date or dt.date.max, published[a.id] or "", i)
-        ft = folded[a.id] if folded is not None and a.id in folded else speech.Folded(a.text)
+        ft = folded[a.id] if folded is not None and a.id in folded else Folded(a.text)
         candidates = [s for s in by_article[a.id] if not s.is_heading]
         values.extend(_number_values(a, ft, candidates, unit_of, rank))
         dates.extend(_date_values(a, ft, candidates, unit_of, rank))
@@ -515,7 +516,7 @@ def disagreements(
 
 def _date_values(
     article: Article,
-    ft: speech.Folded,
+    ft: Folded,
     sentences: Sequence[Sentence],
     unit_of: dict[tuple[str, int], int],
     rank: tuple,
@@ -572,7 +573,7 @@ _DIRECTION_WORDS = frozenset(p + d + s for d in _DIRECTIONS for p in ("", "و", 
 
 def _place_values(
     article: Article,
-    ft: speech.Folded,
+    ft: Folded,
     sentences: Sequence[Sentence],
     unit_of: dict[tuple[str, int], int],
     rank: tuple,
@@ -586,7 +587,7 @@ def _place_values(
     for s in sentences:
         lo, hi = ft.index(s.start), ft.index(s.end)
         for m in (h for h in hits if lo <= h.start() < hi):
-            place = speech.key(m.group(2))
+            place = key(m.group(2))
             if place not in speech.PLACES:
                 continue
             start, end = ft.start(m.start(1)), ft.end(m.end(2))

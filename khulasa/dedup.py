@@ -33,6 +33,7 @@ from scipy import sparse
 
 from khulasa.arrays import row_sizes, take_rows, unique, unique_inverse
 from khulasa.models import Article, DuplicateGroup, InfoUnit, Sentence
+from khulasa.text.normalize import word_tokens
 
 DUPLICATE_THRESHOLD = 0.7
 SHORT_TERMS = 4
@@ -305,7 +306,7 @@ def group_sentences(
     indices, indptr = counts.indices, counts.indptr.tolist()
     n_terms = row_sizes(counts.indptr).tolist()
     # Short sentences must match exactly; only they need their normalized text.
-    exact = {i: " ".join(sentences[i].tokens) for i, n in enumerate(n_terms) if n <= SHORT_TERMS}
+    exact = {i: " ".join(word_tokens(sentences[i].text.split())) for i, n in enumerate(n_terms) if n <= SHORT_TERMS}
     # Sentences with the same term set share a "form"; similarity is computed once per form, so a
     # sentence repeated thousands of times costs no more than once.
     form_of_key: dict[bytes, int] = {}

@@ -80,6 +80,20 @@ class InvalidOptionsError(KhulasaError, ValueError):
         self.value = value
 
 
+class InvalidRecordError(KhulasaError, ValueError):
+    """A record read strictly (``khulasa.ingest.records``, the HTTP service's articles) is wrong: ``index``
+    is its place in the request, ``field`` the field at fault (``id``, ``text``, ``date``)."""
+
+    exit_code = 2
+    code = "invalid_record"
+
+    def __init__(self, index: int, field: str, message: str) -> None:
+        super().__init__(f"record {index}: {field}: {message}")
+        self.index = index
+        self.field = field
+        self.reason = message
+
+
 class NoInputError(KhulasaError):
     """Nothing readable was given: no paths, empty directories, or every file skipped."""
 

@@ -23,8 +23,8 @@ import numpy as np
 
 from khulasa.errors import InvalidOptionsError
 from khulasa.models import Article, InfoUnit
-from khulasa.normalize import normalize, terms
 from khulasa.quotes import Quotes
+from khulasa.text.normalize import normalize, terms
 
 
 @dataclass(frozen=True)

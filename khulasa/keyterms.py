@@ -9,7 +9,7 @@ and fixed phrases, organisation and place head words (``وزارة``, ``محاف
 title cues (``الرئيس الروسي فلاديمير بوتين``; Arabic has no capital letters, so cues and repetition
 stand in).
 
-Words are grouped by a key: the folded form (``khulasa.normalize``) with a conjunction or preposition
+Words are grouped by a key: the folded form (``khulasa.text.normalize``) with a conjunction or preposition
 (``و ف ب ل ك``) split off when the rest of the word also occurs in the cluster (``باسطنبول`` ->
 ``اسطنبول``) and the article ``ال`` folded away (``الهجوم`` = ``هجوم``, ``وروسيا`` = ``روسيا``); the most
 frequent written form is displayed.  A multi-word name of the gazetteer (``الولايات المتحدة``,
@@ -30,8 +30,9 @@ from operator import and_, itemgetter, not_
 
 from khulasa.errors import InvalidOptionsError
 from khulasa.models import Article, InfoUnit, KeyTerm, Sentence
-from khulasa.normalize import STOPWORDS, normalize
-from khulasa.verbs import is_verb
+from khulasa.text.chars import MARKS
+from khulasa.text.normalize import STOPWORDS, normalize
+from khulasa.text.verbs import is_verb
 
 MAX_N = 3
 POSITION_WEIGHT = 0.5
@@ -45,13 +46,11 @@ assert NAME_MAX_WORDS <= MAX_N
 
 KINDS = ("person", "place", "organisation", "phrase")
 """The kinds of key terms (``KeyTerm.kind``)."""
-KIND_LABELS = {"person": "شخص", "place": "مكان", "organisation": "منظمة", "phrase": "عبارة"}
-"""Arabic names of the kinds, for renderers."""
 _NAMED = frozenset(KINDS[:3])
 
 # A word: letters/digits with the marks and tatweel that may sit inside it.  "_" is neither word nor
 # break: it joins the words of a hashtag (#محمد_بن_سلمان), read as spaces.
-_MARKS = "\u0610-\u061a\u064b-\u065f\u0670\u0640"
+_MARKS = MARKS
 _WORD = re.compile(rf"(?:[^\W_]+|[{_MARKS}])++")
 # What separates runs of words: anything but space and word characters (punctuation, symbols).
 _BREAK = re.compile(rf"[^\w\s{_MARKS}]++")

@@ -2,8 +2,11 @@
 
 ingest -> ``Article``; segment -> ``Sentence``; dedup -> ``InfoUnit``; select + order -> ``Summary``.
 Every value is a frozen dataclass; stages return new values and never mutate their inputs.
-Character offsets always index ``Article.text`` (the cleaned text that ingest produced and that
-``Summary.to_json()`` publishes), so ``article.text[start:end]`` is the sentence.
+Character offsets always index ``Article.text`` (the cleaned text that ingest produced and that the JSON
+of a summary publishes), so ``article.text[start:end]`` is the sentence.
+
+Values only: this module imports nothing of Khulasa but its errors (the values check their own fields).
+Counting words, rendering and the rest are the stages' (``khulasa.text``, ``khulasa.render``...).
 """
 
 from __future__ import annotations
@@ -13,10 +16,12 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from khulasa.errors import InvalidOptionsError
-from khulasa.normalize import count_words, word_tokens
+
+if TYPE_CHECKING:
+    from khulasa.options import SummaryOptions
 
 _ISO_DATE = re.compile(r"\s*(\d{4}-\d{2}-\d{2})(?:[T ][0-9:.,+\-Z]*)?\s*$")
 
@@ -86,12 +91,13 @@ class Sentence:
     """A sentence of one article with its offsets and its matching form.
 
     ``text`` is ``article.text[start:end]`` (display form).  ``terms`` are the normalized, stemmed
-    content tokens used for matching and scoring (stopwords removed); ``tokens`` the normalized
-    (folded, unstemmed) tokens including stopwords, computed on first use.  ``is_arabic``: at least
-    40 % of the tokens that are not numbers are Arabic (an English quotation is not).  ``index``
-    counts sentences in the article from 0 (headings included); ``paragraph`` counts paragraphs from
-    0.  Headings are short title lines that are kept for context but are never candidates for a
-    summary.
+    content tokens used for matching and scoring (stopwords removed).  ``is_arabic``: at least 40 % of
+    the tokens that are not numbers are Arabic (an English quotation is not).  ``index`` counts
+    sentences in the article from 0 (headings included); ``paragraph`` counts paragraphs from 0.
+    Headings are short title lines that are kept for context but are never candidates for a summary.
+    ``n_words`` (keyword only, required) is the display text's words as every word budget counts them
+    (``khulasa.text.normalize.count_words``); the folded tokens of the text are
+    ``khulasa.text.normalize.word_tokens(sentence.text.split())``.
     """
 
     article_id: str
@@ -103,17 +109,7 @@ class Sentence:
     is_heading: bool = False
     terms: tuple[str, ...] = ()
     is_arabic: bool = True
-    n_words: int = -1
-    """Words of the display text as every word budget counts them (``khulasa.normalize.count_words``);
-    counted when not given."""
-
-    def __post_init__(self) -> None:
-        if self.n_words < 0:
-            object.__setattr__(self, "n_words", count_words(self.text))
-
-    @cached_property
-    def tokens(self) -> tuple[str, ...]:
-        return word_tokens(self.text.split())
+    n_words: int = field(kw_only=True)
 
 
 @dataclass(frozen=True)
@@ -202,53 +198,23 @@ class Summary:
     """The result of ``khulasa.summarize``: selected, ordered sentences with their provenance.
 
     ``articles`` are all input articles (duplicates included); ``duplicates`` says which were copies.
-    ``timeline`` and ``key_terms`` are empty unless asked for in the options.
+    ``timeline`` and ``key_terms`` are empty unless asked for in the options.  A value only: its formats
+    are ``khulasa.render`` (``render(summary, "json")``, ``to_json(summary)``, ``to_text(summary)``...).
     """
 
     sentences: tuple[SummarySentence, ...]
     articles: tuple[Article, ...]
-    options: Any
-    """The ``SummaryOptions`` used (typed ``Any`` to keep this module free of imports)."""
+    options: SummaryOptions | None
+    """The ``SummaryOptions`` used."""
     duplicates: tuple[DuplicateGroup, ...] = ()
     timeline: tuple[TimelineEvent, ...] = ()
     key_terms: tuple[KeyTerm, ...] = ()
     n_units: int = 0
     n_sentences: int = 0
+    n_words: int = 0
+    """The summary's words as its budget counts them; the counts are set by the stage that makes the
+    summary (``khulasa.summarize``)."""
 
     @property
     def text(self) -> str:
         return "\n".join(s.text for s in self.sentences)
-
-    @property
-    def n_words(self) -> int:
-        return sum(count_words(s.text) for s in self.sentences)
-
-    def to_dict(self) -> dict[str, Any]:
-        from khulasa import render
-
-        return render.to_dict(self)
-
-    def to_json(self, indent: int | None = 2) -> str:
-        from khulasa import render
-
-        return render.to_json(self, indent=indent)
-
-    def to_text(self) -> str:
-        from khulasa import render
-
-        return render.to_text(self)
-
-    def to_markdown(self) -> str:
-        from khulasa import render
-
-        return render.to_markdown(self)
-
-    def to_html(self) -> str:
-        from khulasa import render
-
-        return render.to_html(self)
-
-    def render(self, fmt: str) -> str:
-        from khulasa import render
-
-        return render.render(self, fmt)

@@ -24,8 +24,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib import resources
 
-from khulasa.normalize import DIGIT_FOLDS
-from khulasa.speech import Folded
+from khulasa.text.chars import DIGIT_FOLDS
+from khulasa.text.fold import Folded, fold, key
+from khulasa.text.patterns import alternation
 
 ABOUT = 0.1
 """Relative tolerance of an approximate number (``نحو 40`` is 36..44)."""
@@ -91,7 +92,7 @@ _NEEDS_FOLD = re.compile("[" + "".join(DIGIT_FOLDS) + "]")
 
 
 def _fold_word(word: str) -> str:
-    return Folded(word).folded.replace("ى", "ي")
+    return key(fold(word))
 
 
 WORDS = _load_words()
@@ -459,7 +460,5 @@ _DIGIT = re.compile(r"\d")
 @functools.lru_cache(maxsize=1024)
 def _any_pattern(forms: frozenset[str], digits: bool) -> re.Pattern[str]:
     """A digit, or one of ``forms`` as a whole word (not ست in مستشفى)."""
-    from khulasa.timeline import _alternation as alternation
-
     parts = ([r"\d"] if digits else []) + ([r"\b(?:" + alternation(forms) + r")\b"] if forms else [])
     return re.compile("|".join(parts))

@@ -65,7 +65,7 @@ def from_mapping(cls: type[T], data: Mapping[str, Any]) -> T:
 class SummaryOptions:
     """How to summarize.
 
-    Budget: ``words`` (1 to ``MAX_WORDS``, counted by ``khulasa.normalize.count_words``; the default
+    Budget: ``words`` (1 to ``MAX_WORDS``, counted by ``khulasa.text.normalize.count_words``; the default
     is 120) or ``sentences`` (1 to ``MAX_SENTENCES``), never both.  The summary stays within the
     budget; with a word budget it aims to fill at least 80 % of it.
     ``timeline`` and ``key_terms`` add the story's dated events and its actors, places and phrases.

@@ -20,9 +20,9 @@ from khulasa.models import (
     Summary,
     SummarySentence,
 )
-from khulasa.normalize import word_spans
 from khulasa.options import SummaryOptions
 from khulasa.segment import segment
+from khulasa.text.normalize import count_words, word_spans
 
 log = logging.getLogger(__name__)
 
@@ -215,4 +215,5 @@ def summarize(
         key_terms=key_terms,
         n_units=len(units),
         n_sentences=sum(len(u.sentences) for u in units),
+        n_words=sum(count_words(s.text) for s in summary_sentences),
     )

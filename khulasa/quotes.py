@@ -30,8 +30,9 @@ from dataclasses import dataclass, field
 
 from khulasa import speech
 from khulasa.models import Article, Sentence
-from khulasa.normalize import word_terms
 from khulasa.segment import segment
+from khulasa.text.fold import Folded, fold, key
+from khulasa.text.normalize import word_terms
 
 MERGE_THRESHOLD = 0.45
 """Set cosine of two contents' terms from which they are one statement (same speaker group)."""
@@ -161,7 +162,7 @@ class _Entry:
 
 
 def _tokens(text: str) -> frozenset[str]:
-    words = (w[2:] if w.startswith("ال") and len(w) > 4 else w for w in speech.key(speech.fold(text)).split())
+    words = (w[2:] if w.startswith("ال") and len(w) > 4 else w for w in key(fold(text)).split())
     return frozenset(w for w in words if w[:1].isalpha())
 
 
@@ -175,13 +176,13 @@ def _skeleton(word: str) -> str:
 
 
 def _skeletons(text: str) -> tuple[str, ...]:
-    words = (w[2:] if w.startswith("ال") and len(w) > 4 else w for w in speech.key(speech.fold(text)).split())
+    words = (w[2:] if w.startswith("ال") and len(w) > 4 else w for w in key(fold(text)).split())
     return tuple(_skeleton(w) for w in words if w[:1].isalpha())
 
 
 def _named(text: str) -> bool:
     """A name (``دونالد ترامب``), not a role or body (``الرئيس الأمريكي``): matched by its sounds."""
-    return all(speech.token_class(w) in "NC" for w in speech.fold(text).split())
+    return all(speech.token_class(w) in "NC" for w in fold(text).split())
 
 
 def _near(a: str, b: str) -> bool:
@@ -213,7 +214,7 @@ def _strip_conj(text: str) -> str:
 class _Story:
     """Names and roles seen anywhere in the story, for resolving roles and checking names."""
 
-    def __init__(self, folded: Mapping[str, speech.Folded]) -> None:
+    def __init__(self, folded: Mapping[str, Folded]) -> None:
         self.folded = folded
         self.roles: dict[str, Counter[str]] = {}
         self.written: dict[str, str] = {}
@@ -232,7 +233,7 @@ class _Story:
             self.written.setdefault(role, _strip_conj(description))
 
     def add_frame_name(self, name: str) -> None:
-        folded = speech.fold(name)
+        folded = fold(name)
         self.frame_names[folded] += 1
         self.name_tokens.update(folded.split())
 
@@ -246,10 +247,10 @@ class _Story:
         """A name without words that ran into it (``ترامب بتوضيح تعليقاته``): when the whole is written
         once in the story, the longest first part that is a speaker's name elsewhere."""
         words = name.split()
-        if len(words) < 2 or self.count(speech.fold(name)) > 1:
+        if len(words) < 2 or self.count(fold(name)) > 1:
             return name
         for n in range(len(words) - 1, 0, -1):
-            if self.frame_names.get(speech.fold(" ".join(words[:n])), 0):
+            if self.frame_names.get(fold(" ".join(words[:n])), 0):
                 return " ".join(words[:n])
         return name
 
@@ -279,8 +280,8 @@ class _Story:
             n
             for n in names
             if names[n] >= 2
-            or any(t in self.name_tokens for t in speech.fold(n).split())
-            or all(speech.token_class(t) in "NC" for t in speech.fold(n).split())
+            or any(t in self.name_tokens for t in fold(n).split())
+            or all(speech.token_class(t) in "NC" for t in fold(n).split())
         }
         if not known:
             return None
@@ -294,7 +295,7 @@ class _Story:
         to a role (``الرئيس الروسي فلاديمير بوتين`` for ``بوتين``), the most frequent."""
         if name in self._fuller:
             return self._fuller[name]
-        folded = speech.fold(name)
+        folded = fold(name)
         found: Counter[str] = Counter()
         if all(speech.token_class(w) in "NCA" for w in folded.split()):  # not a place or a body
             for ft in self.folded.values():
@@ -347,7 +348,7 @@ def _is_name_word(word: str) -> bool:
 
 
 def _role_key(description: str) -> str:
-    return " ".join(_strip_conj(w) if i == 0 else w for i, w in enumerate(speech.fold(description).split()))
+    return " ".join(_strip_conj(w) if i == 0 else w for i, w in enumerate(fold(description).split()))
 
 
 def _entry_of(
@@ -396,7 +397,7 @@ _HEAD = re.compile(r"(?<![^\W\d_])(?:[وفب]|لل|ل(?=ا))?([^\W\d_]+)")
 class _Article:
     """Speaker resolution inside one article, in reading order."""
 
-    def __init__(self, article: Article, ft: speech.Folded, story: _Story) -> None:
+    def __init__(self, article: Article, ft: Folded, story: _Story) -> None:
         self.article, self.ft, self.story = article, ft, story
         self.history: list[_Entry] = []
 
@@ -433,7 +434,7 @@ class _Article:
             entry = _entry_of(sp, None, self.story, self.history)
             if entry is None:
                 continue
-            fem = speech.key(word).endswith("ه") if cls in "RB" else None
+            fem = key(word).endswith("ه") if cls in "RB" else None
             if fem is None or fem == feminine:
                 best = _Entry(entry.name, entry.anonymous, fem, entry.descriptions, entry.named)
         return best
@@ -461,7 +462,7 @@ class _Article:
             return _entry_of(sp, frame.feminine, self.story, self.history) if frame.speaker_sure else None
         written = (sp.name or sp.text).split()
         n = 0
-        while n < len(written) and speech.fold(written[n]) in self.story.name_tokens:
+        while n < len(written) and fold(written[n]) in self.story.name_tokens:
             n += 1
         if n == 0:
             return None
@@ -472,7 +473,7 @@ def _article_mentions(
     article: Article,
     candidates: Sequence[Sentence],
     frames: Sequence[speech.Frame],
-    ft: speech.Folded,
+    ft: Folded,
     story: _Story,
 ) -> list[_Mention]:
     by_sentence: dict[int, list[speech.Frame]] = {}
@@ -652,13 +653,13 @@ def extract_quotes(
     articles: Iterable[Article],
     sentences: Iterable[Sentence] | None = None,
     *,
-    folded: dict[str, speech.Folded] | None = None,
+    folded: dict[str, Folded] | None = None,
 ) -> Quotes:
     """Every quote of a story (a set of articles on one story), merged across outlets.
 
     ``sentences`` may pass the articles' sentences when the caller has segmented them already
     (``pipeline.analyze``); otherwise each article is segmented here.  ``folded`` may pass (and
-    receives) the articles' folded texts, article id -> ``speech.Folded``, to share with
+    receives) the articles' folded texts, article id -> ``Folded``, to share with
     ``compare.disagreements``.
     """
     arts = tuple(articles)
@@ -674,7 +675,7 @@ def extract_quotes(
         folded = {}
     for a in arts:
         if a.id not in folded:
-            folded[a.id] = speech.Folded(a.text)
+            folded[a.id] = Folded(a.text)
     story = _Story(folded)
     found = {}
     for a in arts:
@@ -749,7 +750,7 @@ def _source(
     speaker = m.entity
     if speaker is not None and speaker in group_of:
         folded = story.folded[m.article.id].folded
-        present = [n for n in groups[group_of[speaker]] if speech.fold(n) in folded]
+        present = [n for n in groups[group_of[speaker]] if fold(n) in folded]
         if present:
             speaker = max(present, key=lambda n: len(_tokens(n)))
     return QuoteSource(

@@ -28,7 +28,8 @@ import re
 from bisect import bisect_left, bisect_right
 
 from khulasa.models import Article, Sentence
-from khulasa.normalize import count_words, script_and_words, word_spans, word_terms
+from khulasa.text.chars import ARABIC_LETTERS, TATWEEL
+from khulasa.text.normalize import count_words, script_and_words, word_spans, word_terms
 
 HEADING_MAX_WORDS = 5
 MAX_SENTENCE_WORDS = 500
@@ -65,7 +66,7 @@ _LINE_BREAK = re.compile(r"\r\n|[\n\r\u2028\u2029\x0b\x0c\x1c\x1d\x1e\x85]")
 _NON_SPACE = re.compile(r"\S")
 _CANDIDATE = re.compile(
     "(?P<term>[" + re.escape(TERMINATORS) + "]+)(?P<close>[" + re.escape(CLOSERS) + "]*)"
-    "(?P<next>\\s|$|[\u0621-\u064a\u0671-\u06d3«“(])"
+    f"(?P<next>\\s|$|[{ARABIC_LETTERS}{TATWEEL}«“(])"
 )
 _OPENER_OF = {closing: opening for opening, closing in BRACKETS.items()}
 _QUOTE_CHARS = '"' + "".join(BRACKETS) + "".join(BRACKETS.values())

@@ -31,19 +31,9 @@ from dataclasses import dataclass, replace
 from importlib import resources
 
 from khulasa.keyterms import GAZETTEER
-from khulasa.normalize import (
-    ALEF_FOLDS,
-    ALEF_MAQSURA_FOLDS,
-    DIACRITICS,
-    HAMZA_FOLDS,
-    INVISIBLE,
-    LETTER_VARIANT_FOLDS,
-    STOPWORDS,
-    TA_MARBUTA_FOLDS,
-    TATWEEL,
-    stem,
-)
-from khulasa.timeline import _alternation as alternation
+from khulasa.text.fold import Folded, fold, key
+from khulasa.text.normalize import STOPWORDS, stem
+from khulasa.text.patterns import alternation
 
 MAX_GAP = 20
 """Tokens allowed between a reporting verb and the marker of its content (subject and adjuncts)."""
@@ -57,74 +47,7 @@ MAX_SPEAKER_TOKENS = 10
 SPEAKER_KINDS = ("name", "role", "body", "document", "anonymous", "anonymous_ref", "pronoun")
 OPENING_STATUSES = ("named", "role", "anonymous", "elided", "pronoun", "unclear", "none")
 
-# --- folding ---------------------------------------------------------------------------------------
-
-# ``ى`` is kept apart from ``ي`` here (unlike the matching form): ``على`` is a preposition, ``علي`` a name.
-_FOLDS = {**ALEF_FOLDS, **HAMZA_FOLDS, **TA_MARBUTA_FOLDS, **LETTER_VARIANT_FOLDS}
-_MAQSURA = str.maketrans(ALEF_MAQSURA_FOLDS)
-_MARKS = re.compile("[" + "".join(DIACRITICS) + TATWEEL + "".join(INVISIBLE) + "]+")
-
-
-@functools.lru_cache(maxsize=1 << 16)
-def fold(text: str) -> str:
-    """A word or phrase as matched here: alef, hamza seats, ``ة`` folded, marks removed; ``ى`` kept."""
-    for old, new in _FOLDS.items():
-        if old in text:
-            text = text.replace(old, new)
-    return _MARKS.sub("", text)
-
-
-_WORD_RE = re.compile(r"[^\W\d_]+")
-
-
-class Folded:
-    """A text and its folded copy, with offsets mapped back when marks were removed."""
-
-    __slots__ = ("_keep", "_words", "folded", "text")
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-        folded = text
-        for old, new in _FOLDS.items():
-            if old in folded:
-                folded = folded.replace(old, new)
-        self._keep: list[int] | None = None
-        if _MARKS.search(folded):
-            keep: list[int] = []
-            prev = 0
-            for m in _MARKS.finditer(folded):
-                keep.extend(range(prev, m.start()))
-                prev = m.end()
-            keep.extend(range(prev, len(folded)))
-            self._keep = keep
-            folded = _MARKS.sub("", folded)
-        self.folded = folded
-        self._words: frozenset[str] | None = None
-
-    @property
-    def words(self) -> frozenset[str]:
-        """The folded words of the text (computed on first use)."""
-        if self._words is None:
-            self._words = frozenset(_WORD_RE.findall(self.folded))
-        return self._words
-
-    def start(self, i: int) -> int:
-        """Text offset of the folded character at ``i`` (``len(text)`` past the end)."""
-        if self._keep is None:
-            return i
-        return self._keep[i] if i < len(self._keep) else len(self.text)
-
-    def end(self, j: int) -> int:
-        """Text offset just after the folded character ``j - 1`` and the marks that follow it."""
-        if self._keep is None:
-            return j
-        return self._keep[j] if j < len(self._keep) else len(self.text)
-
-    def index(self, offset: int) -> int:
-        """Folded position of a text offset (the first kept character at or after it)."""
-        if self._keep is None:
-            return offset
-        return bisect_left(self._keep, offset)
+# --- folding: khulasa.text.fold (``fold``, ``key``, ``Folded``) --------------------------------
 
 
 # --- lexicon ---------------------------------------------------------------------------------------
@@ -207,11 +130,6 @@ def _load_lexicon() -> dict[str, ReportingForm]:
 
 LEXICON = _load_lexicon()
 """Folded reporting form (with ``و``/``ف`` when written so) -> its ``ReportingForm``."""
-
-
-def key(word: str) -> str:
-    """``fold`` with ``ى`` as ``ي`` too: the form of the gazetteer and the stopword list."""
-    return word.translate(_MAQSURA)
 
 
 def _load_words() -> dict[str, frozenset[str]]:

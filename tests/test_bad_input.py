@@ -20,9 +20,9 @@ import pytest
 from conftest import ROOT
 
 import khulasa
-from khulasa import ingest
 from khulasa.errors import InvalidOptionsError, UnreadableFileError
 from khulasa.ingest import IngestReport
+from khulasa.ingest import source as ingest_source
 from khulasa.models import Article
 from khulasa.options import SummaryOptions
 from khulasa.segment import segment
@@ -240,14 +240,14 @@ def test_ingest_report_lists_every_input_of_a_bad_directory_with_its_fate(tmp_pa
     locked = corpus / "locked.txt"
     locked.write_text(ARABIC, encoding="utf-8")
     os.mkfifo(corpus / "pipe.txt")
-    real_read = ingest._read_file
+    real_read = ingest_source.read_file
 
     def read(path: str) -> bytes:  # root ignores chmod 000, so the refusal is simulated
         if path == str(locked):
             raise PermissionError(13, "Permission denied", path)
         return real_read(path)
 
-    monkeypatch.setattr(ingest, "_read_file", read)
+    monkeypatch.setattr(ingest_source, "read_file", read)
     report = IngestReport()
     articles = khulasa.load([corpus], report=report)
     fates = {Path(r.path).name: r for r in report.inputs}

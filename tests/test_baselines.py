@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from khulasa import baselines
 from khulasa.errors import InvalidOptionsError, MissingExtraError
+from khulasa.eval import baselines
 from khulasa.options import SummaryOptions
 from tests.conftest import EXAMPLE_DIR, article, cluster
 
@@ -113,7 +113,7 @@ def test_sumy_top_sentences_agree_with_sumys_own_top_n():
 def test_sumy_words_are_folded_and_stemmed_from_their_unfolded_form():
     words = baselines._SumyWords()
     assert words.to_words("المدرسةُ الكبرى") == ("المدرسه", "الكبري")
-    from khulasa.normalize import stem
+    from khulasa.text.normalize import stem
 
     assert words.stem("المدرسه") == stem("المدرسة")
 

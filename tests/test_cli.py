@@ -29,10 +29,11 @@ def test_summarize_prints_one_sentence_per_line(capsys):
 
 def test_summarize_json_matches_the_library(capsys):
     import khulasa
+    from khulasa import render
 
     code, out, _ = run(capsys, "summarize", str(EXAMPLE_DIR), "--sentences", "4", "-f", "json")
     assert code == 0
-    expected = khulasa.summarize(khulasa.load([str(EXAMPLE_DIR)]), sentences=4).to_json()
+    expected = render.to_json(khulasa.summarize(khulasa.load([str(EXAMPLE_DIR)]), sentences=4))
     assert out.rstrip("\n") == expected
     assert len(json.loads(out)["sentences"]) == 4
 

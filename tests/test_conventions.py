@@ -114,7 +114,7 @@ def test_stories_takes_the_shared_quiet_before_or_after_the_verb(tmp_path):
 
 
 def test_timeline_and_key_terms_print_sections_in_text():
-    from khulasa.render import KEY_TERMS_HEADING, TIMELINE_HEADING
+    from khulasa.render.labels import KEY_TERMS_HEADING, TIMELINE_HEADING
 
     plain = khulasa_cli("summarize", str(EXAMPLE_DIR))
     both = khulasa_cli("summarize", str(EXAMPLE_DIR), "--timeline", "--key-terms")
@@ -136,7 +136,7 @@ def test_timeline_and_key_terms_print_sections_in_text():
 
 @pytest.mark.parametrize("text", ["ب" * 2_000_000, "-".join(["كلمة"] * 400_000)])
 def test_a_giant_word_or_a_hyphen_joined_text_stays_within_the_word_budget(text):
-    from khulasa.normalize import MAX_WORD_CHARS, count_words
+    from khulasa.text.normalize import MAX_WORD_CHARS, count_words
 
     proc = khulasa_cli("summarize", "-", "--words", "120", stdin=text)
     assert proc.returncode == 0, proc.stderr

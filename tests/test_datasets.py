@@ -7,7 +7,8 @@ import tarfile
 
 import pytest
 
-from khulasa.datasets import (
+from khulasa.errors import NoInputError
+from khulasa.eval.datasets import (
     EvalItem,
     easc_root,
     iter_ant_bbc,
@@ -18,7 +19,6 @@ from khulasa.datasets import (
     sample,
     unwrap_hard_wraps,
 )
-from khulasa.errors import NoInputError
 from tests.conftest import EXAMPLE_DIR, article
 
 ARTICLE = "بيتهوفن مؤلف موسيقي ألماني.\r\nولد في بون عام 1770.\rتوفي في فيينا."

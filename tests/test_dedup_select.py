@@ -235,7 +235,7 @@ def _articles_with_units(unit_lists, dates=None):
     members: dict[int, list[Sentence]] = {}
     for k, units in enumerate(unit_lists):
         for index, u in enumerate(units):
-            members.setdefault(u, []).append(Sentence(f"a{k}", index, 0, 1, "x"))
+            members.setdefault(u, []).append(Sentence(f"a{k}", index, 0, 1, "x", n_words=1))
     units = tuple(InfoUnit(id=u, representative=s[0], sentences=tuple(s)) for u, s in sorted(members.items()))
     return articles, units
 

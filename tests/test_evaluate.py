@@ -15,20 +15,11 @@ from hypothesis import strategies as st
 from rouge_score import rouge_scorer
 
 from khulasa.cli import main
-from khulasa.datasets import EvalItem
 from khulasa.errors import InvalidOptionsError
-from khulasa.evaluate import (
-    ArabicTokenizer,
-    Budget,
-    Rouge,
-    average,
-    count_words,
-    cut_words,
-    flatten,
-    lcs_length,
-    parse_budget,
-    run,
-)
+from khulasa.eval.datasets import EvalItem
+from khulasa.eval.report import Budget, parse_budget, run
+from khulasa.eval.rouge import ArabicTokenizer, Rouge, average, cut_words, flatten, lcs_length
+from khulasa.text.normalize import count_words
 from tests.conftest import article
 
 REFERENCE_SCORER = rouge_scorer.RougeScorer(["rouge1", "rouge2", "rougeL"])

@@ -16,24 +16,26 @@ import tarfile
 import zipfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 import khulasa
-from khulasa import ingest
 from khulasa.errors import NoInputError, UnreadableFileError, printable
 from khulasa.ingest import (
     IngestReport,
-    clean_text,
-    encodable,
     iter_articles,
     load,
     parse_date,
     read_bytes_as_text,
+    records,
+    source,
 )
+from khulasa.ingest import decode as ingest_decode
+from khulasa.text.clean import clean_text
+
+SURROGATE = st.integers(0xD800, 0xDFFF).map(chr)
 
 PARAGRAPH = (
     "أعلنت قمة تركية روسية عقدت في إسطنبول على هامش مؤتمر الطاقة العالمي عن تفعيل التنسيق العسكري "
@@ -167,7 +169,7 @@ def _cut(text: str, every: int) -> bytes:
 def test_stray_nuls_are_dropped_with_a_note_when_the_rest_is_text(data: bytes, nuls: int, encoding: str) -> None:
     """A bad export (NULs between characters, inside a UTF-8 sequence, padding records) was refused as binary
     above 1 % of NULs; now it is read, and the report says how many NULs were dropped."""
-    text, found, notes = ingest._decode(data, "export.txt")
+    text, found, notes = ingest_decode.decode(data, "export.txt")
     expected = PARAGRAPH if encoding != "utf-16-le" else PARAGRAPH.replace(" ", "", 3)
     assert (text, found) == (expected, encoding)
     unit = "characters" if encoding == "utf-16-le" else "bytes"  # in UTF-16, NULs are found after decoding
@@ -185,7 +187,7 @@ def test_a_file_with_stray_nuls_is_read_and_the_nuls_are_an_issue_in_the_report(
 
 def test_utf16_without_a_bom_is_still_utf16_not_utf8_with_nuls() -> None:
     for encoding in ("utf-16-le", "utf-16-be"):
-        text, found, notes = ingest._decode(f"{PARAGRAPH}\n{SECOND}".encode(encoding), "x.txt")
+        text, found, notes = ingest_decode.decode(f"{PARAGRAPH}\n{SECOND}".encode(encoding), "x.txt")
         assert (text, found, notes) == (f"{PARAGRAPH}\n{SECOND}", encoding, [])
 
 
@@ -250,77 +252,6 @@ def test_real_binaries_are_still_refused_now_that_nuls_can_be_dropped(tmp_path: 
             read_bytes_as_text(data, name=kind)
 
 
-# ------------------------------------------------------------------------------------------- cleaning
-
-
-@pytest.mark.parametrize(
-    ("raw", "clean"),
-    [
-        ("الأول/ أكتوبر.&", "الأول/ أكتوبر."),
-        ("الرئيس الروسي &بعد قمته", "الرئيس الروسي بعد قمته"),
-        ("قضينا يوماً &حافلًا", "قضينا يوماً حافلًا"),
-        ("Tom &amp; Jerry &quot;قال&quot; &#1575;&#x644;", 'Tom & Jerry "قال" ال'),
-        ("AT&T و S&P 500 و Dolce&Gabbana و Johnson & Johnson", "AT&T و S&P 500 و Dolce&Gabbana و Johnson & Johnson"),
-        ("مجلة لايف&ستايل", "مجلة لايف&ستايل"),
-        ("&amp;amp;lt;", "<"),
-        ("&nothing here", "nothing here"),
-        ("في\u200b الـ\u200f23 \u202bنص\u202c \u2067x\u2069 \ufeffبداية", "في الـ23 نص x بداية"),
-        ("كلمة\u00a0أخرى\u2009و\u202fثالثة\tرابعة", "كلمة أخرى و ثالثة رابعة"),
-        ("فـي الـ23 ألـ23 تركية ـ روسية جـــداً", "في الـ23 ألـ23 تركية ـ روسية جداً"),
-        ("a\x00b\x07c\x1bd\x7fe\x9ff", "abcdef"),
-        ("  سطر  \r\n\r\n\r\n\r\n  سطر   ثان  \r\n", "سطر\n\nسطر ثان"),
-        ("أ\rب\u2028ج\x85د", "أ\nب\nج\nد"),
-        ("فقرة\n\n\n\n\n\nفقرة", "فقرة\n\nفقرة"),
-        ("\n\n  \n", ""),
-    ],
-    ids=[
-        "stray-amp-at-line-end", "stray-amp-before-word", "stray-amp-tanwin", "entities",
-        "latin-ampersands-kept", "arabic-joined-ampersand-kept", "double-escaped", "not-an-entity",
-        "zero-width-and-bidi", "spaces", "kashida", "controls", "lines-and-blank-lines", "line-breaks",
-        "blank-runs", "only-whitespace",
-    ],
-)
-def test_clean_text_removes_artifacts_seen_in_real_articles(raw: str, clean: str) -> None:
-    assert clean_text(raw) == clean
-
-
-@given(st.text())
-def test_clean_text_is_idempotent_and_never_raises(text: str) -> None:
-    once = clean_text(text)
-    assert clean_text(once) == once
-
-
-SURROGATE = st.integers(0xD800, 0xDFFF).map(chr)
-
-
-@given(st.text(st.characters() | SURROGATE))
-def test_clean_text_output_is_always_encodable(text: str) -> None:
-    """A lone surrogate (a cut emoji, ``"\\ud83d"`` in JSON) made every output format fail to encode."""
-    once = clean_text(text)
-    once.encode("utf-8")
-    assert clean_text(once) == once
-
-
-def test_lone_surrogates_become_the_replacement_character_and_pairs_their_character() -> None:
-    assert clean_text("قال\ud83d الرئيس \udc00") == "قال\ufffd الرئيس \ufffd"
-    assert clean_text("وجه \ud83d\ude00 ضاحك") == "وجه \U0001f600 ضاحك"  # a pair left as two halves
-    assert clean_text("\ud83d\ud83d\ude00") == "\ufffd\U0001f600"
-
-
-def test_encodable_replaces_surrogates_in_nested_values_and_keys_without_changing_its_input() -> None:
-    value = {"k\ud83d": ["v\ud83d", {"x": "\udfff", "y": ["\ud83d\ude00"]}, 3, None], "n": 1.5}
-    assert encodable(value) == {"k\ufffd": ["v\ufffd", {"x": "\ufffd", "y": ["\U0001f600"]}, 3, None], "n": 1.5}
-    assert value == {"k\ud83d": ["v\ud83d", {"x": "\udfff", "y": ["\ud83d\ude00"]}, 3, None], "n": 1.5}
-    assert encodable("\ud83d") == "\ufffd" and encodable(7) == 7
-    deep: list[Any] = ["\ud83d"]
-    for _ in range(100_000):  # deeper than Python's stack: the walk is iterative
-        deep = [deep]
-    fixed = encodable(deep)
-    for _ in range(100_000):
-        [fixed] = fixed
-    assert fixed == ["\ufffd"]
-
-
 def test_surrogates_in_every_field_of_a_json_record_are_replaced(tmp_path: Path) -> None:
     record = {"id": "a\ud83d", "source": "s\ud83d", "title": "t\udc00", "url": "u\ud83d", "text": PARAGRAPH + "\ud83d",
               "tags": ["\ud83d", {"k\ud83d": ["\udfff"]}], "x\ud83d": "\ud83d\ude00"}
@@ -333,21 +264,6 @@ def test_surrogates_in_every_field_of_a_json_record_are_replaced(tmp_path: Path)
     assert article.extra == {"tags": ["\ufffd", {"k\ufffd": ["\ufffd"]}], "x\ufffd": "\U0001f600", "note": "\ufffd"}
     json.dumps([article.id, article.title, article.source, article.url, article.text, dict(article.extra)],
                ensure_ascii=False).encode("utf-8")
-
-
-ARTIFACTS = st.sampled_from(
-    ["&", "&amp;", "&#1575;", "&#8203;", "\u200b", "\u200f", "\ufeff", "\u00a0", "\u0640", "\r\n", "\r",
-     "\n\n\n", "  ", "\x00", "ف", "ي", " ", "2", "A", ";", "#", "amp", "\u202e"]
-)
-
-
-@given(st.lists(ARTIFACTS, max_size=30).map("".join))
-def test_clean_text_is_idempotent_on_dense_artifacts(text: str) -> None:
-    once = clean_text(text)
-    assert clean_text(once) == once
-    assert not any(c in once for c in "\r\x00\u200b\u200f\ufeff\u00a0\u202e")
-    assert "\n\n\n" not in once and "  " not in once
-    assert once == once.strip()
 
 
 # --------------------------------------------------------------------------------------------- dates
@@ -405,8 +321,8 @@ def test_a_date_no_datetime_can_hold_is_none_not_an_overflow(value: object) -> N
 
 
 def test_dates_at_the_ends_of_the_range_ingest_accepts_are_read() -> None:
-    assert parse_date("1000-01-01") == ingest.EARLIEST_DATE
-    assert parse_date("Sun, 31 Dec 8999 23:59:59 +0000") == ingest.LATEST_DATE
+    assert parse_date("1000-01-01") == records.EARLIEST_DATE
+    assert parse_date("Sun, 31 Dec 8999 23:59:59 +0000") == records.LATEST_DATE
 
 
 RFC_2822 = st.builds(
@@ -868,14 +784,14 @@ def test_unreadable_files_are_skipped_in_a_walk_but_raise_when_named(
 ) -> None:
     locked = write(tmp_path / "locked.txt", PARAGRAPH)
     write(tmp_path / "open.txt", SECOND)
-    real_read = ingest._read_file
+    real_read = source.read_file
 
     def read(path: str) -> bytes:
         if path == str(locked):
             raise PermissionError(13, "Permission denied", path)
         return real_read(path)
 
-    monkeypatch.setattr(ingest, "_read_file", read)
+    monkeypatch.setattr(source, "read_file", read)
     report = IngestReport()
     with caplog.at_level(logging.WARNING, logger="khulasa.ingest"):
         assert [a.id for a in load([tmp_path], report=report)] == ["open"]
@@ -990,13 +906,13 @@ def test_iter_articles_yields_before_reading_the_rest(tmp_path: Path, monkeypatc
     for i in range(5):
         write(tmp_path / f"{i}.txt", PARAGRAPH)
     opened: list[str] = []
-    real_read = ingest._read_file
+    real_read = source.read_file
 
     def read(path: str) -> bytes:
         opened.append(path)
         return real_read(path)
 
-    monkeypatch.setattr(ingest, "_read_file", read)
+    monkeypatch.setattr(source, "read_file", read)
     stream = iter_articles([tmp_path])
     assert next(stream).id == "0"
     assert len(opened) == 1

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from khulasa.normalize import (
+from khulasa.text.normalize import (
     BASE_STOPWORDS,
     KEEP_FIRST_LETTER,
     MAX_WORD_CHARS,
@@ -277,7 +277,7 @@ def test_arabic_letter_count_ignores_marks_digits_and_punctuation() -> None:
     ],
 )
 def test_count_words(text: str, expected: int) -> None:
-    from khulasa.normalize import count_words, count_words_of
+    from khulasa.text.normalize import count_words, count_words_of
 
     assert count_words(text) == count_words_of(text.split()) == expected
 
@@ -285,7 +285,7 @@ def test_count_words(text: str, expected: int) -> None:
 @settings(max_examples=200, deadline=None)
 @given(st.text(alphabet=st.sampled_from("بت -\n_x" + "ب" * 5), max_size=400))
 def test_word_spans_tile_the_words_and_agree_with_count_words(text: str) -> None:
-    from khulasa.normalize import count_words, word_spans
+    from khulasa.text.normalize import count_words, word_spans
 
     spans = list(word_spans(text))
     assert len(spans) == count_words(text)
@@ -295,7 +295,7 @@ def test_word_spans_tile_the_words_and_agree_with_count_words(text: str) -> None
 
 
 def test_long_runs_are_their_own_term_and_are_never_cached() -> None:
-    from khulasa import normalize
+    from khulasa.text import normalize
 
     giant = "ب" * 10_000
     assert terms(giant) == [giant]

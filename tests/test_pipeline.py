@@ -9,9 +9,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import khulasa
+from khulasa import render
 from khulasa.errors import InvalidOptionsError, NoArabicTextError, NoInputError
-from khulasa.normalize import terms
 from khulasa.pipeline import analyze
+from khulasa.text.normalize import terms
 from tests.conftest import EXAMPLE_DIR, article, cluster
 
 
@@ -52,7 +53,7 @@ def test_sources_name_every_article_holding_the_sentence_or_a_rewrite(example_ar
 
 def test_no_two_summary_sentences_say_the_same_thing(example_summary):
     from khulasa.dedup import similar_pairs, term_matrix
-    from khulasa.normalize import terms
+    from khulasa.text.normalize import terms
 
     pairs = similar_pairs(term_matrix([terms(s.text) for s in example_summary.sentences]), 0.5)
     assert pairs == [], [
@@ -96,8 +97,8 @@ def test_near_identical_rewrites_share_a_unit(example_articles, a_start, b_start
 
 
 def test_same_input_gives_byte_identical_output(example_articles):
-    first = khulasa.summarize(example_articles, words=120).to_json()
-    second = khulasa.summarize(list(example_articles), words=120).to_json()
+    first = render.to_json(khulasa.summarize(example_articles, words=120))
+    second = render.to_json(khulasa.summarize(list(example_articles), words=120))
     assert first == second
 
 
@@ -167,7 +168,7 @@ def test_disconnected_topics_still_give_a_summary():
 
 
 def test_json_output_has_the_documented_fields(example_articles):
-    doc = json.loads(khulasa.summarize(example_articles, words=120).to_json())
+    doc = json.loads(render.to_json(khulasa.summarize(example_articles, words=120)))
     sentence = doc["sentences"][0]
     assert {"text", "sources", "score"} <= set(sentence)
     assert {"article_id", "source", "start", "end"} <= set(sentence["sources"][0])
@@ -196,7 +197,7 @@ def test_summary_properties_hold_for_any_cluster(texts, budget):
         return
     summary = khulasa.summarize(articles, words=budget)
     again = khulasa.summarize(articles, words=budget)
-    assert summary.to_json() == again.to_json()
+    assert render.to_json(summary) == render.to_json(again)
     assert summary.n_words <= budget
     by_id = {a.id: a.text for a in articles}
     for s in summary.sentences:

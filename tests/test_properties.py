@@ -26,14 +26,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import khulasa
-from khulasa import ingest, normalize
+from khulasa import ingest, render
 from khulasa.errors import NoArabicTextError, NoInputError
-from khulasa.ingest import IngestReport
+from khulasa.ingest import IngestReport, source, walk
 from khulasa.models import Article
 from khulasa.options import SummaryOptions
 from khulasa.render import FORMATS
 from khulasa.segment import segment
 from khulasa.stories import StoryOptions, build_stories
+from khulasa.text import normalize
 
 WORDS = (
     "افتتح وزير الثقافة اليوم معرض الكتاب في دورته العاشرة بمشاركة دار نشر وقال الرئيس إن المحادثات "
@@ -58,11 +59,11 @@ def clusters(draw: st.DrawFn) -> list[Article]:
     bodies += draw(st.lists(st.sampled_from(bodies), max_size=1))  # a verbatim copy
     articles = []
     report = IngestReport()
-    ctx = ingest._Context(report)
+    ctx = source.Context(report)
     for i, body in enumerate(bodies):
         raw = body.replace("\n", draw(line_end)).encode(draw(encoding), errors="ignore")
-        item = ingest._Item(f"a{i}.txt", f"a{i}.txt", False, {})
-        for a in ingest._parse_item(item, raw, ctx):
+        item = source.Item(f"a{i}.txt", f"a{i}.txt", False, {})
+        for a in walk.parse_item(item, raw, ctx):
             date = draw(st.none() | st.dates(dt.date(2016, 10, 1), dt.date(2016, 10, 20)))
             articles.append(Article(id=a.id, text=a.text, source=f"outlet{i % 3}", date=date))
     assert len(report.inputs) == len(bodies)  # every input has a fate, read or skipped
@@ -93,7 +94,7 @@ def test_published_summary_sentences_are_slices_of_their_sources_within_budget(a
         summary = khulasa.summarize(articles, options=options)
     except (NoArabicTextError, NoInputError):  # every generated body may clean to nothing
         return
-    doc = json.loads(summary.to_json())
+    doc = json.loads(render.to_json(summary))
     texts = {a["id"]: a["text"] for a in doc["articles"]}
     sentences_of = {a.id: {(s.start, s.end): s.text for s in segment(a)} for a in articles}
     for s in doc["sentences"]:
@@ -130,7 +131,7 @@ def test_the_same_input_gives_the_same_bytes_in_every_format(articles, options):
     except (NoArabicTextError, NoInputError):  # every generated body may clean to nothing
         return
     for fmt in FORMATS:
-        assert first.render(fmt) == second.render(fmt)
+        assert render.render(first, fmt) == render.render(second, fmt)
 
 
 @settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -1,6 +1,6 @@
 """The quality gate: Khulasa's ROUGE on pinned data must stay above the floors in floors.json.
 
-Floors are the scores measured when they were last raised (``python -m khulasa.evaluate
+Floors are the scores measured when they were last raised (``python -m tests.quality_gate
 --update-floors``), pinned to the SHA-256 of the exact files scored.  The putin-erdogan gate (our own
 hand-written reference, tests/data/eval/putin-erdogan.ref.txt) always runs; the EASC gate reads 20
 topics from ../shared/data/easc (never committed here) and is skipped, with the reason, without it.
@@ -14,8 +14,8 @@ import shutil
 import pytest
 
 from khulasa.errors import InvalidOptionsError
-from khulasa.evaluate import check_gate, gate_scores, update_floors
 from tests.conftest import EXAMPLE_DIR, ROOT
+from tests.quality_gate import check_gate, gate_scores, update_floors
 
 FLOORS = ROOT / "tests" / "data" / "eval" / "floors.json"
 CONFIG = json.loads(FLOORS.read_text(encoding="utf-8"))

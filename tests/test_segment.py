@@ -9,8 +9,8 @@ from conftest import article
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from khulasa.normalize import MAX_WORD_CHARS, count_words, terms, tokenize
 from khulasa.segment import MAX_SENTENCE_CHARS, MAX_SENTENCE_WORDS, segment, split_spans
+from khulasa.text.normalize import MAX_WORD_CHARS, count_words, terms, tokenize, word_tokens
 
 
 def sentences(text: str) -> list[str]:
@@ -218,9 +218,10 @@ def test_segment_fills_every_field() -> None:
     assert [(s.article_id, s.index, s.paragraph) for s in got] == [("x1", 0, 0), ("x1", 1, 1), ("x1", 2, 1)]
     for s in got:
         assert s.text == text[s.start : s.end]
-        assert s.tokens == tuple(tokenize(s.text))
+        assert word_tokens(s.text.split()) == tuple(tokenize(s.text))
         assert s.terms == tuple(terms(s.text))
-    assert "الروسي" in got[1].tokens and "قال" not in got[1].terms
+        assert s.n_words == count_words(s.text)
+    assert "الروسي" in word_tokens(got[1].text.split()) and "قال" not in got[1].terms
 
 
 def test_example_article_with_missing_closing_quote_keeps_its_sentences(example_dir) -> None:

@@ -424,7 +424,7 @@ def test_every_kind_of_answer_has_the_security_headers(monkeypatch):
 
 
 def test_an_html_summary_is_served_with_the_policy_its_page_declares(client):
-    from khulasa.render import _SCRIPT_HASH
+    from khulasa.render.html import _SCRIPT_HASH
 
     response = client.post("/v1/summarize?format=html", json={"articles": example_request_articles()})
     assert response.status_code == 200

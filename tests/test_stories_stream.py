@@ -20,7 +20,10 @@ import pytest
 from conftest import ROOT
 
 from khulasa import ingest
-from khulasa.ingest import IngestReport, iter_articles
+from khulasa.errors import UnreadableFileError
+from khulasa.ingest import IngestReport, iter_articles, source
+from khulasa.ingest import decode as ingest_decode
+from khulasa.ingest.formats.json import parse_jsonl
 from khulasa.stories import StoryOptions
 from khulasa.stories.engines.watch import stream_inputs
 from khulasa.stories.workdir import STORIES_FILE
@@ -157,7 +160,7 @@ def test_resume_of_a_stream_is_a_usage_error(capsys, tmp_path):
 
 
 def test_a_jsonl_file_has_no_size_limit_but_other_formats_do(tmp_path, monkeypatch):
-    monkeypatch.setattr(ingest, "MAX_FILE_BYTES", 2_000)
+    monkeypatch.setattr(ingest_decode, "MAX_FILE_BYTES", 2_000)
     data = feed(30)
     assert len(data) > 10 * 2_000
     (tmp_path / "big.jsonl").write_bytes(data)
@@ -165,10 +168,10 @@ def test_a_jsonl_file_has_no_size_limit_but_other_formats_do(tmp_path, monkeypat
     set_stdin(monkeypatch, data)
     assert len(list(iter_articles(["-"]))) == 30
     (tmp_path / "big.json").write_bytes(b"[" + data.replace(b"}\n", b"},")[:-1] + b"]")
-    with pytest.raises(ingest.UnreadableFileError, match="larger than"):
+    with pytest.raises(UnreadableFileError, match="larger than"):
         list(iter_articles([tmp_path / "big.json"]))
     set_stdin(monkeypatch, b"[" + data.replace(b"}\n", b"},")[:-1] + b"]")
-    with pytest.raises(ingest.UnreadableFileError, match="only JSONL"):
+    with pytest.raises(UnreadableFileError, match="only JSONL"):
         list(iter_articles(["-"]))
 
 
@@ -186,11 +189,11 @@ def test_streamed_jsonl_reads_like_the_whole_file_whatever_the_block_boundaries(
     # what the whole-file reader (read_bytes_as_text + the JSONL parser) gives
     text, _ = ingest.read_bytes_as_text(data, name=str(path))
     whole_issues: list[str] = []
-    item = ingest._Item(str(path), "feed.jsonl", True, {})
-    expected = [a.id for a in ingest._parse_jsonl(text, item, whole_issues)]
+    item = source.Item(str(path), "feed.jsonl", True, {})
+    expected = [a.id for a in parse_jsonl(text, item, whole_issues)]
     for block in (1, 2, 3, 7, 1 << 16):
-        monkeypatch.setattr(ingest, "STREAM_BLOCK", block)
-        monkeypatch.setattr(ingest, "PROBE_BYTES", max(block, 5))
+        monkeypatch.setattr(ingest_decode, "STREAM_BLOCK", block)
+        monkeypatch.setattr(ingest_decode, "PROBE_BYTES", max(block, 5))
         report = IngestReport()
         articles = list(iter_articles([path], report=report))
         assert [a.id for a in articles][:2] == expected[:2] and len(articles) == 4, block
@@ -205,7 +208,7 @@ def test_a_bad_line_in_a_jsonl_stream_costs_only_that_line(tmp_path, monkeypatch
     too_long = json.dumps({"id": "long", "text": "كلمة " * 3000}, ensure_ascii=False)
     data = b"\n".join([good[0].encode(), b'{"id": "latin1", "text": "caf\xe9"}', too_long.encode(),
                        good[1].encode()]) + b"\n"
-    monkeypatch.setattr(ingest, "MAX_LINE_BYTES", 10_000)
+    monkeypatch.setattr(ingest_decode, "MAX_LINE_BYTES", 10_000)
     report = IngestReport()
     (tmp_path / "feed.jsonl").write_bytes(data)
     articles = list(iter_articles([tmp_path / "feed.jsonl"], report=report))
@@ -237,9 +240,9 @@ def test_document_frequencies_forget_the_rarest_terms_above_the_limit():
 
 
 def test_stdin_whose_first_line_is_longer_than_the_probe_is_still_streamed(monkeypatch):
-    monkeypatch.setattr(ingest, "PROBE_BYTES", 64)
-    monkeypatch.setattr(ingest, "STREAM_BLOCK", 16)
-    monkeypatch.setattr(ingest, "MAX_FILE_BYTES", 2_000)  # what a document read whole may not exceed
+    monkeypatch.setattr(ingest_decode, "PROBE_BYTES", 64)
+    monkeypatch.setattr(ingest_decode, "STREAM_BLOCK", 16)
+    monkeypatch.setattr(ingest_decode, "MAX_FILE_BYTES", 2_000)  # what a document read whole may not exceed
     data = feed(30)
     assert data.index(b"\n") > 64 and len(data) > 2_000
     set_stdin(monkeypatch, data)

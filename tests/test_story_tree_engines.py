@@ -156,7 +156,7 @@ def test_since_says_what_is_new_without_repeating_what_earlier_articles_reported
 
 
 def _terms(text: str) -> set[str]:
-    from khulasa.normalize import terms
+    from khulasa.text.normalize import terms
 
     return set(terms(text))
 

@@ -1,11 +1,11 @@
-"""Verbs of news reports in their inflections (khulasa.verbs)."""
+"""Verbs of news reports in their inflections (khulasa.text.verbs)."""
 
 from __future__ import annotations
 
 import pytest
 
-from khulasa.normalize import normalize
-from khulasa.verbs import is_verb, looks_like_verb, verb_forms
+from khulasa.text.normalize import normalize
+from khulasa.text.verbs import is_verb, looks_like_verb, verb_forms
 
 
 @pytest.mark.parametrize(

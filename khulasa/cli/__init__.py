@@ -17,7 +17,7 @@ import traceback
 from collections.abc import Sequence
 from typing import Any
 
-from khulasa import __version__
+from khulasa._version import __version__
 from khulasa.errors import KhulasaError, OutputError
 
 VERBS = ("summarize", "stories", "eval", "serve")

@@ -43,7 +43,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def parse_systems(text: str) -> list[str]:
-    from khulasa.evaluate import SYSTEM_NAMES, get_system
+    from khulasa.eval.systems import SYSTEM_NAMES, get_system
 
     names = list(SYSTEM_NAMES) if text.strip() == "all" else [s.strip() for s in text.split(",") if s.strip()]
     for name in names:
@@ -52,9 +52,10 @@ def parse_systems(text: str) -> list[str]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from khulasa import datasets, evaluate
     from khulasa.atomic import write_atomically
     from khulasa.errors import InvalidOptionsError
+    from khulasa.eval import datasets
+    from khulasa.eval import report as evaluate
 
     if args.limit is not None and args.limit < 1:
         raise InvalidOptionsError("limit", args.limit, "must be at least 1")

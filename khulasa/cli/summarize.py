@@ -7,7 +7,7 @@ import logging
 import sys
 
 from khulasa.atomic import write_atomically
-from khulasa.render import FORMATS
+from khulasa.render import FORMATS, render
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -47,7 +47,7 @@ def run(args: argparse.Namespace) -> int:
             "the summary is empty: no sentence of the input fits in %s; try a larger --words or --sentences 1",
             f"{options.words} words" if options.words else f"{options.sentences} sentences",
         )
-    content = summary.render(args.format)
+    content = render(summary, args.format)
     if args.output:
         write_atomically(args.output, content)
     else:

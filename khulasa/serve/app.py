@@ -31,7 +31,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from khulasa import __version__
+from khulasa._version import __version__
 from khulasa.models import Article
 from khulasa.serve import errors
 from khulasa.serve.errors import ERROR_RESPONSES, ApiError, ContainErrors, build_options
@@ -125,7 +125,9 @@ def _to_articles(items: Sequence[ArticleIn], settings: ServeSettings) -> list[Ar
     Stricter than a file on three points, since a client can fix its request: an unreadable date, a
     text that is empty once cleaned, and a repeated id are 422 errors naming the article, not skips.
     """
-    from khulasa import ingest, normalize
+    from khulasa.errors import InvalidRecordError
+    from khulasa.ingest import records
+    from khulasa.text import normalize
 
     if len(items) > settings.max_articles:
         raise _too_many_articles(len(items), settings.max_articles)
@@ -135,24 +137,10 @@ def _to_articles(items: Sequence[ArticleIn], settings: ServeSettings) -> list[Ar
             413, "too_many_words", f"{n_words} words in all articles; the limit is {settings.max_words}",
             {"limit": settings.max_words, "words": n_words},
         )
-    articles = []
-    seen: set[str] = set()
-    for i, item in enumerate(items):
-        article_id = item.id.strip() if item.id is not None else f"article-{i + 1}"
-        if not article_id or article_id in seen:
-            raise _field_error(f"articles[{i}].id", f"{'duplicate' if article_id else 'empty'} id")
-        seen.add(article_id)
-        text = ingest.clean_text(item.text)
-        if not text:
-            raise _field_error(f"articles[{i}].text", "no text once cleaned")
-        date = ingest.parse_date(item.date) if item.date else None
-        if item.date and date is None:
-            raise _field_error(f"articles[{i}].date", f"cannot read {item.date!r} as a date; use YYYY-MM-DD")
-        articles.append(Article(
-            id=article_id, text=text, source=_one_line(item.source), title=_one_line(item.title),
-            date=date, url=_one_line(item.url), extra=dict(item.model_extra or {}),
-        ))
-    return articles
+    try:
+        return records.strict_articles((item.model_dump() for item in items), default_id="article")
+    except InvalidRecordError as exc:
+        raise _field_error(f"articles[{exc.index}].{exc.field}", exc.reason) from exc
 
 
 def _one_line(value: str | None) -> str | None:

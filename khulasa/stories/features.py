@@ -3,7 +3,7 @@
 Computed once per article, in any process (the Spark engine computes them on executors), and small
 enough to spill to disk: the clusterer never needs the text.
 
-- Terms are ``khulasa.normalize.terms`` (stemmed, stopwords removed).  Term weight is ``1 + log tf``
+- Terms are ``khulasa.text.normalize.terms`` (stemmed, stopwords removed).  Term weight is ``1 + log tf``
   where title and first-paragraph occurrences count double, since news puts its actors and places
   there (the "inverted pyramid").  IDF is applied later, by the clusterer, once document
   frequencies are known.
@@ -26,10 +26,10 @@ import numpy as np
 from datasketch import MinHash
 
 from khulasa.models import Article
-from khulasa.normalize import TokenCache
-from khulasa.normalize import terms as stemmed_terms
 from khulasa.stories import spool
 from khulasa.stories.signals import EventSignals, extract_signals
+from khulasa.text.normalize import TokenCache
+from khulasa.text.normalize import terms as stemmed_terms
 
 NUM_PERM = 64
 MINHASH_SEED = 1

@@ -22,12 +22,12 @@ import jinja2
 
 from khulasa.atomic import new_directory_mode, write_atomically
 from khulasa.errors import OutputError, OutputRefusedError
+from khulasa.render.labels import KIND_LABELS
 
 FORMATS = ("jsonl", "html", "text")
 DIGEST_SENTENCES = 5
 DIGEST_EVENTS = 5
 DIGEST_ACTORS = 8
-KIND_LABELS = {"actor": "فاعل", "place": "مكان", "phrase": "عبارة"}
 
 
 def iter_records(path: Path) -> Iterator[dict[str, Any]]:
@@ -248,6 +248,6 @@ def _swap_directory(new: Path, final: Path, *, shown: str) -> None:
 
 
 def _version() -> str:
-    from khulasa import __version__
+    from khulasa._version import __version__
 
     return __version__

@@ -15,7 +15,7 @@ anywhere (an executor of the Spark engine, a worker process of the embedded one)
 What is read: the headline (the title, or the first sentence of an article without one) and the lead
 (the first ``LEAD_CHARS`` characters of the text).
 
-- ``lead_terms`` / ``lead_weights``: stemmed content terms of the lead (``khulasa.normalize.terms``)
+- ``lead_terms`` / ``lead_weights``: stemmed content terms of the lead (``khulasa.text.normalize.terms``)
   and their weights ``1 + ln tf``, headline occurrences counted twice: the event-level vector.
 - ``title``: the headline's distinct stemmed terms.
 - ``entities``: folded names, by rule-based Arabic NER in the manner of NERA (Shaalan & Raza, JASIST
@@ -42,8 +42,8 @@ from dataclasses import dataclass
 
 from khulasa.keyterms import GAZETTEER, Gazetteer
 from khulasa.models import Article
-from khulasa.normalize import STOPWORDS, normalize
-from khulasa.normalize import terms as stemmed_terms
+from khulasa.text.normalize import STOPWORDS, normalize
+from khulasa.text.normalize import terms as stemmed_terms
 
 LEAD_CHARS = 600
 """Characters of the text read after the title (about the first two sentences)."""

@@ -21,10 +21,11 @@ from typing import Any
 from khulasa.dedup import DUPLICATE_THRESHOLD, SHORT_TERMS
 from khulasa.errors import NoArabicTextError, NoInputError
 from khulasa.models import Article, InfoUnit, SourceSpan, Summary, SummarySentence, TimelineEvent
-from khulasa.normalize import count_words, is_arabic, normalize
-from khulasa.normalize import terms as stemmed_terms
+from khulasa.render.json import to_dict
 from khulasa.stories.cluster import Assignment, StoryEvent
 from khulasa.stories.options import StoryOptions
+from khulasa.text.normalize import count_words, is_arabic, normalize
+from khulasa.text.normalize import terms as stemmed_terms
 
 TITLE_CHARS = 120
 EVENT_SUMMARY_ARTICLES = 8
@@ -112,7 +113,7 @@ def _outlets(articles: Sequence[StoryArticle]) -> tuple[str, ...]:
 
 
 def _sentences(summary: Summary) -> list[dict[str, Any]]:
-    return list(summary.to_dict()["sentences"])
+    return list(to_dict(summary)["sentences"])
 
 
 @dataclass(frozen=True)
@@ -226,11 +227,11 @@ class Story:
     def to_dict(self, *, include_text: bool = False) -> dict[str, Any]:
         """The JSONL record (schema in ``docs/stories.md``).
 
-        ``summary`` is the core's summary JSON (``Summary.to_dict()``) with its ``timeline`` and
+        ``summary`` is the core's summary JSON (``khulasa.render.to_dict``) with its ``timeline`` and
         ``key_terms`` moved out to the record's ``timeline`` and ``actors`` (not repeated: they are
         the bulk of a large story's record), and without article texts unless ``include_text``.
         """
-        summary = self.summary.to_dict()
+        summary = to_dict(self.summary)
         timeline = summary.pop("timeline")
         actors = summary.pop("key_terms")
         if not include_text:
@@ -251,7 +252,8 @@ class Story:
         }
         if self.events:
             record["events"] = [e.to_dict() for e in self.events]
-            record["timeline"] = [e.line() for e in self.events] if self.summary.options.timeline else []
+            options = self.summary.options
+            record["timeline"] = [e.line() for e in self.events] if options is None or options.timeline else []
             record["background"] = timeline
         if self.update is not None:
             record.update(self.update.to_dict())
@@ -455,4 +457,5 @@ def lead_summary(article: Article, options: Any) -> Summary:
         key_terms=key_terms,
         n_units=len(units),
         n_sentences=len(units),
+        n_words=words,
     )

@@ -13,8 +13,8 @@ the first N.  The chosen sentences are then shown in document order (article ord
 * sumy 0.13 (``[bench]`` extra, imported lazily): LexRank (Erkan & Radev, 2004), TextRank (Mihalcea &
   Tarau, 2004), LSA (Steinberger & Ježek, 2004), Luhn (1958), SumBasic (Nenkova & Vanderwende, 2005),
   KL-Sum (Haghighi & Vanderwende, 2009).  sumy is given our sentences as an ``ObjectDocumentModel``
-  (its own Arabic sentence splitter is not used), our tokens (``khulasa.normalize.tokenize``), our
-  stopwords (``STOPWORDS``) and our stemmer (``khulasa.normalize.stem``, fed the unfolded token as
+  (its own Arabic sentence splitter is not used), our tokens (``khulasa.text.normalize.tokenize``), our
+  stopwords (``STOPWORDS``) and our stemmer (``khulasa.text.normalize.stem``, fed the unfolded token as
   Khulasa's own terms are).  sumy's KL-Sum does not stem; it is left as written.  The full ranking is
   read from each method's ratings, so every method fills the budget with the same rule.
 """
@@ -30,7 +30,9 @@ from typing import Any
 
 from khulasa.errors import InvalidOptionsError, require
 from khulasa.models import Article, Sentence
-from khulasa.normalize import (
+from khulasa.options import SummaryOptions
+from khulasa.segment import segment
+from khulasa.text.normalize import (
     STOPWORDS,
     fold_digits,
     normalize,
@@ -38,9 +40,8 @@ from khulasa.normalize import (
     remove_tatweel,
     stem,
     strip_diacritics,
+    word_tokens,
 )
-from khulasa.options import SummaryOptions
-from khulasa.segment import segment
 
 SELECTION_RULE = (
     "take ranked sentences in rank order, skipping any that would exceed the word budget; "
@@ -58,7 +59,7 @@ Ranker = Callable[[Sequence[Sentence]], list[int]]
 
 def candidates(articles: Sequence[Article]) -> list[Sentence]:
     """The sentences every system may choose: non-headings with at least one token, in input order."""
-    return [s for a in articles for s in segment(a) if not s.is_heading and s.tokens]
+    return [s for a in articles for s in segment(a) if not s.is_heading and word_tokens(s.text.split())]
 
 
 def fill(sentences: Sequence[Sentence], ranking: Sequence[int], options: SummaryOptions) -> list[Sentence]:

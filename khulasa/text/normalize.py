@@ -27,36 +27,20 @@ from typing import Any
 
 import Stemmer
 
-# --- character tables (data) -------------------------------------------------------------------
+from khulasa.text.chars import (
+    ALEF_FOLDS,
+    ALEF_MAQSURA_FOLDS,
+    ARABIC_LETTERS,
+    DIACRITICS,
+    DIGIT_FOLDS,
+    HAMZA_FOLDS,
+    INVISIBLE,
+    LETTER_VARIANT_FOLDS,
+    TA_MARBUTA_FOLDS,
+    TATWEEL,
+)
 
-DIACRITICS = (
-    [chr(c) for c in range(0x064B, 0x0660)]  # tanwin, harakat, shadda, sukun, hamza/madda marks
-    + ["\u0670"]  # superscript (dagger) alef
-    + [chr(c) for c in range(0x0610, 0x061B)]  # Quranic honorifics and small marks
-    + [chr(c) for c in range(0x06D6, 0x06DD)]  # Quranic annotation signs
-    + [chr(c) for c in range(0x06DF, 0x06E9)]
-    + [chr(c) for c in range(0x06EA, 0x06EE)]
-)
-TATWEEL = "\u0640"
-INVISIBLE = (
-    ["\u00ad", "\u061c", "\u180e", "\u200b", "\u200c", "\u200d", "\u200e", "\u200f", "\u2060", "\ufeff"]
-    + [chr(c) for c in range(0x202A, 0x202F)]  # bidi embeddings and overrides
-    + [chr(c) for c in range(0x2066, 0x206A)]  # bidi isolates
-)
-ALEF_FOLDS = {"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ٲ": "ا", "ٳ": "ا"}
-# Hamza on a seat is folded to the seat letter (as Snowball's own post-normalization does), so that
-# common spellings meet: رئيس/رييس, مؤتمر/موتمر.  A bare hamza ء is kept: it is a letter of its own.
-HAMZA_FOLDS = {"ؤ": "و", "ئ": "ي"}
-ALEF_MAQSURA_FOLDS = {"ى": "ي"}
-TA_MARBUTA_FOLDS = {"ة": "ه"}
-DIGIT_FOLDS = {
-    **{chr(0x0660 + i): str(i) for i in range(10)},  # Arabic-Indic
-    **{chr(0x06F0 + i): str(i) for i in range(10)},  # Extended (Persian/Urdu)
-    "٫": ".",  # Arabic decimal separator
-    "٬": ",",  # Arabic thousands separator
-}
-# Persian/Urdu letter shapes that Arabic web text sometimes carries (typed on a Persian keyboard).
-LETTER_VARIANT_FOLDS = {"ک": "ك", "ی": "ي", "ې": "ي", "ہ": "ه", "ە": "ه", "ۀ": "ه"}
+# --- character tables: khulasa.text.chars ---------------------------------------------------------
 
 _STRIP_DIACRITICS = str.maketrans(dict.fromkeys(DIACRITICS, None))
 _REMOVE_TATWEEL = str.maketrans({TATWEEL: None})
@@ -79,10 +63,7 @@ _FOLD_REST = str.maketrans(_REST_FOLDS)
 
 # A token: a number (3.5, 1,000, 2015) or a run of letters/digits (بوتين, g20).
 _TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[^\W_]+")
-_ARABIC_LETTER = re.compile(
-    "[\u0621-\u063a\u0641-\u064a\u066e\u066f\u0671-\u06d3\u06d5\u06ee\u06ef\u06fa-\u06fc\u06ff"
-    "\ufb50-\ufdfb\ufe70-\ufefc]"
-)
+_ARABIC_LETTER = re.compile(f"[{ARABIC_LETTERS}]")
 _LETTER = re.compile(r"[^\W\d_]")
 
 
@@ -407,7 +388,7 @@ _MASK32 = (1 << 32) - 1
 
 def _word_script(word: str) -> int:
     value = sum(
-        (not token[0].isdigit() and "\u0621" <= token[0] <= "\u06ff")
+        (_ARABIC_LETTER.match(token) is not None)
         + ((not token[0].isdigit()) << _WORD_SCRIPT_SHIFT)
         for token in _WORD_TOKENS[word]
     )

@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from khulasa import textrules
-from khulasa.textrules import (
+from khulasa.text import rules as textrules
+from khulasa.text.rules import (
     MAX_LINE_CHARS,
     RULES,
     Hit,

@@ -6,7 +6,7 @@ rule, as light stemmers of Arabic strip affixes (Larkey, Ballesteros & Connell, 
 Arabic information retrieval", 2007), but in the other direction: the past takes the subject endings
 (``قتلت``, ``قتلوا``), the present its person prefixes, endings and the future ``س`` (``تقتل``,
 ``يقتلون``, ``سيقتل``), and both the conjunctions ``و``/``ف`` (``وقتل``).  Forms are folded as
-``khulasa.normalize.normalize`` folds, so a word is looked up by its folded form.
+``khulasa.text.normalize.normalize`` folds, so a word is looked up by its folded form.
 
 An unvocalized past form may also be a noun (``قتل`` is "he killed" and "killing"): callers decide what
 that means for them.
@@ -17,7 +17,7 @@ from __future__ import annotations
 import functools
 from importlib import resources
 
-from khulasa.normalize import normalize
+from khulasa.text.normalize import normalize
 
 PAST_ENDINGS = ("", "ت", "وا", "ا", "تا", "ن")
 PRESENT_PREFIXES = ("ي", "ت", "ن", "ا")

@@ -31,7 +31,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from importlib import resources
 
-from khulasa.normalize import BASE_STOPWORDS, normalize
+from khulasa.text import chars
+from khulasa.text.normalize import BASE_STOPWORDS, normalize
 
 KINDS = ("dateline", "byline", "boilerplate", "caption")
 SCOPES = ("lead", "first", "tail", "line", "last", "block")
@@ -46,7 +47,7 @@ BLOCK_MAX_WORDS = 20
 
 # --- the plain view ---------------------------------------------------------------------------------
 
-MARKS = "[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]"
+MARKS = f"[{chars.MARKS}]"
 _MARK_RUN = re.compile(MARKS + "+")
 
 
@@ -89,8 +90,11 @@ _VARIANTS = {ch: group for group in _VARIANT_GROUPS for ch in group}
 _DIACRITIC = re.compile(MARKS)
 
 
+_ARABIC_LETTER = re.compile(f"[{chars.ARABIC_LETTERS}]")
+
+
 def _is_arabic_letter(ch: str) -> bool:
-    return ("\u0621" <= ch <= "\u064a" and ch != "\u0640") or "\u0671" <= ch <= "\u06d3"
+    return _ARABIC_LETTER.match(ch) is not None
 
 
 def _class_body(body: str) -> str:
@@ -176,7 +180,7 @@ _NOT_NAME = BASE_STOPWORDS | frozenset(normalize(w) for w in _WORDS.get("not_nam
 # giving words back never helps a match, and not trying saves the backtracking.
 _W = "[^\\W\\d_]++"
 _PLACE = f"(?>{_W}(?:\\s+{_W}){{0,3}})"
-_ARABIC_W = "[\u0621-\u063a\u0641-\u064a]+"
+_ARABIC_W = f"[{chars.ARABIC_LETTERS}]+"
 _MACROS = {
     "W": _W,
     "PLACE": _PLACE,

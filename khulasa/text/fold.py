@@ -1,0 +1,112 @@
+"""Folds that keep offsets: a copy of a text to match patterns on, whose positions lead back to the text.
+
+The matching form (``khulasa.text.normalize.normalize``) may change a text's length (NFKC, marks
+removed, spaces collapsed).  Taggers that report spans need folds that do not: every fold here maps
+one character to one character (alef forms, hamza seats, ``ة``, Persian letter shapes; optionally
+``ى`` and digits), so an offset in the folded copy is an offset in the text; ``Folded`` also removes
+marks (diacritics, tatweel, invisible characters) and keeps the map back.  Each fold is a chain of
+``str.replace``, about 20 times faster than ``str.translate`` on Arabic text.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from bisect import bisect_left
+from collections.abc import Iterable
+
+from khulasa.text.chars import (
+    ALEF_FOLDS,
+    ALEF_MAQSURA_FOLDS,
+    DIGIT_FOLDS,
+    HAMZA_FOLDS,
+    INVISIBLE,
+    LETTER_VARIANT_FOLDS,
+    MARKS,
+    TA_MARBUTA_FOLDS,
+)
+
+LETTER_FOLDS = (*ALEF_FOLDS.items(), *HAMZA_FOLDS.items(), *TA_MARBUTA_FOLDS.items(), *LETTER_VARIANT_FOLDS.items())
+"""Alef forms, hamza seats, ``ة`` and Persian letter shapes; ``ى`` is kept apart from ``ي`` (``على`` is a
+preposition, ``علي`` a name)."""
+MAQSURA_FOLDS = tuple(ALEF_MAQSURA_FOLDS.items())
+DATE_FOLDS = (*DIGIT_FOLDS.items(), *LETTER_FOLDS, *MAQSURA_FOLDS)
+"""Every one-to-one fold, digits and ``ى`` included: what date patterns are matched on."""
+assert all(len(a) == len(b) == 1 for a, b in DATE_FOLDS)
+
+_MARK_RUN = re.compile("[" + MARKS + "".join(INVISIBLE) + "]+")
+_MAQSURA = str.maketrans(ALEF_MAQSURA_FOLDS)
+
+
+def replace_all(text: str, folds: Iterable[tuple[str, str]]) -> str:
+    """``text`` with each ``(old, new)`` of ``folds`` replaced, in order."""
+    for old, new in folds:
+        if old in text:
+            text = text.replace(old, new)
+    return text
+
+
+def fold_dates(text: str) -> str:
+    """``DATE_FOLDS`` applied: digits to ASCII, every letter fold, ``ى`` to ``ي``; marks kept."""
+    return replace_all(text, DATE_FOLDS)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def fold(text: str) -> str:
+    """A word or phrase as the speech and number taggers match it: ``LETTER_FOLDS``, marks removed."""
+    return _MARK_RUN.sub("", replace_all(text, LETTER_FOLDS))
+
+
+def key(word: str) -> str:
+    """``fold`` with ``ى`` as ``ي`` too: the form of the gazetteer and the stopword list."""
+    return word.translate(_MAQSURA)
+
+
+_WORD_RE = re.compile(r"[^\W\d_]+")
+
+
+class Folded:
+    """A text and its folded copy (``fold``), with offsets mapped back when marks were removed."""
+
+    __slots__ = ("_keep", "_words", "folded", "text")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        folded = replace_all(text, LETTER_FOLDS)
+        self._keep: list[int] | None = None
+        if _MARK_RUN.search(folded):
+            keep: list[int] = []
+            prev = 0
+            for m in _MARK_RUN.finditer(folded):
+                keep.extend(range(prev, m.start()))
+                prev = m.end()
+            keep.extend(range(prev, len(folded)))
+            self._keep = keep
+            folded = _MARK_RUN.sub("", folded)
+        self.folded = folded
+        self._words: frozenset[str] | None = None
+
+    @property
+    def words(self) -> frozenset[str]:
+        """The folded words of the text (computed on first use)."""
+        if self._words is None:
+            self._words = frozenset(_WORD_RE.findall(self.folded))
+        return self._words
+
+    def start(self, i: int) -> int:
+        """Text offset of the folded character at ``i`` (``len(text)`` past the end)."""
+        if self._keep is None:
+            return i
+        return self._keep[i] if i < len(self._keep) else len(self.text)
+
+    def end(self, j: int) -> int:
+        """Text offset just after the folded character ``j - 1`` and the marks that follow it."""
+        if self._keep is None:
+            return j
+        return self._keep[j] if j < len(self._keep) else len(self.text)
+
+    def index(self, offset: int) -> int:
+        """Folded position of a text offset (the first kept character at or after it)."""
+        if self._keep is None:
+            return offset
+        return bisect_left(self._keep, offset)
