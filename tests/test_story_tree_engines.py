@@ -18,7 +18,8 @@ import khulasa
 from khulasa.stories import StoryOptions, build_stories, engines
 from khulasa.stories.engines.watch import StoryStream
 from khulasa.stories.run import Inputs, NoProgress, RunOutput
-from khulasa.stories.story import dangling_opening, same_unit, story_words
+from khulasa.stories.story import same_unit, story_words
+from khulasa.stories.titles import dangling_opening
 from khulasa.stories.workdir import STORIES_FILE
 
 FOUR_DAYS = Path(__file__).parent / "data" / "story_trees" / "four_days.jsonl"

@@ -24,7 +24,8 @@ from khulasa.models import Article, InfoUnit, SourceSpan, Summary, SummarySenten
 from khulasa.render.json import to_dict
 from khulasa.stories.cluster import Assignment, StoryEvent
 from khulasa.stories.options import StoryOptions
-from khulasa.text.normalize import count_words, is_arabic, normalize
+from khulasa.stories.titles import dangling_opening
+from khulasa.text.normalize import count_words, is_arabic
 from khulasa.text.normalize import terms as stemmed_terms
 
 TITLE_CHARS = 120
@@ -32,40 +33,6 @@ EVENT_SUMMARY_ARTICLES = 8
 """An event's summary is made from at most this many of its articles (the first and the closest)."""
 UPDATE_POOL = 3
 """The update summary picks from a summary of the new articles this many times its budget long."""
-
-_REPORTING = frozenset(normalize(w) for w in (
-    "أضاف", "تابع", "أكد", "قال", "أشار", "أوضح", "لفت", "شدد", "اعتبر", "أردف", "استطرد", "ختم", "زاد",
-    "بين", "نوه", "ذكر", "مضى", "استدرك", "أعرب", "رأى", "أفاد", "نقل", "كشف", "أعلن",
-))
-_CONTINUING = frozenset(normalize(w) for w in ("أضاف", "تابع", "أردف", "استطرد", "مضى", "استدرك", "ختم", "زاد"))
-
-
-def dangling_opening(text: str) -> bool:
-    """Whether ``text`` opens with a reporting verb that refers back to an earlier sentence: ``وأضاف``,
-    ``وتابعت``, ``كما أكد``, ``فيما أشار``, or a verb that only continues (``أضاف``, ``استطرد``).  Such a
-    sentence cannot be a title: whose words they are is said before it."""
-    words = normalize(text).split()[:2]
-    if not words:
-        return False
-    first = words[0]
-    if first in ("كما", "فيما", "بينما") and len(words) > 1:
-        return _reporting_form(words[1]) is not None
-    verb = _reporting_form(first[1:]) if first[:1] in ("و", "ف") else None
-    if verb is not None:
-        return True
-    return _reporting_form(first) in _CONTINUING
-
-
-def _reporting_form(word: str) -> str | None:
-    """The reporting verb ``word`` is (its past, with a feminine or plural ending), or None."""
-    for ending in ("", "ت", "وا", "ا"):
-        if ending and not word.endswith(ending):
-            continue
-        stem = word[: len(word) - len(ending)] if ending else word
-        if stem in _REPORTING:
-            return stem
-    return None
-
 
 @dataclass(frozen=True)
 class StoryArticle:
