@@ -256,3 +256,13 @@ def test_a_late_batch_in_a_stream_is_placed_not_a_crash(tmp_path):
     assert ids == sorted(json.loads(x)["id"] for x in lines(FOUR_DAYS))
     late = next(a for a in by_article(records, "cup-kw-om-1")["articles"] if a["id"] == "cup-kw-om-1")
     assert late["date"] == "2021-03-01"  # its own date kept
+
+
+@pytest.mark.parametrize("fmt", ["html", "text"])
+def test_the_site_and_the_digest_take_tree_records(tmp_path, fmt):
+    # the story page read `expression` from every timeline line: an internal error with the trees
+    from khulasa.cli import main
+
+    out = tmp_path / ("site" if fmt == "html" else "digest.txt")
+    assert main(["stories", str(FOUR_DAYS), str(EXAMPLE_DIR), "--clusterer", "trees", "-f", fmt, "-o", str(out), "-q"]) == 0
+    assert out.exists()
