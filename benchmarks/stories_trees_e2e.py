@@ -1,13 +1,8 @@
-"""End to end with the story trees, before they are integrated: the embedded engine with the trees swapped in.
+"""End to end, flat clusters against story trees: the embedded engine on the ANT archive, both in one run.
 
-Until the engines run ``khulasa.stories.trees`` (after the redesign of issue 12), this measures what
-they will cost: ``StoryRun`` with ``--workers 2`` on the ANT archive, once as it is (flat clusters) and
-once with (1) the features of pass 1 carrying the event signals (computed in the workers) and (2)
-pass 2 feeding ``TreeClusterer`` and summarizing each closed story tree as one story (its
-``assignment()``, the record as today: no per-event summaries yet).  Each run is a fresh child process;
-the swap is done by replacing ``extract`` and ``new_clusterer`` in the embedded engine's module, in
-that process only.
-Delete this script once the engine runs the trees.
+``StoryRun`` with ``--workers 2`` and default options, once with ``--clusterer flat`` and once with
+``--clusterer trees`` (event signals in the workers, the trees in pass 2, each story summarized with
+its events), on the first 5,000 articles and on the whole archive.  Each run is a fresh child process.
 
     python benchmarks/stories_trees_e2e.py [--corpus ANT.tar.gz] [--limit N] [--json]
 """
@@ -15,7 +10,6 @@ Delete this script once the engine runs the trees.
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import itertools
 import json
 import resource
@@ -29,52 +23,20 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from khulasa.stories import StoryOptions, StoryRun  # noqa: E402
-from khulasa.stories import features as features_module  # noqa: E402
 from khulasa.stories.engines import embedded as engine  # noqa: E402
-from khulasa.stories.signals import EventSignals, extract_signals  # noqa: E402
-from khulasa.stories.trees import TreeClusterer  # noqa: E402
 
-CORPUS = ROOT.parent / "shared" / "data" / "ant-corpus-v2.1.tar.gz"
-PLAIN_EXTRACT = features_module.extract
-
-
-@dataclasses.dataclass(frozen=True)
-class WithSignals(features_module.ArticleFeatures):
-    """Features that carry the event signals (module level: the workers unpickle them)."""
-
-    signals: EventSignals | None = None
-
-
-def extract_with_signals(article, seq, date=None) -> WithSignals:
-    f = PLAIN_EXTRACT(article, seq, date)
-    fields = {n.name: getattr(f, n.name) for n in dataclasses.fields(features_module.ArticleFeatures)}
-    return WithSignals(**fields, signals=extract_signals(article))
-
-
-class Trees:
-    """The ``cluster.Clusterer`` protocol over ``TreeClusterer``: closed trees as flat assignments."""
-
-    def __init__(self, options, frequencies) -> None:
-        self.trees = TreeClusterer()
-
-    def add(self, f):
-        return [t.assignment() for t in self.trees.add(f, f.signals)]
-
-    def finish(self):
-        return [t.assignment() for t in self.trees.finish()]
+# ../shared/data from the main checkout; from a worktree under ../wt/NAME one level further up
+CORPUS = next((p for p in (b / "shared" / "data" / "ant-corpus-v2.1.tar.gz" for b in (ROOT.parent, ROOT.parent.parent))
+               if p.exists()), ROOT.parent / "shared" / "data" / "ant-corpus-v2.1.tar.gz")
 
 
 def child(kind: str, corpus: str, limit: int | None) -> dict[str, object]:
     if limit:
         read = engine.iter_articles
         engine.iter_articles = lambda paths, report=None: itertools.islice(read(paths, report=report), limit)
-    if kind == "trees":
-        features_module.extract = extract_with_signals  # the workers' features_payloads (forked after this)
-        engine.extract = extract_with_signals
-        engine.new_clusterer = Trees
     started = time.monotonic()
     with tempfile.TemporaryDirectory() as work:
-        report = StoryRun([corpus], StoryOptions(), Path(work), workers=2).run()
+        report = StoryRun([corpus], StoryOptions(clusterer=kind), Path(work), workers=2).run()
     seconds = time.monotonic() - started
     own, workers = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
     return {

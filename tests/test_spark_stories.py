@@ -176,3 +176,40 @@ def test_watch_closes_and_writes_the_open_stories_on_sigterm(spark, tmp_path):
     stories = [json.loads(line) for line in lines(tmp_path / "w" / STORIES_FILE)]
     assert sorted(a["id"] for s in stories for a in s["articles"]) == expected
     assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL  # restored
+
+
+def test_spark_batch_gives_the_embedded_story_trees_byte_for_byte(spark, tmp_path):
+    """The trees clusterer: event signals computed on executors, events carried in the member rows."""
+    from khulasa.stories.engines.spark import SparkEngine
+
+    options = StoryOptions(clusterer="trees")
+    inputs = Inputs((str(Path(__file__).parent / "data" / "story_trees" / "four_days.jsonl"), str(EXAMPLE_DIR)))
+    engines.get("embedded").run(inputs, options, RunOutput(tmp_path / "embedded"), NoProgress())
+    SparkEngine(session=spark).run(inputs, options, RunOutput(tmp_path / "spark"), NoProgress())
+    expected = lines(tmp_path / "embedded" / STORIES_FILE)
+    assert any('"events"' in line for line in expected)
+    assert lines(tmp_path / "spark" / STORIES_FILE) == expected
+
+
+def test_watch_with_story_trees_in_daily_files_gives_the_batch_trees_and_what_is_new(spark, tmp_path):
+    """A stream of daily files through the trees keeps the batch run's ids and events (the trees count
+    their own document frequencies as articles arrive) and marks what is new with --since."""
+    from khulasa.stories.engines import spark as spark_engine
+
+    four_days = Path(__file__).parent / "data" / "story_trees" / "four_days.jsonl"
+    watched = tmp_path / "in"
+    watched.mkdir()
+    rows = [json.loads(line) for line in lines(four_days)]
+    for k, day in enumerate(sorted({r["date"] for r in rows})):  # a day a file, arriving in date order
+        path = watched / f"{day}.jsonl"
+        path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows if r["date"] == day),
+                        encoding="utf-8")
+        os.utime(path, (1_600_000_000 + 60 * k, 1_600_000_000 + 60 * k))
+    options = StoryOptions(clusterer="trees", since="2021-03-03")
+    engines.get("embedded").run(Inputs((str(four_days),)), options, RunOutput(tmp_path / "batch"), NoProgress())
+    spark_engine.run_watch(str(watched), options, tmp_path / "work", spark=spark, available_now=True,
+                           max_files_per_trigger=1)
+    expected = lines(tmp_path / "batch" / STORIES_FILE)
+    assert lines(tmp_path / "work" / STORIES_FILE) == expected
+    cup = next(json.loads(x) for x in expected if '"cup-kw-om-1"' in x)
+    assert len(cup["events"]) == 2 and cup["new_events"] == [cup["events"][1]["event_id"]]

@@ -59,6 +59,15 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                         help="summary of one-article stories: its lead (default) or the full summarizer")
     parser.add_argument("--clusterer", choices=tuple(CLUSTERERS), default=defaults.clusterer,
                         help=f"how articles are grouped into stories, in every engine (default {defaults.clusterer})")
+    parser.add_argument("--event-words", type=int, default=defaults.event_words, metavar="N",
+                        help=f"summary length per event in words, trees clusterer (default {defaults.event_words})")
+    parser.add_argument("--since", metavar="DATE",
+                        help="say in every record what is new from DATE (YYYY-MM-DD) on: new_events and an "
+                             "update_summary of what the articles from then on add")
+    parser.add_argument("--update", metavar="DIR",
+                        help="add the inputs to the stories saved in DIR by earlier --update runs (started there "
+                             "when DIR is new; --clusterer trees): writes the stories that changed, each with "
+                             "new_events and an update_summary of what its new articles add")
     parser.add_argument("--no-timeline", action="store_true", help="leave out the timelines")
     parser.add_argument("--no-actors", action="store_true", help="leave out the key actors, places and phrases")
     parser.add_argument("--resume", action="store_true", help="continue an interrupted run with the same -o")
@@ -103,6 +112,8 @@ def story_options(args: argparse.Namespace) -> Any:
         summary_articles=args.summary_articles,
         singletons=args.singletons,
         clusterer=args.clusterer,
+        event_words=args.event_words,
+        since=args.since,
         timeline=not args.no_timeline,
         key_terms=not args.no_actors,
     )
@@ -123,6 +134,8 @@ def run(args: argparse.Namespace) -> int:
     if args.resume and (inputs.watch or inputs.stdin):
         raise InvalidOptionsError("resume", True, "a run that reads stdin or --watch cannot be resumed",
                                   hint="its input is gone: start it over")
+    if args.update and (args.engine != "embedded" or args.resume):
+        raise InvalidOptionsError("update", args.update, "an update run runs on the embedded engine, without --resume")
     settings = engines.EngineSettings(workers=usable_cores() if args.workers is None else args.workers,
                                       master=args.spark_master, shipping=_shipping(args))
     engine = engines.get(args.engine, settings)
@@ -138,7 +151,12 @@ def run(args: argparse.Namespace) -> int:
         # Held until the state is removed: no other run may take the directory over before that.
         with state_lock(workdir):
             with _progress(args) as progress:
-                report = engine.run(inputs, options, output, progress)
+                if args.update:
+                    from khulasa.stories.update import run_update
+
+                    report = run_update(inputs, options, output, Path(os.path.abspath(args.update)), progress)
+                else:
+                    report = engine.run(inputs, options, output, progress)
             _publish(args, workdir, report)
             remove_state(workdir)
     finally:
@@ -174,7 +192,7 @@ def _refuse_unsafe_paths(args: argparse.Namespace, target: str | None, workdir: 
     from khulasa.stories.workdir import is_state_dir
 
     sources = [p for p in [*args.inputs, args.watch] if p and p != "-"]
-    places = []
+    places = [(args.update, os.path.abspath(args.update), "the --update directory")] if args.update else []
     if target:
         places.append((args.output, target, "it"))
     if workdir is not None:

@@ -66,15 +66,27 @@ class Member:
 
 
 @dataclass(frozen=True)
+class StoryEvent:
+    """An event inside a story (a two-level clusterer's): its id and its members' positions in the
+    story's ``Assignment.members``, in order."""
+
+    event_id: str
+    positions: tuple[int, ...]
+
+
+@dataclass(frozen=True)
 class Assignment:
     """A closed story as the clusterer sees it: which articles, in clustering order.
 
     ``rank`` counts closed stories from 0 in the order they closed; it is the order of the output.
+    ``events`` are its events in time order, when the clusterer finds events (the story trees); a flat
+    clusterer gives none.
     """
 
     story_id: str
     rank: int
     members: tuple[Member, ...]
+    events: tuple[StoryEvent, ...] = ()
 
     @property
     def seqs(self) -> tuple[int, ...]:
@@ -152,6 +164,9 @@ class StoryClusterer:
 
     ``frequencies`` is read at every ``add``: fill it before (batch) or as articles arrive (stream).
     """
+
+    needs_signals = False
+    """Whether ``add`` reads ``ArticleFeatures.signals`` (see ``needs_signals``)."""
 
     def __init__(self, options: StoryOptions, frequencies: DocumentFrequencies) -> None:
         self.options = options
@@ -376,12 +391,22 @@ class Clusterer(Protocol):
     def n_open(self) -> int: ...
 
 
+def _factory(options: StoryOptions) -> Callable[[StoryOptions, DocumentFrequencies], Clusterer]:
+    module, _, name = CLUSTERERS[options.clusterer].partition(":")
+    factory: Callable[[StoryOptions, DocumentFrequencies], Clusterer] = getattr(importlib.import_module(module), name)
+    return factory
+
+
 def new_clusterer(options: StoryOptions, frequencies: DocumentFrequencies) -> Clusterer:
     """The clusterer ``options.clusterer`` names (``khulasa.stories.options.CLUSTERERS``), reading IDF
     from ``frequencies`` (filled before the first ``add`` in a batch run, as articles arrive in a stream)."""
-    module, _, name = CLUSTERERS[options.clusterer].partition(":")
-    factory: Callable[[StoryOptions, DocumentFrequencies], Clusterer] = getattr(importlib.import_module(module), name)
-    return factory(options, frequencies)
+    return _factory(options)(options, frequencies)
+
+
+def needs_signals(options: StoryOptions) -> bool:
+    """Whether the clusterer of ``options`` reads the event signals of ``ArticleFeatures`` (its factory's
+    ``needs_signals``): pass 1 of every engine computes them only then (``features.extract(signals=)``)."""
+    return bool(getattr(_factory(options), "needs_signals", False))
 
 
 def cluster_all(

@@ -27,6 +27,7 @@ from datasketch import MinHash
 
 from khulasa.models import Article
 from khulasa.stories import spool
+from khulasa.stories.signals import EventSignals, extract_signals
 from khulasa.text.normalize import TokenCache
 from khulasa.text.normalize import terms as stemmed_terms
 
@@ -47,7 +48,8 @@ class ArticleFeatures:
     ``seq`` is the arrival order; ``date`` the publication date, or for an undated article the date of
     the dated article read just before it (``dated`` tells which).  ``terms``/``weights`` are the
     article's distinct stemmed terms with their (pre-IDF) weights, ``signature`` its MinHash values
-    (``NUM_PERM`` unsigned 32-bit integers).
+    (``NUM_PERM`` unsigned 32-bit integers).  ``signals`` are the article's event signals
+    (``khulasa.stories.signals``), computed only for a clusterer that reads them (the story trees).
     """
 
     seq: int
@@ -57,6 +59,7 @@ class ArticleFeatures:
     terms: tuple[str, ...]
     weights: tuple[float, ...]
     signature: bytes
+    signals: EventSignals | None = None
 
     @property
     def order_key(self) -> tuple[int, str, int]:
@@ -111,8 +114,9 @@ def term_weights(article: Article) -> tuple[tuple[str, ...], tuple[float, ...], 
     return tuple(ordered), tuple(weights.tolist()), body
 
 
-def extract(article: Article, seq: int, date: dt.date | None = None) -> ArticleFeatures:
-    """Features of one article; ``date`` overrides ``article.date`` (an undated article's inherited date)."""
+def extract(article: Article, seq: int, date: dt.date | None = None, *, signals: bool = False) -> ArticleFeatures:
+    """Features of one article; ``date`` overrides ``article.date`` (an undated article's inherited date);
+    with ``signals``, its event signals too (``khulasa.stories.cluster.needs_signals``)."""
     names, weights, body = term_weights(article)
     return ArticleFeatures(
         seq=seq,
@@ -122,11 +126,12 @@ def extract(article: Article, seq: int, date: dt.date | None = None) -> ArticleF
         terms=names,
         weights=weights,
         signature=minhash_signature(body),
+        signals=extract_signals(article) if signals else None,
     )
 
 
 def features_payloads(
-    chunk: list[tuple[int, bytes, dt.date | None]],
+    chunk: list[tuple[int, bytes, dt.date | None]], signals: bool = False
 ) -> tuple[list[tuple[bytes, tuple[int, str, int]]], Counter[str]]:
     """Features of pickled articles ``(seq, article, date)``, for a worker process of the embedded engine.
 
@@ -136,7 +141,7 @@ def features_payloads(
     out = []
     frequencies: Counter[str] = Counter()
     for seq, payload, date in chunk:
-        f = extract(pickle.loads(payload), seq, date)
+        f = extract(pickle.loads(payload), seq, date, signals=signals)
         frequencies.update(f.terms)
         out.append((spool.dumps(f), f.order_key))
     return out, frequencies

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from typing import Any
@@ -12,6 +13,7 @@ from khulasa.options import MAX_WORDS, SummaryOptions, flag, fraction, from_mapp
 SINGLETON_MODES = ("lead", "full")
 CLUSTERERS: dict[str, str] = {
     "flat": "khulasa.stories.cluster:StoryClusterer",
+    "trees": "khulasa.stories.tree_clusterer:TreeStories",
 }
 """Clusterer name -> ``module:factory``, a factory ``(StoryOptions, DocumentFrequencies) -> Clusterer``
 (``khulasa.stories.cluster.Clusterer``); every engine builds the one ``StoryOptions.clusterer`` names
@@ -44,7 +46,14 @@ class StoryOptions:
     ``"full"`` (the same summarizer as for larger stories).
 
     ``clusterer`` names the clusterer every engine runs (``CLUSTERERS``): ``"flat"``, the online
-    TF-IDF clustering of ``khulasa.stories.cluster``.
+    TF-IDF clustering of ``khulasa.stories.cluster`` (``window_days``, ``max_days``, ``threshold``,
+    ``max_size`` and ``idle_articles`` are its own), or ``"trees"``, events inside stories
+    (``khulasa.stories.trees``, docs/story-trees.md).  With events, each event gets a summary of
+    ``event_words`` words and the story's summary grows by ``words / 4`` words per event after the first,
+    up to ``max_story_words`` (``story.story_words``).
+
+    ``since`` (an ISO date) makes every record say what is new since that day: ``new_events`` and an
+    ``update_summary`` of the articles dated from then on, without what the earlier ones reported.
     """
 
     window_days: int = 3
@@ -60,6 +69,9 @@ class StoryOptions:
     key_terms: bool = True
     singletons: str = "lead"
     clusterer: str = "flat"
+    event_words: int = 40
+    max_story_words: int = 240
+    since: str | None = None
 
     def __post_init__(self) -> None:
         whole("window_days", self.window_days, minimum=0, maximum=MAX_DAYS)
@@ -69,6 +81,13 @@ class StoryOptions:
         whole("idle_articles", self.idle_articles, minimum=1, maximum=MAX_ARTICLES)
         whole("words", self.words, minimum=1, maximum=MAX_WORDS)
         whole("summary_articles", self.summary_articles, minimum=1, maximum=MAX_SUMMARY_ARTICLES)
+        whole("event_words", self.event_words, minimum=1, maximum=MAX_WORDS)
+        whole("max_story_words", self.max_story_words, minimum=1, maximum=MAX_WORDS)
+        if self.since is not None:
+            try:
+                dt.date.fromisoformat(self.since)
+            except (TypeError, ValueError):
+                raise InvalidOptionsError("since", self.since, "must be a date as YYYY-MM-DD") from None
         if self.max_size < self.min_size:
             raise InvalidOptionsError(
                 "max_size", self.max_size, f"must be at least min_size={self.min_size}"

@@ -18,15 +18,22 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from khulasa.dedup import DUPLICATE_THRESHOLD, SHORT_TERMS
 from khulasa.errors import NoArabicTextError, NoInputError
 from khulasa.models import Article, SourceSpan, Summary, SummarySentence, TimelineEvent
 from khulasa.options import SummaryOptions
 from khulasa.render.json import to_dict
-from khulasa.stories.cluster import Assignment
+from khulasa.stories.cluster import Assignment, StoryEvent
 from khulasa.stories.options import StoryOptions
+from khulasa.stories.titles import can_title, dangling_opening
+from khulasa.text.normalize import count_words
+from khulasa.text.normalize import terms as stemmed_terms
 
 TITLE_CHARS = 120
-
+EVENT_SUMMARY_ARTICLES = 8
+"""An event's summary is made from at most this many of its articles (the first and the closest)."""
+UPDATE_POOL = 3
+"""The update summary picks from a summary of the new articles this many times its budget long."""
 
 @dataclass(frozen=True)
 class StoryArticle:
@@ -52,32 +59,113 @@ class StoryArticle:
         }
 
 
+def title_of(articles: Sequence[StoryArticle], summary: Summary) -> str:
+    """The title of the article the summary starts with, else the first title, else the first summary
+    sentence that does not open with a dangling reporting verb (``dangling_opening``), cut to
+    ``TITLE_CHARS``.  A title itself that opens so is passed over the same way."""
+    titles = {a.id: a.title for a in articles if a.title and can_title(a.title)}
+    if summary.sentences and titles.get(summary.sentences[0].article_id):
+        return titles[summary.sentences[0].article_id]
+    if titles:
+        return next(iter(titles.values()))
+    texts = [s.text for s in summary.sentences]
+    text = next((t for t in texts if can_title(t)), "")
+    text = " ".join(text.split())
+    return text if len(text) <= TITLE_CHARS else text[: TITLE_CHARS - 1] + "…"
+
+
+def _outlets(articles: Sequence[StoryArticle]) -> tuple[str, ...]:
+    """Outlets by number of articles (most first), then by name."""
+    counts = Counter(a.source or a.id for a in articles)
+    return tuple(sorted(counts, key=lambda o: (-counts[o], o)))
+
+
+def _sentences(summary: Summary) -> list[dict[str, Any]]:
+    return list(to_dict(summary)["sentences"])
+
+
 @dataclass(frozen=True)
-class Story:
-    """A story: its articles in clustering order (date, then id) and its summary.
+class Event:
+    """An event of a story (a two-level clusterer's): its articles and its short summary."""
 
-    ``story_id`` is a hash of the first article's id, so it is the same on every run.  ``timeline``
-    and ``actors`` (key actors, places and phrases) come from the summary.
-    """
-
-    story_id: str
+    event_id: str
     articles: tuple[StoryArticle, ...]
     summary: Summary
 
     @property
     def title(self) -> str:
-        """The title of the article the summary starts with, else the first title, else the first words."""
-        titles = {a.id: a.title for a in self.articles if a.title}
-        if self.summary.sentences and titles.get(self.summary.sentences[0].article_id):
-            return titles[self.summary.sentences[0].article_id]
-        if titles:
-            return next(iter(titles.values()))
-        from khulasa.readable import can_open
+        return title_of(self.articles, self.summary)
 
-        # never a quote continuation or a sentence whose speaker is in the sentence before it
-        text = next((s.text for s in self.summary.sentences if can_open(s.text)), "")
-        text = " ".join(text.split())
-        return text if len(text) <= TITLE_CHARS else text[: TITLE_CHARS - 1] + "…"
+    @property
+    def first_date(self) -> dt.date | None:
+        return min((a.date for a in self.articles if a.date), default=None)
+
+    @property
+    def last_date(self) -> dt.date | None:
+        return max((a.date for a in self.articles if a.date), default=None)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "event_id": self.event_id,
+            "title": self.title,
+            "first_date": _iso(self.first_date),
+            "last_date": _iso(self.last_date),
+            "outlets": list(_outlets(self.articles)),
+            "articles": [a.id for a in self.articles],
+            "summary": {"sentences": _sentences(self.summary)},
+        }
+
+    def line(self) -> dict[str, Any]:
+        """The event as a line of its story's timeline: its date, one line (its summary's first sentence
+        that can open, else its title) and that sentence's sources."""
+        sentences = _sentences(self.summary)
+        first = next((s for s in sentences if not dangling_opening(s["text"])), sentences[0] if sentences else None)
+        return {
+            "event_id": self.event_id,
+            "date": _iso(self.first_date),
+            "end_date": _iso(self.last_date) if self.last_date != self.first_date else None,
+            "text": first["text"] if first else self.title,
+            "sources": first["sources"] if first else [],
+        }
+
+
+@dataclass(frozen=True)
+class Update:
+    """What a story's new articles add for a reader of its earlier ones (TAC 2008's update task):
+    ``new_events`` (events whose first article is new) and ``summary`` (no unit already known)."""
+
+    new_events: tuple[str, ...]
+    summary: Summary | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "new_events": list(self.new_events),
+            "update_summary": None if self.summary is None else {"sentences": _sentences(self.summary)},
+        }
+
+
+@dataclass(frozen=True)
+class Story:
+    """A story: its articles in clustering order (date, then id) and its summary.
+
+    ``story_id`` is a hash of the first article's id, so it is the same on every run.  ``timeline``
+    and ``actors`` (key actors, places and phrases) come from the summary.  ``events`` (from a
+    two-level clusterer) are the story's events in time order; then the record's ``timeline`` is made
+    of the events and the summary's dated expressions are its ``background``.  ``update`` is set in an
+    update run or with ``since`` (see ``Update``).
+    """
+
+    story_id: str
+    articles: tuple[StoryArticle, ...]
+    summary: Summary
+    events: tuple[Event, ...] = ()
+    update: Update | None = None
+
+    @property
+    def title(self) -> str:
+        """The title of the article the summary starts with, else the first title, else the first words
+        (never a sentence opening with a dangling reporting verb: ``title_of``)."""
+        return title_of(self.articles, self.summary)
 
     @property
     def first_date(self) -> dt.date | None:
@@ -90,8 +178,7 @@ class Story:
     @property
     def outlets(self) -> tuple[str, ...]:
         """Outlets by number of articles (most first), then by name."""
-        counts = Counter(a.source or a.id for a in self.articles)
-        return tuple(sorted(counts, key=lambda o: (-counts[o], o)))
+        return _outlets(self.articles)
 
     @property
     def n_duplicates(self) -> int:
@@ -118,7 +205,7 @@ class Story:
         if not include_text:
             for article in summary["articles"]:
                 article.pop("text", None)
-        return {
+        record: dict[str, Any] = {
             "story_id": self.story_id,
             "title": self.title,
             "first_date": _iso(self.first_date),
@@ -131,14 +218,44 @@ class Story:
             "timeline": timeline,
             "actors": actors,
         }
+        if self.events:
+            record["events"] = [e.to_dict() for e in self.events]
+            options = self.summary.options
+            record["timeline"] = [e.line() for e in self.events] if options is None or options.timeline else []
+            record["background"] = timeline
+        if self.update is not None:
+            record.update(self.update.to_dict())
+        return record
 
 
 def _iso(d: dt.date | None) -> str | None:
     return d.isoformat() if d else None
 
 
-def make_story(assignment: Assignment, articles: Sequence[Article], options: StoryOptions) -> Story:
-    """Summarize one story; ``articles`` are its members' articles in the assignment's order."""
+@dataclass(frozen=True)
+class Earlier:
+    """What the reader of an update has read: the story's earlier articles (``ids``) and the sentences
+    of its earlier summaries (``sentences``: the story's and its events')."""
+
+    ids: frozenset[str]
+    sentences: tuple[str, ...] = ()
+
+
+def story_words(options: StoryOptions, n_events: int) -> int:
+    """The word budget of a story's summary: ``words``, and ``words / 4`` more for each event after the
+    first, up to ``max_story_words`` (a 12-event story: 80 + 11 × 20 = 300, capped at 240 by default)."""
+    return min(options.words + (options.words // 4) * max(0, n_events - 1), max(options.words, options.max_story_words))
+
+
+def make_story(
+    assignment: Assignment, articles: Sequence[Article], options: StoryOptions, earlier: Earlier | None = None
+) -> Story:
+    """Summarize one story; ``articles`` are its members' articles in the assignment's order.
+
+    With events (``assignment.events``) each event gets its own short summary (``event_words``) and the
+    story's budget grows with its events (``story_words``).  ``earlier`` (or ``options.since``: the
+    articles dated before it) makes the record say what is new (``Update``).
+    """
     if [a.id for a in articles] != [m.id for m in assignment.members]:
         raise ValueError(f"articles do not match the members of story {assignment.story_id}")
     listed = tuple(
@@ -146,7 +263,90 @@ def make_story(assignment: Assignment, articles: Sequence[Article], options: Sto
         for a, m in zip(articles, assignment.members, strict=True)
     )
     chosen = summary_members(assignment, options.summary_articles)
-    return Story(assignment.story_id, listed, summarize_story([articles[i] for i in chosen], options))
+    words = story_words(options, len(assignment.events))
+    story_options = options if words == options.words else _with(options, words=words)
+    summary = summarize_story([articles[i] for i in chosen], story_options)
+    events = tuple(_event(assignment, e, articles, listed, options) for e in assignment.events)
+    if earlier is None and options.since is not None:
+        since = dt.date.fromisoformat(options.since)
+        earlier = Earlier(frozenset(a.id for a in articles if a.date is None or a.date < since))
+    update = None if earlier is None else _update(assignment, articles, events, earlier, options)
+    return Story(assignment.story_id, listed, summary, events, update)
+
+
+def _with(options: StoryOptions, **changes: Any) -> StoryOptions:
+    return StoryOptions.from_mapping({**options.to_dict(), **changes})
+
+
+def _event(
+    assignment: Assignment, event: StoryEvent, articles: Sequence[Article], listed: Sequence[StoryArticle],
+    options: StoryOptions,
+) -> Event:
+    """One event with its summary: ``event_words`` words from at most ``EVENT_SUMMARY_ARTICLES`` articles."""
+    sub = Assignment(event.event_id, assignment.rank, tuple(assignment.members[i] for i in event.positions))
+    chosen = [event.positions[i] for i in summary_members(sub, EVENT_SUMMARY_ARTICLES)]
+    summary = summarize_story([articles[i] for i in chosen], _with(
+        options, words=options.event_words, timeline=False, key_terms=False))
+    return Event(event.event_id, tuple(listed[i] for i in event.positions), summary)
+
+
+def _update(
+    assignment: Assignment, articles: Sequence[Article], events: Sequence[Event], earlier: Earlier,
+    options: StoryOptions,
+) -> Update:
+    """The new events and the update summary of a story (``Update``).
+
+    The new articles are summarized with a pool ``UPDATE_POOL`` times the budget; a sentence is kept
+    only when it is no unit (``same_unit``) of an earlier article's sentences or of an earlier summary,
+    in the summary's order, up to ``words``.
+    """
+    new = [i for i, a in enumerate(articles) if a.id not in earlier.ids]
+    new_ids = {articles[i].id for i in new}
+    new_events = tuple(e.event_id for e in events if e.articles and e.articles[0].id in new_ids)
+    if not new:
+        return Update(new_events, None)
+    sub = Assignment(assignment.story_id, assignment.rank, tuple(assignment.members[i] for i in new))
+    chosen = [new[i] for i in summary_members(sub, options.summary_articles)]
+    pool = summarize_story([articles[i] for i in chosen], _with(
+        options, words=min(options.words * UPDATE_POOL, MAX_UPDATE_POOL_WORDS), timeline=False, key_terms=False))
+    known = [_term_set(t) for t in earlier.sentences]
+    if len(known) < MAX_KNOWN_SENTENCES:
+        from khulasa.segment import segment
+
+        for article in articles:
+            if article.id in earlier.ids:
+                known += [set(s.terms) for s in segment(article) if s.terms]
+    kept: list[SummarySentence] = []
+    words = 0
+    for sentence in pool.sentences:
+        terms = _term_set(sentence.text)
+        if not terms or any(same_unit(terms, k) for k in known):
+            continue
+        n = count_words(sentence.text)
+        if kept and words + n > options.words:
+            break
+        kept.append(sentence)
+        words += n
+    summary = Summary(sentences=tuple(kept), articles=pool.articles, options=pool.options)
+    return Update(new_events, summary)
+
+
+MAX_UPDATE_POOL_WORDS = 1000
+MAX_KNOWN_SENTENCES = 100_000
+
+
+def _term_set(text: str) -> set[str]:
+    return set(stemmed_terms(text))
+
+
+def same_unit(a: set[str], b: set[str]) -> bool:
+    """Whether two sentences' stemmed term sets make one information unit (as ``khulasa.dedup`` groups
+    them): cosine of the sets at least ``DUPLICATE_THRESHOLD``, equal sets for short sentences."""
+    if not a or not b:
+        return False
+    if min(len(a), len(b)) <= SHORT_TERMS:
+        return a == b
+    return len(a & b) / (len(a) * len(b)) ** 0.5 >= DUPLICATE_THRESHOLD
 
 
 def summary_members(assignment: Assignment, limit: int) -> list[int]:

@@ -41,7 +41,7 @@ from khulasa.errors import StoryRunError
 from khulasa.ingest import IngestReport, iter_articles
 from khulasa.models import Article
 from khulasa.stories import spool
-from khulasa.stories.cluster import Assignment, DocumentFrequencies, cluster_all, new_clusterer
+from khulasa.stories.cluster import Assignment, DocumentFrequencies, cluster_all, needs_signals, new_clusterer
 from khulasa.stories.engines.watch import stream_inputs, watch_directory
 from khulasa.stories.features import extract, features_payloads, with_effective_dates
 from khulasa.stories.options import StoryOptions
@@ -102,7 +102,8 @@ def build_stories(articles: Iterable[Article], options: StoryOptions | None = No
     """
     options = options or StoryOptions()
     arts = list(articles)
-    feats = [extract(article, seq, date) for seq, article, date in with_effective_dates(arts)]
+    signals = needs_signals(options)
+    feats = [extract(article, seq, date, signals=signals) for seq, article, date in with_effective_dates(arts)]
     frequencies = DocumentFrequencies()
     for f in feats:
         frequencies.add(f.terms)
@@ -233,6 +234,7 @@ class StoryRun:
         self._features_out = spool.RecordWriter(self.workdir / FEATURES_FILE)
         self._last_sync = time.monotonic()
         ingest = IngestReport()
+        signals = needs_signals(self.options)
         chunk: list[tuple[int, bytes, dt.date | None]] = []
         pending: collections.deque[tuple[list[bytes], Future[tuple[list[tuple[bytes, Any]], Counter[str]]]]]
         pending = collections.deque()
@@ -248,19 +250,19 @@ class StoryRun:
                     continue
                 payload = spool.dumps(article)
                 if self._pool is None:
-                    f = extract(article, seq, date)
+                    f = extract(article, seq, date, signals=signals)
                     self._frequencies.add(f.terms)
                     self._store(payload, spool.dumps(f), f.order_key)
                     continue
                 # Features are computed in the pool, in chunks; they are stored in input order.
                 chunk.append((seq, payload, date))
                 if len(chunk) >= FEATURE_CHUNK:
-                    pending.append(([p for _, p, _ in chunk], self._pool.submit(features_payloads, chunk)))
+                    pending.append(([p for _, p, _ in chunk], self._pool.submit(features_payloads, chunk, signals)))
                     chunk = []
                     while len(pending) > 2 * self.workers:
                         self._store_chunk(*pending.popleft())
             if chunk and self._pool is not None:
-                pending.append(([p for _, p, _ in chunk], self._pool.submit(features_payloads, chunk)))
+                pending.append(([p for _, p, _ in chunk], self._pool.submit(features_payloads, chunk, signals)))
             while pending:
                 self._store_chunk(*pending.popleft())
         finally:

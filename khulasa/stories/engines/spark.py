@@ -36,13 +36,14 @@ from typing import Any
 from khulasa.errors import require
 from khulasa.ingest import IngestReport, iter_articles, iter_jsonl_bytes
 from khulasa.models import Article
-from khulasa.stories.cluster import Assignment, DocumentFrequencies, new_clusterer
+from khulasa.stories.cluster import Assignment, DocumentFrequencies, needs_signals, new_clusterer
 from khulasa.stories.engines.spark_rows import (
     ARTICLE_SCHEMA,
     FEATURE_SCHEMA,
     MEMBER_SCHEMA,
     RECORD_SCHEMA,
     article_row,
+    event_columns,
     features_of_batches,
     member_rows,
     row_features,
@@ -189,7 +190,8 @@ def _run_batch(
 
     try:
         # 2. executors: features and document frequencies
-        features = articles.mapInPandas(features_of_batches, FEATURE_SCHEMA).persist(
+        extract = functools.partial(features_of_batches, signals=needs_signals(options))
+        features = articles.mapInPandas(extract, FEATURE_SCHEMA).persist(
             StorageLevel.MEMORY_AND_DISK
         )
         frequencies = DocumentFrequencies()
@@ -242,12 +244,14 @@ def _summarize_on_spark(spark: Any, stories: list[tuple[Assignment, list[Article
 
     rows = []
     for k, (assignment, articles) in enumerate(stories):
-        for position, (m, article) in enumerate(zip(assignment.members, articles, strict=True)):
+        members = zip(assignment.members, articles, event_columns(assignment), strict=True)
+        for position, (m, article, (event, event_id)) in enumerate(members):
             row = article_row(m.seq, article, None)
             row.update(story_id=assignment.story_id, rank=k, position=position,
-                       duplicate_of=m.duplicate_of, similarity=m.similarity)
+                       duplicate_of=m.duplicate_of, similarity=m.similarity, event=event, event_id=event_id)
             rows.append(row)
-    schema = f"{ARTICLE_SCHEMA}, story_id string, rank long, position long, duplicate_of string, similarity double"
+    schema = (f"{ARTICLE_SCHEMA}, story_id string, rank long, position long, duplicate_of string, "
+              "similarity double, event long, event_id string")
     frame = spark.createDataFrame(pd.DataFrame(rows), schema=schema)
     out = frame.groupBy("story_id").applyInPandas(story_records(options), RECORD_SCHEMA).collect()
     return [r["record"] for r in sorted(out, key=lambda r: r["rank"])]

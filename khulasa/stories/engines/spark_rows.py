@@ -16,10 +16,11 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from khulasa.models import Article
-from khulasa.stories.cluster import Assignment, Member
+from khulasa.stories.cluster import Assignment, Member, StoryEvent
 from khulasa.stories.features import ArticleFeatures, extract
 from khulasa.stories.options import StoryOptions
 from khulasa.stories.run import story_line
+from khulasa.stories.signals import EventSignals
 
 ARTICLE_SCHEMA = (
     "seq long, id string, text string, source string, title string, date date, eff_date date, "
@@ -27,9 +28,19 @@ ARTICLE_SCHEMA = (
 )
 FEATURE_SCHEMA = (
     "seq long, id string, date date, dated boolean, terms array<string>, weights array<double>, "
-    "signature binary"
+    "signature binary, signal_title array<string>, entities array<string>, numbers array<string>, "
+    "lead_terms array<string>, lead_weights array<double>"
 )
-MEMBER_SCHEMA = "seq long, story_id string, rank long, position long, duplicate_of string, similarity double"
+"""The features of an article; the last five columns are its event signals (null unless the clusterer
+reads them: ``khulasa.stories.cluster.needs_signals``)."""
+FEATURE_COLUMNS = ("seq", "id", "date", "dated", "terms", "weights", "signature", "signal_title", "entities",
+                   "numbers", "lead_terms", "lead_weights")
+MEMBER_SCHEMA = (
+    "seq long, story_id string, rank long, position long, duplicate_of string, similarity double, "
+    "event long, event_id string"
+)
+"""A member of a story; ``event`` / ``event_id``: the number of its event in the story and its id
+(-1 and null from a clusterer without events)."""
 RECORD_SCHEMA = "rank long, story_id string, record string"
 
 def _none(value: Any) -> Any:
@@ -86,14 +97,16 @@ def row_article(row: Any) -> Article:
     )
 
 
-def features_of_batches(batches: Iterable[Any]) -> Iterator[Any]:
-    """``mapInPandas``: article rows -> feature rows (runs on executors)."""
+def features_of_batches(batches: Iterable[Any], signals: bool = False) -> Iterator[Any]:
+    """``mapInPandas``: article rows -> feature rows (runs on executors); with ``signals``, the event
+    signals too (``functools.partial(features_of_batches, signals=True)``)."""
     import pandas as pd
 
     for pdf in batches:
         rows = []
         for row in pdf.to_dict("records"):
-            f = extract(row_article(row), int(row["seq"]), _date(row["eff_date"]))
+            f = extract(row_article(row), int(row["seq"]), _date(row["eff_date"]), signals=signals)
+            s = f.signals
             rows.append(
                 {
                     "seq": f.seq,
@@ -103,12 +116,30 @@ def features_of_batches(batches: Iterable[Any]) -> Iterator[Any]:
                     "terms": list(f.terms),
                     "weights": list(f.weights),
                     "signature": f.signature,
+                    "signal_title": None if s is None else list(s.title),
+                    "entities": None if s is None else list(s.entities),
+                    "numbers": None if s is None else list(s.numbers),
+                    "lead_terms": None if s is None else list(s.lead_terms),
+                    "lead_weights": None if s is None else list(s.lead_weights),
                 }
             )
-        yield pd.DataFrame(rows, columns=["seq", "id", "date", "dated", "terms", "weights", "signature"])
+        yield pd.DataFrame(rows, columns=list(FEATURE_COLUMNS))
+
+
+def _strings(value: Any) -> tuple[str, ...]:
+    return tuple(str(v) for v in value)
 
 
 def row_features(row: Any) -> ArticleFeatures:
+    signals = None
+    if _none(row["lead_terms"]) is not None:
+        signals = EventSignals(
+            title=_strings(row["signal_title"]),
+            entities=_strings(row["entities"]),
+            numbers=_strings(row["numbers"]),
+            lead_terms=_strings(row["lead_terms"]),
+            lead_weights=tuple(float(w) for w in row["lead_weights"]),
+        )
     return ArticleFeatures(
         seq=int(row["seq"]),
         id=row["id"],
@@ -117,6 +148,7 @@ def row_features(row: Any) -> ArticleFeatures:
         terms=tuple(row["terms"]),
         weights=tuple(float(w) for w in row["weights"]),
         signature=bytes(row["signature"]),
+        signals=signals,
     )
 
 
@@ -138,11 +170,30 @@ def story_records(options: StoryOptions) -> Callable[[Any], Any]:
             for r in rows
         )
         rank = int(rows[0]["rank"])
-        assignment = Assignment(rows[0]["story_id"], rank, members)
+        assignment = Assignment(rows[0]["story_id"], rank, members, row_events(rows))
         line = story_line(assignment, [row_article(r) for r in rows], options)
         return pd.DataFrame([{"rank": rank, "story_id": assignment.story_id, "record": line}])
 
     return records
+
+
+def row_events(rows: list[dict[str, Any]]) -> tuple[StoryEvent, ...]:
+    """A story's events from its member rows (in position order): ``event`` numbers them in time order."""
+    events: dict[int, tuple[str, list[int]]] = {}
+    for position, r in enumerate(rows):
+        number = _none(r.get("event"))
+        if number is not None and int(number) >= 0:
+            events.setdefault(int(number), (str(r["event_id"]), []))[1].append(position)
+    return tuple(StoryEvent(events[n][0], tuple(events[n][1])) for n in sorted(events))
+
+
+def event_columns(assignment: Assignment) -> list[tuple[int, str | None]]:
+    """Per member of ``assignment``: the number of its event in the story and its id (-1, None: none)."""
+    out: list[tuple[int, str | None]] = [(-1, None)] * len(assignment.members)
+    for number, event in enumerate(assignment.events):
+        for position in event.positions:
+            out[position] = (number, event.event_id)
+    return out
 
 
 def member_rows(assignment: Assignment, rank: int) -> list[dict[str, Any]]:
@@ -154,6 +205,9 @@ def member_rows(assignment: Assignment, rank: int) -> list[dict[str, Any]]:
             "position": position,
             "duplicate_of": m.duplicate_of,
             "similarity": m.similarity,
+            "event": event,
+            "event_id": event_id,
         }
-        for position, m in enumerate(assignment.members)
+        for position, (m, (event, event_id)) in enumerate(
+            zip(assignment.members, event_columns(assignment), strict=True))
     ]

@@ -30,7 +30,7 @@ from khulasa.errors import KhulasaError, NoInputError, UnreadableFileError
 from khulasa.ingest import IngestReport, InputRecord, iter_articles
 from khulasa.models import Article
 from khulasa.stories import spool
-from khulasa.stories.cluster import Assignment, DocumentFrequencies, new_clusterer
+from khulasa.stories.cluster import Assignment, DocumentFrequencies, needs_signals, new_clusterer
 from khulasa.stories.features import ArticleFeatures, extract
 from khulasa.stories.options import StoryOptions
 from khulasa.stories.process import (
@@ -87,8 +87,8 @@ def summarize_in_pool(pool: ProcessPoolExecutor, options: StoryOptions) -> Summa
     return summarize
 
 
-def _features(chunk: list[tuple[int, Article, dt.date | None]]) -> list[ArticleFeatures]:
-    return [extract(article, seq, date) for seq, article, date in chunk]
+def _features(chunk: list[tuple[int, Article, dt.date | None]], signals: bool = False) -> list[ArticleFeatures]:
+    return [extract(article, seq, date, signals=signals) for seq, article, date in chunk]
 
 
 class StoryStream:
@@ -118,6 +118,7 @@ class StoryStream:
         self.report = RunReport(engine=engine)
         self.frequencies = DocumentFrequencies()
         self.clusterer = new_clusterer(options, self.frequencies)
+        self._signals = needs_signals(options)
         self._pool = pool
         if summarize is None:
             summarize = summarize_in_pool(pool, options) if pool is not None else (
@@ -161,15 +162,16 @@ class StoryStream:
                 self._last_date = article.date
             dated.append((self._seq, article, self._last_date))
             self._seq += 1
+        signals = self._signals
         if self._pool is None or len(dated) <= FEATURE_CHUNK:
-            return _features(dated)
+            return _features(dated, signals)
         chunks = [dated[i : i + FEATURE_CHUNK] for i in range(0, len(dated), FEATURE_CHUNK)]
         try:
-            return [f for chunk in self._pool.map(_features, chunks) for f in chunk]
+            return [f for chunk in self._pool.map(_features, chunks, [signals] * len(chunks)) for f in chunk]
         except BrokenProcessPool:
             logger.warning("the worker pool is gone: computing features in the main process")
             self._pool = None
-            return _features(dated)
+            return _features(dated, signals)
 
     def next_seqs(self, n: int) -> range:
         """Reserve ``n`` arrival numbers (for features computed elsewhere)."""
