@@ -25,7 +25,7 @@ from khulasa.options import SummaryOptions
 from khulasa.render.json import to_dict
 from khulasa.stories.cluster import Assignment, StoryEvent
 from khulasa.stories.options import StoryOptions
-from khulasa.stories.titles import can_title, dangling_opening
+from khulasa.stories.titles import can_title
 from khulasa.text.normalize import count_words
 from khulasa.text.normalize import terms as stemmed_terms
 
@@ -61,8 +61,9 @@ class StoryArticle:
 
 def title_of(articles: Sequence[StoryArticle], summary: Summary) -> str:
     """The title of the article the summary starts with, else the first title, else the first summary
-    sentence that does not open with a dangling reporting verb (``dangling_opening``), cut to
-    ``TITLE_CHARS``.  A title itself that opens so is passed over the same way."""
+    sentence that may title a story (``titles.can_title``: no elided speaker, bare pronoun, quote
+    continuation or dangling reporting verb), cut to ``TITLE_CHARS``; a title that may not is passed
+    over the same way."""
     titles = {a.id: a.title for a in articles if a.title and can_title(a.title)}
     if summary.sentences and titles.get(summary.sentences[0].article_id):
         return titles[summary.sentences[0].article_id]
@@ -119,7 +120,7 @@ class Event:
         """The event as a line of its story's timeline: its date, one line (its summary's first sentence
         that can open, else its title) and that sentence's sources."""
         sentences = _sentences(self.summary)
-        first = next((s for s in sentences if not dangling_opening(s["text"])), sentences[0] if sentences else None)
+        first = next((s for s in sentences if can_title(s["text"])), sentences[0] if sentences else None)
         return {
             "event_id": self.event_id,
             "date": _iso(self.first_date),
