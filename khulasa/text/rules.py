@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from importlib import resources
 
@@ -310,6 +310,16 @@ _TAIL = tuple(r for r in RULES if r.scope == "tail")
 _LINE = tuple(r for r in RULES if r.scope in ("line", "block"))
 _LAST = tuple(r for r in RULES if r.scope == "last")
 _TERMINAL = ".!:"
+
+
+def _probes(rules: tuple[Rule, ...]) -> tuple[tuple[Rule, Callable[[str], re.Match[str] | None]], ...]:
+    """Each line rule with the bound regex method ``Rule.find`` calls: ``_line`` tries every rule on
+    every line, and the per-call lookups were a third of its time."""
+    return tuple((r, r.regex.match if r.anchored else r.regex.search) for r in rules)
+
+
+_LINE_PROBES = _probes(_LINE)
+_LINE_LAST_PROBES = _probes((*_LINE, *_LAST))
 _ALNUM = re.compile(r"[^\W_]")
 
 # --- matching on the plain view (offsets into the plain text) ----------------------------------------
@@ -338,8 +348,9 @@ def _line(plain: str, start: int, end: int, first: bool, last: bool) -> Rule | N
     if end - start > MAX_LINE_CHARS:
         return None
     line = plain[start:end]
-    for rule in (*_LINE, *_LAST) if last else _LINE:
-        if _accepted(rule.find(line)):
+    for rule, probe in _LINE_LAST_PROBES if last else _LINE_PROBES:
+        m = probe(line)
+        if m is not None and _accepted(m):
             return rule
     if first:
         lead = _lead(plain, start, end, True)
