@@ -75,6 +75,14 @@ def title_of(articles: Sequence[StoryArticle], summary: Summary) -> str:
     return text if len(text) <= TITLE_CHARS else text[: TITLE_CHARS - 1] + "…"
 
 
+def _first_date(articles: Sequence[StoryArticle]) -> dt.date | None:
+    return min((a.date for a in articles if a.date), default=None)
+
+
+def _last_date(articles: Sequence[StoryArticle]) -> dt.date | None:
+    return max((a.date for a in articles if a.date), default=None)
+
+
 def _outlets(articles: Sequence[StoryArticle]) -> tuple[str, ...]:
     """Outlets by number of articles (most first), then by name."""
     counts = Counter(a.source or a.id for a in articles)
@@ -99,11 +107,11 @@ class Event:
 
     @property
     def first_date(self) -> dt.date | None:
-        return min((a.date for a in self.articles if a.date), default=None)
+        return _first_date(self.articles)
 
     @property
     def last_date(self) -> dt.date | None:
-        return max((a.date for a in self.articles if a.date), default=None)
+        return _last_date(self.articles)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -170,11 +178,11 @@ class Story:
 
     @property
     def first_date(self) -> dt.date | None:
-        return min((a.date for a in self.articles if a.date), default=None)
+        return _first_date(self.articles)
 
     @property
     def last_date(self) -> dt.date | None:
-        return max((a.date for a in self.articles if a.date), default=None)
+        return _last_date(self.articles)
 
     @property
     def outlets(self) -> tuple[str, ...]:
