@@ -134,8 +134,12 @@ def run(args: argparse.Namespace) -> int:
     if args.resume and (inputs.watch or inputs.stdin):
         raise InvalidOptionsError("resume", True, "a run that reads stdin or --watch cannot be resumed",
                                   hint="its input is gone: start it over")
-    if args.update and (args.engine != "embedded" or args.resume):
-        raise InvalidOptionsError("update", args.update, "an update run runs on the embedded engine, without --resume")
+    if args.update and args.resume:
+        raise InvalidOptionsError("update", args.update, "an update run cannot be resumed",
+                                  hint="run it again: the saved stories are only changed by a run that succeeds")
+    if args.update and args.engine != "embedded" and not inputs.watch:
+        raise InvalidOptionsError("update", args.update, "an update run over files runs on the embedded engine",
+                                  hint="leave out --engine, or follow a directory with --watch DIR")
     settings = engines.EngineSettings(workers=usable_cores() if args.workers is None else args.workers,
                                       master=args.spark_master, shipping=_shipping(args))
     engine = engines.get(args.engine, settings)
@@ -146,15 +150,16 @@ def run(args: argparse.Namespace) -> int:
     if workdir is None:
         workdir = Path(tempfile.mkdtemp(prefix="khulasa-stories-"))
     on_story = _print_line if args.format == "jsonl" and not args.output else None
-    output = RunOutput(workdir, resume=args.resume, on_story=on_story)
+    update = Path(os.path.abspath(args.update)) if args.update else None
+    output = RunOutput(workdir, resume=args.resume, on_story=on_story, update=update if inputs.watch else None)
     try:
         # Held until the state is removed: no other run may take the directory over before that.
         with state_lock(workdir):
             with _progress(args) as progress:
-                if args.update:
+                if update is not None and not inputs.watch:
                     from khulasa.stories.update import run_update
 
-                    report = run_update(inputs, options, output, Path(os.path.abspath(args.update)), progress)
+                    report = run_update(inputs, options, output, update, progress)
                 else:
                     report = engine.run(inputs, options, output, progress)
             _publish(args, workdir, report)

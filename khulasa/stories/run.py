@@ -72,14 +72,18 @@ class Inputs:
 @dataclass(frozen=True)
 class RunOutput:
     """Where a run writes: its work directory (state, spool, ``stories.jsonl``), whether to continue the
-    run saved there, and ``on_story``, which gets each record's JSONL line as it is written."""
+    run saved there, and ``on_story``, which gets each record's JSONL line as it is written.  ``update``:
+    the directory of story trees a ``--watch`` continues and saves after each batch (``stories.update``)."""
 
     workdir: Path
     resume: bool = False
     on_story: Callable[[str], None] | None = None
+    update: Path | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "workdir", Path(self.workdir))
+        if self.update is not None:
+            object.__setattr__(self, "update", Path(self.update))
 
 
 # --- progress and the report ---------------------------------------------------------------------------

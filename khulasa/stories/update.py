@@ -248,7 +248,7 @@ class UpdateStream:
                   progress: Progress | None = None) -> int:
         """Add one batch (the file ``path``, if any); return the stories written."""
         self.report.articles += len(articles)
-        lines = self.updates.add(articles, self._summarize, self.report.count, progress)
+        lines = self.updates.add(articles, self._summarize, self.report.count, progress) if articles else []
         for line in lines:
             self._writer.write(line)
         if path is not None:

@@ -83,7 +83,7 @@ class EmbeddedEngine:
         if inputs.watch is not None:
             return watch_directory(inputs.watch, options, output.workdir, progress=progress,
                                    on_story=output.on_story, poll_seconds=self.poll_seconds,
-                                   idle_stop=self.idle_stop, workers=self.workers)
+                                   idle_stop=self.idle_stop, workers=self.workers, update=output.update)
         if inputs.stdin:  # stdin may never end: stream it, writing stories as they close
             return stream_inputs(inputs.paths, options, output.workdir, progress=progress,
                                  on_story=output.on_story, workers=self.workers)

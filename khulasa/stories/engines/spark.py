@@ -39,17 +39,19 @@ from khulasa.models import Article
 from khulasa.stories.cluster import Assignment, DocumentFrequencies, needs_signals, new_clusterer
 from khulasa.stories.engines.spark_rows import (
     ARTICLE_SCHEMA,
+    EARLIER_SCHEMA,
     FEATURE_SCHEMA,
     MEMBER_SCHEMA,
     RECORD_SCHEMA,
     article_row,
+    earlier_columns,
     event_columns,
     features_of_batches,
     member_rows,
     row_features,
     story_records,
 )
-from khulasa.stories.engines.watch import StoryStream
+from khulasa.stories.engines.watch import StoryStream, update_lock
 from khulasa.stories.features import with_effective_dates
 from khulasa.stories.options import StoryOptions
 from khulasa.stories.process import GracefulStop
@@ -63,6 +65,8 @@ from khulasa.stories.run import (
     RunState,
 )
 from khulasa.stories.shipping import Shipping, cluster_errors, resolve_master
+from khulasa.stories.story import Earlier
+from khulasa.stories.update import UpdateStream
 from khulasa.stories.workdir import state_lock
 
 logger = logging.getLogger(__name__)
@@ -118,7 +122,8 @@ class SparkEngine:
             return run_watch(inputs.watch, options, output.workdir, master=self.master, spark=self.session,
                              progress=progress, on_story=output.on_story, available_now=self.available_now,
                              trigger_seconds=self.trigger_seconds,
-                             max_files_per_trigger=self.max_files_per_trigger, shipping=self.shipping)
+                             max_files_per_trigger=self.max_files_per_trigger, shipping=self.shipping,
+                             update=output.update)
         return run_batch(inputs.paths, options, output.workdir, resume=output.resume, master=self.master,
                          spark=self.session, progress=progress, on_story=output.on_story, shipping=self.shipping)
 
@@ -237,21 +242,23 @@ def _run_batch(
 # --- streaming ---------------------------------------------------------------------------------------
 
 
-def _summarize_on_spark(spark: Any, stories: list[tuple[Assignment, list[Article]]],
+def _summarize_on_spark(spark: Any, stories: Sequence[tuple[Assignment, list[Article], Earlier | None]],
                         options: StoryOptions) -> list[str]:
-    """Summarize closed stories on executors (the watch mode's articles live in the driver's spool)."""
+    """Summarize closed stories on executors (the watch mode's articles live in the driver's spool);
+    a story's ``Earlier`` (an update) travels on its first row (``spark_rows.earlier_columns``)."""
     import pandas as pd
 
     rows = []
-    for k, (assignment, articles) in enumerate(stories):
+    for k, (assignment, articles, earlier) in enumerate(stories):
         members = zip(assignment.members, articles, event_columns(assignment), strict=True)
         for position, (m, article, (event, event_id)) in enumerate(members):
             row = article_row(m.seq, article, None)
             row.update(story_id=assignment.story_id, rank=k, position=position,
-                       duplicate_of=m.duplicate_of, similarity=m.similarity, event=event, event_id=event_id)
+                       duplicate_of=m.duplicate_of, similarity=m.similarity, event=event, event_id=event_id,
+                       **earlier_columns(earlier if position == 0 else None))
             rows.append(row)
     schema = (f"{ARTICLE_SCHEMA}, story_id string, rank long, position long, duplicate_of string, "
-              "similarity double, event long, event_id string")
+              f"similarity double, event long, event_id string, {EARLIER_SCHEMA}")
     frame = spark.createDataFrame(pd.DataFrame(rows), schema=schema)
     out = frame.groupBy("story_id").applyInPandas(story_records(options), RECORD_SCHEMA).collect()
     return [r["record"] for r in sorted(out, key=lambda r: r["rank"])]
@@ -270,6 +277,7 @@ def run_watch(
     trigger_seconds: float = 5.0,
     max_files_per_trigger: int | None = None,
     shipping: Shipping | None = None,
+    update: Path | None = None,
 ) -> RunReport:
     """Follow ``directory`` (JSONL files, moved in when complete) with Structured Streaming.
 
@@ -277,14 +285,19 @@ def run_watch(
     incremental ``StoryStream``; closed stories are summarized on executors.  ``available_now``
     processes what is there and stops; otherwise it runs until Ctrl-C.  Open stories are closed and
     written at the end.
+
+    With ``update`` (a ``--update`` directory), each file of a micro-batch, in name order, is an update
+    run of the story trees saved there: the driver runs the embedded engine's ``UpdateStream``, which
+    writes the changed stories (summarized on executors) and saves the trees after each file; files
+    added before (by an earlier watch or run) are skipped.  The records are the embedded watch's.
     """
     _pyspark()
     workdir = Path(workdir)
-    with state_lock(workdir), GracefulStop() as stop, cluster_errors():
+    with state_lock(workdir), update_lock(update), GracefulStop() as stop, cluster_errors():
         return _run_watch(directory, options, workdir, spark=spark or session(master, shipping),
                           progress=progress or NoProgress(), on_story=on_story, stop=stop,
                           available_now=available_now, trigger_seconds=trigger_seconds,
-                          max_files_per_trigger=max_files_per_trigger)
+                          max_files_per_trigger=max_files_per_trigger, update=update)
 
 
 def _run_watch(
@@ -299,13 +312,20 @@ def _run_watch(
     available_now: bool,
     trigger_seconds: float,
     max_files_per_trigger: int | None,
+    update: Path | None = None,
 ) -> RunReport:
     from pyspark.sql import functions as F
 
-    stream = StoryStream(
-        options, workdir, on_story=on_story, engine="spark", inputs=[os.path.abspath(directory)],
-        summarize=lambda stories: _summarize_on_spark(spark, stories, options),
-    )
+    watched = [os.path.abspath(directory)]
+    stream: StoryStream | UpdateStream
+    if update is None:
+        stream = StoryStream(
+            options, workdir, on_story=on_story, engine="spark", inputs=watched,
+            summarize=lambda stories: _summarize_on_spark(spark, [(a, arts, None) for a, arts in stories], options),
+        )
+    else:
+        stream = UpdateStream(options, workdir, update, on_story=on_story, engine="spark", inputs=watched,
+                              summarize=lambda stories: _summarize_on_spark(spark, stories, options))
     ingest = IngestReport()
     progress.phase("watching", None)
     reader = spark.readStream.format("text").option("pathGlobFilter", "*.jsonl")
@@ -320,6 +340,13 @@ def _run_watch(
         articles: list[Article] = []
         for name in sorted(by_file):  # each file on its own: a bad one is skipped, not its batch
             data = "".join(value + "\n" for value in by_file[name]).encode("utf-8", "surrogatepass")
+            if isinstance(stream, UpdateStream):  # each file an update run, as in the embedded watch
+                path = _file_path(name)
+                if not stream.done(path):
+                    added = _file_articles(name, data, ingest)
+                    stream.add_batch(added, path)
+                    progress.advance(len(added))
+                continue
             articles += _file_articles(name, data, ingest)
         if articles:
             stream.add_batch(articles)
@@ -347,10 +374,15 @@ def _run_watch(
 WATCH_WAIT_SECONDS = 1.0
 
 
+def _file_path(uri: str) -> str:
+    """A local path for Spark's ``input_file_name`` (a ``file:`` URI); other URIs as they are."""
+    parsed = urllib.parse.urlparse(uri)
+    return urllib.parse.unquote(parsed.path) if parsed.scheme in ("file", "") else uri
+
+
 def _file_articles(uri: str, data: bytes, ingest: IngestReport) -> list[Article]:
     """The articles of one watched file's lines (a bad file is skipped and recorded, never raised)."""
-    parsed = urllib.parse.urlparse(uri)
-    path = urllib.parse.unquote(parsed.path) if parsed.scheme in ("file", "") else uri
+    path = _file_path(uri)
     try:
         return list(iter_jsonl_bytes([data], path=path, report=ingest))
     except Exception as exc:  # a bug on one file must not lose the open stories of the whole stream

@@ -21,6 +21,8 @@ from khulasa.stories.features import ArticleFeatures, extract
 from khulasa.stories.options import StoryOptions
 from khulasa.stories.run import story_line
 from khulasa.stories.signals import EventSignals
+from khulasa.stories.story import Earlier
+from khulasa.stories.update import summarize_here
 
 ARTICLE_SCHEMA = (
     "seq long, id string, text string, source string, title string, date date, eff_date date, "
@@ -42,6 +44,9 @@ MEMBER_SCHEMA = (
 """A member of a story; ``event`` / ``event_id``: the number of its event in the story and its id
 (-1 and null from a clusterer without events)."""
 RECORD_SCHEMA = "rank long, story_id string, record string"
+EARLIER_SCHEMA = "earlier_ids string, earlier_sentences string"
+"""What the reader of an update has read (``story.Earlier``), as JSON lists on a story's first member
+row (null elsewhere, and on every row of a story that is not an update)."""
 
 def _none(value: Any) -> Any:
     """pandas gives NaN or NaT for a missing value; the data model says None."""
@@ -171,10 +176,31 @@ def story_records(options: StoryOptions) -> Callable[[Any], Any]:
         )
         rank = int(rows[0]["rank"])
         assignment = Assignment(rows[0]["story_id"], rank, members, row_events(rows))
-        line = story_line(assignment, [row_article(r) for r in rows], options)
+        earlier = row_earlier(rows[0])
+        articles = [row_article(r) for r in rows]
+        if earlier is None:
+            line = story_line(assignment, articles, options)
+        else:  # an update: the very function of the embedded engine's updates
+            line = summarize_here([(assignment, articles, earlier)], options)[0]
         return pd.DataFrame([{"rank": rank, "story_id": assignment.story_id, "record": line}])
 
     return records
+
+
+def earlier_columns(earlier: Earlier | None) -> dict[str, str | None]:
+    """``EARLIER_SCHEMA``'s columns of ``earlier`` (ids sorted: the same rows for the same input)."""
+    if earlier is None:
+        return {"earlier_ids": None, "earlier_sentences": None}
+    return {"earlier_ids": json.dumps(sorted(earlier.ids), ensure_ascii=False),
+            "earlier_sentences": json.dumps(list(earlier.sentences), ensure_ascii=False)}
+
+
+def row_earlier(row: dict[str, Any]) -> Earlier | None:
+    """The ``Earlier`` on a story's first member row, or None (batch rows have no such columns)."""
+    ids = _none(row.get("earlier_ids"))
+    if ids is None:
+        return None
+    return Earlier(frozenset(json.loads(ids)), tuple(json.loads(row["earlier_sentences"])))
 
 
 def row_events(rows: list[dict[str, Any]]) -> tuple[StoryEvent, ...]:

@@ -17,11 +17,12 @@ it between batches, and the open stories are closed and written like at the end 
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 import os
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
@@ -41,6 +42,7 @@ from khulasa.stories.process import (
     optional_pool,
 )
 from khulasa.stories.run import NoProgress, Progress, RunReport, RunState, story_line
+from khulasa.stories.update import UpdateStream
 from khulasa.stories.workdir import ARTICLES_FILE, state_lock
 
 logger = logging.getLogger(__name__)
@@ -172,6 +174,11 @@ class StoryStream:
             logger.warning("the worker pool is gone: computing features in the main process")
             self._pool = None
             return _features(dated, signals)
+
+    @property
+    def n_open(self) -> int:
+        """Stories still open."""
+        return self.clusterer.n_open
 
     def next_seqs(self, n: int) -> range:
         """Reserve ``n`` arrival numbers (for features computed elsewhere)."""
@@ -323,9 +330,15 @@ def watch_directory(
     poll_seconds: float = 2.0,
     idle_stop: float | None = None,
     workers: int = 1,
+    update: Path | None = None,
 ) -> RunReport:
     """Follow ``directory``: every new ``*.jsonl`` file is one batch.  Stops on SIGINT or SIGTERM (or
     after ``idle_stop`` seconds without a new file), then closes and writes the open stories.
+
+    With ``update`` (a ``--update`` directory) every file is an update run of the story trees saved
+    there (``stories.update.UpdateStream``): the stories it changes are written with ``new_events`` and
+    ``update_summary``, the trees are saved after it, and files added before (by an earlier watch) are
+    skipped.
 
     Writers should move finished files into the directory (a rename), never write them in place.  A
     file that cannot be read is skipped and named in the report.
@@ -333,8 +346,13 @@ def watch_directory(
     progress = progress or NoProgress()
     progress.phase("watching", None)
     ingest = IngestReport()
-    with state_lock(workdir), GracefulStop() as stop, optional_pool(workers) as pool:
-        stream = StoryStream(options, workdir, on_story=on_story, pool=pool, inputs=[os.path.abspath(directory)])
+    watched = [os.path.abspath(directory)]
+    with state_lock(workdir), update_lock(update), GracefulStop() as stop, optional_pool(workers) as pool:
+        stream: StoryStream | UpdateStream
+        if update is None:
+            stream = StoryStream(options, workdir, on_story=on_story, pool=pool, inputs=watched)
+        else:
+            stream = UpdateStream(options, workdir, update, on_story=on_story, inputs=watched)
         seen: set[str] = set()
         last_new = time.monotonic()
         while not stop.requested:
@@ -343,11 +361,18 @@ def watch_directory(
                 if stop.requested:
                     break
                 seen.add(name)
-                articles = read_batch(os.path.join(directory, name), ingest)
+                path = os.path.join(directory, name)
+                if isinstance(stream, UpdateStream):
+                    if not stream.done(path):
+                        articles = read_batch(path, ingest)
+                        stream.add_batch(articles, path)
+                        progress.advance(len(articles))
+                    continue
+                articles = read_batch(path, ingest)
                 if articles:
                     stream.add_batch(articles)
                     progress.advance(len(articles))
-                    logger.info("%s: %d articles, %d stories open", name, len(articles), stream.clusterer.n_open)
+                    logger.info("%s: %d articles, %d stories open", name, len(articles), stream.n_open)
             if new:
                 last_new = time.monotonic()
             elif idle_stop is not None and time.monotonic() - last_new > idle_stop:
@@ -357,6 +382,16 @@ def watch_directory(
     report.record_ingest(ingest)
     report.stopped_by = stop.signal_name
     return report
+
+
+@contextlib.contextmanager
+def update_lock(update: Path | None) -> Iterator[None]:
+    """The lock of a ``--update`` directory (``workdir.state_lock``) for the block; nothing without one."""
+    if update is None:
+        yield
+        return
+    with state_lock(update):
+        yield
 
 
 def _jsonl_names(directory: str) -> Iterable[str]:
