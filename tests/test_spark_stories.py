@@ -213,3 +213,44 @@ def test_watch_with_story_trees_in_daily_files_gives_the_batch_trees_and_what_is
     assert lines(tmp_path / "work" / STORIES_FILE) == expected
     cup = next(json.loads(x) for x in expected if '"cup-kw-om-1"' in x)
     assert len(cup["events"]) == 2 and cup["new_events"] == [cup["events"][1]["event_id"]]
+
+
+def _spark_watch_update(spark, watched: Path, workdir: Path, state: Path, **kwargs) -> list[str]:
+    from khulasa.stories.engines import spark as spark_engine
+
+    spark_engine.run_watch(str(watched), StoryOptions(clusterer="trees"), workdir, spark=spark, available_now=True,
+                           update=state, **kwargs)
+    return lines(workdir / STORIES_FILE)
+
+
+def test_watch_with_update_gives_the_embedded_watch_records_byte_for_byte(spark, tmp_path):
+    """Two files of a window, one micro-batch: each file is an update run, as in the embedded watch."""
+    from test_watch_update import split_four_days
+    from test_watch_update import watch as embedded_watch
+
+    watched = tmp_path / "in"
+    for k, path in enumerate(split_four_days(watched)):
+        os.utime(path, (1_600_000_000 + 60 * k, 1_600_000_000 + 60 * k))
+    expected = embedded_watch(watched, tmp_path / "embedded", tmp_path / "embedded-state")
+    assert any('"update_summary": {' in line for line in expected)
+    assert _spark_watch_update(spark, watched, tmp_path / "spark", tmp_path / "spark-state") == expected
+    saved = [json.loads((tmp_path / f"{n}-state" / "trees.json").read_text()) for n in ("embedded", "spark")]
+    assert saved[0] == saved[1]
+
+
+def test_a_restarted_spark_watch_with_update_continues_the_ids(spark, tmp_path):
+    """A watch stopped after the first file and started again over the same state: the first file is
+    not added twice, and the records are the embedded watch's."""
+    from test_watch_update import split_four_days
+    from test_watch_update import watch as embedded_watch
+
+    files = split_four_days(tmp_path / "files")
+    expected = embedded_watch(tmp_path / "files", tmp_path / "embedded", tmp_path / "embedded-state")
+    watched = tmp_path / "in"
+    watched.mkdir()
+    state = tmp_path / "state"
+    shutil.copy(files[0], watched / files[0].name)
+    before = _spark_watch_update(spark, watched, tmp_path / "w1", state)
+    shutil.copy(files[1], watched / files[1].name)
+    after = _spark_watch_update(spark, watched, tmp_path / "w2", state, max_files_per_trigger=1)
+    assert before + after == expected
