@@ -33,7 +33,7 @@ from scipy import sparse
 
 from khulasa.arrays import row_sizes, take_rows, unique, unique_inverse
 from khulasa.models import Article, DuplicateGroup, InfoUnit, Sentence
-from khulasa.text.normalize import word_tokens
+from khulasa.text.normalize import word_terms, word_tokens
 
 DUPLICATE_THRESHOLD = 0.7
 SHORT_TERMS = 4
@@ -289,6 +289,45 @@ def few_similar_pairs(terms: TermIds, threshold: float) -> list[tuple[int, int]]
     return list(zip(rows.tolist(), cols.tolist(), strict=True))
 
 
+# --- one information unit: the rule every grouping applies -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class UnitForm:
+    """What the unit rule reads of a sentence: its distinct stemmed terms and, for a short sentence
+    (at most ``SHORT_TERMS`` terms), its exact normalized words (``exact_form``)."""
+
+    terms: frozenset[str]
+    exact: str
+
+    @classmethod
+    def of(cls, text: str, terms: Sequence[str] | None = None) -> UnitForm:
+        """The form of a sentence's ``text``; ``terms`` when the caller has them (``Sentence.terms``)."""
+        words = text.split()
+        distinct = frozenset(word_terms(words) if terms is None else terms)
+        return cls(distinct, exact_form(words) if is_short(len(distinct)) else "")
+
+
+def is_short(n_terms: int) -> bool:
+    """Whether a sentence of ``n_terms`` distinct terms must match another one exactly."""
+    return n_terms <= SHORT_TERMS
+
+
+def exact_form(words: Sequence[str]) -> str:
+    """The normalized words a short sentence must share exactly (from ``text.split()``)."""
+    return " ".join(word_tokens(words))
+
+
+def same_unit(a: UnitForm, b: UnitForm, threshold: float = DUPLICATE_THRESHOLD) -> bool:
+    """Whether two sentences carry one information unit, as ``group_sentences`` groups them: two long
+    sentences when the cosine of their term sets reaches ``threshold``; two short ones when their
+    normalized words are equal (and not empty); a short and a long one never."""
+    if is_short(len(a.terms)) or is_short(len(b.terms)):
+        return is_short(len(a.terms)) and is_short(len(b.terms)) and bool(a.exact) and a.exact == b.exact
+    # as ``similar_pairs`` computes it, so a pair on the threshold is decided the same way
+    return len(a.terms & b.terms) / (math.sqrt(len(a.terms)) * math.sqrt(len(b.terms))) >= threshold
+
+
 def _reading_order(sentences: Sequence[Sentence], articles: Sequence[Article]) -> list[int]:
     rank = {a.id: i for i, a in enumerate(articles)}
     date = {a.id: a.date or dt.date.max for a in articles}
@@ -324,8 +363,8 @@ def group_sentences(
     # A row of ``counts`` holds each of its sentence's distinct terms once, in column order.
     indices, indptr = counts.indices, counts.indptr.tolist()
     n_terms = row_sizes(counts.indptr).tolist()
-    # Short sentences must match exactly; only they need their normalized text.
-    exact = {i: " ".join(word_tokens(sentences[i].text.split())) for i, n in enumerate(n_terms) if n <= SHORT_TERMS}
+    # Short sentences must match exactly (``same_unit``); only they need their normalized text.
+    exact = {i: exact_form(sentences[i].text.split()) for i, n in enumerate(n_terms) if is_short(n)}
     # Sentences with the same term set share a "form"; similarity is computed once per form, so a
     # sentence repeated thousands of times costs no more than once.
     form_of_key: dict[bytes, int] = {}
@@ -339,7 +378,7 @@ def group_sentences(
         if f == len(first_row):
             first_row.append(i)
     # Only long forms are compared (short sentences must match exactly).
-    long_forms = [f for f, i in enumerate(first_row) if n_terms[i] > SHORT_TERMS]
+    long_forms = [f for f, i in enumerate(first_row) if not is_short(n_terms[i])]
     neighbours: dict[int, dict[int, float]] = {}
     form_matrix = binary(counts, [first_row[f] for f in long_forms])
     form_sizes = np.array([n_terms[first_row[f]] for f in long_forms])
@@ -355,7 +394,7 @@ def group_sentences(
     for i in order:
         f = form[i]
         best = -1
-        if n_terms[i] <= SHORT_TERMS:
+        if is_short(n_terms[i]):
             best = exact_unit.get(exact[i], -1) if exact[i] else -1
         elif f in unit_of_form:
             best = unit_of_form[f]
@@ -370,12 +409,12 @@ def group_sentences(
         if best < 0:
             best = len(members)
             members.append([])
-            if n_terms[i] <= SHORT_TERMS:
+            if is_short(n_terms[i]):
                 if exact[i]:
                     exact_unit[exact[i]] = best
             else:
                 unit_of_leader_form[f] = best
-        if n_terms[i] > SHORT_TERMS:
+        if not is_short(n_terms[i]):
             unit_of_form.setdefault(f, best)
         members[best].append(i)
 

@@ -15,10 +15,11 @@ import pytest
 from conftest import EXAMPLE_DIR
 
 import khulasa
+from khulasa.dedup import UnitForm, same_unit
 from khulasa.stories import StoryOptions, build_stories, engines
 from khulasa.stories.engines.watch import StoryStream
 from khulasa.stories.run import Inputs, NoProgress, RunOutput
-from khulasa.stories.story import same_unit, story_words
+from khulasa.stories.story import story_words
 from khulasa.stories.titles import dangling_opening
 from khulasa.stories.workdir import STORIES_FILE
 
@@ -156,10 +157,8 @@ def test_since_says_what_is_new_without_repeating_what_earlier_articles_reported
     assert oil["new_events"] == [] and oil["update_summary"] is None
 
 
-def _terms(text: str) -> set[str]:
-    from khulasa.text.normalize import terms
-
-    return set(terms(text))
+def _terms(text: str) -> UnitForm:
+    return UnitForm.of(text)
 
 
 def _sentences(article) -> list[str]:

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from khulasa.dedup import DUPLICATE_THRESHOLD, SHORT_TERMS
+from khulasa.dedup import UnitForm, same_unit
 from khulasa.errors import NoArabicTextError, NoInputError
 from khulasa.models import Article, SourceSpan, Summary, SummarySentence, TimelineEvent
 from khulasa.options import SummaryOptions
@@ -27,7 +27,6 @@ from khulasa.stories.cluster import Assignment, StoryEvent
 from khulasa.stories.options import StoryOptions
 from khulasa.stories.titles import can_title
 from khulasa.text.normalize import count_words
-from khulasa.text.normalize import terms as stemmed_terms
 
 TITLE_CHARS = 120
 EVENT_SUMMARY_ARTICLES = 8
@@ -306,7 +305,7 @@ def _update(
     """The new events and the update summary of a story (``Update``).
 
     The new articles are summarized with a pool ``UPDATE_POOL`` times the budget; a sentence is kept
-    only when it is no unit (``same_unit``) of an earlier article's sentences or of an earlier summary,
+    only when it is no unit (``dedup.same_unit``) of an earlier article's sentences or of an earlier summary,
     in the summary's order, up to ``words``.
     """
     new = [i for i, a in enumerate(articles) if a.id not in earlier.ids]
@@ -318,18 +317,18 @@ def _update(
     chosen = [new[i] for i in summary_members(sub, options.summary_articles)]
     pool = summarize_story([articles[i] for i in chosen], _with(
         options, words=min(options.words * UPDATE_POOL, MAX_UPDATE_POOL_WORDS), timeline=False, key_terms=False))
-    known = [_term_set(t) for t in earlier.sentences]
+    known = [UnitForm.of(t) for t in earlier.sentences]
     if len(known) < MAX_KNOWN_SENTENCES:
         from khulasa.segment import segment
 
         for article in articles:
             if article.id in earlier.ids:
-                known += [set(s.terms) for s in segment(article) if s.terms]
+                known += [UnitForm.of(s.text, s.terms) for s in segment(article) if s.terms]
     kept: list[SummarySentence] = []
     words = 0
     for sentence in pool.sentences:
-        terms = _term_set(sentence.text)
-        if not terms or any(same_unit(terms, k) for k in known):
+        form = UnitForm.of(sentence.text)
+        if not form.terms or any(same_unit(form, k) for k in known):
             continue
         n = count_words(sentence.text)
         if kept and words + n > options.words:
@@ -342,20 +341,6 @@ def _update(
 
 MAX_UPDATE_POOL_WORDS = 1000
 MAX_KNOWN_SENTENCES = 100_000
-
-
-def _term_set(text: str) -> set[str]:
-    return set(stemmed_terms(text))
-
-
-def same_unit(a: set[str], b: set[str]) -> bool:
-    """Whether two sentences' stemmed term sets make one information unit (as ``khulasa.dedup`` groups
-    them): cosine of the sets at least ``DUPLICATE_THRESHOLD``, equal sets for short sentences."""
-    if not a or not b:
-        return False
-    if min(len(a), len(b)) <= SHORT_TERMS:
-        return a == b
-    return len(a & b) / (len(a) * len(b)) ** 0.5 >= DUPLICATE_THRESHOLD
 
 
 def summary_members(assignment: Assignment, limit: int) -> list[int]:
