@@ -9,7 +9,8 @@ with the story trees (``khulasa.stories.trees``):
   stories again, whole), with their arrival numbers;
 - ``summaries``: per open story, the sentences of the summaries it was given so far (its story, event
   and update summaries), which a later update summary never repeats;
-- ``next_seq``: the arrival number of the next article, and ``options``: the run's ``StoryOptions``.
+- ``next_seq``: the arrival number of the next article, and ``options``: the run's clustering options;
+- ``files``: the files of a followed directory added so far (a restarted ``--watch`` skips them).
 
 A first run with ``--update DIR`` (``DIR`` empty or missing) starts the trees afresh and saves them.
 A later run loads them, adds its articles in clustering order, and writes a record for every story
@@ -19,7 +20,11 @@ of the earlier ones (the TAC 2008 update task, ``story.Earlier``): no sentence t
 earlier article or of an earlier summary.  Story and event ids are the trees' (hashes of a first
 article's id), so they are kept across runs.  Stories that got nothing new are not written again.
 
-Update runs are sequential and run in this process (the embedded engine's reading, without workers).
+``Updates`` is that logic, one batch at a time, for every engine and mode: ``run_update`` is one batch
+of it; ``UpdateStream`` makes every new file of ``--watch DIR --update STATE`` one batch, saving
+``UPDATE_FILE`` (with the files added) after each, in the embedded watch and on the Spark driver (whose
+executors summarize through ``summarize_here``).  Update runs are sequential: the clustering and the
+state are in this process.
 """
 
 from __future__ import annotations
