@@ -17,7 +17,9 @@ What runs where (the clustering is online and sequential by nature, so it stays 
 Same input, same options -> byte-identical records (the tests check it).  ``run_watch`` follows a
 directory of JSONL files with Structured Streaming: each micro-batch (``foreachBatch``) feeds the
 incremental ``StoryStream`` (``engines.watch``) on the driver and the stories that close are summarized
-on executors.  ``SparkEngine`` is the engine the registry names ``spark``.
+on executors; with ``--update STATE`` each file is an update run of the saved story trees, by the
+embedded engine's own ``stories.update.UpdateStream`` on the driver.  ``SparkEngine`` is the engine
+the registry names ``spark``.
 
 PySpark is an extra (``pip install 'khulasa[spark]'``), imported lazily with an install hint.
 """
