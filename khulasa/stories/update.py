@@ -247,7 +247,7 @@ class UpdateStream:
 
     def done(self, path: str) -> bool:
         """Whether the file ``path`` was added by an earlier batch (of this watch or one before it)."""
-        return os.path.abspath(path) in self.updates.files
+        return os.path.realpath(path) in self.updates.files
 
     def add_batch(self, articles: Sequence[Article], path: str | None = None,
                   progress: Progress | None = None) -> int:
@@ -257,7 +257,7 @@ class UpdateStream:
         for line in lines:
             self._writer.write(line)
         if path is not None:
-            self.updates.files.append(os.path.abspath(path))
+            self.updates.files.append(os.path.realpath(path))
         saved = self.updates.saved()
         write_atomically(self.update_dir / UPDATE_FILE, lambda f: json.dump(
             saved, f, ensure_ascii=False, allow_nan=False))

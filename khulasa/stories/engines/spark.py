@@ -68,7 +68,7 @@ from khulasa.stories.run import (
 )
 from khulasa.stories.shipping import Shipping, cluster_errors, resolve_master
 from khulasa.stories.story import Earlier
-from khulasa.stories.update import UpdateStream
+from khulasa.stories.update import UpdateStream, check_update_options
 from khulasa.stories.workdir import state_lock
 
 logger = logging.getLogger(__name__)
@@ -294,6 +294,8 @@ def run_watch(
     added before (by an earlier watch or run) are skipped.  The records are the embedded watch's.
     """
     _pyspark()
+    if update is not None:
+        check_update_options(options)  # before a session is started
     workdir = Path(workdir)
     with state_lock(workdir), update_lock(update), GracefulStop() as stop, cluster_errors():
         return _run_watch(directory, options, workdir, spark=spark or session(master, shipping),
