@@ -170,7 +170,7 @@ class Updates:
             closed += clusterer.add(f)
             progress.advance()
         open_trees = clusterer.trees.open_trees()
-        self.trees = clusterer.state()
+        trees = clusterer.state()  # kept only once the batch's records are made (a failure changes nothing)
         closed += clusterer.finish()
         still_open = {t.story_id for t in open_trees}
         every = {**self.articles, **new}
@@ -187,6 +187,7 @@ class Updates:
             read = frozenset(a.id for m, a in zip(assignment.members, members, strict=True) if m.seq < base)
             todo.append((assignment, members, Earlier(read, tuple(self.summaries.get(assignment.story_id, ())))))
         lines = summarize(todo) if todo else []
+        self.trees = trees
         for (assignment, _, _), line in zip(todo, lines, strict=True):
             self.summaries[assignment.story_id] = [*self.summaries.get(assignment.story_id, ()),
                                                    *_summary_texts(json.loads(line))]
