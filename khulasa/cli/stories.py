@@ -67,7 +67,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser.add_argument("--update", metavar="DIR",
                         help="add the inputs to the stories saved in DIR by earlier --update runs (started there "
                              "when DIR is new; --clusterer trees): writes the stories that changed, each with "
-                             "new_events and an update_summary of what its new articles add")
+                             "new_events and an update_summary of what its new articles add; with --watch, "
+                             "each new file is an update run and DIR is saved after it (both engines)")
     parser.add_argument("--no-timeline", action="store_true", help="leave out the timelines")
     parser.add_argument("--no-actors", action="store_true", help="leave out the key actors, places and phrases")
     parser.add_argument("--resume", action="store_true", help="continue an interrupted run with the same -o")
