@@ -171,15 +171,35 @@ _MONTH_FORMS = frozenset(p + w for w in _MONTH_WORDS for p in ("", "و", "ب", "
 _WORD = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+|[%٪]")
 
 
+_CLASS_PREFIXES = ("و", "ب", "ل", "وب", "ول", "ال", "وال", "بال", "لل", "ف")
+
+
 @functools.lru_cache(maxsize=1 << 14)
 def _class_of(word: str) -> str | None:
     word = key(word)
     if word in CLASSES:
         return CLASSES[word]
-    for prefix in ("و", "ب", "ل", "وب", "ول", "ال", "وال", "بال", "لل", "ف"):
+    for prefix in _CLASS_PREFIXES:
         if word.startswith(prefix) and word[len(prefix) :] in CLASSES:
             return CLASSES[word[len(prefix) :]]
     return None
+
+
+def _spellings(word: str) -> list[str]:
+    """``word`` with each of its ``ي`` written ``ي`` or ``ى``: the folded forms that ``key`` maps to it."""
+    out = [""]
+    for ch in word:
+        out = [w + c for w in out for c in (("ي", "ى") if ch == "ي" else (ch,))]
+    return out
+
+
+_CLASS_FORMS = frozenset(
+    f
+    for w in CLASSES
+    for p in ("", *_CLASS_PREFIXES)
+    for f in _spellings(p + w)
+)
+"""Every folded word that ``_class_of`` gives a class: a class word, a prefix before it, ``ي`` or ``ى``."""
 
 
 @dataclass(frozen=True)
@@ -305,7 +325,7 @@ def _value_kinds(ft: Folded) -> set[str]:
     (``amount`` for a unit word), ``date`` (a month word and a digit) and ``place`` (a direction word).
     Values of two articles are compared only when one kind is in both."""
     words = ft.words
-    found = {c for c in map(_class_of, words) if c is not None}
+    found = {c for c in map(_class_of, words & _CLASS_FORMS) if c is not None}
     if "%" in ft.folded or "٪" in ft.folded:
         found.add(_class_of("%") or "unit:percent")
     kinds = {c for c in found if not c.startswith("unit:")}
