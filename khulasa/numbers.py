@@ -24,7 +24,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib import resources
 
-from khulasa.speech.lexicon import word_spans
+from khulasa.speech.lexicon import whole_word_spans
 from khulasa.text.chars import DIGIT_FOLDS
 from khulasa.text.fold import Folded, fold, key
 
@@ -185,7 +185,7 @@ def _windows(folded: str, words: frozenset[str]) -> list[tuple[str, int, int]]:
     # of digits opens the window its first digit opens and closes the one its last digit closes)
     seeds = [m.span() for m in _DIGIT_RUN.finditer(folded)] if has_digit else []
     if present:
-        seeds.extend(word_spans(folded, {w.replace("ى", "ي") for w in present}))
+        seeds.extend(whole_word_spans(folded, {w.replace("ى", "ي") for w in present}))
         seeds.sort()
     for start, end in seeds:
         lo, hi = max(0, start - 48), min(len(folded), end + 64)

@@ -239,12 +239,12 @@ def test_the_package_keeps_every_public_name_of_the_single_module() -> None:
     ],
 )
 def test_word_spans_are_where_a_whole_word_regex_matches(text: str) -> None:
-    """``word_spans`` (``str.find`` per form) gives the spans ``\\b(?:forms)\\b`` matches."""
+    """``whole_word_spans`` (``str.find`` per form) gives the spans ``\\b(?:forms)\\b`` matches."""
     import re
 
-    from khulasa.speech.lexicon import word_spans
+    from khulasa.speech.lexicon import whole_word_spans
     from khulasa.text.patterns import alternation
 
     forms = {"قال", "قالت", "وقال", "اعلن", "أعلن", "أعلنت"}
     pattern = re.compile(r"\b(?:" + alternation(forms) + r")\b")
-    assert word_spans(text, forms) == [m.span() for m in pattern.finditer(text)]
+    assert whole_word_spans(text, forms) == [m.span() for m in pattern.finditer(text)]

@@ -27,7 +27,7 @@ from khulasa.speech.lexicon import (
     COMPLEMENTIZERS,
     LEXICON,
     PRONOUNS,
-    word_spans,
+    whole_word_spans,
 )
 from khulasa.speech.sentence import (
     _Sentence,
@@ -53,7 +53,7 @@ def find_frames(text: str | Folded, spans: Iterable[tuple[int, int]] | None = No
     if not present:
         return ()
     f = ft.folded
-    cues = [m for m in (_CUE.match(f, at) for at, _ in word_spans(f, present)) if m is not None]
+    cues = [m for m in (_CUE.match(f, at) for at, _ in whole_word_spans(f, present)) if m is not None]
     starts = [m.start() for m in cues]
     out: list[Frame] = []
     for start, end in spans if spans is not None else [(0, len(ft.text))]:

@@ -195,7 +195,7 @@ def _cue_pattern(forms: frozenset[str] = frozenset()) -> re.Pattern[str]:
 _CUE = _cue_pattern()
 
 
-def word_spans(text: str, words: Iterable[str]) -> list[tuple[int, int]]:
+def whole_word_spans(text: str, words: Iterable[str]) -> list[tuple[int, int]]:
     """``(start, end)`` of every whole-word occurrence of ``words`` in ``text``, in text order: where
     ``\\b(?:words)\\b`` matches (no letter, digit or ``_`` on either side).  ``words`` are the few forms
     a text holds (``Folded.words`` intersected with a lexicon): a ``str.find`` loop per form costs a
