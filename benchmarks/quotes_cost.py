@@ -12,18 +12,29 @@ Khulasa).  Two systems take turns, ``--repeat`` rounds of ``--runs`` runs each:
 Medians of wall and CPU milliseconds; the added share is (with - without) / without.  A per-stage
 table (CPU medians of the stages alone) shows where the time goes.
 
-    python benchmarks/quotes_cost.py [--data ../shared/data/easc] [--repeat 20] [--runs 5]
+    python benchmarks/quotes_cost.py [--data ../shared/data/easc] [--repeat 20] [--runs 5] [--baseline REV]
+
+With ``--baseline REV`` the package as it is at REV (``git archive``, imported beside this checkout's
+as ``khulasa_base``: its own imports renamed so) takes turns with this checkout in the same process,
+four systems in every round, and the table gives both checkouts' costs.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import importlib
+import io
 import os
 import platform
+import re
 import statistics
+import subprocess
 import sys
+import tarfile
+import tempfile
 import time
 from pathlib import Path
+from types import ModuleType
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -32,24 +43,51 @@ from core_latency import OPTIONS, arguments, interleaved_ms, news_cluster
 import khulasa
 from khulasa import compare, pipeline, quotes
 
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def package_at(revision: str) -> ModuleType:
+    """The ``khulasa`` package as it is at ``revision``, imported as ``khulasa_base`` (every
+    ``khulasa`` import in its sources renamed), beside this checkout's ``khulasa``."""
+    archive = subprocess.run(
+        ["git", "-C", str(ROOT), "archive", revision, "khulasa"], check=True, capture_output=True
+    ).stdout
+    tmp = Path(tempfile.mkdtemp(prefix="khulasa-base-"))
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        tar.extractall(tmp, filter="data")
+    (tmp / "khulasa").rename(tmp / "khulasa_base")
+    for path in (tmp / "khulasa_base").rglob("*.py"):
+        source = path.read_text(encoding="utf-8")
+        path.write_text(re.sub(r"\bkhulasa\b(?=[.\s\"])", "khulasa_base", source), encoding="utf-8")
+    sys.path.insert(0, str(tmp))
+    return importlib.import_module("khulasa_base")
+
 
 def main() -> None:
     parser = arguments(__doc__)
     parser.add_argument("--repeat", type=int, default=20)
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--baseline", metavar="REV", help="also time the package at this git revision")
     args = parser.parse_args()
     articles = news_cluster(Path(args.data))
     wired = dataclasses.replace(OPTIONS, quotes=True, compare=True)
-
-    def plain() -> None:
-        khulasa.summarize(articles, options=OPTIONS)
-
-    def extended() -> None:
-        khulasa.summarize(articles, options=wired)
-
-    (base_wall, base_cpu), (ext_wall, ext_cpu) = interleaved_ms(
-        [plain, extended], repeats=[args.runs, args.runs], rounds=args.repeat
-    )
+    systems = [("this checkout", khulasa, articles, OPTIONS, wired)]
+    if args.baseline:
+        base = package_at(args.baseline)
+        base_articles = [base.Article(**dataclasses.asdict(a)) for a in articles]
+        base_plain = base.SummaryOptions(words=OPTIONS.words)
+        base_wired = dataclasses.replace(base_plain, quotes=True, compare=True)
+        systems.insert(0, (args.baseline, base, base_articles, base_plain, base_wired))
+    fns = [
+        (lambda pkg=pkg, arts=arts, opts=opts: pkg.summarize(arts, options=opts))
+        for _, pkg, arts, plain, ext in systems
+        for opts in (plain, ext)
+    ]
+    made = [fn() for fn in fns]  # both checkouts give the same summaries
+    for k in range(2, len(fns), 2):
+        assert [s.text for s in made[k].sentences] == [s.text for s in made[0].sentences]
+        assert [q.text for q in made[k + 1].quotes] == [q.text for q in made[1].quotes]
+    timed = interleaved_ms(fns, repeats=[args.runs] * len(fns), rounds=args.repeat)
     analysis = pipeline.analyze(articles)
     summary = khulasa.summarize(articles, options=OPTIONS)
     stages = {
@@ -78,13 +116,19 @@ def main() -> None:
         f"cluster: {len(articles)} EASC newspaper articles, {sum(len(a.text.split()) for a in articles)} words; "
         f"{len(found.quotes)} quotes, {len(found.speakers)} speakers; {args.repeat} rounds x {args.runs} runs"
     )
+    load = os.getloadavg()
+    print(f"load average at the end: {load[0]:.2f}, {load[1]:.2f}, {load[2]:.2f}")
     print("| system | warm median wall (ms) | warm median CPU (ms) |\n|---|---:|---:|")
-    print(f"| summarize (120 words) | {base_wall:.1f} | {base_cpu:.1f} |")
-    print(f"| summarize + quotes + compare | {ext_wall:.1f} | {ext_cpu:.1f} |")
-    print(
-        f"added: {100 * (ext_wall - base_wall) / base_wall:.0f} % wall, "
-        f"{100 * (ext_cpu - base_cpu) / base_cpu:.0f} % CPU (target: at most 30 %)"
-    )
+    for k, (name, *_) in enumerate(systems):
+        (pw, pc), (ew, ec) = timed[2 * k], timed[2 * k + 1]
+        print(f"| summarize (120 words), {name} | {pw:.1f} | {pc:.1f} |")
+        print(f"| summarize + quotes + compare, {name} | {ew:.1f} | {ec:.1f} |")
+    for k, (name, *_) in enumerate(systems):
+        (pw, pc), (ew, ec) = timed[2 * k], timed[2 * k + 1]
+        print(
+            f"added, {name}: +{ew - pw:.1f} ms = {100 * (ew - pw) / pw:.0f} % wall, "
+            f"+{ec - pc:.1f} ms = {100 * (ec - pc) / pc:.0f} % CPU (target: at most 30 %)"
+        )
     print("| stage alone | median CPU (ms) |\n|---|---:|")
     for name, ms in stage_cpu.items():
         print(f"| {name} | {ms:.2f} |")

@@ -23,6 +23,8 @@ import email.utils
 import functools
 import math
 import re
+from bisect import bisect_left
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from importlib import resources
@@ -169,15 +171,35 @@ _MONTH_FORMS = frozenset(p + w for w in _MONTH_WORDS for p in ("", "و", "ب", "
 _WORD = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+|[%٪]")
 
 
+_CLASS_PREFIXES = ("و", "ب", "ل", "وب", "ول", "ال", "وال", "بال", "لل", "ف")
+
+
 @functools.lru_cache(maxsize=1 << 14)
 def _class_of(word: str) -> str | None:
     word = key(word)
     if word in CLASSES:
         return CLASSES[word]
-    for prefix in ("و", "ب", "ل", "وب", "ول", "ال", "وال", "بال", "لل", "ف"):
+    for prefix in _CLASS_PREFIXES:
         if word.startswith(prefix) and word[len(prefix) :] in CLASSES:
             return CLASSES[word[len(prefix) :]]
     return None
+
+
+def _spellings(word: str) -> list[str]:
+    """``word`` with each of its ``ي`` written ``ي`` or ``ى``: the folded forms that ``key`` maps to it."""
+    out = [""]
+    for ch in word:
+        out = [w + c for w in out for c in (("ي", "ى") if ch == "ي" else (ch,))]
+    return out
+
+
+_CLASS_FORMS = frozenset(
+    f
+    for w in CLASSES
+    for p in ("", *_CLASS_PREFIXES)
+    for f in _spellings(p + w)
+)
+"""Every folded word that ``_class_of`` gives a class: a class word, a prefix before it, ``ي`` or ``ى``."""
 
 
 @dataclass(frozen=True)
@@ -296,6 +318,24 @@ def _number_values(
             )
         )
     return out
+
+
+def _value_kinds(ft: Folded) -> set[str]:
+    """What values a text may hold, by the words it holds: the classes a number in it may count
+    (``amount`` for a unit word), ``date`` (a month word and a digit) and ``place`` (a direction word).
+    Values of two articles are compared only when one kind is in both."""
+    words = ft.words
+    found = {c for c in map(_class_of, words & _CLASS_FORMS) if c is not None}
+    if "%" in ft.folded or "٪" in ft.folded:
+        found.add(_class_of("%") or "unit:percent")
+    kinds = {c for c in found if not c.startswith("unit:")}
+    if len(kinds) < len(found):
+        kinds.add("amount")
+    if words & _MONTH_FORMS and _MAYBE_DATE.search(ft.text):
+        kinds.add("date")
+    if words & _DIRECTION_WORDS:
+        kinds.add("place")
+    return kinds
 
 
 def _cosine(a: frozenset[str], b: frozenset[str]) -> float:
@@ -430,13 +470,26 @@ def disagreements(
     values: list[_Value] = []
     dates: list[_Value] = []
     places: list[_Value] = []
-    for i, a in enumerate(arts):
+    fts = [folded[a.id] if folded is not None and a.id in folded else Folded(a.text) for a in arts]
+    # Values are read only in articles whose kind of value another article may give too: a number's
+    # classes come from the words around it, so an article without a class word that another article
+    # has holds no number of a fact two articles give (and so for dates and places).
+    kinds: dict[str, set[str]] = {}
+    for a, ft in zip(arts, fts, strict=True):
+        kinds.setdefault(a.id, set()).update(_value_kinds(ft))
+    shared = {k for k, n in Counter(k for found in kinds.values() for k in found).items() if n > 1}
+    for i, (a, ft) in enumerate(zip(arts, fts, strict=True)):
+        mine = kinds[a.id] & shared
+        if not mine:
+            continue
         rank = (a.date or dt.date.max, published[a.id] or "", i)
-        ft = folded[a.id] if folded is not None and a.id in folded else Folded(a.text)
         candidates = [s for s in by_article[a.id] if not s.is_heading]
-        values.extend(_number_values(a, ft, candidates, unit_of, rank))
-        dates.extend(_date_values(a, ft, candidates, unit_of, rank))
-        places.extend(_place_values(a, ft, candidates, unit_of, rank))
+        if mine - {"date", "place"}:
+            values.extend(_number_values(a, ft, candidates, unit_of, rank))
+        if "date" in mine:
+            dates.extend(_date_values(a, ft, candidates, unit_of, rank))
+        if "place" in mine:
+            places.extend(_place_values(a, ft, candidates, unit_of, rank))
     out: list[Disagreement] = []
     for members in _cluster(values, FACT_THRESHOLD):
         if len({v.article.id for v in members}) < 2:
@@ -528,9 +581,10 @@ def _place_values(
     if not (ft.words & _DIRECTION_WORDS):
         return out
     hits = list(_DIRECTION.finditer(f))
+    starts = [h.start() for h in hits]
     for s in sentences:
         lo, hi = ft.index(s.start), ft.index(s.end)
-        for m in (h for h in hits if lo <= h.start() < hi):
+        for m in hits[bisect_left(starts, lo) : bisect_left(starts, hi)]:
             place = key(m.group(2))
             if place not in speech.PLACES:
                 continue

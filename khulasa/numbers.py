@@ -24,9 +24,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib import resources
 
+from khulasa.speech.lexicon import whole_word_spans
 from khulasa.text.chars import DIGIT_FOLDS
 from khulasa.text.fold import Folded, fold, key
-from khulasa.text.patterns import alternation
 
 ABOUT = 0.1
 """Relative tolerance of an approximate number (``نحو 40`` is 36..44)."""
@@ -181,8 +181,14 @@ def _windows(folded: str, words: frozenset[str]) -> list[tuple[str, int, int]]:
     if not present and not has_digit:
         return []
     spans: list[list[int]] = []
-    for m in _any_pattern(frozenset(w.replace("ى", "ي") for w in present), has_digit).finditer(folded):
-        lo, hi = max(0, m.start() - 48), min(len(folded), m.end() + 64)
+    # digit runs and whole number words, in text order (what ``\\d|\\b(?:words)\\b`` matches; a run
+    # of digits opens the window its first digit opens and closes the one its last digit closes)
+    seeds = [m.span() for m in _DIGIT_RUN.finditer(folded)] if has_digit else []
+    if present:
+        seeds.extend(whole_word_spans(folded, {w.replace("ى", "ي") for w in present}))
+        seeds.sort()
+    for start, end in seeds:
+        lo, hi = max(0, start - 48), min(len(folded), end + 64)
         if spans and lo <= spans[-1][1]:
             spans[-1][1] = hi
         else:
@@ -196,7 +202,7 @@ def _windows(folded: str, words: frozenset[str]) -> list[tuple[str, int, int]]:
             hi += 1
         if toks:
             toks.append(_GAP)
-        toks.extend((m.group(), m.start(), m.end()) for m in _TOKEN.finditer(folded, lo, hi))
+        toks.extend([(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(folded, lo, hi)])
     return toks
 
 
@@ -455,10 +461,4 @@ _FORMS = frozenset(
 """Number words as they may be written (with a clitic or the article), folded: a first filter that
 ``_lookup`` then decides on."""
 _DIGIT = re.compile(r"\d")
-
-
-@functools.lru_cache(maxsize=1024)
-def _any_pattern(forms: frozenset[str], digits: bool) -> re.Pattern[str]:
-    """A digit, or one of ``forms`` as a whole word (not ست in مستشفى)."""
-    parts = ([r"\d"] if digits else []) + ([r"\b(?:" + alternation(forms) + r")\b"] if forms else [])
-    return re.compile("|".join(parts))
+_DIGIT_RUN = re.compile(r"\d+")

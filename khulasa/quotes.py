@@ -22,6 +22,7 @@ Built on the reporting frames of ``khulasa.speech``:
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
@@ -113,6 +114,7 @@ class _Entry:
     named: bool = True
 
 
+@functools.lru_cache(maxsize=1 << 14)
 def _tokens(text: str) -> frozenset[str]:
     words = (w[2:] if w.startswith("ال") and len(w) > 4 else w for w in key(fold(text)).split())
     return frozenset(w for w in words if w[:1].isalpha())
@@ -127,11 +129,13 @@ def _skeleton(word: str) -> str:
     return word[:1] + word[1:].translate(_LONG_VOWELS)
 
 
+@functools.lru_cache(maxsize=1 << 14)
 def _skeletons(text: str) -> tuple[str, ...]:
     words = (w[2:] if w.startswith("ال") and len(w) > 4 else w for w in key(fold(text)).split())
     return tuple(_skeleton(w) for w in words if w[:1].isalpha())
 
 
+@functools.lru_cache(maxsize=1 << 14)
 def _named(text: str) -> bool:
     """A name (``دونالد ترامب``), not a role or body (``الرئيس الأمريكي``): matched by its sounds."""
     return all(speech.token_class(w) in "NC" for w in fold(text).split())
@@ -299,6 +303,7 @@ def _is_name_word(word: str) -> bool:
     return speech.token_class(word) in "NC" and word not in speech.LEXICON
 
 
+@functools.lru_cache(maxsize=1 << 14)
 def _role_key(description: str) -> str:
     return " ".join(_strip_conj(w) if i == 0 else w for i, w in enumerate(fold(description).split()))
 

@@ -200,3 +200,29 @@ def test_units_of_a_cluster_state_one_fact() -> None:
     analysis = pipeline.analyze(arts)
     (d,) = compare.disagreements(analysis.articles, analysis.sentences, analysis.units)
     assert readings((d,)) == [["30", "35"]] and d.readings[0].sources[0].date == dt.date(2018, 1, 1)
+
+
+def test_values_are_read_only_where_another_article_may_give_the_same_kind(monkeypatch) -> None:
+    """Skipping the articles whose kinds of value no other article has changes nothing: the same
+    disagreements as reading every article's values."""
+    arts = [
+        outlets_article("قتل 20 شخصا في الانفجار الذي وقع في السوق يوم 12 مايو.", "a", "A"),
+        outlets_article("وأسفر الانفجار في السوق عن مقتل 25 شخصا يوم 13 مايو.", "b", "B"),
+        outlets_article("وهبطت الليرة التركية إلى 6.08 مقابل الدولار شرق البلاد.", "c", "C"),
+        outlets_article("وسجلت الأسهم 5.90 في المئة وصوت 300 نائب.", "d", "D"),
+    ]
+    assert compare._value_kinds(compare.Folded(arts[0].text)) == {"killed", "date"}
+    assert compare._value_kinds(compare.Folded(arts[2].text)) == {"amount", "place"}
+    found = compare.disagreements(arts)
+    assert readings(found) == [["20", "25"], ["12 مايو", "13 مايو"]]
+    every = {"date", "place", "amount", *compare.CLASSES.values()}
+    monkeypatch.setattr(compare, "_value_kinds", lambda ft: every)
+    assert compare.disagreements(arts) == found
+
+
+def test_class_forms_are_the_words_that_have_a_class() -> None:
+    """``_CLASS_FORMS`` (a set intersection) finds exactly the words ``_class_of`` gives a class."""
+    words = {p + w for w in compare.CLASSES for p in ("", "و", "بال", "وال", "س", "ت")}
+    words |= {w.replace("ي", "ى") for w in words} | {"قتلى", "والقتلى", "قتلت", "دولارين", "مئة"}
+    for w in words:
+        assert (w in compare._CLASS_FORMS) == (compare._class_of(w) is not None), w

@@ -187,3 +187,43 @@ def test_two_numbers_in_a_row_stay_two() -> None:
 def test_overlap_is_symmetric() -> None:
     a, b = NumberMention(0, 1, "x", 39, 39, 39), NumberMention(0, 1, "y", 40, 36, 44)
     assert a.overlaps(b) and b.overlaps(a)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "قتل عشرون شخصا و25 آخرون في 2018، وستة20 ليست رقما، ونحو ثلاثة آلاف.",
+        "مستشفى ست عشرة سنة 1,000 و٢٠ و ٣٫٥ مليون",
+        "بين 20 و30 ألفا من أصل مئتي ألف، خمسة عشر",
+    ],
+)
+def test_number_windows_open_where_a_digit_or_whole_number_word_is(text: str) -> None:
+    """The windows open at digit runs and whole number words (found by ``str.find``), exactly where a
+    ``\\d|\\b(?:words)\\b`` scan opened them."""
+    import re
+
+    from khulasa import numbers
+    from khulasa.text.fold import Folded
+    from khulasa.text.patterns import alternation
+
+    ft = Folded(text)
+    folded = ft.folded.translate(numbers._DIGITS).replace("ى", "ي")
+    present = {w.replace("ى", "ي") for w in ft.words & numbers._FORMS}
+    pattern = re.compile("|".join([r"\d", r"\b(?:" + alternation(present) + r")\b"]))
+    spans: list[list[int]] = []
+    for m in pattern.finditer(folded):
+        lo, hi = max(0, m.start() - 48), min(len(folded), m.end() + 64)
+        if spans and lo <= spans[-1][1]:
+            spans[-1][1] = hi
+        else:
+            spans.append([lo, hi])
+    expected: list[tuple[str, int, int]] = []
+    for lo, hi in spans:
+        while lo > 0 and not folded[lo - 1].isspace():
+            lo -= 1
+        while hi < len(folded) and not folded[hi].isspace():
+            hi += 1
+        if expected:
+            expected.append(numbers._GAP)
+        expected.extend((m.group(), m.start(), m.end()) for m in numbers._TOKEN.finditer(folded, lo, hi))
+    assert numbers._windows(folded, ft.words) == expected

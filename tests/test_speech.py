@@ -227,3 +227,24 @@ def test_the_package_keeps_every_public_name_of_the_single_module() -> None:
     ).split()
     assert [n for n in names if not hasattr(speech, n)] == []
     assert set(names) <= set(speech.__all__)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "قال الرئيس إن مقال قالت قال_ قال2 2قال وقال: قال",
+        "قالت«قال»قال.قال-قالت",
+        "أعلن أعلنت المعلن أعلن",
+        "",
+    ],
+)
+def test_word_spans_are_where_a_whole_word_regex_matches(text: str) -> None:
+    """``whole_word_spans`` (``str.find`` per form) gives the spans ``\\b(?:forms)\\b`` matches."""
+    import re
+
+    from khulasa.speech.lexicon import whole_word_spans
+    from khulasa.text.patterns import alternation
+
+    forms = {"قال", "قالت", "وقال", "اعلن", "أعلن", "أعلنت"}
+    pattern = re.compile(r"\b(?:" + alternation(forms) + r")\b")
+    assert whole_word_spans(text, forms) == [m.span() for m in pattern.finditer(text)]

@@ -27,7 +27,7 @@ from khulasa.speech.lexicon import (
     COMPLEMENTIZERS,
     LEXICON,
     PRONOUNS,
-    _cue_pattern,
+    whole_word_spans,
 )
 from khulasa.speech.sentence import (
     _Sentence,
@@ -47,12 +47,13 @@ def find_frames(text: str | Folded, spans: Iterable[tuple[int, int]] | None = No
     or ``و``-prefixed), which then ends the earlier content.
     """
     ft = text if isinstance(text, Folded) else Folded(text)
-    # the reporting words the text holds (a set intersection), then one scan of the text for those
-    # only, then only the sentences that hold one
+    # the reporting words the text holds (a set intersection), then their whole-word occurrences,
+    # then only the sentences that hold one
     present = ft.words & _FORMS
     if not present:
         return ()
-    cues = list(_cue_pattern(frozenset(present)).finditer(ft.folded))
+    f = ft.folded
+    cues = [m for m in (_CUE.match(f, at) for at, _ in whole_word_spans(f, present)) if m is not None]
     starts = [m.start() for m in cues]
     out: list[Frame] = []
     for start, end in spans if spans is not None else [(0, len(ft.text))]:
