@@ -23,11 +23,11 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def corpus_texts(data: Path, limit: int | None) -> list[tuple[str, str]]:
-    """``(id, text)`` of every ANT and EASC article under ``data``, ANT first, in reading order."""
+    """``(id, text)`` of every ANT article and EASC text (articles and their human summaries) under ``data``."""
     from khulasa.ingest import iter_articles
 
     texts: list[tuple[str, str]] = []
-    sources = [data / "ant-corpus-v2.1.tar.gz", data / "easc" / "EASC-UTF-8" / "Articles"]
+    sources = [data / "ant-corpus-v2.1.tar.gz", data / "easc" / "EASC-UTF-8"]
     for source in sources:
         if not source.exists():
             print(f"not found, left out: {source}", file=sys.stderr)
@@ -83,12 +83,12 @@ def main(argv: list[str] | None = None) -> int:
                 env={**os.environ, "PYTHONPATH": str(code)}, capture_output=True, text=True, check=True,
             ).stdout
             spent[name] = json.loads(out)
-        differ = []
+        differ, n_hits = [], 0
         with open(work / "old.jsonl", encoding="utf-8") as a, open(work / "new.jsonl", encoding="utf-8") as b:
             for (text_id, _), x, y in zip(texts, a, b, strict=True):
+                n_hits += len(json.loads(y))
                 if x != y:
                     differ.append(text_id)
-        n_hits = sum(len(json.loads(line)) for line in open(work / "new.jsonl", encoding="utf-8"))
     print(f"date: {time.strftime('%Y-%m-%d %H:%M')}; {len(texts)} texts, {n_hits} hits (new code)")
     print(f"article_hits time: old ({args.against}) {spent['old']:.2f} s, new {spent['new']:.2f} s")
     print(f"texts whose hits differ: {len(differ)}")
