@@ -9,14 +9,19 @@ are data, in the manner of rule-based boilerplate removal for web corpora (jusTe
 at the level of Arabic lines and sentence edges:
 
 * ``data/textrules_ar.tsv`` — one rule a line: id, kind (dateline/byline/boilerplate/caption), scope
-  (lead, first, tail, line, last, block), a regex, an example that must fire it and a counterexample
-  that must not (both tested);
+  (lead, first, tail, line, last, block), a regex, the literals it needs (one of them is in every text
+  it matches), an example that must fire it and a counterexample that must not (both tested);
 * ``data/textrules_words_ar.txt`` — the word lists the rules share (agencies, photo credits, byline
   words, words that are never part of a name, words that name a hashtag).
 
 Every function returns spans (``Hit``: offsets into the text it was given, and the rule that fired), so
 a caller cuts a span off a sentence and keeps its offsets exact.  Nothing here rewrites text except
 ``unhashtag``, a cleaning transform for ingest (``#مشاري_الذايدي`` -> ``مشاري الذايدي``).
+
+``article_hits`` searches an article once for every rule's needed literals (``str.find``, a C-level scan
+per literal) and tries a rule only on the lines that hold one: most lines of most articles hold none,
+so the rules cost a few plain searches per article instead of every regex on every line; the hits are
+those of every rule tried on every line (tested).
 
 Rules are matched on a *plain* view of the text — diacritics and tatweel left out, offsets mapped back —
 and each Arabic letter of a pattern matches its spelling variants (ا أ إ آ ٱ, ه ة, ي ى ئ, و ؤ), so a
