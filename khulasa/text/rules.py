@@ -33,7 +33,7 @@ from __future__ import annotations
 import functools
 import re
 from bisect import bisect_right
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from importlib import resources
 
@@ -63,28 +63,31 @@ class _Plain:
 
     Most news text has no marks at all: then the view is the text itself.  A plain offset maps to
     the original offset of the plain character there, so marks after a letter stay with that letter.
+    The map is built on the first ``orig`` (most articles have no hit to map back).
     """
 
-    __slots__ = ("_breaks", "_shifts", "text")
+    __slots__ = ("_breaks", "_shifts", "_source", "text")
 
     def __init__(self, text: str) -> None:
-        self._breaks: list[int] = []  # plain offsets where a run of marks was taken out
+        self._source = text
+        self._breaks: list[int] | None = None  # plain offsets where a run of marks was taken out
         self._shifts: list[int] = []  # characters taken out up to and including that run
-        if not _MARK_RUN.search(text):
-            self.text = text
-            return
-        pieces, at, removed = [], 0, 0
-        for m in _MARK_RUN.finditer(text):
-            pieces.append(text[at : m.start()])
-            removed += m.end() - m.start()
-            self._breaks.append(m.end() - removed)
-            self._shifts.append(removed)
-            at = m.end()
-        pieces.append(text[at:])
-        self.text = "".join(pieces)
+        self.text = _MARK_RUN.sub("", text)
+
+    def _build(self) -> list[int]:
+        breaks: list[int] = []
+        removed = 0
+        if self.text is not self._source:
+            for m in _MARK_RUN.finditer(self._source):
+                removed += m.end() - m.start()
+                breaks.append(m.end() - removed)
+                self._shifts.append(removed)
+        self._breaks = breaks
+        return breaks
 
     def orig(self, offset: int) -> int:
-        k = bisect_right(self._breaks, offset)
+        breaks = self._breaks if self._breaks is not None else self._build()
+        k = bisect_right(breaks, offset)
         return offset + (self._shifts[k - 1] if k else 0)
 
 
@@ -456,7 +459,9 @@ def _line(
 
 _GATED = frozenset(r for r in RULES if r.needles)
 _NEEDLES = tuple(sorted({x for r in _GATED for x in r.needles}))
-_NEEDLE_RULES = {x: tuple(r for r in RULES if x in r.needles) for x in _NEEDLES}
+# the gated rules as bits of an int (set operations on small ints, no hashing of rules per line)
+_BIT = {r: 1 << k for k, r in enumerate(r for r in RULES if r in _GATED)}
+_NEEDLE_RULES = {x: sum(_BIT[r] for r in _GATED if x in r.needles) for x in _NEEDLES}
 _CASED_NEEDLES = frozenset(x for x in _NEEDLES if _cased(x))
 
 
@@ -471,26 +476,28 @@ _OPEN_LEAD_FIRST = _ungated(_LEAD_FIRST)
 _OPEN_TAIL = _ungated(_TAIL)
 
 
-def _allowed(plain: str, lines: list[tuple[int, int]]) -> dict[int, set[Rule]]:
-    """For each line that holds a needle, the gated rules that may fire on it."""
+_PLAIN_SEARCH = tuple((x, _NEEDLE_RULES[x]) for x in _NEEDLES if x not in _CASED_NEEDLES)
+_CASED_SEARCH = tuple((x, _NEEDLE_RULES[x]) for x in _NEEDLES if x in _CASED_NEEDLES)
+_CASED_RULES = sum(_NEEDLE_RULES[x] for x in _CASED_NEEDLES)
+
+
+def _allowed(plain: str, lines: list[tuple[int, int]]) -> dict[int, int]:
+    """For each line that holds a needle, the gated rules that may fire on it (``_BIT``s)."""
     starts = [s for s, _ in lines]
+    out: dict[int, int] = {}
     lowered = plain.lower()
-    case_safe = len(lowered) == len(plain) and not any(ch in plain for ch in _CASE_UNSAFE)
-    out: dict[int, set[Rule]] = {}
-    for needle in _NEEDLES:
-        if needle in _CASED_NEEDLES:
-            if not case_safe:
-                for i in range(len(lines)):
-                    out.setdefault(i, set()).update(_NEEDLE_RULES[needle])
-                continue
-            haystack = lowered
-        else:
-            haystack = plain
-        at = haystack.find(needle)
-        while at >= 0:
-            i = bisect_right(starts, at) - 1
-            out.setdefault(i, set()).update(_NEEDLE_RULES[needle])
-            at = haystack.find(needle, lines[i][1])
+    if len(lowered) == len(plain) and not any(ch in plain for ch in _CASE_UNSAFE):
+        searches = ((plain, _PLAIN_SEARCH), (lowered, _CASED_SEARCH))
+    else:  # a letter lower() does not map as re does: Latin-literal rules are tried on every line
+        searches = ((plain, _PLAIN_SEARCH),)
+        out = dict.fromkeys(range(len(lines)), _CASED_RULES)
+    for haystack, needles in searches:
+        for needle, bits in needles:
+            at = haystack.find(needle)
+            while at >= 0:
+                i = bisect_right(starts, at) - 1
+                out[i] = out.get(i, 0) | bits
+                at = haystack.find(needle, lines[i][1])
     return out
 
 
@@ -513,11 +520,11 @@ _OPEN = _Tried(_OPEN_LINE, _OPEN_LINE_LAST, _OPEN_LEAD, _OPEN_LEAD_FIRST, _OPEN_
 
 
 @functools.lru_cache(maxsize=1024)
-def _tried(extra: frozenset[Rule]) -> _Tried:
-    """The rules tried on a line where the gated rules ``extra`` found a needle."""
+def _tried(extra: int) -> _Tried:
+    """The rules tried on a line where the gated rules ``extra`` (``_BIT``s) found a needle."""
 
     def keep(rules: Iterable[Rule]) -> tuple[Rule, ...]:
-        return tuple(r for r in rules if r not in _GATED or r in extra)
+        return tuple(r for r in rules if r not in _GATED or _BIT[r] & extra)
 
     return _Tried(
         _probes(keep(_LINE)), _probes(keep((*_LINE, *_LAST))), keep(_LEAD), keep(_LEAD_FIRST), keep(_TAIL)
@@ -578,14 +585,17 @@ def line_hit(line: str, *, first: bool = False, last: bool = False) -> Hit | Non
     return _hits(view, [(s, e, rule)])[0] if rule else None
 
 
-def _lines(text: str) -> Iterator[tuple[int, int]]:
+def _lines(text: str) -> list[tuple[int, int]]:
     """``(start, end)`` of each non-blank line, stripped."""
+    out = []
     at = 0
     for raw in text.splitlines(keepends=True):
-        s, e = _strip(text, at, at + len(raw))
-        if s < e:
-            yield s, e
+        body = raw.strip()
+        if body:
+            start = at + len(raw) - len(raw.lstrip())
+            out.append((start, start + len(body)))
         at += len(raw)
+    return out
 
 
 def _headline_like(line: str) -> bool:
@@ -608,7 +618,7 @@ def _article_hits(text: str, *, prefilter: bool) -> list[Hit]:
     prefilter is tested against: the same hits on every text)."""
     view = _Plain(text)
     plain = view.text
-    lines = list(_lines(plain))
+    lines = _lines(plain)
     allowed = _allowed(plain, lines) if prefilter else {}
     found: list[tuple[int, int, Rule]] = []
     block: Rule | None = None
@@ -620,7 +630,7 @@ def _article_hits(text: str, *, prefilter: bool) -> list[Hit]:
             continue
         block = None
         extra = allowed.get(i)
-        tried = _ALL if not prefilter else _tried(frozenset(extra)) if extra else _OPEN
+        tried = _ALL if not prefilter else _tried(extra) if extra else _OPEN
         # a last-line rule (a signature) needs a story before it: the only line of a text is its story
         rule = _line(plain, start, end, *tried.on_line(i == 0, 0 < i == len(lines) - 1))
         if rule is not None:
