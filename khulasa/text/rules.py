@@ -289,8 +289,10 @@ def _spellings(word: str) -> list[str]:
 
 def _needles(literal: str) -> frozenset[str]:
     """The exact strings one of which every text matching ``literal`` contains: of its words the one
-    with the fewest spellings (longest on a tie), or a run of 3+ letters that have no variants."""
+    with the fewest spellings (longest on a tie), or a run of 3+ letters that have no variants; when
+    that is still more than ``_MAX_SPELLINGS`` strings, the longest run of letters without variants."""
     best: list[str] | None = None
+    runs: list[str] = []
     for word in literal.split():
         word = word.lower() if _cased(word) else word
         options = [_spellings(word)]
@@ -299,6 +301,8 @@ def _needles(literal: str) -> frozenset[str]:
             if ch in _VARIANTS or ch == "-" or ch == " " or _DIACRITIC_ONLY.fullmatch(ch):
                 if len(run) >= 3:
                     options.append([run])
+                if run:
+                    runs.append(run)
                 run = ""
             else:
                 run += ch
@@ -307,6 +311,8 @@ def _needles(literal: str) -> frozenset[str]:
                 best = option
     if not best or not best[0]:
         raise ValueError(f"needs literal {literal!r} has no letters")
+    if len(best) > _MAX_SPELLINGS and runs:
+        best = [max(runs, key=len)]
     return frozenset(best)
 
 
@@ -542,11 +548,12 @@ def _strip(text: str, start: int, end: int) -> tuple[int, int]:
 def _edges(plain: str, start: int, end: int, first: bool, tried: _Tried) -> list[tuple[int, int, Rule]]:
     """Lead and tail hits of the paragraph ``plain[start:end]``, in plain offsets."""
     found = []
-    lead = _lead(plain, start, end, tried.lead_first if first else tried.lead)
+    leads = tried.lead_first if first else tried.lead
+    lead = _lead(plain, start, end, leads) if leads else None
     if lead is not None:
         found.append((start, lead[0], lead[1]))
         start = lead[0]
-    tail = _tail(plain, start, end, tried.tail)
+    tail = _tail(plain, start, end, tried.tail) if tried.tail else None
     if tail is not None:
         found.append((tail[0], end, tail[1]))
     return found
