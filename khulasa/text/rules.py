@@ -492,6 +492,7 @@ def _allowed(plain: str, lines: list[tuple[int, int]]) -> dict[int, int]:
     starts = [s for s, _ in lines]
     out: dict[int, int] = {}
     lowered = plain.lower()
+    searches: tuple[tuple[str, tuple[tuple[str, int], ...]], ...]
     if len(lowered) == len(plain) and not any(ch in plain for ch in _CASE_UNSAFE):
         searches = ((plain, _PLAIN_SEARCH), (lowered, _CASED_SEARCH))
     else:  # a letter lower() does not map as re does: Latin-literal rules are tried on every line
