@@ -55,11 +55,15 @@ def test_rule_ids_kinds_and_scopes_are_known():
 @pytest.mark.parametrize(
     ("row", "message"),
     [
-        ("x\tdateline\tlead\t{NOPE}\ta\tb", "unknown macro {NOPE}"),
-        ("x\tdateline\tlead\tabc", "expected 6"),
-        ("x\theadline\tlead\tabc\ta\tb", "kind 'headline'"),
-        ("x\tdateline\tlead\t(abc\ta\tb", "bad pattern"),
-        ("x\tdateline\tlead\ta\ta\tb\nx\tdateline\tlead\tb\tb\ta", "duplicate rule ids"),
+        ("x\tdateline\tlead\t{NOPE}\t*\ta\tb", "unknown macro {NOPE}"),
+        ("x\tdateline\tlead\tabc", "expected 7"),
+        ("x\tdateline\tlead\tabc\ta\tb", "expected 7"),
+        ("x\theadline\tlead\tabc\t*\ta\tb", "kind 'headline'"),
+        ("x\tdateline\tlead\t(abc\t*\ta\tb", "bad pattern"),
+        ("x\tdateline\tlead\tabc\t{PLACE}\ta\tb", "unknown needs macro {PLACE}"),
+        ("x\tdateline\tlead\tabc\tabc||d\ta\tb", "empty needs literal"),
+        ("x\tdateline\tlead\tabc\t\ta\tb", "empty needs literal"),
+        ("x\tdateline\tlead\ta\t*\ta\tb\nx\tdateline\tlead\tb\t*\tb\ta", "duplicate rule ids"),
     ],
 )
 def test_a_bad_rule_table_is_refused_with_the_reason(row, message):
@@ -443,3 +447,97 @@ def test_unhashtag_is_idempotent_and_only_removes_marks(text):
     assert once.count("#") <= text.count("#")
     if "#" not in text:
         assert once == text
+
+
+# --- the literal prefilter (the needs column) -----------------------------------------------------------
+
+
+def _holds_needle(rule, text: str) -> bool:
+    plain = textrules._Plain(text).text
+    return any(n in (plain.lower() if textrules._cased(n) else plain) for n in rule.needles)
+
+
+@pytest.mark.parametrize("rule", RULES, ids=[r.id for r in RULES])
+def test_a_rule_with_needs_literals_finds_one_in_its_example(rule):
+    if not rule.needs:
+        assert rule.needles == frozenset()
+        return
+    assert _holds_needle(rule, rule.example)
+    # the example fires the rule inside an article too, where the prefilter decides what is tried
+    text = "وقال المتحدث إن الاجتماع كان مثمرا.\n" + rule.example + "\nوأضاف أن المحادثات ستستأنف غدا."
+    assert article_hits(text) == textrules._article_hits(text, prefilter=False)
+
+
+@pytest.mark.parametrize(
+    ("literal", "needles"),
+    [
+        ("ضغط", {"ضغط"}),  # no letter with variants: itself
+        ("همك", {"همك", "ةمك"}),  # ه ة
+        ("بالتعاون", {"لتع"}),  # a run of 3 letters without variants beats 10 spellings
+        ("Getty Images", {"images"}),  # Latin: lower case; the word with fewest spellings, longest on a tie
+        ("-", set(textrules._DASHES)),  # a dash: any dash
+        ("صورة من", {"من"}),
+        ("الأهرام", {"ل"}),  # 250 spellings: the (first) longest part without variants instead
+    ],
+)
+def test_needs_literals_become_the_exact_strings_their_letters_match(literal, needles):
+    assert textrules._needles(literal) == needles
+
+
+def test_needs_macros_stand_for_a_word_list():
+    (rule,) = load_rules("x\tdateline\tline\t^{BYLINE}:\t{BYLINE}|ضغط\tبقلم:\tقال\n")
+    assert {"بقلم", "ضغط"} <= rule.needles
+    assert "كتب" in rule.needs
+
+
+def test_case_unsafe_letters_are_every_letter_ascii_patterns_match_but_lower_does_not_map():
+    # Python's case-insensitive re matches an ASCII letter to a few non-ASCII letters; where str.lower
+    # does not give that ASCII letter back (one character for one), the prefilter's lower-cased search
+    # could miss a match, so such an article tries its Latin-literal rules everywhere.
+    import re
+    import string
+
+    everything = "".join(chr(c) for c in range(0x80, 0x110000) if not 0xD800 <= c < 0xE000)
+    for letter in string.ascii_lowercase:
+        for ch in re.findall(letter, everything, re.IGNORECASE):
+            assert ch.lower() == letter or ch in textrules._CASE_UNSAFE, (letter, hex(ord(ch)))
+
+
+def test_an_article_with_a_case_unsafe_letter_tries_latin_literal_rules_everywhere():
+    text = "وقال المتحدث إن الاجتماع كان مثمرا.\npıc.twitter.com/AbCdEf123"
+    assert [h.rule for h in article_hits(text)] == ["embed-link"]
+    assert article_hits(text) == textrules._article_hits(text, prefilter=False)
+
+
+# Lines from the rule table (examples fire, counterexamples do not), news lines, and what turns them
+# into spelling variants: the prefilter must give exactly the hits of every rule tried on every line.
+_LINES = [r.example for r in RULES] + [r.counterexample for r in RULES] + [
+    "يجري الرئيس الروسي محادثات مع نظيره التركي اليوم.",
+    "ومن المتوقع أن يناقش الجانبان الملف السوري (وفق مصادر مطلعة) - رويترز",
+    "اقرأ أيضا:",
+    "الأمم المتحدة تحذر من مجاعة",
+    "طاهر هاني",
+]
+_SWAPS = {"ا": "أإآ", "ه": "ة", "ة": "ه", "ي": "ىئ", "و": "ؤ", "-": "–—", "i": "Iıİ", "s": "Sſ", "t": "T", " ": "  \u00a0"}
+
+
+@st.composite
+def _article_text(draw):
+    lines = []
+    for _ in range(draw(st.integers(1, 8))):
+        line = draw(st.sampled_from(_LINES))
+        chars = list(line)
+        for i in draw(st.lists(st.integers(0, max(0, len(chars) - 1)), max_size=4)):
+            if chars and chars[i] in _SWAPS:
+                chars[i] = draw(st.sampled_from(_SWAPS[chars[i]]))
+        if draw(st.booleans()) and chars:  # a diacritic or tatweel after a letter
+            chars.insert(draw(st.integers(1, len(chars))), draw(st.sampled_from("\u064e\u0651\u0640")))
+        lines.append("".join(chars))
+        lines.extend([""] * draw(st.integers(0, 1)))
+    return draw(st.sampled_from(["\n", "\r\n", "\n \n"])).join(lines)
+
+
+@settings(max_examples=500, deadline=None)
+@given(_article_text())
+def test_the_prefilter_gives_exactly_the_hits_of_every_rule_on_every_line(text):
+    assert article_hits(text) == textrules._article_hits(text, prefilter=False)

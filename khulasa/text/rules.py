@@ -9,14 +9,19 @@ are data, in the manner of rule-based boilerplate removal for web corpora (jusTe
 at the level of Arabic lines and sentence edges:
 
 * ``data/textrules_ar.tsv`` — one rule a line: id, kind (dateline/byline/boilerplate/caption), scope
-  (lead, first, tail, line, last, block), a regex, an example that must fire it and a counterexample
-  that must not (both tested);
+  (lead, first, tail, line, last, block), a regex, the literals it needs (one of them is in every text
+  it matches), an example that must fire it and a counterexample that must not (both tested);
 * ``data/textrules_words_ar.txt`` — the word lists the rules share (agencies, photo credits, byline
   words, words that are never part of a name, words that name a hashtag).
 
 Every function returns spans (``Hit``: offsets into the text it was given, and the rule that fired), so
 a caller cuts a span off a sentence and keeps its offsets exact.  Nothing here rewrites text except
 ``unhashtag``, a cleaning transform for ingest (``#مشاري_الذايدي`` -> ``مشاري الذايدي``).
+
+``article_hits`` searches an article once for every rule's needed literals (``str.find``, a C-level scan
+per literal) and tries a rule only on the lines that hold one: most lines of most articles hold none,
+so the rules cost a few plain searches per article instead of every regex on every line; the hits are
+those of every rule tried on every line (tested).
 
 Rules are matched on a *plain* view of the text — diacritics and tatweel left out, offsets mapped back —
 and each Arabic letter of a pattern matches its spelling variants (ا أ إ آ ٱ, ه ة, ي ى ئ, و ؤ), so a
@@ -25,9 +30,10 @@ rule written ``اقرأ أيضا`` also matches ``إقرأ أيضاً``.
 
 from __future__ import annotations
 
+import functools
 import re
 from bisect import bisect_right
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from importlib import resources
 
@@ -57,28 +63,31 @@ class _Plain:
 
     Most news text has no marks at all: then the view is the text itself.  A plain offset maps to
     the original offset of the plain character there, so marks after a letter stay with that letter.
+    The map is built on the first ``orig`` (most articles have no hit to map back).
     """
 
-    __slots__ = ("_breaks", "_shifts", "text")
+    __slots__ = ("_breaks", "_shifts", "_source", "text")
 
     def __init__(self, text: str) -> None:
-        self._breaks: list[int] = []  # plain offsets where a run of marks was taken out
+        self._source = text
+        self._breaks: list[int] | None = None  # plain offsets where a run of marks was taken out
         self._shifts: list[int] = []  # characters taken out up to and including that run
-        if not _MARK_RUN.search(text):
-            self.text = text
-            return
-        pieces, at, removed = [], 0, 0
-        for m in _MARK_RUN.finditer(text):
-            pieces.append(text[at : m.start()])
-            removed += m.end() - m.start()
-            self._breaks.append(m.end() - removed)
-            self._shifts.append(removed)
-            at = m.end()
-        pieces.append(text[at:])
-        self.text = "".join(pieces)
+        self.text = _MARK_RUN.sub("", text)
+
+    def _build(self) -> list[int]:
+        breaks: list[int] = []
+        removed = 0
+        if self.text is not self._source:
+            for m in _MARK_RUN.finditer(self._source):
+                removed += m.end() - m.start()
+                breaks.append(m.end() - removed)
+                self._shifts.append(removed)
+        self._breaks = breaks
+        return breaks
 
     def orig(self, offset: int) -> int:
-        k = bisect_right(self._breaks, offset)
+        breaks = self._breaks if self._breaks is not None else self._build()
+        k = bisect_right(breaks, offset)
         return offset + (self._shifts[k - 1] if k else 0)
 
 
@@ -221,6 +230,10 @@ class Rule:
     example: str
     counterexample: str
     regex: re.Pattern[str] = field(compare=False, repr=False)
+    needs: tuple[str, ...] = ()
+    """The literals of the ``needs`` column (``*``: none); any text the rule fires on holds one of them."""
+    needles: frozenset[str] = field(default=frozenset(), compare=False, repr=False)
+    """The exact strings ``needs`` is checked with (``_needles``); empty: the rule is tried everywhere."""
 
     @property
     def anchored(self) -> bool:
@@ -253,6 +266,80 @@ class Hit:
     rule: str
 
 
+_DIACRITIC_ONLY = re.compile(MARKS + "+")
+_CASE_UNSAFE = ("\u0130", "\u0131", "\u017f")  # İ (lower() gives two characters), ı ~ i, ſ ~ s
+_MAX_SPELLINGS = 12
+_LIST_MACROS = {"AGENCY": "agency", "CREDIT": "credit", "BYLINE": "byline"}
+
+
+def _cased(text: str) -> bool:
+    return text.lower() != text.upper()
+
+
+def _spellings(word: str) -> list[str]:
+    """Every string the letters of ``word`` match on the plain view (its variants and dashes)."""
+    out = [""]
+    for ch in word:
+        if _DIACRITIC_ONLY.fullmatch(ch):
+            continue
+        choices = _DASHES if ch == "-" else _VARIANTS.get(ch, ch)
+        out = [o + c for o in out for c in choices]
+    return out
+
+
+def _needles(literal: str) -> frozenset[str]:
+    """The exact strings one of which every text matching ``literal`` contains: of its words the one
+    with the fewest spellings (longest on a tie), or a run of 3+ letters that have no variants; when
+    that is still more than ``_MAX_SPELLINGS`` strings, the longest run of letters without variants."""
+    best: list[str] | None = None
+    runs: list[str] = []
+    for word in literal.split():
+        word = word.lower() if _cased(word) else word
+        options = [_spellings(word)]
+        run = ""
+        for ch in word + " ":
+            if ch in _VARIANTS or ch == "-" or ch == " " or _DIACRITIC_ONLY.fullmatch(ch):
+                if len(run) >= 3:
+                    options.append([run])
+                if run:
+                    runs.append(run)
+                run = ""
+            else:
+                run += ch
+        for option in options:
+            if best is None or (len(option), -len(option[0])) < (len(best), -len(best[0])):
+                best = option
+    if not best or not best[0]:
+        raise ValueError(f"needs literal {literal!r} has no letters")
+    if len(best) > _MAX_SPELLINGS and runs:
+        best = [max(runs, key=len)]
+    return frozenset(best)
+
+
+def _parse_needs(cell: str, n: int, rule_id: str) -> tuple[str, ...]:
+    """The ``needs`` cell: ``*`` (no literal: the rule is tried on every line) or literals joined by
+    ``|``; ``{AGENCY}``, ``{CREDIT}``, ``{BYLINE}`` stand for every entry of that word list."""
+    cell = cell.strip()
+    if cell == "*":
+        return ()
+    literals: list[str] = []
+    for part in cell.split("|"):
+        part = part.strip()
+        m = _MACRO.fullmatch(part)
+        if m is not None:
+            if m.group(1) not in _LIST_MACROS:
+                raise ValueError(
+                    f"textrules line {n} ({rule_id}): unknown needs macro {part}; known: "
+                    + ", ".join("{" + k + "}" for k in _LIST_MACROS)
+                )
+            literals.extend(_WORDS.get(_LIST_MACROS[m.group(1)], ()))
+        elif part and _DIACRITIC_ONLY.sub("", part).strip():
+            literals.append(part)
+        else:
+            raise ValueError(f"textrules line {n} ({rule_id}): empty needs literal in {cell!r} (write * for none)")
+    return tuple(literals)
+
+
 def load_rules(text: str | None = None) -> tuple[Rule, ...]:
     """The rules of ``data/textrules_ar.tsv`` (or of ``text`` in that format), compiled."""
     if text is None:
@@ -262,11 +349,11 @@ def load_rules(text: str | None = None) -> tuple[Rule, ...]:
         if not line.strip() or line.startswith("#"):
             continue
         cells = line.split("\t")
-        if len(cells) != 6:
+        if len(cells) != 7:
             raise ValueError(
-                f"textrules line {n}: {len(cells)} cells, expected 6 (id kind scope pattern example counterexample)"
+                f"textrules line {n}: {len(cells)} cells, expected 7 (id kind scope pattern needs example counterexample)"
             )
-        rule_id, kind, scope, pattern, example, counter = cells
+        rule_id, kind, scope, pattern, needs_cell, example, counter = cells
         if kind not in KINDS or scope not in SCOPES:
             raise ValueError(f"textrules line {n}: kind {kind!r} / scope {scope!r}; kinds: {KINDS}, scopes: {SCOPES}")
         regex = _substitute(expand(pattern), rule_id)
@@ -276,7 +363,9 @@ def load_rules(text: str | None = None) -> tuple[Rule, ...]:
             compiled = re.compile(regex, re.IGNORECASE)
         except re.error as exc:
             raise ValueError(f"textrules line {n} ({rule_id}): bad pattern: {exc}") from exc
-        rules.append(Rule(rule_id, kind, scope, pattern, example, counter, compiled))
+        needs = _parse_needs(needs_cell, n, rule_id)
+        needles = frozenset(x for literal in needs for x in _needles(literal))
+        rules.append(Rule(rule_id, kind, scope, pattern, example, counter, compiled, needs, needles))
     ids = [r.id for r in rules]
     if len(set(ids)) != len(ids):
         raise ValueError(f"textrules: duplicate rule ids {sorted({i for i in ids if ids.count(i) > 1})}")
@@ -306,15 +395,18 @@ RULES = load_rules()
 _RULES_BY_ID = {rule.id: rule for rule in RULES}
 _LEAD = tuple(r for r in RULES if r.scope == "lead")
 _FIRST = tuple(r for r in RULES if r.scope == "first")
+_LEAD_FIRST = (*_LEAD, *_FIRST)
 _TAIL = tuple(r for r in RULES if r.scope == "tail")
 _LINE = tuple(r for r in RULES if r.scope in ("line", "block"))
 _LAST = tuple(r for r in RULES if r.scope == "last")
 _TERMINAL = ".!:"
 
+Probe = tuple[Rule, Callable[[str], "re.Match[str] | None"]]
 
-def _probes(rules: tuple[Rule, ...]) -> tuple[tuple[Rule, Callable[[str], re.Match[str] | None]], ...]:
-    """Each line rule with the bound regex method ``Rule.find`` calls: ``_line`` tries every rule on
-    every line, and the per-call lookups were a third of its time."""
+
+def _probes(rules: Iterable[Rule]) -> tuple[Probe, ...]:
+    """Each line rule with the bound regex method ``Rule.find`` calls (the per-call lookups were a
+    third of ``_line``'s time when every rule was tried on every line)."""
     return tuple((r, r.regex.match if r.anchored else r.regex.search) for r in rules)
 
 
@@ -325,38 +417,125 @@ _ALNUM = re.compile(r"[^\W_]")
 # --- matching on the plain view (offsets into the plain text) ----------------------------------------
 
 
-def _lead(plain: str, start: int, end: int, first: bool) -> tuple[int, Rule] | None:
+def _lead(plain: str, start: int, end: int, rules: tuple[Rule, ...]) -> tuple[int, Rule] | None:
     stop = min(end, start + EDGE_WINDOW)
-    for rule in (*_LEAD, *_FIRST) if first else _LEAD:
+    for rule in rules:
         m = rule.regex.match(plain, start, stop)
         if m is not None and m.end() > start and _accepted(m):
             return m.end(), rule
     return None
 
 
-def _tail(plain: str, start: int, end: int) -> tuple[int, Rule] | None:
+def _tail(plain: str, start: int, end: int, rules: tuple[Rule, ...] = _TAIL) -> tuple[int, Rule] | None:
     lo = max(start, end - TAIL_WINDOW)
-    for rule in _TAIL:
+    for rule in rules:
         m = rule.regex.search(plain, lo, end)
         if m is not None and m.end() > m.start() and _accepted(m):
             return m.start(), rule
     return None
 
 
-def _line(plain: str, start: int, end: int, first: bool, last: bool) -> Rule | None:
-    """The rule that makes the stripped line ``plain[start:end]`` not sentence material."""
+def _line(
+    plain: str, start: int, end: int, probes: tuple[Probe, ...], first_leads: tuple[Rule, ...] | None
+) -> Rule | None:
+    """The rule that makes the stripped line ``plain[start:end]`` not sentence material: one of the
+    line rules ``probes``, or (``first_leads``, on an article's first line) a lead that covers it all."""
     if end - start > MAX_LINE_CHARS:
         return None
     line = plain[start:end]
-    for rule, probe in _LINE_LAST_PROBES if last else _LINE_PROBES:
+    for rule, probe in probes:
         m = probe(line)
         if m is not None and _accepted(m):
             return rule
-    if first:
-        lead = _lead(plain, start, end, True)
+    if first_leads is not None:
+        lead = _lead(plain, start, end, first_leads)
         if lead is not None and lead[0] >= end:
             return lead[1]
     return None
+
+
+# --- the literal prefilter (the ``needs`` column) ----------------------------------------------------
+#
+# A rule's ``needs`` literals are searched once per article, each with one C-level ``str.find`` per
+# line it occurs on; a rule is then tried only on the lines that hold one of them.  A literal is
+# checked as exact strings (``_needles``): the spellings its letters match (ا أ إ آ ٱ, ه ة, ي ى ئ,
+# و ؤ; - any dash), or for a word with Latin letters its lower case, found in the lower-cased article
+# (``_CASE_UNSAFE``: letters that Python's case-insensitive ``re`` matches to an ASCII letter but
+# ``str.lower`` does not map to it; an article with one tries its Latin-literal rules on every line).
+
+_GATED = frozenset(r for r in RULES if r.needles)
+_NEEDLES = tuple(sorted({x for r in _GATED for x in r.needles}))
+# the gated rules as bits of an int (set operations on small ints, no hashing of rules per line)
+_BIT = {r: 1 << k for k, r in enumerate(r for r in RULES if r in _GATED)}
+_NEEDLE_RULES = {x: sum(_BIT[r] for r in _GATED if x in r.needles) for x in _NEEDLES}
+_CASED_NEEDLES = frozenset(x for x in _NEEDLES if _cased(x))
+
+
+def _ungated(rules: Iterable[Rule]) -> tuple[Rule, ...]:
+    return tuple(r for r in rules if r not in _GATED)
+
+
+_OPEN_LINE = _probes(_ungated(_LINE))
+_OPEN_LINE_LAST = _probes(_ungated((*_LINE, *_LAST)))
+_OPEN_LEAD = _ungated(_LEAD)
+_OPEN_LEAD_FIRST = _ungated(_LEAD_FIRST)
+_OPEN_TAIL = _ungated(_TAIL)
+
+
+_PLAIN_SEARCH = tuple((x, _NEEDLE_RULES[x]) for x in _NEEDLES if x not in _CASED_NEEDLES)
+_CASED_SEARCH = tuple((x, _NEEDLE_RULES[x]) for x in _NEEDLES if x in _CASED_NEEDLES)
+_CASED_RULES = sum(_NEEDLE_RULES[x] for x in _CASED_NEEDLES)
+
+
+def _allowed(plain: str, lines: list[tuple[int, int]]) -> dict[int, int]:
+    """For each line that holds a needle, the gated rules that may fire on it (``_BIT``s)."""
+    starts = [s for s, _ in lines]
+    out: dict[int, int] = {}
+    lowered = plain.lower()
+    searches: tuple[tuple[str, tuple[tuple[str, int], ...]], ...]
+    if len(lowered) == len(plain) and not any(ch in plain for ch in _CASE_UNSAFE):
+        searches = ((plain, _PLAIN_SEARCH), (lowered, _CASED_SEARCH))
+    else:  # a letter lower() does not map as re does: Latin-literal rules are tried on every line
+        searches = ((plain, _PLAIN_SEARCH),)
+        out = dict.fromkeys(range(len(lines)), _CASED_RULES)
+    for haystack, needles in searches:
+        for needle, bits in needles:
+            at = haystack.find(needle)
+            while at >= 0:
+                i = bisect_right(starts, at) - 1
+                out[i] = out.get(i, 0) | bits
+                at = haystack.find(needle, lines[i][1])
+    return out
+
+
+@dataclass(frozen=True)
+class _Tried:
+    """The rules tried on one line, by scope, in table order."""
+
+    line: tuple[Probe, ...]
+    line_last: tuple[Probe, ...]
+    lead: tuple[Rule, ...]
+    lead_first: tuple[Rule, ...]
+    tail: tuple[Rule, ...]
+
+    def on_line(self, first: bool, last: bool) -> tuple[tuple[Probe, ...], tuple[Rule, ...] | None]:
+        return (self.line_last if last else self.line), (self.lead_first if first else None)
+
+
+_ALL = _Tried(_LINE_PROBES, _LINE_LAST_PROBES, _LEAD, _LEAD_FIRST, _TAIL)
+_OPEN = _Tried(_OPEN_LINE, _OPEN_LINE_LAST, _OPEN_LEAD, _OPEN_LEAD_FIRST, _OPEN_TAIL)
+
+
+@functools.lru_cache(maxsize=1024)
+def _tried(extra: int) -> _Tried:
+    """The rules tried on a line where the gated rules ``extra`` (``_BIT``s) found a needle."""
+
+    def keep(rules: Iterable[Rule]) -> tuple[Rule, ...]:
+        return tuple(r for r in rules if r not in _GATED or _BIT[r] & extra)
+
+    return _Tried(
+        _probes(keep(_LINE)), _probes(keep((*_LINE, *_LAST))), keep(_LEAD), keep(_LEAD_FIRST), keep(_TAIL)
+    )
 
 
 def _strip(text: str, start: int, end: int) -> tuple[int, int]:
@@ -367,14 +546,15 @@ def _strip(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def _edges(plain: str, start: int, end: int, first: bool) -> list[tuple[int, int, Rule]]:
+def _edges(plain: str, start: int, end: int, first: bool, tried: _Tried) -> list[tuple[int, int, Rule]]:
     """Lead and tail hits of the paragraph ``plain[start:end]``, in plain offsets."""
     found = []
-    lead = _lead(plain, start, end, first)
+    leads = tried.lead_first if first else tried.lead
+    lead = _lead(plain, start, end, leads) if leads else None
     if lead is not None:
         found.append((start, lead[0], lead[1]))
         start = lead[0]
-    tail = _tail(plain, start, end)
+    tail = _tail(plain, start, end, tried.tail) if tried.tail else None
     if tail is not None:
         found.append((tail[0], end, tail[1]))
     return found
@@ -392,7 +572,7 @@ def lead_hit(text: str, start: int = 0, end: int | None = None, *, first: bool =
     sentence), with the spaces after it; ``first``: it opens the article (a ``Name:`` byline counts)."""
     view = _Plain(text[start:end])
     s, e = _strip(view.text, 0, len(view.text))
-    found = _lead(view.text, s, e, first)
+    found = _lead(view.text, s, e, _LEAD_FIRST if first else _LEAD)
     return _hits(view, [(s, found[0], found[1])], start)[0] if found else None
 
 
@@ -409,18 +589,21 @@ def line_hit(line: str, *, first: bool = False, last: bool = False) -> Hit | Non
     ``first``/``last``: the line opens/closes its article."""
     view = _Plain(line)
     s, e = _strip(view.text, 0, len(view.text))
-    rule = _line(view.text, s, e, first, last) if s < e else None
+    rule = _line(view.text, s, e, *_ALL.on_line(first, last)) if s < e else None
     return _hits(view, [(s, e, rule)])[0] if rule else None
 
 
-def _lines(text: str) -> Iterator[tuple[int, int]]:
+def _lines(text: str) -> list[tuple[int, int]]:
     """``(start, end)`` of each non-blank line, stripped."""
+    out = []
     at = 0
     for raw in text.splitlines(keepends=True):
-        s, e = _strip(text, at, at + len(raw))
-        if s < e:
-            yield s, e
+        body = raw.strip()
+        if body:
+            start = at + len(raw) - len(raw.lstrip())
+            out.append((start, start + len(body)))
         at += len(raw)
+    return out
 
 
 def _headline_like(line: str) -> bool:
@@ -433,10 +616,18 @@ def article_hits(text: str) -> list[Hit]:
     A furniture line is one hit over the whole line; another line may have a lead hit (at its start)
     and a tail hit (at its end).  ``first``/``last`` rules apply to the first/last non-blank line.  A
     block header alone on its line (``اقرأ أيضاً:``) also covers the headline-like lines after it.
+    A rule with ``needs`` literals is tried only on the lines that hold one (one scan per article).
     """
+    return _article_hits(text, prefilter=True)
+
+
+def _article_hits(text: str, *, prefilter: bool) -> list[Hit]:
+    """``article_hits``; without ``prefilter`` every rule is tried on every line (the reference the
+    prefilter is tested against: the same hits on every text)."""
     view = _Plain(text)
     plain = view.text
-    lines = list(_lines(plain))
+    lines = _lines(plain)
+    allowed = _allowed(plain, lines) if prefilter else {}
     found: list[tuple[int, int, Rule]] = []
     block: Rule | None = None
     block_left = 0
@@ -446,8 +637,10 @@ def article_hits(text: str) -> list[Hit]:
             block_left -= 1
             continue
         block = None
+        extra = allowed.get(i)
+        tried = _ALL if not prefilter else _tried(extra) if extra else _OPEN
         # a last-line rule (a signature) needs a story before it: the only line of a text is its story
-        rule = _line(plain, start, end, i == 0, 0 < i == len(lines) - 1)
+        rule = _line(plain, start, end, *tried.on_line(i == 0, 0 < i == len(lines) - 1))
         if rule is not None:
             found.append((start, end, rule))
             if rule.scope == "block":
@@ -455,7 +648,7 @@ def article_hits(text: str) -> list[Hit]:
                 if m is not None and not _ALNUM.search(plain, start + m.end(), end):
                     block, block_left = rule, BLOCK_MAX_LINES
             continue
-        found.extend(_edges(plain, start, end, i == 0))
+        found.extend(_edges(plain, start, end, i == 0, tried))
     return _hits(view, found)
 
 
@@ -466,8 +659,8 @@ def sentence_hits(sentence: str, *, first: bool = False) -> list[Hit]:
     s, e = _strip(view.text, 0, len(view.text))
     if s == e:
         return []
-    rule = _line(view.text, s, e, first, False)
-    return _hits(view, [(s, e, rule)] if rule else _edges(view.text, s, e, first))
+    rule = _line(view.text, s, e, *_ALL.on_line(first, False))
+    return _hits(view, [(s, e, rule)] if rule else _edges(view.text, s, e, first, _ALL))
 
 
 def trim(start: int, end: int, hits: Iterable[Hit]) -> tuple[int, int] | None:
