@@ -236,3 +236,22 @@ def test_the_update_summary_extracts_no_quotes(monkeypatch):
     record = toll_story(dataclasses.replace(VOICED, since="2018-05-15"))
     assert record["update_summary"] is not None and "quotes" not in record["update_summary"]
     assert len(calls) == 1
+
+
+def test_http_stories_take_the_options_and_answer_the_engine_records():
+    pytest.importorskip("fastapi")
+    from fastapi.testclient import TestClient
+
+    from khulasa.serve.app import create_app
+    from khulasa.serve.settings import ServeSettings
+
+    client = TestClient(create_app(ServeSettings()))
+    articles = [{"id": i, "text": t, "source": s, "date": d} for i, s, d, t in TOLL]
+    response = client.post("/v1/stories", json={"articles": articles, "options": VOICED.to_dict()})
+    assert response.status_code == 200, response.text
+    memory = build_stories([Article(id=i, text=t, source=s, date=dt.date.fromisoformat(d)) for i, s, d, t in TOLL],
+                           VOICED)
+    assert response.json() == [s.to_dict() for s in memory]
+    assert all("speakers" in r and "comparison" in r for r in response.json())
+    bad = client.post("/v1/stories", json={"articles": articles, "options": {"quotes": "yes"}})
+    assert bad.status_code == 422 and "quotes" in bad.text
