@@ -190,7 +190,9 @@ class Story:
     and ``actors`` (key actors, places and phrases) come from the summary.  ``events`` (from a
     two-level clusterer) are the story's events in time order; then the record's ``timeline`` is made
     of the events and the summary's dated expressions are its ``background``.  ``update`` is set in an
-    update run or with ``since`` (see ``Update``).
+    update run or with ``since`` (see ``Update``).  With ``StoryOptions.quotes``/``compare`` the summary
+    carries the story's quotes, speakers and comparison (``khulasa.voices``, as ``summarize`` makes
+    them); the record shows them beside the summary, and each event its part (``event_voices``).
     """
 
     story_id: str
