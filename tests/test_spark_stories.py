@@ -178,16 +178,19 @@ def test_watch_closes_and_writes_the_open_stories_on_sigterm(spark, tmp_path):
     assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL  # restored
 
 
-def test_spark_batch_gives_the_embedded_story_trees_byte_for_byte(spark, tmp_path):
-    """The trees clusterer: event signals computed on executors, events carried in the member rows."""
+@pytest.mark.parametrize("voices", [False, True], ids=["plain", "quotes-compare"])
+def test_spark_batch_gives_the_embedded_story_trees_byte_for_byte(spark, tmp_path, voices):
+    """The trees clusterer: event signals computed on executors, events carried in the member rows; with
+    ``--quotes --compare`` the stories' and events' quotes and comparison too."""
     from khulasa.stories.engines.spark import SparkEngine
 
-    options = StoryOptions(clusterer="trees")
+    options = StoryOptions(clusterer="trees", quotes=voices, compare=voices)
     inputs = Inputs((str(Path(__file__).parent / "data" / "story_trees" / "four_days.jsonl"), str(EXAMPLE_DIR)))
     engines.get("embedded").run(inputs, options, RunOutput(tmp_path / "embedded"), NoProgress())
     SparkEngine(session=spark).run(inputs, options, RunOutput(tmp_path / "spark"), NoProgress())
     expected = lines(tmp_path / "embedded" / STORIES_FILE)
     assert any('"events"' in line for line in expected)
+    assert all(('"speakers"' in line and '"comparison"' in line) is voices for line in expected)
     assert lines(tmp_path / "spark" / STORIES_FILE) == expected
 
 

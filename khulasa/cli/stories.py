@@ -69,6 +69,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                              "when DIR is new; --clusterer trees): writes the stories that changed, each with "
                              "new_events and an update_summary of what its new articles add; with --watch, "
                              "each new file is an update run and DIR is saved after it (both engines)")
+    parser.add_argument("--quotes", action="store_true",
+                        help="who said what: each story (and event) gets its quotes with speakers and sources")
+    parser.add_argument("--compare", action="store_true",
+                        help="outlet comparison per story and event: coverage, what only one outlet carries, "
+                             "figures the outlets give differently")
     parser.add_argument("--no-timeline", action="store_true", help="leave out the timelines")
     parser.add_argument("--no-actors", action="store_true", help="leave out the key actors, places and phrases")
     parser.add_argument("--resume", action="store_true", help="continue an interrupted run with the same -o")
@@ -117,6 +122,8 @@ def story_options(args: argparse.Namespace) -> Any:
         since=args.since,
         timeline=not args.no_timeline,
         key_terms=not args.no_actors,
+        quotes=args.quotes,
+        compare=args.compare,
     )
 
 

@@ -13,7 +13,7 @@ import functools
 import hashlib
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -110,8 +110,9 @@ def to_html(summary: Summary) -> str:
             {**doc, "n_outlets": len(outlets_of(s.sources)), "outlets": outlets_of(s.sources)}
             for s, doc in zip(summary.sentences, data["sentences"], strict=True)
         ],
-        who_said=_who_said(data),
-        comparison=_comparison(data),
+        who_said=who_said_view(data),
+        comparison=comparison_view(data),
+        show_outlet=_as_written,
         over_time=OVER_TIME,
         timeline=story,
         background=background,
@@ -135,27 +136,34 @@ def to_html(summary: Summary) -> str:
     )
 
 
-def _who_said(data: dict[str, Any]) -> list[tuple[str, list[dict[str, Any]]]] | None:
-    """The quotes grouped by speaker (``None`` when quotes were not asked for)."""
+def who_said_view(data: dict[str, Any]) -> list[tuple[str, list[dict[str, Any]]]] | None:
+    """The quotes of a summary's (or a story record's) JSON grouped by speaker, for the ``who_said_panel``
+    of ``templates/voices.html.j2`` (``None`` when quotes were not asked for)."""
     if "quotes" not in data:
         return None
     quotes = [{**q, "kind_label": QUOTE_KINDS.get(q["kind"], q["kind"])} for q in data["quotes"]]
     return quotes_by_speaker(quotes, data["speakers"])
 
 
-def _comparison(data: dict[str, Any]) -> dict[str, Any] | None:
-    """The comparison with its call-outs' labels (``None`` when it was not asked for)."""
+def comparison_view(data: dict[str, Any], name: Callable[[str], str] = one_line) -> dict[str, Any] | None:
+    """The comparison of a summary's (or a story record's) JSON with its call-outs' labels, for the
+    ``comparison_panel`` of ``templates/voices.html.j2`` (``None`` when it was not asked for); ``name``
+    shows an outlet in "only in X"."""
     c = data.get("comparison")
     if c is None:
         return None
     return {
         "outlets": c["outlets"],
-        "only_in": {e["unit_id"]: only_in(one_line(e["outlet"])) for e in c["exclusive"]},
-        "exclusive": [{**e, "label": only_in(one_line(e["outlet"]))} for e in c["exclusive"]],
+        "only_in": {e["unit_id"]: only_in(name(e["outlet"])) for e in c["exclusive"]},
+        "exclusive": [{**e, "label": only_in(name(e["outlet"]))} for e in c["exclusive"]],
         "disagreements": [
             {**d, "kind_label": DISAGREEMENT_KINDS.get(d["kind"], d["kind"])} for d in c["disagreements"]
         ],
     }
+
+
+def _as_written(outlet: str) -> str:
+    return outlet
 
 
 def _marks(sentences: Sequence[SummarySentence], article_id: str) -> list[tuple[int, int, int]]:

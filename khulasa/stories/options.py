@@ -54,6 +54,11 @@ class StoryOptions:
 
     ``since`` (an ISO date) makes every record say what is new since that day: ``new_events`` and an
     ``update_summary`` of the articles dated from then on, without what the earlier ones reported.
+
+    ``quotes`` and ``compare`` are the summary's switches (``SummaryOptions``, docs/quotes.md): each record
+    gains the story's ``quotes`` and ``speakers`` (who said what) and its outlet ``comparison``, made once
+    per story from the articles its summary is made from; each event takes its part of them by article
+    (``story.Event``).
     """
 
     window_days: int = 3
@@ -72,6 +77,8 @@ class StoryOptions:
     event_words: int = 40
     max_story_words: int = 240
     since: str | None = None
+    quotes: bool = False
+    compare: bool = False
 
     def __post_init__(self) -> None:
         whole("window_days", self.window_days, minimum=0, maximum=MAX_DAYS)
@@ -96,6 +103,8 @@ class StoryOptions:
         fraction("duplicate_threshold", self.duplicate_threshold)
         flag("timeline", self.timeline)
         flag("key_terms", self.key_terms)
+        flag("quotes", self.quotes)
+        flag("compare", self.compare)
         if self.singletons not in SINGLETON_MODES:
             raise InvalidOptionsError(
                 "singletons", self.singletons, "unknown mode", hint=f"valid modes: {', '.join(SINGLETON_MODES)}"
@@ -115,4 +124,5 @@ class StoryOptions:
 
     def summary_options(self) -> SummaryOptions:
         """The options of the summary of one story."""
-        return SummaryOptions(words=self.words, timeline=self.timeline, key_terms=self.key_terms)
+        return SummaryOptions(words=self.words, timeline=self.timeline, key_terms=self.key_terms,
+                              quotes=self.quotes, compare=self.compare)

@@ -12,15 +12,25 @@ its record still lists every article.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from khulasa.dedup import UnitForm, same_unit
 from khulasa.errors import NoArabicTextError, NoInputError
-from khulasa.models import Article, SourceSpan, Summary, SummarySentence, TimelineEvent
+from khulasa.models import (
+    Article,
+    Comparison,
+    Quote,
+    SourceSpan,
+    Speaker,
+    Summary,
+    SummarySentence,
+    TimelineEvent,
+)
 from khulasa.options import SummaryOptions
 from khulasa.render.json import to_dict
 from khulasa.stories.cluster import Assignment, StoryEvent
@@ -92,9 +102,27 @@ def _sentences(summary: Summary) -> list[dict[str, Any]]:
     return list(to_dict(summary)["sentences"])
 
 
+VOICES = ("quotes", "speakers", "comparison")
+"""The keys who said what and the outlet comparison add to a summary's JSON (``render.json.to_dict``,
+with ``SummaryOptions.quotes`` and ``compare``); a record shows them beside its summary."""
+
+
+def _voices(summary: Summary) -> dict[str, Any]:
+    """The summary JSON's ``VOICES`` that its options asked for, in the summary's own shapes."""
+    options = summary.options
+    if options is None or not (options.quotes or options.compare):
+        return {}
+    doc = to_dict(summary)
+    return {k: doc[k] for k in VOICES if k in doc}
+
+
 @dataclass(frozen=True)
 class Event:
-    """An event of a story (a two-level clusterer's): its articles and its short summary."""
+    """An event of a story (a two-level clusterer's): its articles and its short summary.
+
+    With ``StoryOptions.quotes``/``compare`` the summary carries the event's part of the story's quotes
+    and comparison (``event_voices``): they are shown beside it in the record.
+    """
 
     event_id: str
     articles: tuple[StoryArticle, ...]
@@ -121,6 +149,7 @@ class Event:
             "outlets": list(_outlets(self.articles)),
             "articles": [a.id for a in self.articles],
             "summary": {"sentences": _sentences(self.summary)},
+            **_voices(self.summary),
         }
 
     def line(self) -> dict[str, Any]:
@@ -160,7 +189,9 @@ class Story:
     and ``actors`` (key actors, places and phrases) come from the summary.  ``events`` (from a
     two-level clusterer) are the story's events in time order; then the record's ``timeline`` is made
     of the events and the summary's dated expressions are its ``background``.  ``update`` is set in an
-    update run or with ``since`` (see ``Update``).
+    update run or with ``since`` (see ``Update``).  With ``StoryOptions.quotes``/``compare`` the summary
+    carries the story's quotes, speakers and comparison (``khulasa.voices``, as ``summarize`` makes
+    them); the record shows them beside the summary, and each event its part (``event_voices``).
     """
 
     story_id: str
@@ -210,6 +241,7 @@ class Story:
         summary = to_dict(self.summary)
         timeline = summary.pop("timeline")
         actors = summary.pop("key_terms")
+        voices = {k: summary.pop(k) for k in VOICES if k in summary}
         if not include_text:
             for article in summary["articles"]:
                 article.pop("text", None)
@@ -225,6 +257,7 @@ class Story:
             "summary": summary,
             "timeline": timeline,
             "actors": actors,
+            **voices,
         }
         if self.events:
             record["events"] = [e.to_dict() for e in self.events]
@@ -275,6 +308,12 @@ def make_story(
     story_options = options if words == options.words else _with(options, words=words)
     summary = summarize_story([articles[i] for i in chosen], story_options)
     events = tuple(_event(assignment, e, articles, listed, options) for e in assignment.events)
+    if options.quotes or options.compare:
+        texts = {a.id: a.text for a in articles}
+        events = tuple(
+            dataclasses.replace(e, summary=event_voices(e.summary, summary, {a.id for a in e.articles}, texts))
+            for e in events
+        )
     if earlier is None and options.since is not None:
         since = dt.date.fromisoformat(options.since)
         earlier = Earlier(frozenset(a.id for a in articles if a.date is None or a.date < since))
@@ -294,8 +333,69 @@ def _event(
     sub = Assignment(event.event_id, assignment.rank, tuple(assignment.members[i] for i in event.positions))
     chosen = [event.positions[i] for i in summary_members(sub, EVENT_SUMMARY_ARTICLES)]
     summary = summarize_story([articles[i] for i in chosen], _with(
-        options, words=options.event_words, timeline=False, key_terms=False))
+        options, words=options.event_words, timeline=False, key_terms=False, quotes=False, compare=False))
     return Event(event.event_id, tuple(listed[i] for i in event.positions), summary)
+
+
+def event_voices(event: Summary, story: Summary, ids: Collection[str], texts: Mapping[str, str]) -> Summary:
+    """``event`` (an event's summary, made without quotes or comparison) with its part of ``story``'s:
+    nothing is extracted again (one extraction per story).
+
+    * quotes: the story's quotes that an article of the event reports, with those sources only (the text,
+      verb and kind of the first of them, as ``quotes.extract_quotes`` takes its first report's); the
+      ids are the story's, so an event's quote is found among the story's;
+    * speakers: the story's speakers of those quotes, counted in the event;
+    * comparison: ``compare.coverage`` and ``compare.exclusive`` of the event's own summary, and the
+      story's disagreements that an article of the event gives a reading of, whole (each reading with
+      all its outlets and times, so the figures before and after the event stay side by side).
+
+    ``ids``: the event's articles (all of them, not only those its summary is made from); ``texts``:
+    article id -> text, for a quote's text in the first article of the event reporting it.
+    """
+    from khulasa import compare
+
+    story_options = story.options
+    assert event.options is not None and story_options is not None
+    options = dataclasses.replace(event.options, quotes=story_options.quotes, compare=story_options.compare)
+    changes: dict[str, Any] = {"options": options}
+    if options.quotes:
+        changes["quotes"], changes["speakers"] = _quotes_in(story.quotes, story.speakers, ids, texts)
+    if options.compare:
+        disagreements = () if story.comparison is None else tuple(
+            d for d in story.comparison.disagreements
+            if any(s.article_id in ids for r in d.readings for s in r.sources)
+        )
+        changes["comparison"] = Comparison(compare.coverage(event), compare.exclusive(event), disagreements)
+    return dataclasses.replace(event, **changes)
+
+
+def _quotes_in(
+    quotes: Sequence[Quote], speakers: Sequence[Speaker], ids: Collection[str], texts: Mapping[str, str]
+) -> tuple[tuple[Quote, ...], tuple[Speaker, ...]]:
+    """The quotes reported by the articles ``ids`` (those sources only) and their speakers, counted."""
+    kept: list[Quote] = []
+    for q in quotes:
+        sources = tuple(s for s in q.sources if s.article_id in ids)
+        if not sources:
+            continue
+        if len(sources) < len(q.sources):
+            first = sources[0]
+            q = dataclasses.replace(
+                q, text=texts[first.article_id][first.start : first.end], kind=first.kind,
+                verb=next((s.verb for s in sources if s.verb), None), sources=sources,
+            )
+        kept.append(q)
+    mine: dict[int, list[Quote]] = {}
+    for q in kept:
+        if q.speaker_id is not None:
+            mine.setdefault(q.speaker_id, []).append(q)
+    counted = [
+        dataclasses.replace(s, n_quotes=len(mine[s.id]),
+                            articles=tuple(dict.fromkeys(a for q in mine[s.id] for a in q.articles)))
+        for s in speakers if s.id in mine
+    ]
+    counted.sort(key=lambda s: (-s.n_quotes, s.id))
+    return tuple(kept), tuple(counted)
 
 
 def _update(
@@ -316,7 +416,8 @@ def _update(
     sub = Assignment(assignment.story_id, assignment.rank, tuple(assignment.members[i] for i in new))
     chosen = [new[i] for i in summary_members(sub, options.summary_articles)]
     pool = summarize_story([articles[i] for i in chosen], _with(
-        options, words=min(options.words * UPDATE_POOL, MAX_UPDATE_POOL_WORDS), timeline=False, key_terms=False))
+        options, words=min(options.words * UPDATE_POOL, MAX_UPDATE_POOL_WORDS), timeline=False, key_terms=False,
+        quotes=False, compare=False))
     known = [UnitForm.of(t) for t in earlier.sentences]
     if len(known) < MAX_KNOWN_SENTENCES:
         from khulasa.segment import segment
@@ -370,7 +471,12 @@ def summarize_story(articles: Sequence[Article], options: StoryOptions) -> Summa
 
         return summarize(articles, options=summary_options)
     except (NoArabicTextError, NoInputError):
-        return Summary(sentences=(), articles=tuple(articles), options=summary_options)
+        empty = Summary(sentences=(), articles=tuple(articles), options=summary_options)
+        if not summary_options.compare:
+            return empty
+        from khulasa import compare
+
+        return dataclasses.replace(empty, comparison=Comparison(compare.coverage(empty)))
 
 
 def lead_summary(article: Article, options: SummaryOptions) -> Summary:
@@ -383,7 +489,8 @@ def lead_summary(article: Article, options: SummaryOptions) -> Summary:
     from khulasa.segment import is_candidate, segment
     from khulasa.text.rules import display
 
-    units = each_alone([s for s in segment(article) if is_candidate(s)])
+    sentences = tuple(segment(article))
+    units = each_alone([s for s in sentences if is_candidate(s)])
     if not units:
         raise NoArabicTextError(1)
     chosen: list[SummarySentence] = []
@@ -403,7 +510,7 @@ def lead_summary(article: Article, options: SummaryOptions) -> Summary:
         chosen.append(SummarySentence(text, (span,), score, unit.id, article.id, edits))
         words += s.n_words
     extras = optional_steps((article,), units, options)
-    return Summary(
+    summary = Summary(
         sentences=tuple(chosen),
         articles=(article,),
         options=options,
@@ -413,3 +520,12 @@ def lead_summary(article: Article, options: SummaryOptions) -> Summary:
         n_sentences=len(units),
         n_words=words,
     )
+    from khulasa import voices
+
+    if not voices.wanted(options):
+        return summary
+    # Who said what and the comparison as the summarizer makes them (its one call; no focus here).
+    import numpy as np
+
+    prepared = voices.prepare((article,), sentences, units, np.zeros(len(units)), options)
+    return voices.annotate(summary, prepared, sentences, units)

@@ -7,7 +7,8 @@ Layout of a site (every page works from ``file://`` as well as from a web server
     days/<YYYY-MM-DD>.html, …-p2.html  the stories with an article that day
     outlets/index.html                 every outlet, by number of stories
     outlets/<slug>.html, …-p2.html     one outlet's stories, latest first
-    stories/<story_id>.html            a story: summary, events timeline, background dates, sources
+    stories/<story_id>.html            a story: summary, events timeline, background dates, sources, and
+                                       who said what and the outlet comparison when the records have them
     assets/search.js                   title search over assets/search-data.js (no server)
     assets/site.css                    the one stylesheet
 
@@ -44,8 +45,9 @@ __all__ = ["PAGE_SIZE", "Brief", "count_words", "index_page", "page_name", "read
 
 NAV_OUTLETS = 8
 """Outlets linked from every list page (the ones with most stories); all are on outlets/index.html."""
-ASSETS = {"search.js": "stories_search.js", "site.css": "stories_site.css"}
-"""Files under ``assets/`` and the package templates they are copied from."""
+ASSETS = {"search.js": ("stories_search.js",), "site.css": ("stories_site.css", "voices.css")}
+"""Files under ``assets/`` and the package templates they are made of (joined): the who-said-what and
+comparison rules are the summary page's own (``templates/voices.css``)."""
 
 
 def _period(first: str | None, last: str | None) -> str:
@@ -83,6 +85,7 @@ def _environment() -> jinja2.Environment:
     env.filters["event_period"], env.filters["event_datetime"] = labels.period, labels.period_datetime
     env.globals["labels"] = labels
     env.globals["page_name"] = page_name
+    env.globals["show_outlet"] = outlet_name
     return env
 
 
@@ -126,10 +129,24 @@ def _version() -> str:
 
 
 def story_page(record: dict[str, Any]) -> str:
-    """A story's page; shows ``record["events"]`` as a timeline when the record has them."""
+    """A story's page; shows ``record["events"]`` as a timeline when the record has them, and who said
+    what (by speaker) and the outlet comparison ("only in", "outlets differ") when the record has them
+    (``khulasa stories --quotes --compare``), with the summary page's panels (``templates/voices.html.j2``)."""
+    from khulasa.render.html import comparison_view, who_said_view
+
     by_id = {a["id"]: a for a in record["articles"]}
+    who_said, comparison = who_said_view(record), comparison_view(record, outlet_name)
+    voices: dict[str, Any] = {"who_said": who_said, "comparison": comparison}
+    if who_said is not None or comparison is not None:
+        voices.update(
+            anchors={a["id"]: f"article-{i}" for i, a in enumerate(record["articles"])},
+            headings={"quotes": labels.QUOTES_HEADING, "compare": labels.COMPARE_HEADING,
+                      "exclusive": labels.EXCLUSIVE_HEADING, "disagreements": labels.DISAGREE_HEADING},
+            over_time=labels.OVER_TIME,
+        )
     return _environment().get_template("stories_story.html.j2").render(
-        story=record, articles=by_id, events=record.get("events") or [], root="../", version=_version()
+        story=record, articles=by_id, events=record.get("events") or [], root="../", version=_version(),
+        **voices,
     )
 
 
@@ -218,8 +235,9 @@ def write_site(root: Path, stories: Path, report: dict[str, Any] | None) -> list
         encoding="utf-8")
 
     (root / "assets").mkdir()
-    for name, template in ASSETS.items():
-        text = resources.files("khulasa").joinpath(f"templates/{template}").read_text(encoding="utf-8")
+    for name, parts in ASSETS.items():
+        text = "".join(resources.files("khulasa").joinpath(f"templates/{part}").read_text(encoding="utf-8")
+                       for part in parts)
         (root / "assets" / name).write_text(text, encoding="utf-8")
     (root / "assets" / "search-data.js").write_text(search_data(briefs, names), encoding="utf-8")
     return briefs
