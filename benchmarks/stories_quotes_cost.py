@@ -34,29 +34,9 @@ CORPUS = next((p for p in (b / "shared" / "data" / "ant-corpus-v2.1.tar.gz" for 
 KINDS = {"plain": {}, "quotes+compare": {"quotes": True, "compare": True}}
 
 
-def _mixed_separators_workaround() -> None:
-    """``numbers._digits_value`` raises ``ValueError`` on a figure written with a thousands comma and a
-    decimal point (``1,867.5``), which the first 5,000 ANT articles hold, so ``--compare`` stops the run.
-    Until numbers.py reads it, this run reads such a figure as thousands + decimals (it changes no other
-    value); set in the main process before the worker pool forks, so the workers have it too."""
-    from khulasa import numbers
-
-    real = numbers._digits_value
-
-    def digits_value(token: str) -> float:
-        try:
-            return real(token)
-        except ValueError:
-            return float(token.replace(",", ""))
-
-    numbers._digits_value = digits_value
-
-
 def child(kind: str, corpus: str, limit: int, workers: int, clusterer: str) -> dict[str, object]:
     from khulasa.stories import StoryOptions, StoryRun
     from khulasa.stories.engines import embedded as engine
-
-    _mixed_separators_workaround()  # in both kinds, so they run the same code
 
     read = engine.iter_articles
     engine.iter_articles = lambda paths, report=None: itertools.islice(read(paths, report=report), limit)

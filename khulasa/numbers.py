@@ -152,7 +152,16 @@ _RANGE_JOIN = frozenset({"و", "الي", "حتي", "-", "–", "—"})
 
 
 def _digits_value(token: str) -> float:
-    """``1,000`` and ``1.000.000`` are thousands; ``3.5`` and ``52,5`` are decimals."""
+    """``1,000`` and ``1.000.000`` are thousands; ``3.5`` and ``52,5`` are decimals; with both marks
+    (``1,867.5``, ``1.867,5``) the last one is the decimal point and the other groups thousands.  Any
+    token ``_TOKEN`` reads (digit groups joined by ``.`` or ``,``) gives a value."""
+    if "," in token and "." in token:
+        point = "." if token.rfind(".") > token.rfind(",") else ","
+        whole, _, fraction = token.rpartition(point)
+        whole = whole.replace("," if point == "." else ".", "")
+        if point in whole:  # the decimal mark twice: no reading is sure, so the digits are grouped
+            return float(whole.replace(point, "") + fraction)
+        return float(whole + "." + fraction)
     if "," in token:
         groups = token.split(",")
         if all(len(g) == 3 for g in groups[1:]) and len(groups[0]) <= 3:

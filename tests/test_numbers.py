@@ -227,3 +227,21 @@ def test_number_windows_open_where_a_digit_or_whole_number_word_is(text: str) ->
             expected.append(numbers._GAP)
         expected.extend((m.group(), m.start(), m.end()) for m in numbers._TOKEN.finditer(folded, lo, hi))
     assert numbers._windows(folded, ft.words) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("بلغت الصادرات 1,867.5 مليون دولار", 1_867.5e6),
+    ("بلغت الصادرات 1.867,5 مليون دولار", 1_867.5e6),
+    ("بلغ العدد 12,345,678.25 شخصا", 12_345_678.25),
+])
+def test_a_thousands_mark_and_a_decimal_point_together(text: str, expected: float) -> None:
+    # 1,867.5 once raised ValueError ("1.867.5") and stopped --compare on a real ANT article
+    assert [m.low for m in parse_numbers(text)] == [pytest.approx(expected)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.integers(0, 9999), min_size=1, max_size=5), st.lists(st.sampled_from(".,"), min_size=4, max_size=4))
+def test_any_digit_token_reads_without_error(groups: list[int], marks: list[str]) -> None:
+    token = str(groups[0]) + "".join(m + str(g) for m, g in zip(marks, groups[1:], strict=False))
+    values = parse_numbers(f"بلغ العدد {token} شخصا")
+    assert len(values) == 1 and math.isfinite(values[0].low)

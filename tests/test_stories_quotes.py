@@ -193,8 +193,6 @@ def test_a_story_without_arabic_text_still_has_the_keys():
     assert record["quotes"] == [] and record["speakers"] == [] and record["comparison"]["coverage"] == []
 
 
-@pytest.mark.xfail(strict=True, raises=ValueError, reason="numbers._digits_value cannot read 1,867.5 (a "
-                   "thousands comma and a decimal point): --compare stops the run; numbers.py is not this branch's")
 def test_a_figure_with_a_thousands_comma_and_a_decimal_point_does_not_stop_the_run():
     texts = ["بلغت الصادرات النفطية 1,867.5 مليون دولار في العام الماضي بحسب الوزارة.",
              "بلغت الصادرات النفطية 1,900 مليون دولار في العام الماضي بحسب الوزارة."]
