@@ -179,7 +179,7 @@ def summarize(
     if voices.wanted(options):  # quotes, outlet comparison, focus (docs/quotes.md)
         voice = voices.prepare(analysis.articles, analysis.sentences, units, scores.score, options)
         salience = voice.salience
-    program = readable.problem(ready, salience, select.lengths(analysis.units), concepts.occurrences)
+    program = readable.problem(ready, salience, select.lengths(ready.units), concepts.occurrences)
     joined = functools.partial(program.pair_conflicts, ready)
     chosen = select.select(units, program, concepts, analysis.terms, options, joined=joined)
     ordered = order.order_units([units[i] for i in chosen], analysis.articles)

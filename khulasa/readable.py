@@ -109,7 +109,9 @@ def name_speaker(s: Sentence, before: Mapping[int, Sentence]) -> Naming | None:
     sentence's reporting frames (a frame without a subject, ``مضيفا أن``, goes on with it), when that
     is a name, a body or a role and its verb has the gender of ``s``'s; when the previous sentence has
     no speaker of its own and is a pure frame of the same gender, the one before it, up to
-    ``NAME_LOOKBACK`` sentences back.  Anything else -- an unnamed source, no frame -- names no one."""
+    ``NAME_LOOKBACK`` sentences back.  A speaker that is not surely the frame's subject (a frame
+    without content: ``وصرح فلان للتلفزيون "..."``) counts when an earlier sentence of the article
+    writes the same name.  Anything else -- an unnamed source, no frame -- names no one."""
     frame = pure_frame(s.text)
     if frame is None:
         return None
@@ -122,10 +124,10 @@ def name_speaker(s: Sentence, before: Mapping[int, Sentence]) -> Naming | None:
             sp = f.speaker
             if sp is None or sp.kind == "pronoun":
                 continue  # مضيفا أن: the speaker goes on
-            if sp.kind not in _NAMED_KINDS or f.feminine != frame.feminine or not (f.is_quote or f.speaker_sure):
+            if sp.kind not in _NAMED_KINDS or f.feminine != frame.feminine:
                 return None
             name = _shown_name(sp)
-            if name is None:
+            if name is None or not (f.is_quote or f.speaker_sure or _named_earlier(name, prev.index, before)):
                 return None
             at = prev.text.find(name, sp.start)
             if at < 0 or at > sp.end:
@@ -136,6 +138,13 @@ def name_speaker(s: Sentence, before: Mapping[int, Sentence]) -> Naming | None:
             return None
         index -= 1
     return None
+
+
+def _named_earlier(name: str, index: int, before: Mapping[int, Sentence]) -> bool:
+    """Whether an article sentence before ``index`` writes ``name``: a frame whose subject is not
+    surely its speaker (``وصرح جيلا بيجواشفيلي للتلفزيون "..."``) names one the article knows."""
+    folded = speech.fold(name)
+    return any(i < index and folded in speech.fold(s.text) for i, s in before.items())
 
 
 def _shown_name(sp: speech.SpeakerMention) -> str | None:
