@@ -164,10 +164,11 @@ def _shown_name(sp: speech.SpeakerMention) -> str | None:
     return sp.description
 
 
-def show(s: Sentence, ready: Readability, articles: Mapping[str, Article]) -> tuple[str, tuple[str, ...], tuple[Insertion, ...]]:
-    """The text shown for ``s``, its edits (``EDITS``) and the words inserted (``Insertion``): hashtag
-    marks removed (``display``) and, when ``ready`` names its speaker, the name after the verb."""
-    naming = ready.names.get((s.article_id, s.index))
+def show(item: Shown, articles: Mapping[str, Article]) -> tuple[str, tuple[str, ...], tuple[Insertion, ...]]:
+    """The text shown for ``item``, its edits (``EDITS``) and the words inserted (``Insertion``):
+    hashtag marks removed (``display``) and, when it is given its speaker's name, the name after the
+    verb."""
+    s, naming = item.sentence, item.naming
     if naming is None:
         text, edits = display(s.text)
         return text, edits, ()
@@ -343,6 +344,9 @@ class Shown:
 
     unit: InfoUnit
     sentence: Sentence
+    naming: Naming | None = None
+    """The speaker's name given to the sentence (``name_speaker``): not when the sentence before it in
+    its article is shown right before it (then the summary names the speaker as the source does)."""
 
 
 def arrange(
@@ -376,7 +380,16 @@ def arrange(
         if first is not None:
             groups.insert(0, groups.pop(first))
             break
-    return [item for g in groups for item in g]
+    out = [item for g in groups for item in g]
+    for k, item in enumerate(out):
+        s = item.sentence
+        naming = ready.names.get((s.article_id, s.index))
+        before = out[k - 1].sentence if k else None
+        if naming is not None and not (
+            before is not None and before.article_id == s.article_id and before.index == s.index - 1
+        ):
+            out[k] = replace(item, naming=naming)
+    return out
 
 
 def _anchor_article(item: Shown, rank: dict[str, tuple[dt.date, int]]) -> str:
