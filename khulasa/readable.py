@@ -1,18 +1,21 @@
 """A summary a reader can read without stumbling (issue 14): who speaks, what opens, what is shown.
 
-Three rules on top of selection, all keeping the summary an exact copy of its sources:
+Rules on top of selection, keeping every summary sentence's span an exact copy of its sources (the two
+display edits, a hashtag mark removed and a speaker's name inserted, are listed on the sentence):
 
 * **The speaker is never lost.**  A sentence whose subject is left in the sentence before it -- an elided
   speaker (``وأضاف أن``, ``وأكدت:``, ``وتابع:``) or a bare pronoun (``وهو ...``), as
-  ``khulasa.speech.opening`` reads it -- is shown only *with* that sentence.  First, a unit (a group of
+  ``khulasa.speech.opening`` reads it -- is shown only *with* that sentence or given the speaker's
+  name (next rule).  First, a unit (a group of
   near-identical sentences) is shown by a member that reads on its own when it has one (another outlet
   names the speaker: ``وقال الوزير إن ...`` for ``وأضاف أن ...``).  Otherwise the unit is a *pair* with
   the sentence right before it in its article: selected together, both counted in the word budget, shown
   adjacent (that sentence first).  A unit whose previous sentence is missing, not a candidate or needs
   an antecedent itself, is not selected; under a sentence budget no pair is formed (one unit must cost
-  one sentence there) and such units are not selected either.  We never rewrite a pronoun into a name:
-  the summary stays a copy of the source.
-* **A pure reporting frame is given its speaker's name** (``name_speaker``), before pairing: when a
+  one sentence there) and such units are not selected either, unless named.  We never rewrite a
+  pronoun into a name.
+* **A pure reporting frame is given its speaker's name** (``name_speaker``), before pairing (after
+  another outlet's wording that names the speaker): when a
   sentence opens with only a conjunction, a reporting verb and its marker (``وأضاف أن``, ``وتابعت:``,
   ``وأشار إلى أن``) and the article's sentence before it names that verb's speaker (the last speaker
   of its reporting frames, a name, a body or a role, of the verb's gender; through up to
