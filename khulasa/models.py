@@ -142,6 +142,20 @@ class SourceSpan:
 
 
 @dataclass(frozen=True)
+class Insertion:
+    """Words shown in a summary sentence that its source span does not hold: the speaker's name given
+    to a pure reporting frame (``وأضاف أن`` -> ``وأضاف بوتين أن``, ``khulasa.readable``).
+
+    ``text == sentence.text[start:end]`` (offsets into the text shown); ``source`` is where the
+    article names the speaker (its exact span, in the sentence before)."""
+
+    start: int
+    end: int
+    text: str
+    source: SourceSpan
+
+
+@dataclass(frozen=True)
 class SummarySentence:
     text: str
     sources: tuple[SourceSpan, ...]
@@ -151,8 +165,11 @@ class SummarySentence:
     """The article whose sentence is displayed (``text == article.text[start:end]`` there, unless
     ``edits`` says how the text shown differs from that span)."""
     edits: tuple[str, ...] = ()
-    """Display edits of the span's text (``khulasa.text.rules.EDITS``: ``"unhashtag"``, hashtag marks
-    removed); empty when ``text`` is the span's text exactly."""
+    """Display edits of the span's text (``khulasa.readable.EDITS``: ``"unhashtag"``, hashtag marks
+    removed; ``"speaker"``, the speaker's name inserted, see ``inserted``); empty when ``text`` is the
+    span's text exactly."""
+    inserted: tuple[Insertion, ...] = ()
+    """The words of ``text`` that are not in the source span, each with where the article has them."""
 
 
 @dataclass(frozen=True)

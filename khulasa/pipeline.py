@@ -115,13 +115,14 @@ def _sources(unit: InfoUnit, articles: dict[str, Article], rank: dict[str, tuple
 
 
 def _shown(
-    unit: InfoUnit, shown: Sentence, articles: dict[str, Article], rank: dict[str, tuple], score: float
+    item: readable.Shown, articles: dict[str, Article], rank: dict[str, tuple], score: float
 ) -> SummarySentence:
-    """The summary sentence of ``unit`` showing its member ``shown`` (exact span; display edits listed)."""
-    text, edits = readable.display(shown.text)
+    """The summary sentence of ``item.unit`` showing its member ``item.sentence`` (exact span; display
+    edits and inserted words listed: ``readable.show``)."""
+    text, edits, inserted = readable.show(item, articles)
     return SummarySentence(
-        text=text, sources=_sources(unit, articles, rank), score=round(score, 4), unit_id=unit.id, article_id=shown.article_id,
-        edits=edits,
+        text=text, sources=_sources(item.unit, articles, rank), score=round(score, 4), unit_id=item.unit.id,
+        article_id=item.sentence.article_id, edits=edits, inserted=inserted,
     )
 
 
@@ -173,7 +174,7 @@ def summarize(
     if voices.wanted(options):  # quotes, outlet comparison, focus (docs/quotes.md)
         voice = voices.prepare(analysis.articles, analysis.sentences, units, scores.score, options)
         salience = voice.salience
-    program = readable.problem(ready, salience, select.lengths(analysis.units), concepts.occurrences)
+    program = readable.problem(ready, salience, select.lengths(ready.units), concepts.occurrences)
     joined = functools.partial(program.pair_conflicts, ready)
     chosen = select.select(units, program, concepts, analysis.terms, options, joined=joined)
     ordered = order.order_units([units[i] for i in chosen], analysis.articles)
@@ -223,7 +224,7 @@ def _summary_sentences(
     by_id = {a.id: a for a in articles}
     rank = order.article_rank(articles)
     shown = tuple(
-        _shown(item.unit, item.sentence, by_id, rank, float(scores.score[item.unit.id]))
+        _shown(item, by_id, rank, float(scores.score[item.unit.id]))
         for item in readable.arrange(ordered, ready, rank)
     )
     if not shown and options.words is not None:

@@ -1,17 +1,29 @@
 """A summary a reader can read without stumbling (issue 14): who speaks, what opens, what is shown.
 
-Three rules on top of selection, all keeping the summary an exact copy of its sources:
+Rules on top of selection, keeping every summary sentence's span an exact copy of its sources (the two
+display edits, a hashtag mark removed and a speaker's name inserted, are listed on the sentence):
 
 * **The speaker is never lost.**  A sentence whose subject is left in the sentence before it -- an elided
   speaker (``وأضاف أن``, ``وأكدت:``, ``وتابع:``) or a bare pronoun (``وهو ...``), as
-  ``khulasa.speech.opening`` reads it -- is shown only *with* that sentence.  First, a unit (a group of
+  ``khulasa.speech.opening`` reads it -- is shown only *with* that sentence or given the speaker's
+  name (next rule).  First, a unit (a group of
   near-identical sentences) is shown by a member that reads on its own when it has one (another outlet
   names the speaker: ``وقال الوزير إن ...`` for ``وأضاف أن ...``).  Otherwise the unit is a *pair* with
   the sentence right before it in its article: selected together, both counted in the word budget, shown
   adjacent (that sentence first).  A unit whose previous sentence is missing, not a candidate or needs
   an antecedent itself, is not selected; under a sentence budget no pair is formed (one unit must cost
-  one sentence there) and such units are not selected either.  We never rewrite a pronoun into a name:
-  the summary stays a copy of the source.
+  one sentence there) and such units are not selected either, unless named.  We never rewrite a
+  pronoun into a name.
+* **A pure reporting frame is given its speaker's name** (``name_speaker``), before pairing (after
+  another outlet's wording that names the speaker): when a
+  sentence opens with only a conjunction, a reporting verb and its marker (``وأضاف أن``, ``وتابعت:``,
+  ``وأشار إلى أن``) and the article's sentence before it names that verb's speaker (the last speaker
+  of its reporting frames, a name, a body or a role, of the verb's gender; through up to
+  ``NAME_LOOKBACK`` such pure frames in a row), the sentence is shown alone with the name inserted
+  after the verb (``وأضاف بوتين أن``).  That is the one rewrite: the summary sentence lists it
+  (``edits`` holds ``"speaker"``, ``inserted`` the name with its offsets in the text shown and its
+  exact span in the article), its sources keep the exact span, and every renderer marks the name.
+  Pronoun subjects (``وهو ...``) and other frames (``وقال في بيان إن``) are paired as above.
 * **A summary opens with the scene.**  The first sentence never continues a quote or needs an antecedent
   (``can_open``, also for story titles), and preferably it is an article's lead that is not reported
   speech (``sets_scene``): the first article group (the summary sentences of one anchor article, in
@@ -26,17 +38,30 @@ Three rules on top of selection, all keeping the summary an exact copy of its so
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
-from dataclasses import dataclass, replace
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from scipy import sparse
 
 from khulasa import speech
-from khulasa.models import InfoUnit, Sentence
-from khulasa.text.rules import EDITS as EDITS
+from khulasa.models import Article, InfoUnit, Insertion, Sentence, SourceSpan
+from khulasa.text import rules as _rules
+from khulasa.text.normalize import count_words
 from khulasa.text.rules import UNHASHTAG as UNHASHTAG
 from khulasa.text.rules import display as display
+
+SPEAKER = "speaker"
+"""The edit that inserts a speaker's name into a pure reporting frame (``name_speaker``)."""
+EDITS = (*_rules.EDITS, SPEAKER)
+"""The display edits a summary sentence may list: its text then differs from its source span."""
+NAME_LOOKBACK = 3
+"""How many sentences back a pure reporting frame's speaker may be named, through pure frames only
+(``وقال بوتين إن ...``، ``وأضاف أن ...``، ``وتابع: ...``: the third is still Putin)."""
+_NAMED_KINDS = ("name", "body", "role")
+_CONJUNCTIONS = ("", "و", "ف")
+_PURE_TAIL = re.compile(r"\s*(?:(:)|(?:الى\s+)?([^\W\d_]+))")
 
 
 def needs_antecedent(text: str) -> bool:
@@ -50,6 +75,111 @@ def needs_antecedent(text: str) -> bool:
     if o.status == "elided":
         return o.frame is not None and o.frame.is_quote
     return o.needs_antecedent
+
+
+def pure_frame(text: str) -> speech.Frame | None:
+    """The frame of a sentence that opens with a pure reporting frame -- a conjunction at most, a
+    reporting verb, no subject, then its marker ``أن/إن/بأن...`` (``إلى أن`` too) or a colon
+    (``وأضاف أن``, ``وتابعت:``) -- else ``None``.  Only such a sentence is given its speaker's name."""
+    o = speech.opening(text)
+    f = o.frame
+    if o.status != "elided" or f is None or not f.is_quote or f.role != "verb":
+        return None
+    if text[: f.verb_start].strip() not in _CONJUNCTIONS:
+        return None
+    tail = _PURE_TAIL.match(speech.fold(text[f.verb_end : f.verb_end + 40]))
+    if tail is None or not (tail.group(1) or tail.group(2) in speech.COMPLEMENTIZERS):
+        return None
+    return f
+
+
+@dataclass(frozen=True)
+class Naming:
+    """A speaker's name to insert into a sentence's pure reporting frame: ``at`` is the offset in the
+    sentence's text right after the verb; ``name`` is written as in the article, at
+    ``start:end`` of ``article_id``'s text."""
+
+    at: int
+    name: str
+    article_id: str
+    start: int
+    end: int
+
+
+def name_speaker(s: Sentence, before: Mapping[int, Sentence]) -> Naming | None:
+    """The name to give ``s``'s pure reporting frame (``pure_frame``) from the sentences before it in
+    its article (``before``: index -> sentence), or ``None``: the last speaker of the previous
+    sentence's reporting frames (a frame without a subject, ``مضيفا أن``, goes on with it), when that
+    is a name, a body or a role and its verb has the gender of ``s``'s; when the previous sentence has
+    no speaker of its own and is a pure frame of the same gender, the one before it, up to
+    ``NAME_LOOKBACK`` sentences back.  A speaker that is not surely the frame's subject (a frame
+    without content: ``وصرح فلان للتلفزيون "..."``) counts when an earlier sentence of the article
+    writes the same name.  Anything else -- an unnamed source, no frame -- names no one."""
+    frame = pure_frame(s.text)
+    if frame is None:
+        return None
+    index = s.index
+    for _ in range(NAME_LOOKBACK):
+        prev = before.get(index - 1)
+        if prev is None:
+            return None
+        for f in reversed(speech.find_frames(prev.text)):
+            sp = f.speaker
+            if sp is None or sp.kind == "pronoun":
+                continue  # مضيفا أن: the speaker goes on
+            if sp.kind not in _NAMED_KINDS or f.feminine != frame.feminine:
+                return None
+            name = _shown_name(sp)
+            if name is None or not (f.is_quote or f.speaker_sure or _named_earlier(name, prev.index, before)):
+                return None
+            at = prev.text.find(name, sp.start)
+            if at < 0 or at > sp.end:
+                return None
+            return Naming(frame.verb_end, name, s.article_id, prev.start + at, prev.start + at + len(name))
+        again = pure_frame(prev.text)
+        if again is None or again.feminine != frame.feminine:
+            return None
+        index -= 1
+    return None
+
+
+def _named_earlier(name: str, index: int, before: Mapping[int, Sentence]) -> bool:
+    """Whether an article sentence before ``index`` writes ``name``: a frame whose subject is not
+    surely its speaker (``وصرح جيلا بيجواشفيلي للتلفزيون "..."``) names one the article knows."""
+    folded = speech.fold(name)
+    return any(i < index and folded in speech.fold(s.text) for i, s in before.items())
+
+
+def _shown_name(sp: speech.SpeakerMention) -> str | None:
+    """What to call a speaker: a body's name, a person's name when it reads as one (it opens with a
+    name word, not a preposition on a role or body: ``لوزارة الصحة`` is no name), else the role
+    (``المتحدث الرسمي``), else nothing."""
+    if sp.kind == "body":
+        return sp.name
+    if sp.kind == "name" and sp.name:
+        words = speech.fold(sp.name).split()
+        first = words[0]
+        opens = speech.token_class(first) in "NC" and not (
+            first[0] in "لب" and speech.token_class(first[1:]) in "RBDP"
+        )
+        if opens and all(speech.token_class(w) in "NCA" for w in words):
+            return sp.name
+    return sp.description
+
+
+def show(item: Shown, articles: Mapping[str, Article]) -> tuple[str, tuple[str, ...], tuple[Insertion, ...]]:
+    """The text shown for ``item``, its edits (``EDITS``) and the words inserted (``Insertion``):
+    hashtag marks removed (``display``) and, when it is given its speaker's name, the name after the
+    verb."""
+    s, naming = item.sentence, item.naming
+    if naming is None:
+        text, edits = display(s.text)
+        return text, edits, ()
+    head = s.text[: naming.at]  # a conjunction and a verb: nothing display changes
+    text, edits = display(head + " " + naming.name + s.text[naming.at :])
+    start = len(head) + 1
+    source = SourceSpan(naming.article_id, articles[naming.article_id].outlet, naming.start, naming.end)
+    return text, (*edits, SPEAKER), (Insertion(start, start + len(naming.name), naming.name, source),)
 
 
 def can_open(text: str) -> bool:
@@ -78,6 +208,8 @@ class Readability:
     allowed: tuple[int, ...]
     leads: frozenset[tuple[str, int]] = frozenset()
     """(article id, index) of each article's first candidate sentence."""
+    names: Mapping[tuple[str, int], Naming] = field(default_factory=dict)
+    """(article id, index) of a shown sentence -> the speaker's name given to its pure frame."""
 
     def is_lead(self, s: Sentence) -> bool:
         return (s.article_id, s.index) in self.leads
@@ -98,9 +230,13 @@ def plan(units: Sequence[InfoUnit], *, pairs: bool = True) -> Readability:
     def needs(s: Sentence) -> bool:
         return (s.article_id, s.index) not in leads and needs_antecedent(s.text)
 
+    by_article: dict[str, dict[int, Sentence]] = {}
+    for (article_id, index), (_, s) in where.items():
+        by_article.setdefault(article_id, {})[index] = s
     out: list[InfoUnit] = []
     antecedent: dict[int, tuple[int, Sentence]] = {}
     allowed: list[int] = []
+    names: dict[tuple[str, int], Naming] = {}
     for unit in units:
         rep = unit.representative
         if not needs(rep):
@@ -112,12 +248,25 @@ def plan(units: Sequence[InfoUnit], *, pairs: bool = True) -> Readability:
             out.append(replace(unit, representative=standing))
             allowed.append(unit.id)
             continue
+        named = next(
+            (
+                (s, n)
+                for s in (rep, *(m for m in unit.sentences if m is not rep))
+                if (n := name_speaker(s, by_article[s.article_id])) is not None
+            ),
+            None,
+        )
+        if named is not None:
+            out.append(replace(unit, representative=named[0]))
+            names[(named[0].article_id, named[0].index)] = named[1]
+            allowed.append(unit.id)
+            continue
         out.append(unit)
         before = where.get((rep.article_id, rep.index - 1))
         if pairs and before is not None and before[0] != unit.id and not needs(before[1]):
             antecedent[unit.id] = before
             allowed.append(unit.id)
-    return Readability(tuple(out), antecedent, tuple(allowed), frozenset(leads))
+    return Readability(tuple(out), antecedent, tuple(allowed), frozenset(leads), names)
 
 
 def _leads(units: Sequence[InfoUnit]) -> set[tuple[str, int]]:
@@ -170,6 +319,12 @@ def problem(
 ) -> Problem:
     """The selection program of ``ready`` (see ``Problem``)."""
     ids = np.array(ready.allowed, dtype=np.int64)
+    extra = np.zeros(len(ids))  # the words of a speaker's name given to a unit's sentence
+    for k, unit in enumerate(ids):
+        rep = ready.units[int(unit)].representative
+        naming = ready.names.get((rep.article_id, rep.index))
+        if naming is not None:
+            extra[k] = count_words(naming.name)
     rows, cols = list(range(len(ids))), [int(i) for i in ids]
     for k, unit in enumerate(ids):
         pair = ready.antecedent.get(int(unit))
@@ -181,7 +336,7 @@ def problem(
     return Problem(
         ids=ids,
         scores=pick @ np.asarray(scores, dtype=np.float64),
-        lengths=(pick @ np.asarray(lengths, dtype=np.float64)).astype(np.asarray(lengths).dtype),
+        lengths=(pick @ np.asarray(lengths, dtype=np.float64) + extra).astype(np.asarray(lengths).dtype),
         occurrences=sparse.csr_matrix(pick @ occ),
     )
 
@@ -192,6 +347,9 @@ class Shown:
 
     unit: InfoUnit
     sentence: Sentence
+    naming: Naming | None = None
+    """The speaker's name given to the sentence (``name_speaker``): not when the sentence before it in
+    its article is shown right before it (then the summary names the speaker as the source does)."""
 
 
 def arrange(
@@ -225,7 +383,16 @@ def arrange(
         if first is not None:
             groups.insert(0, groups.pop(first))
             break
-    return [item for g in groups for item in g]
+    out = [item for g in groups for item in g]
+    for k, item in enumerate(out):
+        s = item.sentence
+        naming = ready.names.get((s.article_id, s.index))
+        before = out[k - 1].sentence if k else None
+        if naming is not None and not (
+            before is not None and before.article_id == s.article_id and before.index == s.index - 1
+        ):
+            out[k] = replace(item, naming=naming)
+    return out
 
 
 def _anchor_article(item: Shown, rank: dict[str, tuple[dt.date, int]]) -> str:

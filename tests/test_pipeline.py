@@ -30,12 +30,23 @@ def _units_holding(analysis, sentence_text):
     return [u for u in analysis.units if any(s.text == sentence_text for s in u.sentences)]
 
 
+def _as_written(sentence):
+    """The text shown without the speaker's name the summary inserted (``inserted``, after a space)."""
+    text = sentence.text
+    for ins in sorted(sentence.inserted, key=lambda i: -i.start):
+        text = text[: ins.start - 1] + text[ins.end :]
+    return text
+
+
 def test_every_summary_sentence_is_a_source_sentence_at_its_offsets(example_summary):
     texts = {a.id: a.text for a in example_summary.articles}
     for sentence in example_summary.sentences:
         assert sentence.sources, "provenance is never empty"
+        assert set(sentence.edits) <= {"speaker"} and bool(sentence.inserted) == bool(sentence.edits)
         shown = [src for src in sentence.sources if src.article_id == sentence.article_id]
-        assert any(texts[src.article_id][src.start : src.end] == sentence.text for src in shown)
+        assert any(texts[src.article_id][src.start : src.end] == _as_written(sentence) for src in shown)
+        for ins in sentence.inserted:  # an inserted name is written where its source says
+            assert texts[ins.source.article_id][ins.source.start : ins.source.end] == ins.text
         for src in sentence.sources:
             assert texts[src.article_id][src.start : src.end].strip()
 

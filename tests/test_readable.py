@@ -119,6 +119,9 @@ def _flagged(summary, articles):
     before them in their own article."""
     out = []
     for k, s in enumerate(summary.sentences):
+        if "speaker" in s.edits:  # given its speaker's name: it reads on its own
+            assert not readable.needs_antecedent(s.text)
+            continue
         if not readable.needs_antecedent(shown(s, articles)):
             continue
         span = next(x for x in s.sources if x.article_id == s.article_id)
@@ -149,10 +152,122 @@ def test_a_pair_is_chosen_together_and_counted_in_the_budget():
 
 
 @pytest.mark.parametrize("n", [1, 2, 3, 4])
-def test_under_a_sentence_budget_a_dependent_sentence_is_not_selected(n):
+def test_under_a_sentence_budget_a_dependent_sentence_is_selected_only_given_its_speakers_name(n):
     summary = summarize(CLUSTER, sentences=n)
     assert len(summary.sentences) <= n
-    assert not any(readable.needs_antecedent(shown(s)) for s in summary.sentences)
+    assert _flagged(summary, CLUSTER) == []  # named, or right after the sentence naming its speaker
+
+
+@pytest.mark.parametrize(
+    ("text", "pure"),
+    [
+        ("وأضاف أن التمويل سيأتي من الميزانية.", True),
+        ("وأضافت إن الحملة ستبدأ الشهر المقبل.", True),
+        ('وتابع: "سنواصل العمل".', True),
+        ("وأشار إلى أن الخطة جاهزة.", True),
+        ("فأضاف أنه لا يعرف.", True),
+        ("وقال في بيان إن الخطة جاهزة.", False),  # an adjunct between the verb and its marker
+        ("وتابع قائلا إن الخطة جاهزة.", False),
+        ('وأضاف "سنواصل العمل".', False),  # a quotation mark: no marker the name goes before
+        ("وهو ما رحب به اتحاد المعلمين.", False),  # a pronoun subject
+        ("وأضاف الوزير أن الخطة جاهزة.", False),  # named already
+        ("ومن جهته أضاف أن الخطة جاهزة.", False),  # more than a conjunction before the verb
+    ],
+)
+def test_a_pure_reporting_frame(text, pure):
+    assert (readable.pure_frame(text) is not None) is pure
+
+
+def _article_sentences(text):
+    return {s.index: s for s in segment(Article("a", text))}
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("وقال وزير الصحة جون سميث إن الخطة جاهزة.\nوأضاف أن التمويل سيأتي من الميزانية.", "جون سميث"),
+        ("وقالت وزارة الصحة إن الخطة جاهزة.\nوأضافت أن التمويل سيأتي من الميزانية.", "وزارة الصحة"),
+        # through pure frames of the same gender, up to NAME_LOOKBACK sentences back
+        ("وقال جون سميث إن الخطة جاهزة.\nوأضاف أن التمويل كاف.\nوتابع: \"سنبدأ غدا\".", "جون سميث"),
+        # a preposition on a body is no name: the role is given instead
+        ("وقال المتحدث الرسمي لوزارة الصحة المشرف العام على البرنامج إن الخطة جاهزة.\nوأوضح أن التمويل كاف.",
+         "المتحدث الرسمي"),
+        ("وقال جون سميث إن الخطة جاهزة.\nوأضافت أن التمويل كاف.", None),  # the verb's gender differs
+        ("وقال مصدر مطلع إن الخطة جاهزة.\nوأضاف أن التمويل كاف.", None),  # an unnamed source
+        ("أعلنت الوزارة خطة جديدة للمدارس.\nوأضاف أن التمويل كاف.", None),  # no reporting frame names him
+        ("وقال جون سميث إن الخطة جاهزة.\nوهو ما رحب به المعلمون.", None),  # a pronoun subject is paired
+    ],
+)
+def test_the_speakers_name_comes_from_the_sentences_before(text, name):
+    sentences = _article_sentences(text)
+    last = sentences[max(sentences)]
+    naming = readable.name_speaker(last, sentences)
+    assert (naming.name if naming else None) == name
+    if naming is not None:
+        assert text[naming.start : naming.end] == name  # where the article writes it
+
+
+# Two outlets report the funding with an elided speaker; one names him in the sentence before.
+NAMED = Article(
+    "named",
+    "أعلنت وزارة الصحة خطة جديدة لمكافحة الإنفلونزا في المدارس الحكومية.\n"
+    "وقال وزير الصحة جون سميث إن الوزارة ستبدأ حملة توعية في الإذاعة.\n"
+    "وأضاف أن التمويل سيأتي من الميزانية الفدرالية للصحة العامة هذا العام.",
+    source="CNN",
+)
+UNNAMED = Article(
+    "unnamed",
+    "أعلنت وزارة الصحة خطة جديدة لمكافحة الإنفلونزا في المدارس الحكومية.\n"
+    "وأكد مسؤول في الوزارة أن الحملة ستشمل المدارس الخاصة أيضا.\n"
+    "وأضاف أن التمويل سيأتي من الميزانية الفدرالية للصحة العامة هذا العام.",
+    source="BBC",
+)
+FUNDING = "وأضاف أن التمويل سيأتي من الميزانية الفدرالية للصحة العامة هذا العام."
+
+
+@pytest.mark.parametrize("budget", [{"sentences": 2}, {"words": 25}])
+def test_a_pure_frame_is_shown_alone_with_its_speakers_name_marked_and_its_span_exact(budget):
+    summary = summarize([NAMED, UNNAMED], **budget)
+    s = summary.sentences[1]
+    assert s.text == "وأضاف جون سميث أن التمويل سيأتي من الميزانية الفدرالية للصحة العامة هذا العام."
+    assert s.edits == ("speaker",) and len(s.inserted) == 1
+    ins = s.inserted[0]
+    assert s.text[ins.start : ins.end] == ins.text == "جون سميث"
+    assert NAMED.text[ins.source.start : ins.source.end] == "جون سميث" and ins.source.source == "CNN"
+    assert shown(s, [NAMED, UNNAMED]) == FUNDING and {x.article_id for x in s.sources} == {"named", "unnamed"}
+    assert summary.n_words == 10 + 11 + 2 <= 25  # the name's two words count in the budget
+    assert not ra.unnamed_speaker(s.text)  # the audit's own rule: not a dangling speaker
+
+
+def test_no_name_is_inserted_when_the_sentence_naming_the_speaker_is_shown_right_before():
+    summary = summarize([CNN], words=60)
+    texts = [s.text for s in summary.sentences]
+    k = texts.index("وأضاف أن التمويل سيأتي من الميزانية الفدرالية للصحة العامة هذا العام.")
+    assert texts[k - 1].startswith("وقال وزير الصحة جون سميث")
+    assert summary.sentences[k].edits == () and summary.sentences[k].inserted == ()
+
+
+def test_every_format_marks_the_inserted_name():
+    import json
+    from importlib import resources
+
+    from khulasa.render import to_html, to_json, to_markdown, to_text
+
+    summary = summarize([NAMED, UNNAMED], sentences=2)
+    assert "وأضاف [جون سميث] أن التمويل" in to_text(summary)
+    assert "وأضاف \\[جون سميث\\] أن التمويل" in to_markdown(summary)
+    assert '>جون سميث</ins> أن التمويل' in to_html(summary)
+    doc = json.loads(to_json(summary))
+    s = next(x for x in doc["sentences"] if "edits" in x)
+    assert s["edits"] == ["speaker"]
+    assert s["inserted"] == [
+        {"start": 6, "end": 14, "text": "جون سميث", "source": {"article_id": "named", "source": "CNN",
+                                                            "start": NAMED.text.index("جون سميث"),
+                                                            "end": NAMED.text.index("جون سميث") + 8}}
+    ]
+    jsonschema = pytest.importorskip("jsonschema")
+    schema = json.loads(resources.files("khulasa").joinpath("schema/summary.schema.json").read_text(encoding="utf-8"))
+    jsonschema.validate(doc, schema)
 
 
 def test_another_outlets_wording_that_names_the_speaker_is_shown_instead():

@@ -28,6 +28,7 @@ from khulasa.render.labels import (
     DISAGREE_HEADING,
     DISAGREEMENT_KINDS,
     EXCLUSIVE_HEADING,
+    INSERTED_TITLE,
     KEY_TERMS_HEADING,
     OVER_TIME,
     QUOTE_KINDS,
@@ -40,6 +41,7 @@ from khulasa.render.labels import (
     outlets_of,
     period,
     period_datetime,
+    pieces,
     quotes_by_speaker,
     split_background,
     terms_by_kind,
@@ -107,7 +109,7 @@ def to_html(summary: Summary) -> str:
     return _template().render(
         title=_page_title(summary),
         sentences=[
-            {**doc, "n_outlets": len(outlets_of(s.sources)), "outlets": outlets_of(s.sources)}
+            {**doc, "n_outlets": len(outlets_of(s.sources)), "outlets": outlets_of(s.sources), "pieces": pieces(s)}
             for s, doc in zip(summary.sentences, data["sentences"], strict=True)
         ],
         who_said=who_said_view(data),
@@ -129,6 +131,7 @@ def to_html(summary: Summary) -> str:
         script=Markup(_PAGE_SCRIPT),
         script_hash=_SCRIPT_HASH,
         outlets_label=outlets_label,
+        inserted_title=INSERTED_TITLE,
         headings={"timeline": TIMELINE_HEADING, "background": BACKGROUND_HEADING,
                   "key_terms": KEY_TERMS_HEADING, "quotes": QUOTES_HEADING, "compare": COMPARE_HEADING,
                   "exclusive": EXCLUSIVE_HEADING, "disagreements": DISAGREE_HEADING},

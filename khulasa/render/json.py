@@ -176,8 +176,12 @@ def _sentence_dict(s: SummarySentence) -> dict[str, Any]:
         "unit_id": int(s.unit_id),
         "article_id": s.article_id,
     }
-    if s.edits:  # the text shown differs from its source span (khulasa.text.rules.display)
+    if s.edits:  # the text shown differs from its source span (khulasa.readable.show)
         doc["edits"] = list(s.edits)
+    if s.inserted:  # words shown that the span does not hold: where the article has them
+        doc["inserted"] = [
+            {"start": i.start, "end": i.end, "text": i.text, "source": _spans((i.source,))[0]} for i in s.inserted
+        ]
     return doc
 
 

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from khulasa.models import TimelineEvent
+from khulasa.models import SummarySentence, TimelineEvent
 from khulasa.periods import MONTH_NAMES, RANGE_DASH, YEAR_DASH, format_period, period_iso
 
 TIMELINE_HEADING = "الخط الزمني"
@@ -95,6 +95,32 @@ def split_background(events: Iterable[T]) -> tuple[list[T], list[T]]:
 
 def one_line(text: str) -> str:
     return " ".join(text.split())
+
+
+INSERTED_TITLE = "أضافته الخلاصة من الجملة السابقة في المقال"
+"""The tooltip of an inserted speaker's name (``<ins title=...>``): the summary added it, from the
+article's sentence before."""
+
+
+def pieces(s: SummarySentence) -> list[tuple[str, bool]]:
+    """A summary sentence's text shown in pieces, each ``(text, inserted)``: ``inserted`` marks words
+    the source span does not hold (``SummarySentence.inserted``: a speaker's name), which every format
+    marks (``[بوتين]`` in text and Markdown, ``<ins>`` in HTML)."""
+    out: list[tuple[str, bool]] = []
+    at = 0
+    for ins in sorted(s.inserted, key=lambda i: i.start):
+        if ins.start > at:
+            out.append((s.text[at : ins.start], False))
+        out.append((s.text[ins.start : ins.end], True))
+        at = ins.end
+    if at < len(s.text) or not out:
+        out.append((s.text[at:], False))
+    return out
+
+
+def bracketed(s: SummarySentence) -> str:
+    """The sentence on one line with each inserted piece in square brackets (``وأضاف [بوتين] أن``)."""
+    return one_line("".join(f"[{t}]" if inserted else t for t, inserted in pieces(s)))
 
 
 def _date(value: dt.date | str) -> dt.date:

@@ -28,6 +28,7 @@ from khulasa.render.labels import (
     only_in,
     outlets_of,
     period,
+    pieces,
     quotes_by_speaker,
     split_background,
     terms_by_kind,
@@ -40,13 +41,15 @@ def to_markdown(summary: Summary) -> str:
     Footnotes give the outlet, the article id and the character offsets in that article's text.
     Timeline events get footnotes too, numbered after the sentences; each date is shown at its precision
     (``2016``, ``تشرين الأول/أكتوبر 2016``, ``2016-10-10``), the story's own events first and the history it
-    recalls under ``### الخلفية``.  Key terms are listed by kind, a ``###`` heading each.
+    recalls under ``### الخلفية``.  Key terms are listed by kind, a ``###`` heading each.  A speaker's
+    name the summary inserted is shown in (escaped) square brackets: ``وأضاف \\[بوتين\\] أن``.
     """
     lines = ["# الخلاصة", ""]
     notes: list[str] = []
     for s in summary.sentences:
         notes.append(_footnote(len(notes) + 1, s.sources))
-        lines.append(f"- {_md(one_line(s.text))}[^{len(notes)}]")
+        shown = "".join(rf"\[{_md(t)}\]" if inserted else _md(t) for t, inserted in pieces(s))
+        lines.append(f"- {one_line(shown)}[^{len(notes)}]")
     if summary.timeline:
         story, background = split_background(summary.timeline)
         lines += ["", f"## {TIMELINE_HEADING}", ""]

@@ -16,6 +16,7 @@ from khulasa.render.labels import (
     QUOTE_KINDS,
     QUOTES_HEADING,
     TIMELINE_HEADING,
+    bracketed,
     kind_heading,
     one_line,
     only_in,
@@ -36,9 +37,10 @@ def to_text(summary: Summary) -> str:
     ``2016``, a month ``تشرين الأول/أكتوبر 2016``); the history the story recalls follows under its own
     heading (``الخلفية``).  Key terms are one line per kind (``الأشخاص: فلاديمير بوتين، رجب طيب
     أردوغان``).  A section with nothing in it is its heading alone.  Without them, the output is the
-    sentences only.
+    sentences only.  A speaker's name the summary inserted (``SummarySentence.inserted``) is shown in
+    square brackets (``وأضاف [بوتين] أن``).
     """
-    lines = [one_line(s.text) for s in summary.sentences]
+    lines = [bracketed(s) for s in summary.sentences]
     options = summary.options
     if summary.timeline or getattr(options, "timeline", False):
         story, background = split_background(summary.timeline)

@@ -7,6 +7,20 @@
   const state = { lastRequest: null, lastJson: "", lastMarkdown: null };
 
   // ---- DOM helper -------------------------------------------------------------------------------------
+  // A sentence's text with each word the summary inserted (a speaker's name, sentence.inserted) in <ins>.
+  function shownPieces(sentence) {
+    const out = [];
+    let at = 0;
+    for (const ins of [...(sentence.inserted || [])].sort((a, b) => a.start - b.start)) {
+      if (ins.start > at) out.push(sentence.text.slice(at, ins.start));
+      out.push(el("ins", { className: "inserted", title: "أضافته الخلاصة من الجملة السابقة في المقال" },
+        sentence.text.slice(ins.start, ins.end)));
+      at = ins.end;
+    }
+    out.push(sentence.text.slice(at));
+    return out;
+  }
+
   function el(tag, attrs, ...children) {
     const node = document.createElement(tag);
     for (const [name, value] of Object.entries(attrs || {})) {
@@ -317,7 +331,7 @@
       }, outletsLabel(outlets.length));
       const item = el("li", {
         className: "sentence", tabindex: 0, role: "button", "aria-pressed": "false", "data-sentence": i,
-      }, el("span", { className: "text", dir: "auto" }, sentence.text), badge,
+      }, el("span", { className: "text", dir: "auto" }, ...shownPieces(sentence)), badge,
       el("span", { className: "outlets" }, outlets.join(" · ")));
       item.addEventListener("click", () => select(i));
       item.addEventListener("keydown", (event) => {
