@@ -351,3 +351,83 @@ def test_an_edited_sentence_is_valid_json_of_the_summary_schema():
     doc["sentences"][0]["edits"] = ["rewrite"]
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(doc, schema)
+
+
+# A third outlet's article: the funding sentence (its name inserted) is then CNN's alone ("only in").
+THIRD = Article("third", "أعلنت وزارة الصحة خطة جديدة لمكافحة الإنفلونزا في المدارس الحكومية.", source="BBC")
+MARKUP = "<b>العامة</b>"
+
+
+def _only_cnn_named() -> list[Article]:
+    """NAMED and UNNAMED as two CNN articles (markup in the funding sentence), THIRD from BBC, dated."""
+    import datetime as dt
+
+    return [
+        Article(a.id, a.text.replace("العامة", MARKUP), source="CNN" if a is UNNAMED else a.source,
+                date=dt.date(2020, 1, 1))
+        for a in (NAMED, UNNAMED, THIRD)
+    ]
+
+
+INS = '<ins class="inserted" title="أضافته الخلاصة من الجملة السابقة في المقال">جون سميث</ins>'
+ESCAPED = "&lt;b&gt;العامة&lt;/b&gt;"
+
+
+def test_comparison_rows_show_the_inserted_name_as_their_sentence_does_in_every_format():
+    import re
+
+    from khulasa.options import SummaryOptions
+    from khulasa.render import to_html, to_markdown, to_text
+
+    summary = summarize(_only_cnn_named(), options=SummaryOptions(sentences=2, compare=True))
+    (only,) = summary.comparison.exclusive
+    assert only.text == summary.sentences[1].text and summary.sentences[1].inserted
+    text = to_text(summary)
+    assert "2. [CNN] وأضاف [جون سميث] أن التمويل" in text  # the coverage row
+    assert "- فقط في CNN: وأضاف [جون سميث] أن التمويل" in text  # "only in"
+    assert "- **فقط في CNN**: وأضاف \\[جون سميث\\] أن التمويل" in to_markdown(summary)
+    html = to_html(summary)
+    (callout,) = re.findall(r'<p class="callout only-in"><strong>.*?</p>', html)
+    assert f"وأضاف {INS} أن التمويل" in callout and ESCAPED in callout and "<b>" not in callout
+
+
+def test_story_pages_and_the_digest_mark_the_inserted_name_and_escape_markup(tmp_path):
+    import json
+    import re
+
+    from khulasa.stories import StoryOptions, build_stories, output
+    from khulasa.stories.site import story_page
+
+    (story,) = build_stories(_only_cnn_named(), StoryOptions(compare=True, words=25))
+    record = story.to_dict()
+    assert record["summary"]["sentences"][1]["inserted"][0]["text"] == "جون سميث"
+    html = story_page(record)
+    sentences = re.findall(r'<ol class="sentences">.*?</ol>', html, re.S)[0]
+    assert f"وأضاف {INS} أن التمويل" in sentences and ESCAPED in sentences
+    (callout,) = re.findall(r'<p class="callout only-in"><strong>.*?</p>', html)
+    assert f"وأضاف {INS} أن التمويل" in callout and ESCAPED in callout
+    assert "<b>" not in html
+    stories = tmp_path / "stories.jsonl"
+    stories.write_text(json.dumps(record, ensure_ascii=False) + "\n", encoding="utf-8")
+    assert "• وأضاف [جون سميث] أن التمويل" in output.digest(stories)
+
+
+def test_an_events_summary_marks_the_inserted_name():
+    from khulasa.stories import StoryOptions, build_stories
+    from khulasa.stories.site import story_page
+
+    (story,) = build_stories(_only_cnn_named(), StoryOptions(clusterer="trees"))
+    record = story.to_dict()
+    assert any("inserted" in s for e in record["events"] for s in e["summary"]["sentences"])
+    assert f"وأضاف {INS} أن التمويل" in story_page(record).split('id="events-heading"')[1]
+
+
+def test_pieces_of_a_record_sentence_join_back_to_its_text_whatever_its_offsets():
+    from khulasa.render.labels import bracketed, pieces
+
+    s = {"text": "وأضاف جون سميث أن", "inserted": [{"start": 6, "end": 14, "text": "جون سميث"}]}
+    assert pieces(s) == [("وأضاف ", False), ("جون سميث", True), (" أن", False)]
+    assert bracketed(s) == "وأضاف [جون سميث] أن"
+    odd = {"text": "وأضاف أن", "inserted": [{"start": 4, "end": 99}, {"start": 2, "end": 3}, {"start": 5, "end": 5}]}
+    assert "".join(t for t, _ in pieces(odd)) == odd["text"]
+    assert pieces({"text": ""}) == [("", False)]

@@ -54,10 +54,19 @@ def evil_record() -> dict[str, Any]:
     return record
 
 
+def named_record() -> dict[str, Any]:
+    """A story whose summary gives a pure reporting frame its speaker's name, one outlet alone reporting it
+    (tests/test_readable.py's fixture: markup in the sentence)."""
+    from tests.test_readable import _only_cnn_named
+
+    (story,) = build_stories(_only_cnn_named(), StoryOptions(compare=True, words=25))
+    return {**story.to_dict(), "story_id": "s-00000000000000aa"}
+
+
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     tmp = tmp_path_factory.mktemp("voices-site")
-    stories = write_jsonl(tmp / "stories.jsonl", [example_record(), evil_record()])
+    stories = write_jsonl(tmp / "stories.jsonl", [example_record(), evil_record(), named_record()])
     output.publish_html(stories, str(tmp / "site"), {"articles": 9, "duplicates": 0, "skipped": 0}, ["r"])
     return tmp / "site"
 
@@ -159,3 +168,17 @@ def test_screenshot_of_a_story_page_with_who_said_what(page, site):
     page.screenshot(path=str(ARTIFACTS / "stories-quotes.png"), full_page=True,
                     clip={"x": 0, "y": max(0, top - 20), "width": 1200, "height": 1800})
     assert khulasa.__version__
+
+
+def test_an_inserted_speakers_name_is_marked_in_the_summary_and_in_only_in(page, site):
+    from playwright.sync_api import expect
+
+    page.goto(story_url(site, "s-00000000000000aa"))
+    for where in ("ol.sentences > li > span", "#compare .callout.only-in span"):
+        ins = page.locator(f"{where} ins.inserted")
+        expect(ins).to_have_count(1)
+        expect(ins).to_be_visible()
+        assert ins.text_content() == "جون سميث"
+        assert ins.evaluate("el => getComputedStyle(el).borderBottomStyle") == "dashed"
+        assert "<b>العامة</b>" in page.locator(where).filter(has=page.locator("ins.inserted")).text_content()  # markup stays text
+    assert page.locator("main b").count() == 0

@@ -43,6 +43,7 @@ from khulasa.render.labels import (
     period_datetime,
     pieces,
     quotes_by_speaker,
+    row_pieces,
     split_background,
     terms_by_kind,
 )
@@ -131,7 +132,6 @@ def to_html(summary: Summary) -> str:
         script=Markup(_PAGE_SCRIPT),
         script_hash=_SCRIPT_HASH,
         outlets_label=outlets_label,
-        inserted_title=INSERTED_TITLE,
         headings={"timeline": TIMELINE_HEADING, "background": BACKGROUND_HEADING,
                   "key_terms": KEY_TERMS_HEADING, "quotes": QUOTES_HEADING, "compare": COMPARE_HEADING,
                   "exclusive": EXCLUSIVE_HEADING, "disagreements": DISAGREE_HEADING},
@@ -151,14 +151,18 @@ def who_said_view(data: dict[str, Any]) -> list[tuple[str, list[dict[str, Any]]]
 def comparison_view(data: dict[str, Any], name: Callable[[str], str] = one_line) -> dict[str, Any] | None:
     """The comparison of a summary's (or a story record's) JSON with its call-outs' labels, for the
     ``comparison_panel`` of ``templates/voices.html.j2`` (``None`` when it was not asked for); ``name``
-    shows an outlet in "only in X"."""
+    shows an outlet in "only in X".  An "only in" row is shown as its summary sentence (``pieces``:
+    a speaker's name the summary inserted marked, ``labels.row_pieces``)."""
     c = data.get("comparison")
     if c is None:
         return None
+    sentences = data["sentences"] if "sentences" in data else data["summary"]["sentences"]
     return {
         "outlets": c["outlets"],
         "only_in": {e["unit_id"]: only_in(name(e["outlet"])) for e in c["exclusive"]},
-        "exclusive": [{**e, "label": only_in(name(e["outlet"]))} for e in c["exclusive"]],
+        "exclusive": [
+            {**e, "label": only_in(name(e["outlet"])), "pieces": row_pieces(e, sentences)} for e in c["exclusive"]
+        ],
         "disagreements": [
             {**d, "kind_label": DISAGREEMENT_KINDS.get(d["kind"], d["kind"])} for d in c["disagreements"]
         ],
@@ -227,4 +231,5 @@ def _template() -> jinja2.Template:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    env.globals["inserted_title"] = INSERTED_TITLE
     return env.get_template("summary.html.j2")

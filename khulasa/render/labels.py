@@ -9,7 +9,7 @@ their JSON dicts (the stories pages render records).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -69,7 +69,7 @@ def kind_heading(kind: str) -> str:
 
 
 def _get(item: Any, name: str, default: Any = None) -> Any:
-    return item.get(name, default) if isinstance(item, dict) else getattr(item, name, default)
+    return item.get(name, default) if isinstance(item, Mapping) else getattr(item, name, default)
 
 
 def terms_by_kind(terms: Iterable[T]) -> list[tuple[str, list[T]]]:
@@ -102,25 +102,50 @@ INSERTED_TITLE = "أضافته الخلاصة من الجملة السابقة �
 article's sentence before."""
 
 
-def pieces(s: SummarySentence) -> list[tuple[str, bool]]:
+Piece = tuple[str, bool]
+"""A piece of a summary sentence as shown: ``(text, inserted)``."""
+
+
+def pieces(s: SummarySentence | Mapping[str, Any]) -> list[Piece]:
     """A summary sentence's text shown in pieces, each ``(text, inserted)``: ``inserted`` marks words
     the source span does not hold (``SummarySentence.inserted``: a speaker's name), which every format
-    marks (``[بوتين]`` in text and Markdown, ``<ins>`` in HTML)."""
-    out: list[tuple[str, bool]] = []
+    marks (``[بوتين]`` in text and Markdown, ``<ins class="inserted">`` in HTML).  ``s`` is the model's
+    sentence or its JSON dict (a story record's); the pieces join back to its text exactly, whatever
+    offsets a record holds."""
+    text: str = _get(s, "text") or ""
+    out: list[Piece] = []
     at = 0
-    for ins in sorted(s.inserted, key=lambda i: i.start):
-        if ins.start > at:
-            out.append((s.text[at : ins.start], False))
-        out.append((s.text[ins.start : ins.end], True))
-        at = ins.end
-    if at < len(s.text) or not out:
-        out.append((s.text[at:], False))
+    for ins in sorted(_get(s, "inserted") or (), key=lambda i: int(_get(i, "start"))):
+        start = min(max(int(_get(ins, "start")), at), len(text))
+        end = min(max(int(_get(ins, "end")), start), len(text))
+        if start == end:
+            continue
+        if start > at:
+            out.append((text[at:start], False))
+        out.append((text[start:end], True))
+        at = end
+    if at < len(text) or not out:
+        out.append((text[at:], False))
     return out
 
 
-def bracketed(s: SummarySentence) -> str:
+def row_pieces(row: Any, sentences: Sequence[SummarySentence | Mapping[str, Any]]) -> list[Piece]:
+    """The pieces of a comparison row (``CoverageRow``, ``Exclusive`` or their dicts): a row repeats the
+    summary sentence with its unit id, shown as that sentence (``pieces``) when the row's text is the
+    sentence's; a row that is not one (a story's unit) is its text, whole."""
+    unit, text = _get(row, "unit_id"), _get(row, "text")
+    sentence = next((s for s in sentences if _get(s, "unit_id") == unit and _get(s, "text") == text), None)
+    return pieces(sentence) if sentence is not None else [(text, False)]
+
+
+def brackets(shown: Iterable[Piece]) -> str:
+    """The pieces on one line with each inserted piece in square brackets (``وأضاف [بوتين] أن``)."""
+    return one_line("".join(f"[{t}]" if inserted else t for t, inserted in shown))
+
+
+def bracketed(s: SummarySentence | Mapping[str, Any]) -> str:
     """The sentence on one line with each inserted piece in square brackets (``وأضاف [بوتين] أن``)."""
-    return one_line("".join(f"[{t}]" if inserted else t for t, inserted in pieces(s)))
+    return brackets(pieces(s))
 
 
 def _date(value: dt.date | str) -> dt.date:

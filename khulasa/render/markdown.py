@@ -11,7 +11,7 @@ import re
 from collections.abc import Sequence
 from typing import Protocol
 
-from khulasa.models import Comparison, Quote, SourceSpan, Summary, TimelineEvent
+from khulasa.models import Comparison, Quote, SourceSpan, Summary, SummarySentence, TimelineEvent
 from khulasa.render.labels import (
     BACKGROUND_HEADING,
     COMPARE_HEADING,
@@ -23,6 +23,7 @@ from khulasa.render.labels import (
     QUOTE_KINDS,
     QUOTES_HEADING,
     TIMELINE_HEADING,
+    Piece,
     kind_heading,
     one_line,
     only_in,
@@ -30,6 +31,7 @@ from khulasa.render.labels import (
     period,
     pieces,
     quotes_by_speaker,
+    row_pieces,
     split_background,
     terms_by_kind,
 )
@@ -48,8 +50,7 @@ def to_markdown(summary: Summary) -> str:
     notes: list[str] = []
     for s in summary.sentences:
         notes.append(_footnote(len(notes) + 1, s.sources))
-        shown = "".join(rf"\[{_md(t)}\]" if inserted else _md(t) for t, inserted in pieces(s))
-        lines.append(f"- {one_line(shown)}[^{len(notes)}]")
+        lines.append(f"- {_md_pieces(pieces(s))}[^{len(notes)}]")
     if summary.timeline:
         story, background = split_background(summary.timeline)
         lines += ["", f"## {TIMELINE_HEADING}", ""]
@@ -71,7 +72,7 @@ def to_markdown(summary: Summary) -> str:
             lines += ["", f"### {_md(one_line(name))} ({len(quotes)})", ""]
             lines += [_quote_item(q, notes) for q in quotes]
     if summary.comparison is not None:
-        lines += _comparison_lines(summary.comparison, notes)
+        lines += _comparison_lines(summary.comparison, summary.sentences, notes)
     if notes:
         lines += ["", *notes]
     return "\n".join(lines) + "\n"
@@ -83,8 +84,14 @@ def _quote_item(q: Quote, notes: list[str]) -> str:
     return f"- {verb}_{QUOTE_KINDS.get(q.kind, q.kind)}_: «{_md(one_line(q.text))}»[^{len(notes)}]"
 
 
-def _comparison_lines(c: Comparison, notes: list[str]) -> list[str]:
-    """Outlets per summary sentence as a table, then "only in X" and "outlets differ" side by side."""
+def _md_pieces(shown: Sequence[Piece]) -> str:
+    """Pieces of a sentence on one line, escaped, each inserted piece in escaped square brackets."""
+    return one_line("".join(rf"\[{_md(t)}\]" if inserted else _md(t) for t, inserted in shown))
+
+
+def _comparison_lines(c: Comparison, sentences: Sequence[SummarySentence], notes: list[str]) -> list[str]:
+    """Outlets per summary sentence as a table, then "only in X" (shown as its summary sentence) and
+    "outlets differ" side by side."""
     lines = ["", f"## {COMPARE_HEADING}", ""]
     if c.coverage.rows:
         lines += ["| # | " + " | ".join(_md(one_line(o)) for o in c.coverage.outlets) + " |",
@@ -95,7 +102,7 @@ def _comparison_lines(c: Comparison, notes: list[str]) -> list[str]:
         lines += ["", f"### {EXCLUSIVE_HEADING}", ""]
         for e in c.exclusive:
             notes.append(_footnote(len(notes) + 1, e.sources))
-            lines.append(f"- **{_md(only_in(one_line(e.outlet)))}**: {_md(one_line(e.text))}[^{len(notes)}]")
+            lines.append(f"- **{_md(only_in(one_line(e.outlet)))}**: {_md_pieces(row_pieces(e, sentences))}[^{len(notes)}]")
     if c.disagreements:
         lines += ["", f"### {DISAGREE_HEADING}", ""]
         for d in c.disagreements:

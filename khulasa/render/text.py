@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
-from khulasa.models import Comparison, Quote, Summary, TimelineEvent
+from khulasa.models import Comparison, Quote, Summary, SummarySentence, TimelineEvent
 from khulasa.render.labels import (
     BACKGROUND_HEADING,
     COMPARE_HEADING,
@@ -17,12 +18,14 @@ from khulasa.render.labels import (
     QUOTES_HEADING,
     TIMELINE_HEADING,
     bracketed,
+    brackets,
     kind_heading,
     one_line,
     only_in,
     outlets_of,
     period,
     quotes_by_speaker,
+    row_pieces,
     split_background,
     terms_by_kind,
 )
@@ -58,7 +61,7 @@ def to_text(summary: Summary) -> str:
         for name, quotes in quotes_by_speaker(summary.quotes, summary.speakers):
             lines += [f"{one_line(name)} ({len(quotes)}):", *map(_quote_line, quotes)]
     if summary.comparison is not None:
-        lines += ["", COMPARE_HEADING, *_comparison_lines(summary.comparison)]
+        lines += ["", COMPARE_HEADING, *_comparison_lines(summary.comparison, summary.sentences)]
     return "".join(line + "\n" for line in lines)
 
 
@@ -68,13 +71,14 @@ def _quote_line(q: Quote) -> str:
     return f"- {verb}{QUOTE_KINDS.get(q.kind, q.kind)}: {one_line(q.text)} — {outlets}"
 
 
-def _comparison_lines(c: Comparison) -> list[str]:
-    """Each summary sentence's outlets (``[الجزيرة، إيلاف]``), then "only in", then "outlets differ"."""
-    lines = [f"{i}. [{'، '.join(one_line(o) for o in r.outlets)}] {one_line(r.text)}"
+def _comparison_lines(c: Comparison, sentences: Sequence[SummarySentence]) -> list[str]:
+    """Each summary sentence's outlets (``[الجزيرة، إيلاف]``), then "only in", then "outlets differ";
+    a row shows its sentence as the summary does (an inserted name in brackets)."""
+    lines = [f"{i}. [{'، '.join(one_line(o) for o in r.outlets)}] {brackets(row_pieces(r, sentences))}"
              for i, r in enumerate(c.coverage.rows, start=1)]
     if c.exclusive:
         lines += ["", EXCLUSIVE_HEADING]
-        lines += [f"- {only_in(one_line(e.outlet))}: {one_line(e.text)}" for e in c.exclusive]
+        lines += [f"- {only_in(one_line(e.outlet))}: {brackets(row_pieces(e, sentences))}" for e in c.exclusive]
     if c.disagreements:
         lines += ["", DISAGREE_HEADING]
         for d in c.disagreements:

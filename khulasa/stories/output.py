@@ -101,7 +101,7 @@ def digest(stories: Path) -> str:
         lines.append(f"   {dates} · {r['n_articles']} articles{copies} · {', '.join(r['outlets'][:6])}")
         for s in r["summary"]["sentences"][:DIGEST_SENTENCES]:
             outlets = ", ".join(dict.fromkeys(sp["source"] for sp in s["sources"]))
-            lines.append(f"   • {_one_line(s['text'])} [{outlets}]")
+            lines.append(f"   • {labels.bracketed(s)} [{outlets}]")
         story, background = labels.split_background(r["timeline"])
         for e in story[:DIGEST_EVENTS] + background[: max(0, DIGEST_EVENTS - len(story))]:
             mark = f"{labels.BACKGROUND_HEADING}: " if e in background else ""

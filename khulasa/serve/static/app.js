@@ -21,6 +21,12 @@
     return out;
   }
 
+  // A comparison row repeats a summary sentence (same unit id and text): shown as that sentence.
+  function rowPieces(row, sentences) {
+    const s = sentences.find((x) => x.unit_id === row.unit_id && x.text === row.text);
+    return s ? shownPieces(s) : [row.text];
+  }
+
   function el(tag, attrs, ...children) {
     const node = document.createElement(tag);
     for (const [name, value] of Object.entries(attrs || {})) {
@@ -419,7 +425,7 @@
     $("exclusive-part").replaceChildren(...(c.exclusive.length ? [
       el("h3", {}, labels.headings.exclusive),
       ...c.exclusive.map((e) => el("p", { className: "callout only-in" },
-        el("strong", {}, "فقط في " + e.outlet), ": ", el("span", { dir: "auto" }, e.text))),
+        el("strong", {}, "فقط في " + e.outlet), ": ", el("span", { dir: "auto" }, ...rowPieces(e, data.sentences)))),
     ] : []));
     $("disagreements-part").replaceChildren(...(c.disagreements.length ? [
       el("h3", {}, labels.headings.disagreements),

@@ -83,6 +83,8 @@ def _environment() -> jinja2.Environment:
     env.filters["unique_sources"] = _unique_sources
     env.filters["count"] = count_words
     env.filters["event_period"], env.filters["event_datetime"] = labels.period, labels.period_datetime
+    env.filters["pieces"] = labels.pieces
+    env.globals["inserted_title"] = labels.INSERTED_TITLE
     env.globals["labels"] = labels
     env.globals["page_name"] = page_name
     env.globals["show_outlet"] = outlet_name
