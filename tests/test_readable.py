@@ -196,6 +196,9 @@ def _article_sentences(text):
         ("وقال مصدر مطلع إن الخطة جاهزة.\nوأضاف أن التمويل كاف.", None),  # an unnamed source
         ("أعلنت الوزارة خطة جديدة للمدارس.\nوأضاف أن التمويل كاف.", None),  # no reporting frame names him
         ("وقال جون سميث إن الخطة جاهزة.\nوهو ما رحب به المعلمون.", None),  # a pronoun subject is paired
+        # the speaker after an anaphor (صرح بذلك ... فلان): the frame names him for the next sentence
+        ("كشفت دراسة جديدة فوائد كبيرة للتكامل.\nصرح بذلك المدير التنفيذي للشركة محمد "
+         "المزروعي مؤكدا في تصريح للصحيفة إمكانية العمل.\nوقال إن الدراسة أظهرت عدة فوائد.", "محمد المزروعي"),
     ],
 )
 def test_the_speakers_name_comes_from_the_sentences_before(text, name):

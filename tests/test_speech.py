@@ -164,6 +164,36 @@ def test_offsets_with_sentence_spans() -> None:
     assert text[f.content_start : f.content_end] == "الاجتماع انتهى"
 
 
+@pytest.mark.parametrize(
+    ("sentence", "kind", "name", "description"),
+    [
+        ("أعلن ذلك وزير الخارجية المصري سامح شكري في مؤتمر صحفي بالقاهرة.", "name", "سامح شكري",
+         "وزير الخارجية المصري"),
+        ("قال ذلك اليوم للصحفيين الرئيس الروسي فلاديمير بوتين عقب لقائه نظيره التركي.", "name",
+         "فلاديمير بوتين", "الرئيس الروسي"),
+        ("وذكر ذلك مساء أمس المتحدث باسم وزارة الصحة أشرف القدرة.", "name", "أشرف القدرة",
+         "المتحدث باسم وزارة الصحة"),
+        ('صرح بذلك المدير التنفيذي للشركة محمد المزروعي مؤكدا في تصريح لـ"الوطن" إمكانية العمل على '
+         "تقارب الأنظمة.", "name", "محمد المزروعي", "المدير التنفيذي للشركة"),
+        ("وأكد ذلك أيضا وزير الدفاع في بيان.", "role", None, "وزير الدفاع"),
+    ],
+)
+def test_the_speaker_follows_an_anaphor_after_the_verb(sentence, kind, name, description) -> None:
+    # صرح بذلك / أعلن ذلك + a time or audience (two words at most) + the speaker: ذلك is what was just
+    # reported (the sentence before), so the frame has no content of its own and its subject is sure
+    (f, *_) = frames(sentence)
+    sp = f.speaker
+    assert sp is not None and (sp.kind, sp.name, sp.description) == (kind, name, description)
+    assert f.speaker_sure and not f.is_quote
+    assert opening(sentence).status == ("named" if kind == "name" else kind)
+
+
+def test_a_demonstrative_before_a_subject_with_its_own_clause_stays_a_quote() -> None:
+    (f,) = quotes("وأكد ذلك المسؤول أن الخطة جاهزة.")  # "that official": the subject, then his clause
+    assert f.speaker is not None and f.speaker.text == "المسؤول" and content("وأكد ذلك المسؤول أن الخطة جاهزة.", f) == "الخطة جاهزة"
+    assert opening("وأعلن ذلك في بيان رسمي.").status == "elided"  # no speaker after it: still elided
+
+
 # --- speaker phrases -----------------------------------------------------------------------------
 
 

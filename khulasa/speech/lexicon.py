@@ -140,6 +140,11 @@ AUXILIARIES = WORDS["aux"]
 CONNECTORS = WORDS["connector"]
 EPITHETS = WORDS["epithet"]
 CLAUSE_ENDS = frozenset(fold(w) for w in WORDS["clause_end"])
+ANAPHORS = WORDS["anaphor"]
+"""``ذلك``/``بذلك`` right after a reporting verb: the speaker follows (``صرح بذلك الوزير فلان``)."""
+ANAPHOR_GAP = WORDS["anaphor_gap"]
+"""Words between such an anaphor and the speaker (``اليوم``, ``للصحفيين``), ``MAX_ANAPHOR_GAP`` at most."""
+MAX_ANAPHOR_GAP = 2
 _CONNECTIVES = frozenset(fold(w) for w in "حيث كما إذ و ثم".split())
 
 COMPLEMENTIZERS = frozenset(

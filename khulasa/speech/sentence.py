@@ -34,8 +34,11 @@ from khulasa.speech.lexicon import (
     _TRANSFER_PRONOUNS,
     _TRANSPARENT,
     ADJUNCTS,
+    ANAPHOR_GAP,
+    ANAPHORS,
     COMPLEMENTIZERS,
     LEXICON,
+    MAX_ANAPHOR_GAP,
     MAX_COLON_GAP,
     MAX_GAP,
     MAX_SPEAKER_TOKENS,
@@ -77,8 +80,14 @@ class _Sentence:
         relative = 0  # tokens of a relative clause after the subject (ترامب الذي كان يتحدث)
         colon_quote = _COLON_QUOTE.search(f, m.end(), hi) is not None
         toks = _TOKEN.finditer(f, m.end(), hi)
+        gap = -1  # after an anaphor (صرح بذلك اليوم الوزير فلان): the words before the speaker skipped
         for t in toks:
             w = t.group()
+            if not region and form.role == "verb" and (
+                (gap < 0 and w in ANAPHORS) or (0 <= gap < MAX_ANAPHOR_GAP and w in ANAPHOR_GAP)
+            ):
+                gap += 1
+                continue
             if len(region) >= MAX_GAP and not (w == ":" or (w in _QUOTE_OPEN and region[-1][0] == ":")):
                 if len(region) >= MAX_COLON_GAP or w in _STOPS or not colon_quote:
                     break
@@ -167,7 +176,7 @@ class _Sentence:
             content = (-1, -1) if e <= s else (s, e)
         reg_end = subject[-1][2] if subject else m.end()
         frame = self._make(m, form, speaker, marker, content, kind, (m.end(), reg_end))
-        if content[0] < 0 and speaker is not None:
+        if content[0] < 0 and speaker is not None and gap < 0:  # after an anaphor it is the subject
             end = self.ft.index(speaker.end)
             following = next((r[0] for r in region if r[1] >= end), None)
             sure = _short_phrase(speaker) and (
