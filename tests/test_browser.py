@@ -352,3 +352,22 @@ def test_summary_html_page_who_said_what_panel_in_chromium(browser, tmp_path):
     page.screenshot(path=str(ARTIFACTS / "summary-who-said-what.png"), full_page=True)
     context.close()
     assert not errors
+
+
+def test_an_inserted_speakers_name_is_marked_in_the_web_pages_only_in_row(page):
+    """The comparison's "only in" row repeats a summary sentence whose speaker's name the summary
+    inserted: shown as that sentence, the name in ``<ins>``, the sentence's markup as text."""
+    from tests.test_readable import _only_cnn_named
+
+    paste(page, [{"text": a.text, "source": a.source or ""} for a in _only_cnn_named()])
+    page.check('input[name="budget-unit"][value="sentences"]')
+    page.fill("#budget", "2")
+    page.check("#compare")
+    data = summarize(page)
+    (only,) = data["comparison"]["exclusive"]
+    assert any(s.get("inserted") and s["text"] == only["text"] for s in data["sentences"])
+    page.wait_for_selector("#compare-section:not([hidden])")
+    ins = page.locator("#exclusive-part .callout.only-in ins.inserted")
+    assert ins.count() == 1 and ins.text_content() == "جون سميث"
+    assert "<b>العامة</b>" in page.locator("#exclusive-part").text_content()
+    assert page.locator("#exclusive-part b").count() == 0
