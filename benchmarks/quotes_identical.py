@@ -16,14 +16,16 @@ with ``quotes`` and ``compare`` (quotes, speakers, coverage, exclusive, disagree
     python benchmarks/quotes_identical.py run OUT.jsonl [--repo DIR] [--data DIR]
     python benchmarks/quotes_identical.py compare A.jsonl B.jsonl
     python benchmarks/quotes_identical.py check REV [--data DIR]   # REV's outputs vs the working tree's
+    python benchmarks/quotes_identical.py seeds [--seeds 1 3] [--data DIR]  # this tree under two hash seeds
 
 ``check`` makes a temporary ``git worktree`` of REV, runs this script in both trees with this
 interpreter (each tree's ``khulasa`` first on ``sys.path``) and compares.  Exit status 0 when every
 output is identical, 1 otherwise.
 
-``run`` always runs with ``PYTHONHASHSEED=0`` (it starts itself again so when the variable is not
-set so): speaker grouping depends on the iteration order of sets of strings in a few stories (one of
-the 246 ANT events at 2da946a), so two runs with random seeds can differ without any code change.
+``run`` runs with ``PYTHONHASHSEED=--seed`` (0 unless told; it starts itself again when the variable
+differs) so that two revisions are compared under the same seed.  Outputs must not depend on the
+seed (Spark executors and worker processes each have their own): ``seeds`` runs this tree under two
+seeds and compares (at 2da946a speaker grouping in one of the 246 ANT events depended on it).
 """
 
 from __future__ import annotations
@@ -120,6 +122,19 @@ def compare(a: Path, b: Path) -> int:
     return 1 if differ else 0
 
 
+def seeds(first: int, second: int, data: Path) -> int:
+    with tempfile.TemporaryDirectory(prefix="khulasa-quotes-") as tmp:
+        outs = []
+        for seed in (first, second):
+            out = Path(tmp) / f"seed-{seed}.jsonl"
+            subprocess.run(
+                [sys.executable, __file__, "run", str(out), "--data", str(data), "--seed", str(seed)],
+                check=True,
+            )
+            outs.append(out)
+        return compare(*outs)
+
+
 def check(rev: str, data: Path) -> int:
     with tempfile.TemporaryDirectory(prefix="khulasa-quotes-") as tmp:
         old = Path(tmp) / "old"
@@ -146,16 +161,20 @@ def main() -> None:
     p_run.add_argument("out", type=Path)
     p_run.add_argument("--repo", type=Path, default=ROOT)
     p_run.add_argument("--data", type=Path, default=DATA)
+    p_run.add_argument("--seed", type=int, default=0, help="PYTHONHASHSEED of the run (default 0)")
     p_cmp = sub.add_parser("compare")
     p_cmp.add_argument("a", type=Path)
     p_cmp.add_argument("b", type=Path)
     p_chk = sub.add_parser("check")
     p_chk.add_argument("rev")
     p_chk.add_argument("--data", type=Path, default=DATA)
+    p_seeds = sub.add_parser("seeds")
+    p_seeds.add_argument("--seeds", type=int, nargs=2, default=[1, 3])
+    p_seeds.add_argument("--data", type=Path, default=DATA)
     args = parser.parse_args()
     if args.command == "run":
-        if os.environ.get("PYTHONHASHSEED") != "0":
-            env = {**os.environ, "PYTHONHASHSEED": "0"}
+        if os.environ.get("PYTHONHASHSEED") != str(args.seed):
+            env = {**os.environ, "PYTHONHASHSEED": str(args.seed)}
             sys.exit(subprocess.run([sys.executable, *sys.argv], env=env, check=False).returncode)
         sys.path.insert(0, str(args.repo.resolve()))
         import khulasa
@@ -164,6 +183,8 @@ def main() -> None:
         run(args.out, args.data.resolve())
     elif args.command == "compare":
         sys.exit(compare(args.a, args.b))
+    elif args.command == "seeds":
+        sys.exit(seeds(*args.seeds, args.data.resolve()))
     else:
         sys.exit(check(args.rev, args.data.resolve()))
 

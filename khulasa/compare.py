@@ -525,7 +525,7 @@ def _date_values(
     months = ft.words & _MONTH_FORMS
     if not months or not _MAYBE_DATE.search(article.text):
         return out
-    month = re.compile("|".join(map(re.escape, sorted(months, key=len, reverse=True))))
+    month = re.compile("|".join(map(re.escape, sorted(months, key=lambda w: (-len(w), w)))))
     f = ft.folded
     for s in sentences:
         lo, hi = ft.index(s.start), ft.index(s.end)

@@ -232,17 +232,19 @@ class _Story:
         if not names:
             return None
         toks = {n: _tokens(n) for n in names}
-        known = {
+        # a list in the order the story gives the names (not a set: which of two tied names wins must
+        # not depend on the hash seed, and Spark executors and workers each have their own)
+        known = [
             n
             for n in names
             if names[n] >= 2
             or any(t in self.name_tokens for t in fold(n).split())
             or all(speech.token_class(t) in "NC" for t in fold(n).split())
-        }
+        ]
         if not known:
             return None
         # the fullest of the names most often given with this role (``أردوغان`` counts for
-        # ``رجب طيب أردوغان``)
+        # ``رجب طيب أردوغان``); ties: the name the story gives first
         support = {n: sum(c for m, c in names.items() if toks[m] <= toks[n]) for n in known}
         return max(known, key=lambda n: (support[n], len(toks[n])))
 
@@ -582,7 +584,8 @@ def _merge(mentions: Sequence[_Mention], group_of: Mapping[str, int]) -> list[li
     if n > 1:
         # all pairs at once: shared terms (plain and weighted) as products of the mention x term matrix
         vocab: dict[str, int] = {}
-        rows = [[vocab.setdefault(t, len(vocab)) for t in m.terms] for m in mentions]
+        # terms in sorted order, not the frozenset's (hash) order: the weighted products are float sums
+        rows = [[vocab.setdefault(t, len(vocab)) for t in sorted(m.terms)] for m in mentions]
         x = np.zeros((n, max(1, len(vocab))))
         for i, row in enumerate(rows):
             x[i, row] = 1.0

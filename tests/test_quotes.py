@@ -156,3 +156,48 @@ def test_given_sentences_are_used_instead_of_segmenting_again() -> None:
 def test_no_quotes_no_speakers() -> None:
     result = extract_quotes([article("انعقد المؤتمر في العاصمة بحضور عدد من الوزراء.")])
     assert result.quotes == () and result.speakers == ()
+
+
+_SEED_SCRIPT = """
+import dataclasses, sys
+import khulasa
+from khulasa.quotes import extract_quotes
+from khulasa.render.json import to_json
+from tests.conftest import cluster
+arts = cluster(
+    "التقى الرئيس الفرنسي إيمانويل ماكرون، نظيره الأمريكي في باريس اليوم. "
+    "واستقبل وزير الخارجية الروسي سيرغي لافروف، الوفد.",
+    "واستقبل الرئيس الفرنسي نيكولا ساركوزي، وفدا من رجال الأعمال في باريس. "
+    "وزار وزير الخارجية الروسي إيغور إيفانوف، دمشق.",
+    "وقال الرئيس الفرنسي إن المحادثات تناولت الملف النووي الإيراني. "
+    "وأكد وزير الخارجية الروسي أن موسكو سترد على العقوبات. وقتل 20 شخصا في الهجوم.",
+    "وقال مسؤول إن 25 شخصا قتلوا في الهجوم على القرية.",
+)
+found = extract_quotes(arts)
+print([(q.speaker, q.speaker_id, q.text) for q in found.quotes])
+print([(s.id, s.name, s.aliases) for s in found.speakers])
+options = khulasa.SummaryOptions(words=80, quotes=True, compare=True)
+print(to_json(khulasa.summarize(arts, options=options), indent=None))
+"""
+
+
+def test_quotes_and_comparison_do_not_depend_on_the_hash_seed() -> None:
+    """Two names the story gives with one role tie (``الرئيس الفرنسي`` is Macron in one article, Sarkozy
+    in another, once each): the bare role must resolve to the same one whatever ``PYTHONHASHSEED`` a
+    process has (Spark executors and worker processes each have their own).  Failed before the tie was
+    broken by the order the story gives the names (a max over a set)."""
+    import os
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parent.parent
+    outputs = []
+    for seed in ("1", "2", "3"):
+        env = {**os.environ, "PYTHONHASHSEED": seed, "PYTHONPATH": str(root)}
+        done = subprocess.run(
+            [sys.executable, "-c", _SEED_SCRIPT], env=env, cwd=root, capture_output=True, text=True, timeout=120
+        )
+        assert done.returncode == 0, done.stderr
+        outputs.append(done.stdout)
+    assert "إيمانويل ماكرون" in outputs[0]
+    assert outputs[1] == outputs[0] and outputs[2] == outputs[0]

@@ -90,7 +90,7 @@ def _load_lexicon() -> dict[str, ReportingForm]:
                 key = prefix + form
                 if key not in lexicon or (not prefix and lexicon[key].prefixed):
                     lexicon[key] = ReportingForm(fold(lemma), role, fem, flagset, bool(prefix))
-    for form in impersonal:
+    for form in sorted(impersonal):  # sorted: ``و`` + a form and a form written with ``و`` meet
         for prefix in ("", "و", "ف"):
             key = prefix + form
             old = lexicon.get(key)

@@ -164,9 +164,7 @@ class _Sentence:
         speaker = self._speaker(m, form, region, subject)
         if content[0] < 0 and speaker is not None:
             content = self._as_attribution(m, prev_end)
-        if content[0] < 0 and self._postposed(m) is not None:
-            quote = self._postposed(m)
-            assert quote is not None
+        if content[0] < 0 and (quote := self._postposed(m)) is not None:
             content, kind, marker = (quote[0] + 1, quote[1]), "direct", f[quote[0]]
             self.used_quotes.add(quote)
         if speaker is None and content[0] >= 0 and "impersonal" in form.flags and form.role == "verb":
