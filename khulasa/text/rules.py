@@ -233,7 +233,19 @@ class Rule:
     needs: tuple[str, ...] = ()
     """The literals of the ``needs`` column (``*``: none); any text the rule fires on holds one of them."""
     needles: frozenset[str] = field(default=frozenset(), compare=False, repr=False)
-    """The exact strings ``needs`` is checked with (``_needles``); empty: the rule is tried everywhere."""
+    """The exact strings ``needs`` is checked with (``_needles``); empty (and no ``starts``/``ends``):
+    the rule is tried everywhere."""
+    starts: tuple[str, ...] = ()
+    """The ``^literal`` needs: a text the rule fires on opens with one of them (after non-word
+    characters), ending at a word end."""
+    ends: tuple[str, ...] = ()
+    """The ``literal$`` needs: a text the rule fires on ends with one of them (then only non-word
+    characters), starting at a word start."""
+
+    @property
+    def gated(self) -> bool:
+        """Whether the rule has ``needs`` (then it is tried only where one of them holds)."""
+        return bool(self.needles or self.starts or self.ends)
 
     @property
     def anchored(self) -> bool:
@@ -316,15 +328,30 @@ def _needles(literal: str) -> frozenset[str]:
     return frozenset(best)
 
 
-def _parse_needs(cell: str, n: int, rule_id: str) -> tuple[str, ...]:
+@dataclass(frozen=True)
+class _Needs:
+    """A parsed ``needs`` cell: literals the text contains, opens with (``^x``) or ends with (``x$``)."""
+
+    contains: tuple[str, ...] = ()
+    starts: tuple[str, ...] = ()
+    ends: tuple[str, ...] = ()
+
+
+def _parse_needs(cell: str, n: int, rule_id: str) -> _Needs:
     """The ``needs`` cell: ``*`` (no literal: the rule is tried on every line) or literals joined by
-    ``|``; ``{AGENCY}``, ``{CREDIT}``, ``{BYLINE}`` stand for every entry of that word list."""
+    ``|``; ``{AGENCY}``, ``{CREDIT}``, ``{BYLINE}`` stand for every entry of that word list; a literal
+    written ``^x`` must open the text, ``x$`` end it (see the table's header)."""
     cell = cell.strip()
     if cell == "*":
-        return ()
-    literals: list[str] = []
+        return _Needs()
+    found: dict[str, list[str]] = {"contains": [], "starts": [], "ends": []}
     for part in cell.split("|"):
         part = part.strip()
+        where = "contains"
+        if part.startswith("^"):
+            part, where = part[1:].strip(), "starts"
+        elif part.endswith("$"):
+            part, where = part[:-1].strip(), "ends"
         m = _MACRO.fullmatch(part)
         if m is not None:
             if m.group(1) not in _LIST_MACROS:
@@ -332,12 +359,12 @@ def _parse_needs(cell: str, n: int, rule_id: str) -> tuple[str, ...]:
                     f"textrules line {n} ({rule_id}): unknown needs macro {part}; known: "
                     + ", ".join("{" + k + "}" for k in _LIST_MACROS)
                 )
-            literals.extend(_WORDS.get(_LIST_MACROS[m.group(1)], ()))
+            found[where].extend(_WORDS.get(_LIST_MACROS[m.group(1)], ()))
         elif part and _DIACRITIC_ONLY.sub("", part).strip():
-            literals.append(part)
+            found[where].append(part)
         else:
             raise ValueError(f"textrules line {n} ({rule_id}): empty needs literal in {cell!r} (write * for none)")
-    return tuple(literals)
+    return _Needs(tuple(found["contains"]), tuple(found["starts"]), tuple(found["ends"]))
 
 
 def load_rules(text: str | None = None) -> tuple[Rule, ...]:
@@ -364,8 +391,18 @@ def load_rules(text: str | None = None) -> tuple[Rule, ...]:
         except re.error as exc:
             raise ValueError(f"textrules line {n} ({rule_id}): bad pattern: {exc}") from exc
         needs = _parse_needs(needs_cell, n, rule_id)
-        needles = frozenset(x for literal in needs for x in _needles(literal))
-        rules.append(Rule(rule_id, kind, scope, pattern, example, counter, compiled, needs, needles))
+        if (needs.ends and scope in ("lead", "first")) or (needs.starts and scope == "tail"):
+            raise ValueError(
+                f"textrules line {n} ({rule_id}): a {scope} rule cannot need a literal at the "
+                + ("end (x$)" if needs.ends else "start (^x)")
+            )
+        needles = frozenset(x for literal in needs.contains for x in _needles(literal))
+        rules.append(
+            Rule(
+                rule_id, kind, scope, pattern, example, counter, compiled, needs.contains, needles,
+                needs.starts, needs.ends,
+            )
+        )
     ids = [r.id for r in rules]
     if len(set(ids)) != len(ids):
         raise ValueError(f"textrules: duplicate rule ids {sorted({i for i in ids if ids.count(i) > 1})}")
@@ -402,12 +439,46 @@ _LAST = tuple(r for r in RULES if r.scope == "last")
 _TERMINAL = ".!:"
 
 Probe = tuple[Rule, Callable[[str], "re.Match[str] | None"]]
+_NAMED_GROUP = re.compile(r"\(\?P<\w+>")
 
 
-def _probes(rules: Iterable[Rule]) -> tuple[Probe, ...]:
-    """Each line rule with the bound regex method ``Rule.find`` calls (the per-call lookups were a
-    third of ``_line``'s time when every rule was tried on every line)."""
-    return tuple((r, r.regex.match if r.anchored else r.regex.search) for r in rules)
+@dataclass(frozen=True)
+class _Gate:
+    """One regex, the union of some anchored line rules: where it fails none of them can match, so a
+    line costs one regex call instead of one for each rule."""
+
+    rules: frozenset[Rule]
+    match: Callable[[str], re.Match[str] | None]
+
+    @classmethod
+    def of(cls, rules: Iterable[Rule]) -> _Gate | None:
+        anchored = [r for r in rules if r.anchored and "(?P=" not in r.regex.pattern]
+        if len(anchored) < 2:
+            return None
+        # a named group ({PERSON}) may be in several rules: the union keeps its brackets, not its name
+        union = "|".join("(?:" + _NAMED_GROUP.sub("(?:", r.regex.pattern) + ")" for r in anchored)
+        return cls(frozenset(anchored), re.compile(union, re.IGNORECASE).match)
+
+
+@dataclass(frozen=True)
+class _Probes:
+    """Line rules in table order, each with the bound regex method ``Rule.find`` calls (the per-call
+    lookups were a third of ``_line``'s time when every rule was tried on every line); where ``gate``
+    fails on a line, only the rules it does not cover (``rest``) are tried."""
+
+    every: tuple[Probe, ...]
+    rest: tuple[Probe, ...]
+    gate: Callable[[str], re.Match[str] | None] | None
+
+    def on(self, line: str) -> tuple[Probe, ...]:
+        return self.every if self.gate is None or self.gate(line) is not None else self.rest
+
+
+def _probes(rules: Iterable[Rule], gate: _Gate | None = None) -> _Probes:
+    every = tuple((r, r.regex.match if r.anchored else r.regex.search) for r in rules)
+    if gate is None:
+        return _Probes(every, every, None)
+    return _Probes(every, tuple(p for p in every if p[0] not in gate.rules), gate.match)
 
 
 _LINE_PROBES = _probes(_LINE)
@@ -436,14 +507,14 @@ def _tail(plain: str, start: int, end: int, rules: tuple[Rule, ...] = _TAIL) -> 
 
 
 def _line(
-    plain: str, start: int, end: int, probes: tuple[Probe, ...], first_leads: tuple[Rule, ...] | None
+    plain: str, start: int, end: int, probes: _Probes, first_leads: tuple[Rule, ...] | None
 ) -> Rule | None:
     """The rule that makes the stripped line ``plain[start:end]`` not sentence material: one of the
     line rules ``probes``, or (``first_leads``, on an article's first line) a lead that covers it all."""
     if end - start > MAX_LINE_CHARS:
         return None
     line = plain[start:end]
-    for rule, probe in probes:
+    for rule, probe in probes.on(line):
         m = probe(line)
         if m is not None and _accepted(m):
             return rule
@@ -463,11 +534,71 @@ def _line(
 # (``_CASE_UNSAFE``: letters that Python's case-insensitive ``re`` matches to an ASCII letter but
 # ``str.lower`` does not map to it; an article with one tries its Latin-literal rules on every line).
 
-_GATED = frozenset(r for r in RULES if r.needles)
+#
+# A ``^x`` or ``x$`` literal (the line, or for a lead/tail rule the paragraph, opens or ends with it)
+# is checked on each line with one anchored regex of all such literals of the same rules: a forward
+# match at the line start, or for ``x$`` a match at the start of the reversed text (its entries
+# spelled backwards), so a rule whose only literals would be a long word list ({AGENCY}: 64 names,
+# too many to search for) is still tried only on the few lines shaped like its matches.
+
+_GATED = frozenset(r for r in RULES if r.gated)
 _NEEDLES = tuple(sorted({x for r in _GATED for x in r.needles}))
 # the gated rules as bits of an int (set operations on small ints, no hashing of rules per line)
 _BIT = {r: 1 << k for k, r in enumerate(r for r in RULES if r in _GATED)}
 _NEEDLE_RULES = {x: sum(_BIT[r] for r in _GATED if x in r.needles) for x in _NEEDLES}
+# Reversed windows reach this far back from a line's end: a whole line a line rule is tried on, and
+# the window a tail rule searches.
+_EDGE_REACH = max(MAX_LINE_CHARS, TAIL_WINDOW)
+
+
+def _units(literal: str, reverse: bool) -> list[str]:
+    """``literal`` as pattern units, one a character (``expand``: its spelling variants; a space any
+    run of spaces), spelled backwards with ``reverse``; ASCII units in lower case (matched in any)."""
+    words = literal.split()
+    if reverse:
+        words = [w[::-1] for w in reversed(words)]
+    units = []
+    for ch in " ".join(words):
+        if not _DIACRITIC.fullmatch(ch):
+            unit = expand(re.escape(ch))
+            units.append(unit.lower() if unit.isascii() else unit)
+    return units
+
+
+def _edge_regex(literals: Iterable[str], reverse: bool) -> Callable[..., re.Match[str] | None]:
+    """``match`` of a regex for "after non-word characters, one of ``literals``, at a word end" (with
+    ``reverse``: each literal spelled backwards, for the reversed text: only non-word characters follow
+    the literal; it may start inside a word, as the last name of ``{AGENCIES}`` does after و).
+    Literals are matched as in patterns, as one trie (a regex alternation of 64 names tries every
+    name; a trie tries a letter once)."""
+    root: dict[str, dict] = {}
+    for literal in literals:
+        node = root
+        for unit in _units(literal, reverse):
+            node = node.setdefault(unit, {})
+        node[""] = {}
+
+    def alternation(node: dict[str, dict]) -> str:
+        parts = sorted((unit + alternation(child) if unit else "" for unit, child in node.items()), key=lambda p: not p)
+        return parts[0] if len(parts) == 1 else "(?:" + "|".join(parts) + ")"
+
+    word_end = "" if reverse else "(?![^\\W_])"
+    return re.compile("\\W*" + alternation(root) + word_end, re.IGNORECASE).match
+
+
+def _edge_checks() -> tuple[tuple[Callable[..., re.Match[str] | None], bool, int], ...]:
+    """One ``(match, reversed, rule bits)`` for each distinct set of ``^x`` / ``x$`` literals."""
+    groups: dict[tuple[bool, frozenset[str]], int] = {}
+    for rule in _GATED:
+        for reverse, literals in ((False, rule.starts), (True, rule.ends)):
+            if literals:
+                key = (reverse, frozenset(literals))
+                groups[key] = groups.get(key, 0) | _BIT[rule]
+    return tuple((_edge_regex(lits, rev), rev, bits) for (rev, lits), bits in sorted(groups.items(), key=str))
+
+
+_EDGE_CHECKS = _edge_checks()
+_REVERSED_CHECKS = any(rev for _, rev, _ in _EDGE_CHECKS)
 _CASED_NEEDLES = frozenset(x for x in _NEEDLES if _cased(x))
 
 
@@ -475,8 +606,12 @@ def _ungated(rules: Iterable[Rule]) -> tuple[Rule, ...]:
     return tuple(r for r in rules if r not in _GATED)
 
 
-_OPEN_LINE = _probes(_ungated(_LINE))
-_OPEN_LINE_LAST = _probes(_ungated((*_LINE, *_LAST)))
+# the rules tried on every line, anchored ones behind one union regex each (compiled once: a union of
+# the gated rules would be one more compile for each set of them a line allows)
+_LINE_GATE = _Gate.of(_ungated(_LINE))
+_LINE_LAST_GATE = _Gate.of(_ungated((*_LINE, *_LAST)))
+_OPEN_LINE = _probes(_ungated(_LINE), _LINE_GATE)
+_OPEN_LINE_LAST = _probes(_ungated((*_LINE, *_LAST)), _LINE_LAST_GATE)
 _OPEN_LEAD = _ungated(_LEAD)
 _OPEN_LEAD_FIRST = _ungated(_LEAD_FIRST)
 _OPEN_TAIL = _ungated(_TAIL)
@@ -488,7 +623,8 @@ _CASED_RULES = sum(_NEEDLE_RULES[x] for x in _CASED_NEEDLES)
 
 
 def _allowed(plain: str, lines: list[tuple[int, int]]) -> dict[int, int]:
-    """For each line that holds a needle, the gated rules that may fire on it (``_BIT``s)."""
+    """For each line that holds a needle or opens/ends with an edge literal, the gated rules that may
+    fire on it (``_BIT``s)."""
     starts = [s for s, _ in lines]
     out: dict[int, int] = {}
     lowered = plain.lower()
@@ -505,6 +641,17 @@ def _allowed(plain: str, lines: list[tuple[int, int]]) -> dict[int, int]:
                 i = bisect_right(starts, at) - 1
                 out[i] = out.get(i, 0) | bits
                 at = haystack.find(needle, lines[i][1])
+    if _EDGE_CHECKS:
+        n = len(plain)
+        backwards = plain[::-1] if _REVERSED_CHECKS else ""
+        for i, (start, end) in enumerate(lines):
+            for check, reverse, bits in _EDGE_CHECKS:
+                if reverse:
+                    m = check(backwards, n - end, n - max(start, end - _EDGE_REACH))
+                else:
+                    m = check(plain, start, end)
+                if m is not None:
+                    out[i] = out.get(i, 0) | bits
     return out
 
 
@@ -512,13 +659,13 @@ def _allowed(plain: str, lines: list[tuple[int, int]]) -> dict[int, int]:
 class _Tried:
     """The rules tried on one line, by scope, in table order."""
 
-    line: tuple[Probe, ...]
-    line_last: tuple[Probe, ...]
+    line: _Probes
+    line_last: _Probes
     lead: tuple[Rule, ...]
     lead_first: tuple[Rule, ...]
     tail: tuple[Rule, ...]
 
-    def on_line(self, first: bool, last: bool) -> tuple[tuple[Probe, ...], tuple[Rule, ...] | None]:
+    def on_line(self, first: bool, last: bool) -> tuple[_Probes, tuple[Rule, ...] | None]:
         return (self.line_last if last else self.line), (self.lead_first if first else None)
 
 
@@ -534,7 +681,11 @@ def _tried(extra: int) -> _Tried:
         return tuple(r for r in rules if r not in _GATED or _BIT[r] & extra)
 
     return _Tried(
-        _probes(keep(_LINE)), _probes(keep((*_LINE, *_LAST))), keep(_LEAD), keep(_LEAD_FIRST), keep(_TAIL)
+        _probes(keep(_LINE), _LINE_GATE),
+        _probes(keep((*_LINE, *_LAST)), _LINE_LAST_GATE),
+        keep(_LEAD),
+        keep(_LEAD_FIRST),
+        keep(_TAIL),
     )
 
 
