@@ -442,43 +442,10 @@ Probe = tuple[Rule, Callable[[str], "re.Match[str] | None"]]
 _NAMED_GROUP = re.compile(r"\(\?P<\w+>")
 
 
-@dataclass(frozen=True)
-class _Gate:
-    """One regex, the union of some anchored line rules: where it fails none of them can match, so a
-    line costs one regex call instead of one for each rule."""
-
-    rules: frozenset[Rule]
-    match: Callable[[str], re.Match[str] | None]
-
-    @classmethod
-    def of(cls, rules: Iterable[Rule]) -> _Gate | None:
-        anchored = [r for r in rules if r.anchored and "(?P=" not in r.regex.pattern]
-        if len(anchored) < 2:
-            return None
-        # a named group ({PERSON}) may be in several rules: the union keeps its brackets, not its name
-        union = "|".join("(?:" + _NAMED_GROUP.sub("(?:", r.regex.pattern) + ")" for r in anchored)
-        return cls(frozenset(anchored), re.compile(union, re.IGNORECASE).match)
-
-
-@dataclass(frozen=True)
-class _Probes:
-    """Line rules in table order, each with the bound regex method ``Rule.find`` calls (the per-call
-    lookups were a third of ``_line``'s time when every rule was tried on every line); where ``gate``
-    fails on a line, only the rules it does not cover (``rest``) are tried."""
-
-    every: tuple[Probe, ...]
-    rest: tuple[Probe, ...]
-    gate: Callable[[str], re.Match[str] | None] | None
-
-    def on(self, line: str) -> tuple[Probe, ...]:
-        return self.every if self.gate is None or self.gate(line) is not None else self.rest
-
-
-def _probes(rules: Iterable[Rule], gate: _Gate | None = None) -> _Probes:
-    every = tuple((r, r.regex.match if r.anchored else r.regex.search) for r in rules)
-    if gate is None:
-        return _Probes(every, every, None)
-    return _Probes(every, tuple(p for p in every if p[0] not in gate.rules), gate.match)
+def _probes(rules: Iterable[Rule]) -> tuple[Probe, ...]:
+    """Each line rule with the bound regex method ``Rule.find`` calls (the per-call lookups were a
+    third of ``_line``'s time when every rule was tried on every line)."""
+    return tuple((r, r.regex.match if r.anchored else r.regex.search) for r in rules)
 
 
 _LINE_PROBES = _probes(_LINE)
@@ -507,14 +474,14 @@ def _tail(plain: str, start: int, end: int, rules: tuple[Rule, ...] = _TAIL) -> 
 
 
 def _line(
-    plain: str, start: int, end: int, probes: _Probes, first_leads: tuple[Rule, ...] | None
+    plain: str, start: int, end: int, probes: tuple[Probe, ...], first_leads: tuple[Rule, ...] | None
 ) -> Rule | None:
     """The rule that makes the stripped line ``plain[start:end]`` not sentence material: one of the
     line rules ``probes``, or (``first_leads``, on an article's first line) a lead that covers it all."""
     if end - start > MAX_LINE_CHARS:
         return None
     line = plain[start:end]
-    for rule, probe in probes.on(line):
+    for rule, probe in probes:
         m = probe(line)
         if m is not None and _accepted(m):
             return rule
@@ -560,17 +527,17 @@ def _units(literal: str, reverse: bool) -> list[str]:
     units = []
     for ch in " ".join(words):
         if not _DIACRITIC.fullmatch(ch):
-            unit = expand(re.escape(ch))
+            unit = expand(" " if ch == " " else re.escape(ch))  # a space: any run of spaces
             units.append(unit.lower() if unit.isascii() else unit)
     return units
 
 
-def _edge_regex(literals: Iterable[str], reverse: bool) -> Callable[..., re.Match[str] | None]:
-    """``match`` of a regex for "after non-word characters, one of ``literals``, at a word end" (with
-    ``reverse``: each literal spelled backwards, for the reversed text: only non-word characters follow
-    the literal; it may start inside a word, as the last name of ``{AGENCIES}`` does after و).
-    Literals are matched as in patterns, as one trie (a regex alternation of 64 names tries every
-    name; a trie tries a letter once)."""
+def _edge_regex(literals: Iterable[str], reverse: bool) -> re.Pattern[str]:
+    """A regex for "after non-word characters, one of ``literals``" (a prefix: it may end inside a
+    word; with ``reverse``: each literal spelled backwards, for the reversed text, so only non-word
+    characters follow the literal, which may start inside a word, as the last name of ``{AGENCIES}``
+    does after و).  Literals are matched as in patterns, as one trie (a regex alternation of 64
+    names tries every name; a trie tries a letter once)."""
     root: dict[str, dict] = {}
     for literal in literals:
         node = root
@@ -582,23 +549,37 @@ def _edge_regex(literals: Iterable[str], reverse: bool) -> Callable[..., re.Matc
         parts = sorted((unit + alternation(child) if unit else "" for unit, child in node.items()), key=lambda p: not p)
         return parts[0] if len(parts) == 1 else "(?:" + "|".join(parts) + ")"
 
-    word_end = "" if reverse else "(?![^\\W_])"
-    return re.compile("\\W*" + alternation(root) + word_end, re.IGNORECASE).match
+    return re.compile("\\W*" + alternation(root), re.IGNORECASE)
 
 
-def _edge_checks() -> tuple[tuple[Callable[..., re.Match[str] | None], bool, int], ...]:
-    """One ``(match, reversed, rule bits)`` for each distinct set of ``^x`` / ``x$`` literals."""
-    groups: dict[tuple[bool, frozenset[str]], int] = {}
+def _edge_checks(reverse: bool) -> tuple[tuple[re.Pattern[str], int], ...]:
+    """One ``(regex, rule bits)`` for each distinct set of ``^x`` (or with ``reverse``, ``x$``) literals."""
+    groups: dict[frozenset[str], int] = {}
     for rule in _GATED:
-        for reverse, literals in ((False, rule.starts), (True, rule.ends)):
-            if literals:
-                key = (reverse, frozenset(literals))
-                groups[key] = groups.get(key, 0) | _BIT[rule]
-    return tuple((_edge_regex(lits, rev), rev, bits) for (rev, lits), bits in sorted(groups.items(), key=str))
+        literals = rule.ends if reverse else rule.starts
+        if literals:
+            groups[frozenset(literals)] = groups.get(frozenset(literals), 0) | _BIT[rule]
+    return tuple((_edge_regex(lits, reverse), bits) for lits, bits in sorted(groups.items(), key=str))
 
 
-_EDGE_CHECKS = _edge_checks()
-_REVERSED_CHECKS = any(rev for _, rev, _ in _EDGE_CHECKS)
+_STARTS = _edge_checks(reverse=False)
+_ENDS = _edge_checks(reverse=True)
+
+
+def _edge_bits(plain: str, backwards: str, start: int, end: int) -> int:
+    """The gated rules whose ``^x`` / ``x$`` literals the line ``plain[start:end]`` opens or ends with
+    (``backwards`` is ``plain`` reversed; a reversed window reaches ``_EDGE_REACH`` back)."""
+    bits = 0
+    for regex, rule_bits in _STARTS:
+        if regex.match(plain, start, end) is not None:
+            bits |= rule_bits
+    n = len(plain)
+    for regex, rule_bits in _ENDS:
+        if regex.match(backwards, n - end, n - max(start, end - _EDGE_REACH)) is not None:
+            bits |= rule_bits
+    return bits
+
+
 _CASED_NEEDLES = frozenset(x for x in _NEEDLES if _cased(x))
 
 
@@ -606,12 +587,8 @@ def _ungated(rules: Iterable[Rule]) -> tuple[Rule, ...]:
     return tuple(r for r in rules if r not in _GATED)
 
 
-# the rules tried on every line, anchored ones behind one union regex each (compiled once: a union of
-# the gated rules would be one more compile for each set of them a line allows)
-_LINE_GATE = _Gate.of(_ungated(_LINE))
-_LINE_LAST_GATE = _Gate.of(_ungated((*_LINE, *_LAST)))
-_OPEN_LINE = _probes(_ungated(_LINE), _LINE_GATE)
-_OPEN_LINE_LAST = _probes(_ungated((*_LINE, *_LAST)), _LINE_LAST_GATE)
+_OPEN_LINE = _probes(_ungated(_LINE))
+_OPEN_LINE_LAST = _probes(_ungated((*_LINE, *_LAST)))
 _OPEN_LEAD = _ungated(_LEAD)
 _OPEN_LEAD_FIRST = _ungated(_LEAD_FIRST)
 _OPEN_TAIL = _ungated(_TAIL)
@@ -623,8 +600,7 @@ _CASED_RULES = sum(_NEEDLE_RULES[x] for x in _CASED_NEEDLES)
 
 
 def _allowed(plain: str, lines: list[tuple[int, int]]) -> dict[int, int]:
-    """For each line that holds a needle or opens/ends with an edge literal, the gated rules that may
-    fire on it (``_BIT``s)."""
+    """For each line that holds a needle, the gated rules that may fire on it (``_BIT``s)."""
     starts = [s for s, _ in lines]
     out: dict[int, int] = {}
     lowered = plain.lower()
@@ -641,17 +617,6 @@ def _allowed(plain: str, lines: list[tuple[int, int]]) -> dict[int, int]:
                 i = bisect_right(starts, at) - 1
                 out[i] = out.get(i, 0) | bits
                 at = haystack.find(needle, lines[i][1])
-    if _EDGE_CHECKS:
-        n = len(plain)
-        backwards = plain[::-1] if _REVERSED_CHECKS else ""
-        for i, (start, end) in enumerate(lines):
-            for check, reverse, bits in _EDGE_CHECKS:
-                if reverse:
-                    m = check(backwards, n - end, n - max(start, end - _EDGE_REACH))
-                else:
-                    m = check(plain, start, end)
-                if m is not None:
-                    out[i] = out.get(i, 0) | bits
     return out
 
 
@@ -659,18 +624,52 @@ def _allowed(plain: str, lines: list[tuple[int, int]]) -> dict[int, int]:
 class _Tried:
     """The rules tried on one line, by scope, in table order."""
 
-    line: _Probes
-    line_last: _Probes
+    line: tuple[Probe, ...]
+    line_last: tuple[Probe, ...]
     lead: tuple[Rule, ...]
     lead_first: tuple[Rule, ...]
     tail: tuple[Rule, ...]
 
-    def on_line(self, first: bool, last: bool) -> tuple[_Probes, tuple[Rule, ...] | None]:
+    def on_line(self, first: bool, last: bool) -> tuple[tuple[Probe, ...], tuple[Rule, ...] | None]:
         return (self.line_last if last else self.line), (self.lead_first if first else None)
 
 
 _ALL = _Tried(_LINE_PROBES, _LINE_LAST_PROBES, _LEAD, _LEAD_FIRST, _TAIL)
 _OPEN = _Tried(_OPEN_LINE, _OPEN_LINE_LAST, _OPEN_LEAD, _OPEN_LEAD_FIRST, _OPEN_TAIL)
+
+
+# A line inside an article (neither first nor last) where no gated rule of its scopes holds a needle
+# is tried with _OPEN and the rules its edges allow.  When _OPEN tries no lead or tail rule and no
+# unanchored line rule there, two regex calls say whether anything can fire on such a line: _QUIET,
+# the union of the anchored _OPEN line rules (if any) and one trie of every ^x literal, and the x$
+# check.  Most lines cost just those two calls.
+_MIDDLE = sum(_BIT[r] for r in _GATED if r.scope not in ("first", "last"))
+_ANY_START = _edge_regex([x for r in _GATED for x in r.starts], reverse=False) if _STARTS else None
+_QUIET: Callable[[str], re.Match[str] | None] | None = None
+if all(r.anchored for r, _ in _OPEN_LINE) and not _OPEN_LEAD and not _OPEN_TAIL and _ANY_START is not None:
+    _OPEN_ANCHORED = [r for r, _ in _OPEN_LINE]
+    _QUIET = re.compile(
+        "|".join(
+            [
+                *("(?:" + _NAMED_GROUP.sub("(?:", r.regex.pattern) + ")" for r in _OPEN_ANCHORED),
+                "(?:" + _ANY_START.pattern + ")",
+            ]
+        ),
+        re.IGNORECASE,
+    ).match
+
+
+def _quiet(plain: str, backwards: str, start: int, end: int) -> bool:
+    """Whether no rule of _OPEN and no rule gated by ^x / x$ literals can fire on the line (``_QUIET``)."""
+    if _QUIET is None or _ANY_START is None:
+        return False
+    if _OPEN_LINE and end - start <= MAX_LINE_CHARS:
+        if _QUIET(plain[start:end]) is not None:
+            return False
+    elif _ANY_START.match(plain, start, end) is not None:
+        return False
+    n = len(plain)
+    return all(regex.match(backwards, n - end, n - max(start, end - _EDGE_REACH)) is None for regex, _ in _ENDS)
 
 
 @functools.lru_cache(maxsize=1024)
@@ -681,8 +680,8 @@ def _tried(extra: int) -> _Tried:
         return tuple(r for r in rules if r not in _GATED or _BIT[r] & extra)
 
     return _Tried(
-        _probes(keep(_LINE), _LINE_GATE),
-        _probes(keep((*_LINE, *_LAST)), _LINE_LAST_GATE),
+        _probes(keep(_LINE)),
+        _probes(keep((*_LINE, *_LAST))),
         keep(_LEAD),
         keep(_LEAD_FIRST),
         keep(_TAIL),
@@ -779,17 +778,25 @@ def _article_hits(text: str, *, prefilter: bool) -> list[Hit]:
     plain = view.text
     lines = _lines(plain)
     allowed = _allowed(plain, lines) if prefilter else {}
+    backwards = plain[::-1] if prefilter and _ENDS else ""
     found: list[tuple[int, int, Rule]] = []
     block: Rule | None = None
     block_left = 0
+    last = len(lines) - 1
     for i, (start, end) in enumerate(lines):
         if block is not None and block_left > 0 and _headline_like(plain[start:end]):
             found.append((start, end, block))
             block_left -= 1
             continue
         block = None
-        extra = allowed.get(i)
-        tried = _ALL if not prefilter else _tried(extra) if extra else _OPEN
+        if prefilter:
+            extra = allowed.get(i, 0)
+            if 0 < i < last and not extra & _MIDDLE and _quiet(plain, backwards, start, end):
+                continue  # most lines: nothing can fire there
+            extra |= _edge_bits(plain, backwards, start, end)
+            tried = _tried(extra) if extra else _OPEN
+        else:
+            tried = _ALL
         # a last-line rule (a signature) needs a story before it: the only line of a text is its story
         rule = _line(plain, start, end, *tried.on_line(i == 0, 0 < i == len(lines) - 1))
         if rule is not None:
