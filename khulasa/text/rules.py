@@ -10,7 +10,8 @@ at the level of Arabic lines and sentence edges:
 
 * ``data/textrules_ar.tsv`` — one rule a line: id, kind (dateline/byline/boilerplate/caption), scope
   (lead, first, tail, line, last, block), a regex, the literals it needs (one of them is in every text
-  it matches), an example that must fire it and a counterexample that must not (both tested);
+  it matches, or opens it: ``^x``, or ends it: ``x$``), an example that must fire it and a
+  counterexample that must not (both tested);
 * ``data/textrules_words_ar.txt`` — the word lists the rules share (agencies, photo credits, byline
   words, words that are never part of a name, words that name a hashtag).
 
@@ -19,9 +20,10 @@ a caller cuts a span off a sentence and keeps its offsets exact.  Nothing here r
 ``unhashtag``, a cleaning transform for ingest (``#مشاري_الذايدي`` -> ``مشاري الذايدي``).
 
 ``article_hits`` searches an article once for every rule's needed literals (``str.find``, a C-level scan
-per literal) and tries a rule only on the lines that hold one: most lines of most articles hold none,
-so the rules cost a few plain searches per article instead of every regex on every line; the hits are
-those of every rule tried on every line (tested).
+per literal) and tries a rule only on the lines that hold one, or that open or end with one of its
+``^x`` / ``x$`` literals (one trie regex at each line's start, one on the reversed text at its end):
+most lines of most articles hold none, so a line costs two regex calls instead of every rule's regex;
+the hits are those of every rule tried on every line (tested).
 
 Rules are matched on a *plain* view of the text — diacritics and tatweel left out, offsets mapped back —
 and each Arabic letter of a pattern matches its spelling variants (ا أ إ آ ٱ, ه ة, ي ى ئ, و ؤ), so a
@@ -669,7 +671,10 @@ def _quiet(plain: str, backwards: str, start: int, end: int) -> bool:
     elif _ANY_START.match(plain, start, end) is not None:
         return False
     n = len(plain)
-    return all(regex.match(backwards, n - end, n - max(start, end - _EDGE_REACH)) is None for regex, _ in _ENDS)
+    for regex, _ in _ENDS:
+        if regex.match(backwards, n - end, n - max(start, end - _EDGE_REACH)) is not None:
+            return False
+    return True
 
 
 @functools.lru_cache(maxsize=1024)
