@@ -566,15 +566,18 @@ def _edge_checks(reverse: bool) -> tuple[tuple[re.Pattern[str], int], ...]:
 
 _STARTS = _edge_checks(reverse=False)
 _ENDS = _edge_checks(reverse=True)
+# every ^x literal in one trie: where it fails, no _STARTS regex matches
+_ANY_START = _edge_regex([x for r in _GATED for x in r.starts], reverse=False) if _STARTS else None
 
 
 def _edge_bits(plain: str, backwards: str, start: int, end: int) -> int:
     """The gated rules whose ``^x`` / ``x$`` literals the line ``plain[start:end]`` opens or ends with
     (``backwards`` is ``plain`` reversed; a reversed window reaches ``_EDGE_REACH`` back)."""
     bits = 0
-    for regex, rule_bits in _STARTS:
-        if regex.match(plain, start, end) is not None:
-            bits |= rule_bits
+    if _ANY_START is not None and _ANY_START.match(plain, start, end) is not None:  # then which ones
+        for regex, rule_bits in _STARTS:
+            if regex.match(plain, start, end) is not None:
+                bits |= rule_bits
     n = len(plain)
     for regex, rule_bits in _ENDS:
         if regex.match(backwards, n - end, n - max(start, end - _EDGE_REACH)) is not None:
@@ -646,7 +649,6 @@ _OPEN = _Tried(_OPEN_LINE, _OPEN_LINE_LAST, _OPEN_LEAD, _OPEN_LEAD_FIRST, _OPEN_
 # the union of the anchored _OPEN line rules (if any) and one trie of every ^x literal, and the x$
 # check.  Most lines cost just those two calls.
 _MIDDLE = sum(_BIT[r] for r in _GATED if r.scope not in ("first", "last"))
-_ANY_START = _edge_regex([x for r in _GATED for x in r.starts], reverse=False) if _STARTS else None
 _QUIET: Callable[[str], re.Match[str] | None] | None = None
 if all(r.anchored for r, _ in _OPEN_LINE) and not _OPEN_LEAD and not _OPEN_TAIL and _ANY_START is not None:
     _OPEN_ANCHORED = [r for r, _ in _OPEN_LINE]
