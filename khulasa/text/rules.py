@@ -238,11 +238,11 @@ class Rule:
     """The exact strings ``needs`` is checked with (``_needles``); empty (and no ``starts``/``ends``):
     the rule is tried everywhere."""
     starts: tuple[str, ...] = ()
-    """The ``^literal`` needs: a text the rule fires on opens with one of them (after non-word
-    characters), ending at a word end."""
+    """The ``^literal`` needs: a text the rule fires on opens with one of them after non-word
+    characters (a prefix: it may end inside a word)."""
     ends: tuple[str, ...] = ()
-    """The ``literal$`` needs: a text the rule fires on ends with one of them (then only non-word
-    characters), starting at a word start."""
+    """The ``literal$`` needs: a text the rule fires on ends with one of them, then only non-word
+    characters (it may start inside a word)."""
 
     @property
     def gated(self) -> bool:
@@ -505,10 +505,10 @@ def _line(
 
 #
 # A ``^x`` or ``x$`` literal (the line, or for a lead/tail rule the paragraph, opens or ends with it)
-# is checked on each line with one anchored regex of all such literals of the same rules: a forward
-# match at the line start, or for ``x$`` a match at the start of the reversed text (its entries
-# spelled backwards), so a rule whose only literals would be a long word list ({AGENCY}: 64 names,
-# too many to search for) is still tried only on the few lines shaped like its matches.
+# is checked on each line with a trie regex of the literals: a match at the line start, or for ``x$``
+# at the line end's place in the reversed text (the literals spelled backwards), so a rule whose only
+# literals would be a long word list ({AGENCY}: 64 names, too many to search for) is still tried
+# only on the few lines shaped like its matches.
 
 _GATED = frozenset(r for r in RULES if r.gated)
 _NEEDLES = tuple(sorted({x for r in _GATED for x in r.needles}))
