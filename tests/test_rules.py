@@ -459,10 +459,13 @@ def _holds_needle(rule, text: str) -> bool:
 
 @pytest.mark.parametrize("rule", RULES, ids=[r.id for r in RULES])
 def test_a_rule_with_needs_literals_finds_one_in_its_example(rule):
-    if not rule.needs:
+    if not rule.gated:
         assert rule.needles == frozenset()
         return
-    assert _holds_needle(rule, rule.example)
+    plain = textrules._Plain(rule.example.strip()).text
+    starts = rule.starts and textrules._edge_regex(rule.starts, reverse=False).match(plain)
+    ends = rule.ends and textrules._edge_regex(rule.ends, reverse=True).match(plain[::-1])
+    assert _holds_needle(rule, rule.example) or starts or ends
     # the example fires the rule inside an article too, where the prefilter decides what is tried
     text = "وقال المتحدث إن الاجتماع كان مثمرا.\n" + rule.example + "\nوأضاف أن المحادثات ستستأنف غدا."
     assert article_hits(text) == textrules._article_hits(text, prefilter=False)
@@ -482,6 +485,39 @@ def test_a_rule_with_needs_literals_finds_one_in_its_example(rule):
 )
 def test_needs_literals_become_the_exact_strings_their_letters_match(literal, needles):
     assert textrules._needles(literal) == needles
+
+
+def test_needs_literals_at_an_edge_gate_a_rule_by_how_its_line_opens_or_ends():
+    (rule,) = load_rules("x\tdateline\tline\t{AGENCY}$\t^{BYLINE}|{AGENCY}$|ضغط\tرويترز\tقال\n")
+    assert "كتب" in rule.starts and "رويترز" in rule.ends and rule.needs == ("ضغط",)
+    assert rule.gated
+    starts = textrules._edge_regex(rule.starts, reverse=False).match
+    ends = textrules._edge_regex(rule.ends, reverse=True).match
+    assert starts("- كتب: محمد") and not starts("كتابة التقرير") and not starts("وقال كتب")
+    # x$: only non-word characters after it; it may start inside a word (رويترز وفرانس برس)
+    for line, holds in [("وأضاف المصدر. (رويترز).", True), ("رويترز وفرانس برس", True), ("رويترز/فرانس\xa0 برس.", True), ("رويترز قالت", False)]:
+        assert (ends(line[::-1]) is not None) is holds, line
+    with pytest.raises(ValueError, match="cannot need a literal at the end"):
+        load_rules("x\tdateline\tlead\t{AGENCY}:\t{AGENCY}$\tرويترز:\tقال\n")
+    with pytest.raises(ValueError, match="cannot need a literal at the start"):
+        load_rules("x\tdateline\ttail\t{AGENCY}\t^{AGENCY}\tرويترز\tقال\n")
+
+
+def test_a_line_is_quiet_only_where_no_rule_fires_on_it():
+    # _quiet skips a middle line of an article that holds no needle: where it says so, no rule may fire
+    assert textrules._QUIET is not None
+    quiet = 0
+    for line in _LINES:
+        text = "وقال المتحدث إن الاجتماع كان مثمرا.\n" + line + "\nوأضاف أن المحادثات ستستأنف غدا."
+        plain = textrules._Plain(text).text
+        lines = textrules._lines(plain)
+        (_, (start, end), _) = lines
+        if textrules._allowed(plain, lines).get(1, 0) & textrules._MIDDLE:
+            continue
+        if textrules._quiet(plain, plain[::-1], start, end):
+            quiet += 1
+            assert not [h for h in textrules._article_hits(text, prefilter=False) if h.start < end and h.end > start]
+    assert quiet > 0
 
 
 def test_needs_macros_stand_for_a_word_list():
@@ -517,6 +553,12 @@ _LINES = [r.example for r in RULES] + [r.counterexample for r in RULES] + [
     "اقرأ أيضا:",
     "الأمم المتحدة تحذر من مجاعة",
     "طاهر هاني",
+    # agencies after a place, several agencies (the last one glued to و), a tail after a quote
+    "القاهرة، مصر - رويترز وفرانس برس",
+    "وأكد الطرفان التزامهما بالاتفاق. رويترز/أ ف ب.",
+    "وقال: \"سنواصل العمل.\" (د ب أ)",
+    "(CNN)-- أعلنت الشركة عن أرباحها. - CNN",
+    "كتب: أحمد السيد",
 ]
 _SWAPS = {"ا": "أإآ", "ه": "ة", "ة": "ه", "ي": "ىئ", "و": "ؤ", "-": "–—", "i": "Iıİ", "s": "Sſ", "t": "T", " ": "  \u00a0"}
 

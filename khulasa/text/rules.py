@@ -10,7 +10,8 @@ at the level of Arabic lines and sentence edges:
 
 * ``data/textrules_ar.tsv`` — one rule a line: id, kind (dateline/byline/boilerplate/caption), scope
   (lead, first, tail, line, last, block), a regex, the literals it needs (one of them is in every text
-  it matches), an example that must fire it and a counterexample that must not (both tested);
+  it matches, or opens it: ``^x``, or ends it: ``x$``), an example that must fire it and a
+  counterexample that must not (both tested);
 * ``data/textrules_words_ar.txt`` — the word lists the rules share (agencies, photo credits, byline
   words, words that are never part of a name, words that name a hashtag).
 
@@ -19,9 +20,10 @@ a caller cuts a span off a sentence and keeps its offsets exact.  Nothing here r
 ``unhashtag``, a cleaning transform for ingest (``#مشاري_الذايدي`` -> ``مشاري الذايدي``).
 
 ``article_hits`` searches an article once for every rule's needed literals (``str.find``, a C-level scan
-per literal) and tries a rule only on the lines that hold one: most lines of most articles hold none,
-so the rules cost a few plain searches per article instead of every regex on every line; the hits are
-those of every rule tried on every line (tested).
+per literal) and tries a rule only on the lines that hold one, or that open or end with one of its
+``^x`` / ``x$`` literals (one trie regex at each line's start, one on the reversed text at its end):
+most lines of most articles hold none, so a line costs two regex calls instead of every rule's regex;
+the hits are those of every rule tried on every line (tested).
 
 Rules are matched on a *plain* view of the text — diacritics and tatweel left out, offsets mapped back —
 and each Arabic letter of a pattern matches its spelling variants (ا أ إ آ ٱ, ه ة, ي ى ئ, و ؤ), so a
@@ -233,7 +235,19 @@ class Rule:
     needs: tuple[str, ...] = ()
     """The literals of the ``needs`` column (``*``: none); any text the rule fires on holds one of them."""
     needles: frozenset[str] = field(default=frozenset(), compare=False, repr=False)
-    """The exact strings ``needs`` is checked with (``_needles``); empty: the rule is tried everywhere."""
+    """The exact strings ``needs`` is checked with (``_needles``); empty (and no ``starts``/``ends``):
+    the rule is tried everywhere."""
+    starts: tuple[str, ...] = ()
+    """The ``^literal`` needs: a text the rule fires on opens with one of them after non-word
+    characters (a prefix: it may end inside a word)."""
+    ends: tuple[str, ...] = ()
+    """The ``literal$`` needs: a text the rule fires on ends with one of them, then only non-word
+    characters (it may start inside a word)."""
+
+    @property
+    def gated(self) -> bool:
+        """Whether the rule has ``needs`` (then it is tried only where one of them holds)."""
+        return bool(self.needles or self.starts or self.ends)
 
     @property
     def anchored(self) -> bool:
@@ -316,15 +330,30 @@ def _needles(literal: str) -> frozenset[str]:
     return frozenset(best)
 
 
-def _parse_needs(cell: str, n: int, rule_id: str) -> tuple[str, ...]:
+@dataclass(frozen=True)
+class _Needs:
+    """A parsed ``needs`` cell: literals the text contains, opens with (``^x``) or ends with (``x$``)."""
+
+    contains: tuple[str, ...] = ()
+    starts: tuple[str, ...] = ()
+    ends: tuple[str, ...] = ()
+
+
+def _parse_needs(cell: str, n: int, rule_id: str) -> _Needs:
     """The ``needs`` cell: ``*`` (no literal: the rule is tried on every line) or literals joined by
-    ``|``; ``{AGENCY}``, ``{CREDIT}``, ``{BYLINE}`` stand for every entry of that word list."""
+    ``|``; ``{AGENCY}``, ``{CREDIT}``, ``{BYLINE}`` stand for every entry of that word list; a literal
+    written ``^x`` must open the text, ``x$`` end it (see the table's header)."""
     cell = cell.strip()
     if cell == "*":
-        return ()
-    literals: list[str] = []
+        return _Needs()
+    found: dict[str, list[str]] = {"contains": [], "starts": [], "ends": []}
     for part in cell.split("|"):
         part = part.strip()
+        where = "contains"
+        if part.startswith("^"):
+            part, where = part[1:].strip(), "starts"
+        elif part.endswith("$"):
+            part, where = part[:-1].strip(), "ends"
         m = _MACRO.fullmatch(part)
         if m is not None:
             if m.group(1) not in _LIST_MACROS:
@@ -332,12 +361,12 @@ def _parse_needs(cell: str, n: int, rule_id: str) -> tuple[str, ...]:
                     f"textrules line {n} ({rule_id}): unknown needs macro {part}; known: "
                     + ", ".join("{" + k + "}" for k in _LIST_MACROS)
                 )
-            literals.extend(_WORDS.get(_LIST_MACROS[m.group(1)], ()))
+            found[where].extend(_WORDS.get(_LIST_MACROS[m.group(1)], ()))
         elif part and _DIACRITIC_ONLY.sub("", part).strip():
-            literals.append(part)
+            found[where].append(part)
         else:
             raise ValueError(f"textrules line {n} ({rule_id}): empty needs literal in {cell!r} (write * for none)")
-    return tuple(literals)
+    return _Needs(tuple(found["contains"]), tuple(found["starts"]), tuple(found["ends"]))
 
 
 def load_rules(text: str | None = None) -> tuple[Rule, ...]:
@@ -364,8 +393,18 @@ def load_rules(text: str | None = None) -> tuple[Rule, ...]:
         except re.error as exc:
             raise ValueError(f"textrules line {n} ({rule_id}): bad pattern: {exc}") from exc
         needs = _parse_needs(needs_cell, n, rule_id)
-        needles = frozenset(x for literal in needs for x in _needles(literal))
-        rules.append(Rule(rule_id, kind, scope, pattern, example, counter, compiled, needs, needles))
+        if (needs.ends and scope in ("lead", "first")) or (needs.starts and scope == "tail"):
+            raise ValueError(
+                f"textrules line {n} ({rule_id}): a {scope} rule cannot need a literal at the "
+                + ("end (x$)" if needs.ends else "start (^x)")
+            )
+        needles = frozenset(x for literal in needs.contains for x in _needles(literal))
+        rules.append(
+            Rule(
+                rule_id, kind, scope, pattern, example, counter, compiled, needs.contains, needles,
+                needs.starts, needs.ends,
+            )
+        )
     ids = [r.id for r in rules]
     if len(set(ids)) != len(ids):
         raise ValueError(f"textrules: duplicate rule ids {sorted({i for i in ids if ids.count(i) > 1})}")
@@ -402,6 +441,7 @@ _LAST = tuple(r for r in RULES if r.scope == "last")
 _TERMINAL = ".!:"
 
 Probe = tuple[Rule, Callable[[str], "re.Match[str] | None"]]
+_NAMED_GROUP = re.compile(r"\(\?P<\w+>")
 
 
 def _probes(rules: Iterable[Rule]) -> tuple[Probe, ...]:
@@ -463,11 +503,88 @@ def _line(
 # (``_CASE_UNSAFE``: letters that Python's case-insensitive ``re`` matches to an ASCII letter but
 # ``str.lower`` does not map to it; an article with one tries its Latin-literal rules on every line).
 
-_GATED = frozenset(r for r in RULES if r.needles)
+#
+# A ``^x`` or ``x$`` literal (the line, or for a lead/tail rule the paragraph, opens or ends with it)
+# is checked on each line with a trie regex of the literals: a match at the line start, or for ``x$``
+# at the line end's place in the reversed text (the literals spelled backwards), so a rule whose only
+# literals would be a long word list ({AGENCY}: 64 names, too many to search for) is still tried
+# only on the few lines shaped like its matches.
+
+_GATED = frozenset(r for r in RULES if r.gated)
 _NEEDLES = tuple(sorted({x for r in _GATED for x in r.needles}))
 # the gated rules as bits of an int (set operations on small ints, no hashing of rules per line)
 _BIT = {r: 1 << k for k, r in enumerate(r for r in RULES if r in _GATED)}
 _NEEDLE_RULES = {x: sum(_BIT[r] for r in _GATED if x in r.needles) for x in _NEEDLES}
+# Reversed windows reach this far back from a line's end: a whole line a line rule is tried on, and
+# the window a tail rule searches.
+_EDGE_REACH = max(MAX_LINE_CHARS, TAIL_WINDOW)
+
+
+def _units(literal: str, reverse: bool) -> list[str]:
+    """``literal`` as pattern units, one a character (``expand``: its spelling variants; a space any
+    run of spaces), spelled backwards with ``reverse``; ASCII units in lower case (matched in any)."""
+    words = literal.split()
+    if reverse:
+        words = [w[::-1] for w in reversed(words)]
+    units = []
+    for ch in " ".join(words):
+        if not _DIACRITIC.fullmatch(ch):
+            unit = expand(" " if ch == " " else re.escape(ch))  # a space: any run of spaces
+            units.append(unit.lower() if unit.isascii() else unit)
+    return units
+
+
+def _edge_regex(literals: Iterable[str], reverse: bool) -> re.Pattern[str]:
+    """A regex for "after non-word characters, one of ``literals``" (a prefix: it may end inside a
+    word; with ``reverse``: each literal spelled backwards, for the reversed text, so only non-word
+    characters follow the literal, which may start inside a word, as the last name of ``{AGENCIES}``
+    does after و).  Literals are matched as in patterns, as one trie (a regex alternation of 64
+    names tries every name; a trie tries a letter once)."""
+    root: dict[str, dict] = {}
+    for literal in literals:
+        node = root
+        for unit in _units(literal, reverse):
+            node = node.setdefault(unit, {})
+        node[""] = {}
+
+    def alternation(node: dict[str, dict]) -> str:
+        parts = sorted((unit + alternation(child) if unit else "" for unit, child in node.items()), key=lambda p: not p)
+        return parts[0] if len(parts) == 1 else "(?:" + "|".join(parts) + ")"
+
+    return re.compile("\\W*" + alternation(root), re.IGNORECASE)
+
+
+def _edge_checks(reverse: bool) -> tuple[tuple[re.Pattern[str], int], ...]:
+    """One ``(regex, rule bits)`` for each distinct set of ``^x`` (or with ``reverse``, ``x$``) literals."""
+    groups: dict[frozenset[str], int] = {}
+    for rule in _GATED:
+        literals = rule.ends if reverse else rule.starts
+        if literals:
+            groups[frozenset(literals)] = groups.get(frozenset(literals), 0) | _BIT[rule]
+    return tuple((_edge_regex(lits, reverse), bits) for lits, bits in sorted(groups.items(), key=str))
+
+
+_STARTS = _edge_checks(reverse=False)
+_ENDS = _edge_checks(reverse=True)
+# every ^x literal in one trie: where it fails, no _STARTS regex matches
+_ANY_START = _edge_regex([x for r in _GATED for x in r.starts], reverse=False) if _STARTS else None
+
+
+def _edge_bits(plain: str, backwards: str, start: int, end: int) -> int:
+    """The gated rules whose ``^x`` / ``x$`` literals the line ``plain[start:end]`` opens or ends with
+    (``backwards`` is ``plain`` reversed; a reversed window reaches ``_EDGE_REACH`` back)."""
+    bits = 0
+    if _ANY_START is not None and _ANY_START.match(plain, start, end) is not None:  # then which ones
+        for regex, rule_bits in _STARTS:
+            if regex.match(plain, start, end) is not None:
+                bits |= rule_bits
+    n = len(plain)
+    for regex, rule_bits in _ENDS:
+        if regex.match(backwards, n - end, n - max(start, end - _EDGE_REACH)) is not None:
+            bits |= rule_bits
+    return bits
+
+
 _CASED_NEEDLES = frozenset(x for x in _NEEDLES if _cased(x))
 
 
@@ -526,6 +643,42 @@ _ALL = _Tried(_LINE_PROBES, _LINE_LAST_PROBES, _LEAD, _LEAD_FIRST, _TAIL)
 _OPEN = _Tried(_OPEN_LINE, _OPEN_LINE_LAST, _OPEN_LEAD, _OPEN_LEAD_FIRST, _OPEN_TAIL)
 
 
+# A line inside an article (neither first nor last) where no gated rule of its scopes holds a needle
+# is tried with _OPEN and the rules its edges allow.  When _OPEN tries no lead or tail rule and no
+# unanchored line rule there, two regex calls say whether anything can fire on such a line: _QUIET,
+# the union of the anchored _OPEN line rules (if any) and one trie of every ^x literal, and the x$
+# check.  Most lines cost just those two calls.
+_MIDDLE = sum(_BIT[r] for r in _GATED if r.scope not in ("first", "last"))
+_QUIET: Callable[[str], re.Match[str] | None] | None = None
+if all(r.anchored for r, _ in _OPEN_LINE) and not _OPEN_LEAD and not _OPEN_TAIL and _ANY_START is not None:
+    _OPEN_ANCHORED = [r for r, _ in _OPEN_LINE]
+    _QUIET = re.compile(
+        "|".join(
+            [
+                *("(?:" + _NAMED_GROUP.sub("(?:", r.regex.pattern) + ")" for r in _OPEN_ANCHORED),
+                "(?:" + _ANY_START.pattern + ")",
+            ]
+        ),
+        re.IGNORECASE,
+    ).match
+
+
+def _quiet(plain: str, backwards: str, start: int, end: int) -> bool:
+    """Whether no rule of _OPEN and no rule gated by ^x / x$ literals can fire on the line (``_QUIET``)."""
+    if _QUIET is None or _ANY_START is None:
+        return False
+    if _OPEN_LINE and end - start <= MAX_LINE_CHARS:
+        if _QUIET(plain[start:end]) is not None:
+            return False
+    elif _ANY_START.match(plain, start, end) is not None:
+        return False
+    n = len(plain)
+    for regex, _ in _ENDS:
+        if regex.match(backwards, n - end, n - max(start, end - _EDGE_REACH)) is not None:
+            return False
+    return True
+
+
 @functools.lru_cache(maxsize=1024)
 def _tried(extra: int) -> _Tried:
     """The rules tried on a line where the gated rules ``extra`` (``_BIT``s) found a needle."""
@@ -534,7 +687,11 @@ def _tried(extra: int) -> _Tried:
         return tuple(r for r in rules if r not in _GATED or _BIT[r] & extra)
 
     return _Tried(
-        _probes(keep(_LINE)), _probes(keep((*_LINE, *_LAST))), keep(_LEAD), keep(_LEAD_FIRST), keep(_TAIL)
+        _probes(keep(_LINE)),
+        _probes(keep((*_LINE, *_LAST))),
+        keep(_LEAD),
+        keep(_LEAD_FIRST),
+        keep(_TAIL),
     )
 
 
@@ -628,17 +785,25 @@ def _article_hits(text: str, *, prefilter: bool) -> list[Hit]:
     plain = view.text
     lines = _lines(plain)
     allowed = _allowed(plain, lines) if prefilter else {}
+    backwards = plain[::-1] if prefilter and _ENDS else ""
     found: list[tuple[int, int, Rule]] = []
     block: Rule | None = None
     block_left = 0
+    last = len(lines) - 1
     for i, (start, end) in enumerate(lines):
         if block is not None and block_left > 0 and _headline_like(plain[start:end]):
             found.append((start, end, block))
             block_left -= 1
             continue
         block = None
-        extra = allowed.get(i)
-        tried = _ALL if not prefilter else _tried(extra) if extra else _OPEN
+        if prefilter:
+            extra = allowed.get(i, 0)
+            if 0 < i < last and not extra & _MIDDLE and _quiet(plain, backwards, start, end):
+                continue  # most lines: nothing can fire there
+            extra |= _edge_bits(plain, backwards, start, end)
+            tried = _tried(extra) if extra else _OPEN
+        else:
+            tried = _ALL
         # a last-line rule (a signature) needs a story before it: the only line of a text is its story
         rule = _line(plain, start, end, *tried.on_line(i == 0, 0 < i == len(lines) - 1))
         if rule is not None:
