@@ -243,8 +243,22 @@ def add_to_profile(profile: Profile, body: Mapping[str, float], title: Mapping[s
     profile.n += n
 
 
-def days_between(later: dt.date | None, earlier: dt.date | None) -> int:
-    return (later - earlier).days if later is not None and earlier is not None else 0
+def gap_days(date: dt.date | None, first: dt.date | None, last: dt.date | None) -> int:
+    """Days between an article and a cluster's span ``first..last``: after its latest report, or before
+    its first one for a late article (a stream's late file); 0 inside the span or without dates.  Never
+    negative: the time features and ``story_days`` are fitted on distances."""
+    if date is None or last is None:
+        return 0
+    if date >= last:
+        return (date - last).days
+    return (first - date).days if first is not None and date < first else 0
+
+
+def span_days(date: dt.date | None, first: dt.date | None, last: dt.date | None) -> int:
+    """Days a cluster would span with an article of ``date`` (its age when the article is the latest)."""
+    if date is None or first is None:
+        return 0
+    return (max(date, last or first) - min(date, first)).days
 
 
 def features(article: ArticleVectors, profile: Profile, body_cosine: float, gap: float, age: float) -> list[float]:
@@ -280,11 +294,11 @@ def features(article: ArticleVectors, profile: Profile, body_cosine: float, gap:
     ]
 
 
-def story_days(later: dt.date | None, earlier: dt.date | None) -> float:
-    """A story's time feature: ``ln(1 + days)``, the days capped at ``STORY_DAYS_SEEN`` (beyond the dev
-    windows the model was fitted on, its time weights say nothing: a story months old is linked on
-    content alone)."""
-    return math.log1p(min(days_between(later, earlier), STORY_DAYS_SEEN))
+def story_days(gap: int) -> float:
+    """A story's time feature: ``ln(1 + gap)`` for a gap of ``gap_days`` (never negative), capped at
+    ``STORY_DAYS_SEEN`` (beyond the dev windows the model was fitted on, its time weights say nothing: a
+    story months old is linked on content alone)."""
+    return math.log1p(min(gap, STORY_DAYS_SEEN))
 
 
 def logistic(z: float) -> float:
