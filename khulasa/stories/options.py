@@ -68,7 +68,7 @@ class StoryOptions:
     timeline: bool = True
     key_terms: bool = True
     singletons: str = "lead"
-    clusterer: str = "flat"
+    clusterer: str = "trees"
     event_words: int = 40
     max_story_words: int = 240
     since: str | None = None

@@ -54,7 +54,7 @@ def run_update(inputs: Inputs, options: StoryOptions, output: RunOutput, update_
     of the stories that changed to ``output.workdir``'s ``stories.jsonl``; save the trees again."""
     if options.clusterer != CLUSTERER:
         raise InvalidOptionsError("clusterer", options.clusterer, "an update run continues story trees",
-                                  hint="use --clusterer trees with --update")
+                                  hint="leave out --clusterer (trees is the default) with --update")
     if options.since is not None:
         raise InvalidOptionsError("since", options.since, "give --update DIR or --since DATE, not both")
     if inputs.watch is not None:

@@ -151,16 +151,22 @@ class TreeClusterer:
         )
 
     def _score_events(
-        self, article: ArticleVectors, date: dt.date | None, numbers: Iterable[int], model: SimilarityModel
+        self, article: ArticleVectors, date: dt.date | None, numbers: Iterable[int], model: SimilarityModel,
+        known: Mapping[int, Sequence[float]] | None = None,
     ) -> list[Candidate]:
+        """The events ``numbers`` scored by ``model``; ``known`` holds the features of events already
+        compared with this article (nothing changed since: the same article, the same profiles)."""
         out = []
         for number in numbers:
             event = self._events[number]
-            p = event.profile
-            x = features(
-                article, p, cosine(article.lead, p.body, p.body_norm),
-                gap_days(date, event.first_date, event.last_date), span_days(date, event.first_date, event.last_date),
-            )
+            x = known.get(number) if known is not None else None
+            if x is None:
+                p = event.profile
+                x = features(
+                    article, p, cosine(article.lead, p.body, p.body_norm),
+                    gap_days(date, event.first_date, event.last_date),
+                    span_days(date, event.first_date, event.last_date),
+                )
             out.append(Candidate(model.logit(x), number, x, event.members[0].id))
         return out
 
@@ -212,7 +218,8 @@ class TreeClusterer:
         story = self._stories[chosen.number]
         p_story = logistic(chosen.logit)
         inside = [e for e in story.events if isinstance(e, int) and self._eligible(events[e], date)]
-        chosen = decide("inside", article_id, self._score_events(article, date, inside, self.options.inside_model))
+        known = {c.number: c.features for c in scored}
+        chosen = decide("inside", article_id, self._score_events(article, date, inside, self.options.inside_model, known))
         if chosen is None:
             return story, None, p_story
         return story, events[chosen.number], logistic(chosen.logit)

@@ -225,20 +225,24 @@ def prune(summed: dict[str, float], limit: int) -> dict[str, float]:
 
 def add_to_profile(profile: Profile, body: Mapping[str, float], title: Mapping[str, float], keys: Iterable[tuple[str, float]],
          n: float, limit: int) -> None:
-    """Add vectors and key counts to a profile, pruning to its limits."""
-    summed = dict(profile.body)
+    """Add vectors and key counts to a profile, pruning to its limits (its dicts are its own: summed in
+    place)."""
+    summed = profile.body
+    get = summed.get
     for term, weight in body.items():
-        summed[term] = summed.get(term, 0.0) + weight
+        summed[term] = get(term, 0.0) + weight
     profile.body = prune(summed, limit)
     profile.body_norm = math.sqrt(sum(w * w for w in profile.body.values())) or 1.0
-    summed = dict(profile.title)
+    summed = profile.title
+    get = summed.get
     for term, weight in title.items():
-        summed[term] = summed.get(term, 0.0) + weight
+        summed[term] = get(term, 0.0) + weight
     profile.title = prune(summed, TITLE_TERMS)
     profile.title_norm = math.sqrt(sum(w * w for w in profile.title.values())) or 1.0
-    counts = dict(profile.keys)
+    counts = profile.keys
+    get = counts.get
     for key, count in keys:
-        counts[key] = counts.get(key, 0.0) + count
+        counts[key] = get(key, 0.0) + count
     profile.keys = prune(counts, SIGNAL_KEYS)
     profile.n += n
 
