@@ -26,6 +26,7 @@ from khulasa.ingest import decode as ingest_decode
 from khulasa.ingest.formats.json import parse_jsonl
 from khulasa.stories import StoryOptions
 from khulasa.stories.engines.watch import stream_inputs
+from khulasa.stories.trees import TreeOptions
 from khulasa.stories.workdir import STORIES_FILE
 
 DATA = Path(__file__).parent / "data" / "stories"
@@ -34,13 +35,14 @@ ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
 FAST = StoryOptions(timeline=False, key_terms=False)
 
 
-def endless_feed() -> Iterator[bytes]:
-    """The fixture's 15 articles again and again, three weeks later each time (new ids): a feed that
-    never ends, whose stories keep closing."""
+def endless_feed(days: int = 21) -> Iterator[bytes]:
+    """The fixture's 15 articles again and again, ``days`` later each time (new ids): a feed that never
+    ends, whose stories keep closing (three weeks close the flat clusterer's stories; the trees' stories
+    stay linkable for ``TreeOptions.story_window_days``, so their feed comes back later than that)."""
     records = [json.loads(line) for line in STREAM.read_text(encoding="utf-8").splitlines()]
     for k in itertools.count():
         for r in records:
-            date = dt.date.fromisoformat(r["date"]) + dt.timedelta(days=21 * k)
+            date = dt.date.fromisoformat(r["date"]) + dt.timedelta(days=days * k)
             yield (json.dumps({**r, "id": f"{r['id']}-w{k}", "date": date.isoformat()}, ensure_ascii=False)
                    + "\n").encode("utf-8")
 
@@ -52,9 +54,11 @@ def rss_kib(pid: int) -> int:
     raise AssertionError("no VmRSS")
 
 
-def test_stdin_that_never_ends_gives_stories_as_they_close_in_flat_memory():
+@pytest.mark.parametrize(("clusterer", "days"), [("trees", TreeOptions().story_window_days + 20), ("flat", 21)])
+def test_stdin_that_never_ends_gives_stories_as_they_close_in_flat_memory(clusterer, days):
     proc = subprocess.Popen(
-        [sys.executable, "-m", "khulasa", "stories", "-", "--workers", "1", "--no-timeline", "--no-actors"],
+        [sys.executable, "-m", "khulasa", "stories", "-", "--workers", "1", "--no-timeline", "--no-actors",
+         "--clusterer", clusterer],
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=ENV, cwd=ROOT,
     )
     assert proc.stdin is not None and proc.stdout is not None and proc.stderr is not None
@@ -65,7 +69,7 @@ def test_stdin_that_never_ends_gives_stories_as_they_close_in_flat_memory():
     def write() -> None:
         nonlocal written
         try:
-            for line in itertools.islice(endless_feed(), limit):
+            for line in itertools.islice(endless_feed(days), limit):
                 proc.stdin.write(line)
                 written += 1
         except (BrokenPipeError, ValueError):
