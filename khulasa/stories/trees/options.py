@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import math
-from operator import mul
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
+from operator import mul
 from typing import Any
 
 from khulasa.errors import InvalidOptionsError, StoryRunError
