@@ -72,6 +72,18 @@ def test_flat_clusterer_gives_the_six_labelled_stories_without_events(capsys):
     assert "stories: 6" in err
 
 
+def test_text_digest_of_undated_input_lists_its_events_without_a_date(tmp_path, capsys):
+    """Undated articles give tree records whose event lines have no date: the digest once crashed on
+    them (exit 1, ``fromisoformat`` of None)."""
+    undated = tmp_path / "undated.jsonl"
+    undated.write_text("".join(
+        json.dumps({k: v for k, v in json.loads(line).items() if k != "date"}, ensure_ascii=False) + "\n"
+        for line in Path(STREAM).read_text(encoding="utf-8").splitlines()), encoding="utf-8")
+    assert main(["stories", str(undated), "-f", "text", *FAST]) == 0
+    out = capsys.readouterr().out
+    assert out.count("== ") >= 5 and "undated" in out
+
+
 def test_html_site_has_an_index_a_page_per_story_and_the_report(tmp_path):
     site = tmp_path / "site"
     assert main(["stories", STREAM, "-f", "html", "-o", str(site), "-q"]) == 0
