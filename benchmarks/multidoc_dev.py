@@ -46,7 +46,7 @@ def build_items(archive: Path, min_others: int) -> list[EvalItem]:
     for f in feats:
         frequencies.add(f.terms)
     items = []
-    for assignment in cluster_all(feats, StoryOptions(), frequencies):
+    for assignment in cluster_all(feats, StoryOptions(clusterer="flat"), frequencies):  # the items as built
         members = [articles[s] for s in assignment.seqs]
         bbc = [a for a in members if a.source == "BBC" and (a.extra or {}).get("abstract")]
         others = [a for a in members if a.source != "BBC"]

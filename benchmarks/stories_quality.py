@@ -268,7 +268,7 @@ def throughput_child(kind: str, limit: int | None) -> dict[str, object]:
         frequencies = DocumentFrequencies()
         for f in feats:
             frequencies.add(f.terms)
-        clusterer = StoryClusterer(StoryOptions(), frequencies)
+        clusterer = StoryClusterer(StoryOptions(clusterer="flat"), frequencies)
         n = sum(len(clusterer.add(feats[i])) for i in order) + len(clusterer.finish())
         events = None
     else:
@@ -412,7 +412,7 @@ def main() -> int:
     if args.throughput_only:
         print(json.dumps({"date": dt.date.today().isoformat(), "throughput": throughput()}, indent=2))
         return 0
-    options = StoryOptions(threshold=args.threshold, window_days=args.window_days)
+    options = StoryOptions(clusterer="flat", threshold=args.threshold, window_days=args.window_days)
     print(f"reading {CORPUS}", file=sys.stderr)
     started = time.monotonic()
     articles = corpus_articles(args.cache)

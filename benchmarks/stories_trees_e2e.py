@@ -2,7 +2,9 @@
 
 ``StoryRun`` with ``--workers 2`` and default options, once with ``--clusterer flat`` and once with
 ``--clusterer trees`` (event signals in the workers, the trees in pass 2, each story summarized with
-its events), on the first 5,000 articles and on the whole archive.  Each run is a fresh child process.
+its events), on the first 5,000 articles and on the whole archive, flat and trees alternating.  Each
+run is a fresh child process; each reports its CPU (main process and workers, and per article), the
+time the main process waited for the pool's summaries, and the load average as it ended.
 
     python benchmarks/stories_trees_e2e.py [--corpus ANT.tar.gz] [--limit N] [--json]
 """
@@ -12,6 +14,7 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -44,10 +47,15 @@ def child(kind: str, corpus: str, limit: int | None) -> dict[str, object]:
         "stories": report.stories,
         "seconds": round(seconds, 1),
         "articles_per_s": round(report.articles / seconds, 1),
+        "read_s": round(report.read_seconds, 1),
+        "summary_wait_s": round(report.summarize_seconds, 1),  # pass 2: the main process waiting for the pool
         "cpu_main_s": round(own.ru_utime + own.ru_stime, 1),
         "cpu_workers_s": round(workers.ru_utime + workers.ru_stime, 1),
         "peak_main_mb": round(own.ru_maxrss / 1024, 1),
         "peak_worker_mb": round(workers.ru_maxrss / 1024, 1),
+        "cpu_ms_per_article": round(1000 * (own.ru_utime + own.ru_stime + workers.ru_utime + workers.ru_stime)
+                                    / max(1, report.articles), 2),
+        "load_average": [round(x, 2) for x in os.getloadavg()],
     }
 
 
@@ -62,15 +70,16 @@ def main() -> int:
         print(json.dumps(child(args.child, str(args.corpus), args.limit)))
         return 0
     results: dict[str, object] = {"date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}
-    for kind in ("flat", "trees"):
-        for limit in ([args.limit] if args.limit else [5000, None]):
+    # flat and trees alternate, each size in turn: on a shared machine both see about the same load
+    for limit in ([args.limit] if args.limit else [5000, None]):
+        for kind in ("flat", "trees"):
             command = [sys.executable, __file__, "--child", kind, "--corpus", str(args.corpus)]
             command += ["--limit", str(limit)] if limit else []
             done = subprocess.run(command, check=True, capture_output=True, text=True, cwd=tempfile.gettempdir())
             results[f"{kind}_{limit or 'all'}"] = json.loads(done.stdout)
-        if not args.limit:
-            small, full = results[f"{kind}_5000"], results[f"{kind}_all"]
-            results[f"{kind}_5k_to_all_time_ratio"] = round(full["seconds"] / small["seconds"], 2)  # type: ignore[index]
+    for kind in ("flat", "trees") if not args.limit else ():
+        small, full = results[f"{kind}_5000"], results[f"{kind}_all"]
+        results[f"{kind}_5k_to_all_time_ratio"] = round(full["seconds"] / small["seconds"], 2)  # type: ignore[index]
     if args.json:
         print(json.dumps(results, indent=2))
     else:

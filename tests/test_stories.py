@@ -48,8 +48,14 @@ def true_groups(ids) -> set[frozenset[str]]:
     return {frozenset(g) for g in by_label.values()}
 
 
+FLAT = StoryOptions(clusterer="flat")
+"""The one-level clusterer (``--clusterer flat``): the tests of its own mechanisms (time window, max_size,
+centroids) name it; the default is the story trees (tests/test_story_trees.py)."""
+
+
 def assignments(articles, options=None):
-    options = options or StoryOptions()
+    """The flat clusterer's assignments (``options`` must name it: the trees need event signals)."""
+    options = options or FLAT
     feats = [extract(a, seq, d) for seq, a, d in with_effective_dates(articles)]
     frequencies = DocumentFrequencies()
     for f in feats:
@@ -60,6 +66,11 @@ def assignments(articles, options=None):
 @pytest.fixture(scope="module")
 def stream_stories():
     return build_stories(load_stream())
+
+
+@pytest.fixture(scope="module")
+def flat_stream_stories():
+    return build_stories(load_stream(), FLAT)
 
 
 # --- options ----------------------------------------------------------------------------------------
@@ -94,8 +105,22 @@ def test_story_options_round_trip_through_a_mapping():
 # --- clustering ------------------------------------------------------------------------------------
 
 
-def test_example_cluster_with_dates_gives_two_stories():
-    stories = build_stories(khulasa.load([str(EXAMPLE_DIR)]))
+def test_example_cluster_with_dates_gives_one_story_of_two_meetings_each_with_its_own_summary():
+    (story,) = build_stories(khulasa.load([str(EXAMPLE_DIR)]))
+    assert [{a.id for a in e.articles} for e in story.events] == [
+        {"000_2233f3e5f8537144", "001_fcede7f96388c4fa", "003_4f8fa452f22a0a4f"},
+        {"002_595e9640f37d9b41", "004_cc10def44ff410f9"},
+    ]
+    assert [(e.first_date, e.last_date) for e in story.events] == [
+        (dt.date(2016, 10, 10), dt.date(2016, 10, 10)), (dt.date(2017, 3, 10), dt.date(2017, 3, 10))]
+    istanbul, moscow = ({s.article_id for s in e.summary.sentences} for e in story.events)
+    assert istanbul and moscow
+    assert istanbul <= {a.id for a in story.events[0].articles}
+    assert moscow <= {a.id for a in story.events[1].articles}
+
+
+def test_flat_example_cluster_with_dates_gives_two_stories():
+    stories = build_stories(khulasa.load([str(EXAMPLE_DIR)]), FLAT)
     assert groups(stories) == {
         frozenset({"000_2233f3e5f8537144", "001_fcede7f96388c4fa", "003_4f8fa452f22a0a4f"}),
         frozenset({"002_595e9640f37d9b41", "004_cc10def44ff410f9"}),
@@ -109,12 +134,21 @@ def test_example_stories_carry_the_dates_of_both_meetings_in_their_timelines():
     assert any(e.date <= dt.date(2016, 10, 10) <= (e.end_date or e.date) for s in stories for e in s.timeline)
 
 
-def test_fixture_stream_is_split_into_its_labelled_stories(stream_stories):
-    assert groups(stream_stories) == true_groups(truth())
+def test_fixture_stream_is_split_into_its_labelled_happenings_as_events(stream_stories):
+    assert {frozenset(a.id for a in e.articles) for s in stream_stories for e in s.events} == true_groups(truth())
 
 
-def test_same_actors_months_apart_are_different_stories(stream_stories):
-    opec = [s for s in stream_stories if any(a.id.startswith("opec") for a in s.articles)]
+def test_flat_fixture_stream_is_split_into_its_labelled_stories(flat_stream_stories):
+    assert groups(flat_stream_stories) == true_groups(truth())
+
+
+def test_same_actors_months_apart_are_two_events_of_one_story(stream_stories):
+    (opec,) = [s for s in stream_stories if any(a.id.startswith("opec") for a in s.articles)]
+    assert [e.first_date.month for e in opec.events] == [3, 6]
+
+
+def test_flat_same_actors_months_apart_are_different_stories(flat_stream_stories):
+    opec = [s for s in flat_stream_stories if any(a.id.startswith("opec") for a in s.articles)]
     assert len(opec) == 2
     assert {s.first_date.month for s in opec} == {3, 6}
 
@@ -141,8 +175,8 @@ def test_a_copy_does_not_move_the_story_centroid():
     frequencies = DocumentFrequencies()  # the same IDF for both runs
     for f in feats:
         frequencies.add(f.terms)
-    with_copy = list(cluster_all(feats, StoryOptions(), frequencies))
-    without = list(cluster_all([f for f in feats if f.id != "quake-1-copy"], StoryOptions(), frequencies))
+    with_copy = list(cluster_all(feats, FLAT, frequencies))
+    without = list(cluster_all([f for f in feats if f.id != "quake-1-copy"], FLAT, frequencies))
     sims = {m.id: m.similarity for a in with_copy for m in a.members}
     assert all(sims[m.id] == m.similarity for a in without for m in a.members)
 
@@ -150,13 +184,13 @@ def test_a_copy_does_not_move_the_story_centroid():
 def test_article_published_after_the_window_starts_a_new_story():
     text = "قررت منظمة أوبك في فيينا زيادة إنتاج النفط وارتفعت أسعار خام برنت بعد القرار."
     arts = [article(text, "a", source="x", date="2018-03-01"), article(text + " تحديث", "b", source="y", date="2018-03-09")]
-    assert len(assignments(arts, StoryOptions(window_days=3, duplicate_threshold=1.0))) == 2
-    assert len(assignments(arts, StoryOptions(window_days=10, duplicate_threshold=1.0))) == 1
+    assert len(assignments(arts, StoryOptions(clusterer="flat", window_days=3, duplicate_threshold=1.0))) == 2
+    assert len(assignments(arts, StoryOptions(clusterer="flat", window_days=10, duplicate_threshold=1.0))) == 1
 
 
 def test_a_story_closes_at_max_size():
     arts = load_stream()
-    sizes = [len(a.members) for a in assignments(arts, StoryOptions(max_size=2))]
+    sizes = [len(a.members) for a in assignments(arts, StoryOptions(clusterer="flat", max_size=2))]
     assert max(sizes) == 2
 
 
@@ -203,7 +237,7 @@ def test_closed_stories_leave_the_index_and_centroids_stay_compact():
     frequencies = DocumentFrequencies()
     for f in feats:
         frequencies.add(f.terms)
-    clusterer = StoryClusterer(StoryOptions(), frequencies)
+    clusterer = StoryClusterer(FLAT, frequencies)
     for f in sorted(feats, key=lambda f: f.order_key):
         clusterer.add(f)
         assert all(len(s.centroid) <= CENTROID_TERMS for s in clusterer._open.values())
@@ -291,7 +325,19 @@ def test_singletons_can_use_the_full_summarizer():
 
 
 def test_story_summary_respects_the_word_budget():
-    stories = build_stories(load_stream(), StoryOptions(words=40, timeline=False, key_terms=False))
+    """With events, a story's budget grows by ``words / 4`` per event after the first (``story_words``);
+    each event's summary keeps ``event_words``."""
+    from khulasa.stories.story import story_words
+
+    options = StoryOptions(words=40, event_words=20, timeline=False, key_terms=False)
+    stories = build_stories(load_stream(), options)
+    assert any(len(s.events) > 1 for s in stories)
+    assert all(s.summary.n_words <= story_words(options, len(s.events)) for s in stories)
+    assert all(e.summary.n_words <= 20 for s in stories for e in s.events)
+
+
+def test_flat_story_summary_respects_the_word_budget():
+    stories = build_stories(load_stream(), StoryOptions(clusterer="flat", words=40, timeline=False, key_terms=False))
     assert all(s.summary.n_words <= 40 for s in stories)
 
 

@@ -28,17 +28,19 @@ def test_jsonl_streams_to_stdout_one_story_a_line(capsys):
     assert main(["stories", STREAM, *FAST]) == 0
     out, err = capsys.readouterr()
     records = [json.loads(line) for line in out.splitlines()]
-    assert len(records) == 6
+    # six labelled happenings: five stories, the two OPEC meetings months apart being one story's two events
+    assert len(records) == 5
+    assert sum(len(r["events"]) for r in records) == 6
     assert {a["id"] for r in records for a in r["articles"]} == {
         json.loads(line)["id"] for line in Path(STREAM).read_text(encoding="utf-8").splitlines()
     }
-    assert "articles read: 15" in err and "duplicates: 1" in err and "stories: 6" in err
+    assert "articles read: 15" in err and "duplicates: 1" in err and "stories: 5" in err
 
 
 def test_output_file_is_written_and_the_state_removed(tmp_path, capsys):
     out = tmp_path / "stories.jsonl"
     assert main(["stories", STREAM, "-o", str(out), *FAST]) == 0
-    assert len(out.read_text(encoding="utf-8").splitlines()) == 6
+    assert len(out.read_text(encoding="utf-8").splitlines()) == 5
     assert capsys.readouterr().out == ""
     assert sorted(p.name for p in tmp_path.iterdir()) == ["stories.jsonl"]
 
@@ -58,20 +60,40 @@ def test_text_digest_lists_stories_largest_first(capsys):
     assert main(["stories", STREAM, "-f", "text", *FAST]) == 0
     out = capsys.readouterr().out
     headings = [line for line in out.splitlines() if line.startswith("== ")]
-    assert len(headings) == 6
+    assert len(headings) == 5
     assert "4 articles, 1 copies" in out.split("== 2.")[0]
+
+
+def test_flat_clusterer_gives_the_six_labelled_stories_without_events(capsys):
+    assert main(["stories", STREAM, "--clusterer", "flat", *FAST]) == 0
+    out, err = capsys.readouterr()
+    records = [json.loads(line) for line in out.splitlines()]
+    assert len(records) == 6 and not any("events" in r for r in records)
+    assert "stories: 6" in err
+
+
+def test_text_digest_of_undated_input_lists_its_events_without_a_date(tmp_path, capsys):
+    """Undated articles give tree records whose event lines have no date: the digest once crashed on
+    them (exit 1, ``fromisoformat`` of None)."""
+    undated = tmp_path / "undated.jsonl"
+    undated.write_text("".join(
+        json.dumps({k: v for k, v in json.loads(line).items() if k != "date"}, ensure_ascii=False) + "\n"
+        for line in Path(STREAM).read_text(encoding="utf-8").splitlines()), encoding="utf-8")
+    assert main(["stories", str(undated), "-f", "text", *FAST]) == 0
+    out = capsys.readouterr().out
+    assert out.count("== ") >= 5 and "undated" in out
 
 
 def test_html_site_has_an_index_a_page_per_story_and_the_report(tmp_path):
     site = tmp_path / "site"
     assert main(["stories", STREAM, "-f", "html", "-o", str(site), "-q"]) == 0
     pages = sorted((site / "stories").iterdir())
-    assert len(pages) == 6
+    assert len(pages) == 5
     index = (site / "index.html").read_text(encoding="utf-8")
     for page in pages:
         assert f'href="stories/{page.name}"' in index
     report = json.loads((site / "report.json").read_text(encoding="utf-8"))
-    assert report["articles"] == 15 and report["stories"] == 6
+    assert report["articles"] == 15 and report["stories"] == 5
     assert "articles read: 15" in (site / "report.txt").read_text(encoding="utf-8")
     quake = next(p for p in pages if "quake-1-copy" in p.read_text(encoding="utf-8"))
     text = quake.read_text(encoding="utf-8")

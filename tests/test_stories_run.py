@@ -32,6 +32,7 @@ from khulasa.stories.workdir import ARTICLES_FILE, STATE_FILE, STORIES_FILE
 DATA = Path(__file__).parent / "data" / "stories"
 STREAM = DATA / "stream.jsonl"
 FAST = StoryOptions(timeline=False, key_terms=False)
+FLAT = StoryOptions(timeline=False, key_terms=False, clusterer="flat")
 
 
 def lines(path: Path) -> list[str]:
@@ -79,7 +80,7 @@ def test_the_embedded_engine_follows_a_directory_given_as_inputs_watch(tmp_path)
     (watched / "a.jsonl").write_bytes(STREAM.read_bytes())
     engine = EmbeddedEngine(poll_seconds=0.05, idle_stop=0.2)
     report = engine.run(Inputs(watch=str(watched)), FAST, RunOutput(tmp_path / "work"), NoProgress())
-    assert report.articles == 15 and report.written == 6
+    assert report.articles == 15 and report.written == 5  # the six happenings: five stories (tree records)
     assert json.loads((tmp_path / "work" / STATE_FILE).read_text())["stream"] is True
 
 
@@ -141,10 +142,14 @@ def test_a_state_without_an_engine_was_written_by_the_embedded_engine(tmp_path):
 
 
 def test_a_state_saved_before_an_option_existed_resumes_with_its_default(tmp_path):
-    saved = {k: v for k, v in FAST.to_dict().items() if k != "clusterer"}
+    """A run saved before ``clusterer`` existed ran the flat clusterer, the default then (not the trees,
+    the default now: ``EARLIER_DEFAULTS``); resuming it with the trees would be another clustering."""
+    saved = {k: v for k, v in FLAT.to_dict().items() if k != "clusterer"}
     state = {"version": 1, "engine": "embedded", "inputs": [str(STREAM)], "options": saved, "phase": "reading"}
     (tmp_path / STATE_FILE).write_text(json.dumps(state), encoding="utf-8")
-    resumed = RunState.open(tmp_path, engine="embedded", inputs=[str(STREAM)], options=FAST, phase="reading",
+    with pytest.raises(StoryRunError, match="other options"):
+        RunState.open(tmp_path, engine="embedded", inputs=[str(STREAM)], options=FAST, phase="reading", resume=True)
+    resumed = RunState.open(tmp_path, engine="embedded", inputs=[str(STREAM)], options=FLAT, phase="reading",
                             resume=True)
     assert resumed.resumed and resumed.values["options"]["clusterer"] == "flat"
 
@@ -199,7 +204,7 @@ def test_every_engine_runs_the_clusterer_the_options_name(tmp_path, monkeypatch,
     monkeypatch.setitem(CLUSTERERS, "counting", f"{__name__}:CountingClusterer")
     monkeypatch.setattr(CountingClusterer, "added", [])
     options = StoryOptions(timeline=False, key_terms=False, clusterer="counting")
-    expected = lines(_run(tmp_path / "flat", FAST, engine))
+    expected = lines(_run(tmp_path / "flat", FLAT, engine))
     assert lines(_run(tmp_path / "counting", options, engine)) == expected
     assert len(CountingClusterer.added) == 15  # the articles of the stream
 

@@ -3,6 +3,7 @@ memory; JSONL is read a line at a time (files without a size limit, stdin withou
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 import itertools
@@ -26,6 +27,7 @@ from khulasa.ingest import decode as ingest_decode
 from khulasa.ingest.formats.json import parse_jsonl
 from khulasa.stories import StoryOptions
 from khulasa.stories.engines.watch import stream_inputs
+from khulasa.stories.trees import TreeOptions
 from khulasa.stories.workdir import STORIES_FILE
 
 DATA = Path(__file__).parent / "data" / "stories"
@@ -34,13 +36,20 @@ ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
 FAST = StoryOptions(timeline=False, key_terms=False)
 
 
-def endless_feed() -> Iterator[bytes]:
-    """The fixture's 15 articles again and again, three weeks later each time (new ids): a feed that
-    never ends, whose stories keep closing."""
+TREES_DAYS = TreeOptions().story_window_days + 150
+"""A feed's rounds this far apart close the trees' stories: they stay linkable for ``story_window_days``
+after their last report, and the fixture spans March to June (a round's June report would otherwise
+link the next round's March one, and such a story never closes)."""
+
+
+def endless_feed(days: int = 21) -> Iterator[bytes]:
+    """The fixture's 15 articles again and again, ``days`` later each time (new ids): a feed that never
+    ends, whose stories keep closing (three weeks close the flat clusterer's stories; the trees' stories
+    stay linkable for ``TreeOptions.story_window_days``, so their feed comes back later than that)."""
     records = [json.loads(line) for line in STREAM.read_text(encoding="utf-8").splitlines()]
     for k in itertools.count():
         for r in records:
-            date = dt.date.fromisoformat(r["date"]) + dt.timedelta(days=21 * k)
+            date = dt.date.fromisoformat(r["date"]) + dt.timedelta(days=days * k)
             yield (json.dumps({**r, "id": f"{r['id']}-w{k}", "date": date.isoformat()}, ensure_ascii=False)
                    + "\n").encode("utf-8")
 
@@ -52,9 +61,11 @@ def rss_kib(pid: int) -> int:
     raise AssertionError("no VmRSS")
 
 
-def test_stdin_that_never_ends_gives_stories_as_they_close_in_flat_memory():
+@pytest.mark.parametrize(("clusterer", "days"), [("trees", TREES_DAYS), ("flat", 21)])
+def test_stdin_that_never_ends_gives_stories_as_they_close_in_flat_memory(clusterer, days):
     proc = subprocess.Popen(
-        [sys.executable, "-m", "khulasa", "stories", "-", "--workers", "1", "--no-timeline", "--no-actors"],
+        [sys.executable, "-m", "khulasa", "stories", "-", "--workers", "1", "--no-timeline", "--no-actors",
+         "--clusterer", clusterer],
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=ENV, cwd=ROOT,
     )
     assert proc.stdin is not None and proc.stdout is not None and proc.stderr is not None
@@ -65,7 +76,7 @@ def test_stdin_that_never_ends_gives_stories_as_they_close_in_flat_memory():
     def write() -> None:
         nonlocal written
         try:
-            for line in itertools.islice(endless_feed(), limit):
+            for line in itertools.islice(endless_feed(days), limit):
                 proc.stdin.write(line)
                 written += 1
         except (BrokenPipeError, ValueError):
@@ -109,8 +120,8 @@ def lines(path: Path) -> list[str]:
     return path.read_text(encoding="utf-8").splitlines()
 
 
-def feed(n: int) -> bytes:
-    return b"".join(itertools.islice(endless_feed(), n))
+def feed(n: int, days: int = TREES_DAYS) -> bytes:
+    return b"".join(itertools.islice(endless_feed(days), n))
 
 
 def test_stdin_stream_is_the_same_for_any_number_of_workers(tmp_path, monkeypatch):
@@ -250,8 +261,12 @@ def test_stdin_whose_first_line_is_longer_than_the_probe_is_still_streamed(monke
 
 
 def test_a_late_article_in_a_stream_does_not_join_a_story_months_away(tmp_path):
-    """Out of date order (a stream may be): a March article arriving after June's must not join a June
-    story, and the story it starts closes once the clock is past it, not at the end of the stream."""
+    """The flat clusterer's time window, out of date order (a stream may be): a March article arriving
+    after June's must not join a June story, and the story it starts closes once the clock is past it,
+    not at the end of the stream.  (The trees link a story's events over months and take a copy of the
+    same text as a copy whatever its date: their late articles, tests/test_story_trees.py and
+    tests/test_story_tree_engines.py.)"""
+    clusterer, gap, filler_days = "flat", 90, 0
     from khulasa.models import Article
     from khulasa.stories.engines.watch import StoryStream
 
@@ -259,14 +274,14 @@ def test_a_late_article_in_a_stream_does_not_join_a_story_months_away(tmp_path):
     june = [Article(id=r["id"], text=r["text"], title=r.get("title"), source=r.get("source"),
                     date=dt.date.fromisoformat(r["date"]) + dt.timedelta(days=90)) for r in records]
     late = [Article(id=f"late-{a.id}", text=a.text, title=a.title, source=a.source,
-                    date=a.date - dt.timedelta(days=90)) for a in june]
+                    date=a.date - dt.timedelta(days=gap)) for a in june]
     written: list[str] = []
-    stream = StoryStream(FAST, tmp_path, on_story=written.append)
+    stream = StoryStream(dataclasses.replace(FAST, clusterer=clusterer), tmp_path, on_story=written.append)
     stream.add_batch(june)
     stream.add_batch(late)
     after_late = len(written)
-    filler = [Article(id=f"f{i}", text="خبر قصير عن الطقس في المدينة اليوم.", date=june[0].date)
-              for i in range(300)]  # arrivals: the clock check runs every 256 of them
+    filler = [Article(id=f"f{i}", text="خبر قصير عن الطقس في المدينة اليوم.",
+                      date=max(a.date for a in june) + dt.timedelta(days=filler_days)) for i in range(300)]  # arrivals: the clock check runs every 256 of them
     stream.add_batch(filler)
     assert len(written) > after_late  # the late stories closed before the end of the stream
     stream.finish()

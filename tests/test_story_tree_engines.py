@@ -140,7 +140,7 @@ def test_no_title_opens_with_a_dangling_reporting_verb(clusterer):
 
 
 def test_since_says_what_is_new_without_repeating_what_earlier_articles_reported(tmp_path):
-    options = StoryOptions(clusterer="trees", since="2021-03-03")
+    options = StoryOptions(since="2021-03-03")  # the trees: the default
     records = [json.loads(x) for x in run(tmp_path, options, str(FOUR_DAYS))]
     check = validator()
     for record in records:
@@ -184,7 +184,7 @@ def update_run(tmp_path: Path, name: str, inputs: Path, state: Path) -> list[dic
     from khulasa.cli import main
 
     out = tmp_path / f"{name}.jsonl"
-    assert main(["stories", str(inputs), "--clusterer", "trees", "--update", str(state), "-o", str(out), "-q"]) == 0
+    assert main(["stories", str(inputs), "--update", str(state), "-o", str(out), "-q"]) == 0  # the trees: the default
     return [json.loads(x) for x in lines(out)]
 
 
@@ -236,7 +236,7 @@ def test_an_update_directory_refuses_other_clustering_options_and_the_flat_clust
 
     first, second = split_four_days(tmp_path)
     update_run(tmp_path, "before", first, tmp_path / "trees")
-    other = ["stories", str(second), "--clusterer", "trees", "--update", str(tmp_path / "trees"), "-q"]
+    other = ["stories", str(second), "--update", str(tmp_path / "trees"), "-q"]
     assert main([*other[:-1], "--threshold", "0.2", "-q"]) == 0  # a flat option: the trees do not read it
     assert main(["stories", str(second), "--clusterer", "flat", "--update", str(tmp_path / "flat"), "-q"]) == 2
     (tmp_path / "trees" / "trees.json").write_text('{"version": 99}', encoding="utf-8")

@@ -34,6 +34,7 @@ from khulasa.stories.trees import (
     TreeClusterer,
     TreeOptions,
     TreeStateError,
+    best_candidate,
     document_prior,
     event_id_for,
     story_id_for,
@@ -133,6 +134,34 @@ def test_the_example_meetings_months_apart_are_two_events_of_one_story():
     assert len(trees) == 1
     assert [{m.id for m in e.members} for e in trees[0].events] == [ISTANBUL, MOSCOW]
     assert [{m.date for m in e.members} for e in trees[0].events] == [{dt.date(2016, 10, 10)}, {dt.date(2017, 3, 10)}]
+
+
+def test_a_late_report_is_timed_from_the_clusters_span_never_a_negative_gap(four_days):
+    """A stream's late file: a day-1 report of the first match arrives after day 4.  The time features
+    measure its distance from each cluster's span (``gap_days``: 0 inside it), never a negative number of
+    days: once the story level took ``log1p(-3)`` and crashed (only the engines' adapter guarded it).
+    The decider sends the late report past the event level, to the story level and inside the story."""
+    pairs = prepared(four_days)
+    late = next(p for p in pairs if p[0].id == "cup-kw-om-2")
+    seen: dict[str, list] = {}
+
+    def decide(kind, article_id, candidates):
+        if article_id != "cup-kw-om-2":
+            return best_candidate(kind, article_id, candidates)
+        seen[kind] = list(candidates)
+        return None if kind == "event" else best_candidate(kind, article_id, candidates)
+
+    clusterer = TreeClusterer(decide=decide)
+    trees = run([p for p in pairs if p is not late], clusterer, finish=False)
+    seen.clear()
+    trees += clusterer.add(*late) + clusterer.finish()
+    assert {"event", "story", "inside"} <= seen.keys()
+    gaps = [c.features[EVENT_FEATURES.index(n)] for k in ("event", "inside") for c in seen[k] for n in ("gap", "age")]
+    gaps += [c.features[STORY_FEATURES.index("gap")] for c in seen["story"]]
+    assert gaps and all(math.isfinite(g) and g >= 0 for g in gaps)
+    story = story_of(trees, "cup-kw-om-2")
+    assert [{m.id for m in e.members} for e in story.events] == [MATCH_1, MATCH_2]
+    assert next(m for m in story.members if m.id == "cup-kw-om-2").date == dt.date(2021, 3, 1)
 
 
 def test_a_small_run_weighs_terms_by_the_prior_and_a_large_one_by_its_own_counts():

@@ -33,8 +33,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="group a news stream into stories, each with a summary, timeline and actors",
         description=(
             "Find the stories in many Arabic news articles (directories, .tar.gz/.zip archives, JSONL, "
-            "TREC files or '-' for stdin): copies are folded, articles are clustered in a time window, "
-            "and each story gets an attributed summary, a timeline and its key actors."
+            "TREC files or '-' for stdin): copies are folded, articles are grouped into events inside "
+            "stories, and each story gets an attributed summary, a timeline of its events and its key actors."
         ),
     )
     parser.add_argument("inputs", nargs="*", metavar="INPUT", help="files, directories, archives, '-' for stdin")
@@ -44,13 +44,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser.add_argument("--engine", choices=tuple(ENGINES), default="embedded",
                         help="embedded (default, this machine) or spark (needs the [spark] extra)")
     parser.add_argument("--window-days", type=int, default=defaults.window_days, metavar="N",
-                        help=f"a story closes after N days without news (default {defaults.window_days})")
+                        help=f"flat clusterer: a story closes after N days without news (default {defaults.window_days})")
     parser.add_argument("--threshold", type=float, default=defaults.threshold, metavar="X",
-                        help=f"cosine similarity to join a story, 0-1 (default {defaults.threshold})")
+                        help=f"flat clusterer: cosine similarity to join a story, 0-1 (default {defaults.threshold})")
     parser.add_argument("--min-size", type=int, default=defaults.min_size, metavar="N",
                         help="write only stories with at least N articles (default 1)")
     parser.add_argument("--max-size", type=int, default=defaults.max_size, metavar="N",
-                        help=f"close a story at N articles (default {defaults.max_size})")
+                        help=f"flat clusterer: close a story at N articles (default {defaults.max_size})")
     parser.add_argument("--words", type=int, default=defaults.words, metavar="N",
                         help=f"summary length per story in words (default {defaults.words})")
     parser.add_argument("--summary-articles", type=int, default=defaults.summary_articles, metavar="N",
@@ -58,15 +58,16 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser.add_argument("--singletons", choices=SINGLETON_MODES, default=defaults.singletons,
                         help="summary of one-article stories: its lead (default) or the full summarizer")
     parser.add_argument("--clusterer", choices=tuple(CLUSTERERS), default=defaults.clusterer,
-                        help=f"how articles are grouped into stories, in every engine (default {defaults.clusterer})")
+                        help=f"how articles are grouped, in every engine: trees (events inside stories) or flat (one level; "
+                             f"default {defaults.clusterer})")
     parser.add_argument("--event-words", type=int, default=defaults.event_words, metavar="N",
-                        help=f"summary length per event in words, trees clusterer (default {defaults.event_words})")
+                        help=f"summary length per event in words (default {defaults.event_words})")
     parser.add_argument("--since", metavar="DATE",
                         help="say in every record what is new from DATE (YYYY-MM-DD) on: new_events and an "
                              "update_summary of what the articles from then on add")
     parser.add_argument("--update", metavar="DIR",
                         help="add the inputs to the stories saved in DIR by earlier --update runs (started there "
-                             "when DIR is new; --clusterer trees): writes the stories that changed, each with "
+                             "when DIR is new; the trees clusterer): writes the stories that changed, each with "
                              "new_events and an update_summary of what its new articles add; with --watch, "
                              "each new file is an update run and DIR is saved after it (both engines)")
     parser.add_argument("--quotes", action="store_true",

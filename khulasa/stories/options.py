@@ -18,6 +18,9 @@ CLUSTERERS: dict[str, str] = {
 """Clusterer name -> ``module:factory``, a factory ``(StoryOptions, DocumentFrequencies) -> Clusterer``
 (``khulasa.stories.cluster.Clusterer``); every engine builds the one ``StoryOptions.clusterer`` names
 (``khulasa.stories.cluster.new_clusterer``), imported only then."""
+EARLIER_DEFAULTS: dict[str, Any] = {"clusterer": "flat"}
+"""Options whose default changed, with the value a run had before the option existed: a saved run
+without ``clusterer`` ran the flat clusterer (the trees became the default later)."""
 MAX_DAYS = 3660
 """The longest time window or story span, in days (ten years): keeps every date computation in range."""
 MAX_ARTICLES = 100_000_000
@@ -73,7 +76,7 @@ class StoryOptions:
     timeline: bool = True
     key_terms: bool = True
     singletons: str = "lead"
-    clusterer: str = "flat"
+    clusterer: str = "trees"
     event_words: int = 40
     max_story_words: int = 240
     since: str | None = None

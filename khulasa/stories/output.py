@@ -105,7 +105,8 @@ def digest(stories: Path) -> str:
         story, background = labels.split_background(r["timeline"])
         for e in story[:DIGEST_EVENTS] + background[: max(0, DIGEST_EVENTS - len(story))]:
             mark = f"{labels.BACKGROUND_HEADING}: " if e in background else ""
-            lines.append(f"   {mark}{labels.period(e)}: {_one_line(e['text'])}")
+            when = f"{labels.period(e)}: " if e.get("date") else ""  # an undated event (undated input)
+            lines.append(f"   {mark}{when}{_one_line(e['text'])}")
         if r["actors"]:
             lines.append("   " + "؛ ".join(f"{labels.kind_heading(kind)}: {'، '.join(a['text'] for a in terms)}"
                                         for kind, terms in labels.terms_by_kind(r["actors"][:DIGEST_ACTORS])))

@@ -28,7 +28,7 @@ from khulasa.ingest import IngestReport
 from khulasa.models import Article
 from khulasa.stories import spool
 from khulasa.stories.cluster import Assignment
-from khulasa.stories.options import StoryOptions
+from khulasa.stories.options import EARLIER_DEFAULTS, StoryOptions
 from khulasa.stories.story import make_story
 from khulasa.stories.workdir import DATA_FILES, STATE_FILE, STORIES_FILE
 
@@ -332,7 +332,7 @@ class RunState:
         saved = read_state(path, workdir)
         saved.setdefault("engine", "embedded")  # states written before every engine named itself
         if isinstance(saved.get("options"), dict):  # an option added since ran as its default then
-            saved["options"] = {**StoryOptions().to_dict(), **saved["options"]}
+            saved["options"] = {**StoryOptions().to_dict(), **EARLIER_DEFAULTS, **saved["options"]}
         for key in ("version", "engine", "inputs", "options"):
             if saved.get(key) != fresh[key]:
                 raise StoryRunError(

@@ -13,8 +13,6 @@ not read.  ``state`` / ``from_state`` save and continue a run (``khulasa.stories
 
 from __future__ import annotations
 
-import dataclasses
-import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
@@ -47,23 +45,17 @@ class TreeStories:
     def __init__(self, options: StoryOptions, frequencies: DocumentFrequencies | None = None,
                  trees: TreeClusterer | None = None) -> None:
         self.trees = trees if trees is not None else TreeClusterer(tree_options(options))
-        self._latest: dt.date | None = None
 
     def add(self, f: ArticleFeatures) -> list[Assignment]:
-        """Place one article.  The trees take articles in date order; a stream's late article (dated
-        before the latest date seen: a late file of ``--watch``) is placed as of that latest date (its
-        record keeps its own date), as the flat clusterer lets a late article join the stories still
-        open around it.  In a batch run, sorted by ``order_key``, no article is late."""
+        """Place one article.  A stream's late article (dated before the latest date seen: a late file of
+        ``--watch``) needs no care here: the trees measure its time from the span of each cluster
+        (``trees.profiles.gap_days``)."""
         signals = f.signals
         if signals is None:
             raise StoryRunError(
                 f"article {f.id!r} has no event signals: the story trees need them",
                 hint="compute features with extract(..., signals=True)",
             )
-        if f.date is not None:
-            if self._latest is not None and f.date < self._latest:
-                f = dataclasses.replace(f, date=self._latest)
-            self._latest = f.date
         return [tree_assignment(t) for t in self.trees.add(f, signals)]
 
     def finish(self) -> list[Assignment]:

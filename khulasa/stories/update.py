@@ -100,7 +100,7 @@ def check_update_options(options: StoryOptions) -> None:
     """``InvalidOptionsError`` (exit 2) unless ``options`` can continue story trees."""
     if options.clusterer != CLUSTERER:
         raise InvalidOptionsError("clusterer", options.clusterer, "an update run continues story trees",
-                                  hint="use --clusterer trees with --update")
+                                  hint="leave out --clusterer (trees is the default) with --update")
     if options.since is not None:
         raise InvalidOptionsError("since", options.since, "give --update DIR or --since DATE, not both")
 

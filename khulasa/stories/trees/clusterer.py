@@ -39,12 +39,13 @@ from khulasa.stories.trees.profiles import (
     add_to_profile,
     best_candidate,
     cosine,
-    days_between,
     event_id_for,
     features,
+    gap_days,
     known_idfs,
     lean_minhash,
     logistic,
+    span_days,
     story_days,
     story_id_for,
     unit_vector,
@@ -145,21 +146,27 @@ class TreeClusterer:
 
     def _eligible(self, event: OpenEvent, date: dt.date | None) -> bool:
         """Whether an event may still take an article of ``date`` (its window and its span)."""
-        return days_between(date, event.last_date) <= self.options.event_window_days and (
-            days_between(date, event.first_date) <= self.options.event_max_days
+        return gap_days(date, event.first_date, event.last_date) <= self.options.event_window_days and (
+            span_days(date, event.first_date, event.last_date) <= self.options.event_max_days
         )
 
     def _score_events(
-        self, article: ArticleVectors, date: dt.date | None, numbers: Iterable[int], model: SimilarityModel
+        self, article: ArticleVectors, date: dt.date | None, numbers: Iterable[int], model: SimilarityModel,
+        known: Mapping[int, Sequence[float]] | None = None,
     ) -> list[Candidate]:
+        """The events ``numbers`` scored by ``model``; ``known`` holds the features of events already
+        compared with this article (nothing changed since: the same article, the same profiles)."""
         out = []
         for number in numbers:
             event = self._events[number]
-            p = event.profile
-            x = features(
-                article, p, cosine(article.lead, p.body, p.body_norm),
-                days_between(date, event.last_date), days_between(date, event.first_date),
-            )
+            x = known.get(number) if known is not None else None
+            if x is None:
+                p = event.profile
+                x = features(
+                    article, p, cosine(article.lead, p.body, p.body_norm),
+                    gap_days(date, event.first_date, event.last_date),
+                    span_days(date, event.first_date, event.last_date),
+                )
             out.append(Candidate(model.logit(x), number, x, event.members[0].id))
         return out
 
@@ -177,7 +184,7 @@ class TreeClusterer:
             story = stories[number]
             p = story.profile
             body, title, title_body, entities, figures, gap, _, size = features(
-                article, p, cosine(article.body, p.body, p.body_norm), story_days(date, story.last_date), 0.0
+                article, p, cosine(article.body, p.body, p.body_norm), story_days(gap_days(date, story.first_date, story.last_date)), 0.0
             )
             # A story whose events have all closed is compared as its recent event: its decayed profile.
             event_body, event_title = best_event.get(number, (0.0, 0.0)) if story.open_events else (body, title)
@@ -211,7 +218,8 @@ class TreeClusterer:
         story = self._stories[chosen.number]
         p_story = logistic(chosen.logit)
         inside = [e for e in story.events if isinstance(e, int) and self._eligible(events[e], date)]
-        chosen = decide("inside", article_id, self._score_events(article, date, inside, self.options.inside_model))
+        known = {c.number: c.features for c in scored}
+        chosen = decide("inside", article_id, self._score_events(article, date, inside, self.options.inside_model, known))
         if chosen is None:
             return story, None, p_story
         return story, events[chosen.number], logistic(chosen.logit)
@@ -293,7 +301,7 @@ class TreeClusterer:
             if date is not None:
                 if cluster.last_date is None or date > cluster.last_date:
                     cluster.last_date = date
-                if cluster.first_date is None:
+                if cluster.first_date is None or date < cluster.first_date:
                     cluster.first_date = date
         if article is not None:
             keys = [(k, 1.0) for k in article.keys]

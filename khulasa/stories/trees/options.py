@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
+from operator import mul
 from typing import Any
 
 from khulasa.errors import InvalidOptionsError, StoryRunError
@@ -58,7 +59,7 @@ class SimilarityModel:
             )
 
     def logit(self, x: Sequence[float]) -> float:
-        return self.bias + sum(w * v for w, v in zip(self.weights, x, strict=True))
+        return self.bias + sum(map(mul, self.weights, x))  # as a generator of w * v, at C speed
 
     def to_dict(self) -> dict[str, Any]:
         return {"bias": self.bias, "weights": dict(zip(self.features, self.weights, strict=True))}

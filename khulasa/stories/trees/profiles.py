@@ -225,26 +225,44 @@ def prune(summed: dict[str, float], limit: int) -> dict[str, float]:
 
 def add_to_profile(profile: Profile, body: Mapping[str, float], title: Mapping[str, float], keys: Iterable[tuple[str, float]],
          n: float, limit: int) -> None:
-    """Add vectors and key counts to a profile, pruning to its limits."""
-    summed = dict(profile.body)
+    """Add vectors and key counts to a profile, pruning to its limits (its dicts are its own: summed in
+    place)."""
+    summed = profile.body
+    get = summed.get
     for term, weight in body.items():
-        summed[term] = summed.get(term, 0.0) + weight
+        summed[term] = get(term, 0.0) + weight
     profile.body = prune(summed, limit)
     profile.body_norm = math.sqrt(sum(w * w for w in profile.body.values())) or 1.0
-    summed = dict(profile.title)
+    summed = profile.title
+    get = summed.get
     for term, weight in title.items():
-        summed[term] = summed.get(term, 0.0) + weight
+        summed[term] = get(term, 0.0) + weight
     profile.title = prune(summed, TITLE_TERMS)
     profile.title_norm = math.sqrt(sum(w * w for w in profile.title.values())) or 1.0
-    counts = dict(profile.keys)
+    counts = profile.keys
+    get = counts.get
     for key, count in keys:
-        counts[key] = counts.get(key, 0.0) + count
+        counts[key] = get(key, 0.0) + count
     profile.keys = prune(counts, SIGNAL_KEYS)
     profile.n += n
 
 
-def days_between(later: dt.date | None, earlier: dt.date | None) -> int:
-    return (later - earlier).days if later is not None and earlier is not None else 0
+def gap_days(date: dt.date | None, first: dt.date | None, last: dt.date | None) -> int:
+    """Days between an article and a cluster's span ``first..last``: after its latest report, or before
+    its first one for a late article (a stream's late file); 0 inside the span or without dates.  Never
+    negative: the time features and ``story_days`` are fitted on distances."""
+    if date is None or last is None:
+        return 0
+    if date >= last:
+        return (date - last).days
+    return (first - date).days if first is not None and date < first else 0
+
+
+def span_days(date: dt.date | None, first: dt.date | None, last: dt.date | None) -> int:
+    """Days a cluster would span with an article of ``date`` (its age when the article is the latest)."""
+    if date is None or first is None:
+        return 0
+    return (max(date, last or first) - min(date, first)).days
 
 
 def features(article: ArticleVectors, profile: Profile, body_cosine: float, gap: float, age: float) -> list[float]:
@@ -280,11 +298,11 @@ def features(article: ArticleVectors, profile: Profile, body_cosine: float, gap:
     ]
 
 
-def story_days(later: dt.date | None, earlier: dt.date | None) -> float:
-    """A story's time feature: ``ln(1 + days)``, the days capped at ``STORY_DAYS_SEEN`` (beyond the dev
-    windows the model was fitted on, its time weights say nothing: a story months old is linked on
-    content alone)."""
-    return math.log1p(min(days_between(later, earlier), STORY_DAYS_SEEN))
+def story_days(gap: int) -> float:
+    """A story's time feature: ``ln(1 + gap)`` for a gap of ``gap_days`` (never negative), capped at
+    ``STORY_DAYS_SEEN`` (beyond the dev windows the model was fitted on, its time weights say nothing: a
+    story months old is linked on content alone)."""
+    return math.log1p(min(gap, STORY_DAYS_SEEN))
 
 
 def logistic(z: float) -> float:

@@ -117,8 +117,9 @@ def _member_from(data: Sequence[Any]) -> Member:
 
 
 def _profile_state(p: Profile) -> dict[str, Any]:
-    return {"body": p.body, "body_norm": p.body_norm, "title": p.title, "title_norm": p.title_norm,
-            "keys": p.keys, "n": p.n}
+    # copies: the clusterer sums into a profile's dicts in place (``add_to_profile``)
+    return {"body": dict(p.body), "body_norm": p.body_norm, "title": dict(p.title), "title_norm": p.title_norm,
+            "keys": dict(p.keys), "n": p.n}
 
 
 def _profile_from(data: Mapping[str, Any]) -> Profile:
