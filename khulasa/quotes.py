@@ -587,8 +587,7 @@ def _merge(mentions: Sequence[_Mention], group_of: Mapping[str, int]) -> list[li
         # terms in sorted order, not the frozenset's (hash) order: the weighted products are float sums
         rows = [[vocab.setdefault(t, len(vocab)) for t in sorted(m.terms)] for m in mentions]
         x = np.zeros((n, max(1, len(vocab))))
-        for i, row in enumerate(rows):
-            x[i, row] = 1.0
+        x[np.repeat(np.arange(n), [len(row) for row in rows]), [t for row in rows for t in row]] = 1.0
         shared = x @ x.T
         sizes = np.diag(shared).copy()
         # inverse mention frequency in the story: the story's own topic words (``روسيا``, ``سوريا``)
