@@ -45,6 +45,7 @@ from khulasa.models import (
     ValueSource,
 )
 from khulasa.segment import segment
+from khulasa.speech.lexicon import whole_word_spans
 from khulasa.text.fold import Folded, fold, key
 from khulasa.text.normalize import terms as content_terms
 
@@ -568,6 +569,32 @@ _DIRECTION = re.compile(r"\b(?:[وب]|في\s+)?(شمال|جنوب|شرق|غرب)
 _DIRECTION_WORDS = frozenset(p + d + s for d in _DIRECTIONS for p in ("", "و", "ب") for s in ("", "ي"))
 
 
+def _directions(f: str, present: Iterable[str]) -> list[re.Match[str]]:
+    """``list(_DIRECTION.finditer(f))``, tried only where one of the direction words ``present`` in the
+    text stands as a whole word (or at a ``في`` right before one), not at every position of the text.
+
+    Every match holds such a word (``[وب]?`` + direction + ``ي?`` before a space, so a whole word); it
+    starts at that word or at the ``في`` before it, and matches do not overlap: from the end of the
+    last match, the earliest match is at the next candidate that has one."""
+    hits: list[re.Match[str]] = []
+    pos = 0
+    for c, _ in whole_word_spans(f, present):
+        if c < pos:
+            continue
+        k = c
+        while k > pos and f[k - 1].isspace():
+            k -= 1
+        m = None
+        if k < c and k - 2 >= pos and f[k - 2 : k] == "في":
+            m = _DIRECTION.match(f, k - 2)
+        if m is None:
+            m = _DIRECTION.match(f, c)
+        if m is not None:
+            hits.append(m)
+            pos = m.end()
+    return hits
+
+
 def _place_values(
     article: Article,
     ft: Folded,
@@ -578,9 +605,10 @@ def _place_values(
     """``شرق سوريا``: a direction within a place; the same place given two directions disagrees."""
     out: list[_Value] = []
     f = ft.folded
-    if not (ft.words & _DIRECTION_WORDS):
+    present = ft.words & _DIRECTION_WORDS
+    if not present:
         return out
-    hits = list(_DIRECTION.finditer(f))
+    hits = _directions(f, present)
     starts = [h.start() for h in hits]
     for s in sentences:
         lo, hi = ft.index(s.start), ft.index(s.end)

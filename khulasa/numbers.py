@@ -228,7 +228,7 @@ def _read_phrase(toks: list[tuple[str, int, int]], i: int) -> tuple[float, int, 
         w = toks[j][0]
         conj = w.startswith("و") and read > 0
         was_unit, prev_unit = prev_unit, 0.0
-        if _NUMERIC.match(w):
+        if w[0].isdecimal():  # a digit token (what ``\d`` matches: category Nd)
             if read and not (current == 0 and total == 0):
                 break  # two numbers in a row: 20 30
             current += _digits_value(w)
@@ -304,7 +304,7 @@ def _raw_numbers(toks: list[tuple[str, int, int]]) -> Iterator[_Raw]:
     i = 0
     while i < len(toks):
         w = toks[i][0]
-        if _NUMERIC.match(w) or _lookup(w) is not None:
+        if w[0].isdecimal() or _lookup(w) is not None:
             read = _read_phrase(toks, i)
             if read is not None:
                 value, j, vague = read

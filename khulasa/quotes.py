@@ -151,11 +151,9 @@ def _near(a: str, b: str) -> bool:
     return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
 
 
-def _same_person(name: tuple[str, ...], group: tuple[str, ...]) -> bool:
-    """Whether a name (as skeletons) designates the person of a longer or equal name: all its words are
-    among the group's, or, word for word, they differ by a typo at most (same last name)."""
-    if set(name) <= set(group):
-        return True
+def _typo_of(name: tuple[str, ...], group: tuple[str, ...]) -> bool:
+    """Whether a name (as skeletons) designates the person of a longer or equal name although not all its
+    words are among the group's: word for word, they differ by a typo at most (same last name)."""
     return (
         len(name) == len(group) > 1
         and name[-1] == group[-1]
@@ -545,18 +543,22 @@ def _group_speakers(mentions: Sequence[_Mention], story: _Story) -> tuple[dict[s
     names = sorted(counts, key=lambda n: (-len(_tokens(n)), -counts[n], n))
     groups: list[list[str]] = []
     group_keys: list[tuple[str, ...]] = []
+    group_sets: list[frozenset[str]] = []  # the groups' skeletons as sets, made once
     group_of: dict[str, int] = {}
     for name in names:
         keys = _skeletons(name)
-        hits = (
-            [
+        if name in anonymous:
+            hits = [g for g, gk in enumerate(group_keys) if gk == keys]
+        elif keys:
+            own = frozenset(keys)
+            # the same person: all the name's words among a group's, or a typo of them
+            hits = [
                 g
                 for g, gk in enumerate(group_keys)
-                if keys and _same_person(keys, gk) and groups[g][0] not in anonymous
+                if (own <= group_sets[g] or _typo_of(keys, gk)) and groups[g][0] not in anonymous
             ]
-            if name not in anonymous
-            else [g for g, gk in enumerate(group_keys) if gk == keys]
-        )
+        else:
+            hits = []
         if len(hits) == 1:
             group_of[name] = hits[0]
             groups[hits[0]].append(name)
@@ -564,6 +566,7 @@ def _group_speakers(mentions: Sequence[_Mention], story: _Story) -> tuple[dict[s
             group_of[name] = len(groups)
             groups.append([name])
             group_keys.append(keys)
+            group_sets.append(frozenset(keys))
     return group_of, groups
 
 
@@ -587,8 +590,7 @@ def _merge(mentions: Sequence[_Mention], group_of: Mapping[str, int]) -> list[li
         # terms in sorted order, not the frozenset's (hash) order: the weighted products are float sums
         rows = [[vocab.setdefault(t, len(vocab)) for t in sorted(m.terms)] for m in mentions]
         x = np.zeros((n, max(1, len(vocab))))
-        for i, row in enumerate(rows):
-            x[i, row] = 1.0
+        x[np.repeat(np.arange(n), [len(row) for row in rows]), [t for row in rows for t in row]] = 1.0
         shared = x @ x.T
         sizes = np.diag(shared).copy()
         # inverse mention frequency in the story: the story's own topic words (``روسيا``, ``سوريا``)

@@ -226,3 +226,26 @@ def test_class_forms_are_the_words_that_have_a_class() -> None:
     words |= {w.replace("ي", "ى") for w in words} | {"قتلى", "والقتلى", "قتلت", "دولارين", "مئة"}
     for w in words:
         assert (w in compare._CLASS_FORMS) == (compare._class_of(w) is not None), w
+
+
+def test_direction_phrases_found_at_direction_words_are_those_of_a_scan_of_the_whole_text() -> None:
+    # ``_place_values`` tries the direction pattern only at the direction words a text holds (and at a
+    # ``في`` before one): the same matches as ``finditer`` over every position, on random texts built
+    # of directions with and without clitics, في/وفي, digits, punctuation and runs of spaces
+    import random
+
+    from khulasa.text.fold import Folded
+
+    pieces = ["شمال", "جنوبي", "وشرق", "بغرب", "غربي", "شماليين", "في", "وفي", "سوريا", "المدينة", "5", "،", "ـ"]
+    seps = [" ", "  ", "\n", "", " \t "]
+    rng = random.Random(15)
+    found = 0
+    for _ in range(3000):
+        text = "".join(rng.choice(pieces) + rng.choice(seps) for _ in range(rng.randint(1, 12)))
+        ft = Folded(text)
+        present = ft.words & compare._DIRECTION_WORDS
+        expected = [m.span() for m in compare._DIRECTION.finditer(ft.folded)]
+        got = [m.span() for m in compare._directions(ft.folded, present)] if present else []
+        assert got == expected, text
+        found += len(expected)
+    assert found > 1000

@@ -158,6 +158,32 @@ def test_offsets_index_the_original_text_with_diacritics() -> None:
     assert text[f.verb_start : f.verb_end] == f.verb == "قالَ"
 
 
+def test_frames_of_a_marked_text_are_those_of_the_bare_text_at_mapped_offsets() -> None:
+    # a text without marks takes the short way to offsets (folded offsets are the text's); the same
+    # text with marks maps them back: both give the same frames, speakers and regions
+    bare = (
+        "وقال الرئيس الروسي فلاديمير بوتين، إن التعاون مستمر. وأضاف: «لن نتراجع عن هذا الطريق أبدا». "
+        "وأكدت الخارجية أنها ترحب بالاتفاق، بحسب وكالة الأنباء الرسمية."
+    )
+    marked = bare.replace("قال", "قالَ").replace("الرئيس", "الرئيـس").replace("التعاون", "التعاونَ")
+    keep = [k for k, c in enumerate(marked) if c not in "\u064e\u0640"]  # marked offset of each bare char
+    assert "".join(marked[k] for k in keep) == bare
+    at = [*keep, len(marked)]
+
+    def strip(s: str) -> str:
+        return s.replace("\u064e", "").replace("\u0640", "")
+
+    plain, with_marks = find_frames(bare), find_frames(marked)
+    assert len(plain) == len(with_marks) >= 3
+    for p, m in zip(plain, with_marks, strict=True):
+        assert (at[p.verb_start], at[p.content_start]) == (m.verb_start, m.content_start)
+        assert strip(m.verb) == p.verb and strip(marked[m.content_start : m.content_end]) == bare[p.content_start : p.content_end]
+        assert (p.speaker is None) == (m.speaker is None)
+        if p.speaker is not None and m.speaker is not None:
+            assert strip(m.speaker.text) == p.speaker.text and at[p.speaker.start] == m.speaker.start
+            assert strip(m.speaker.name or "") == (p.speaker.name or "")
+
+
 def test_offsets_with_sentence_spans() -> None:
     text = "جملة أولى بلا كلام منقول. وقال الوزير إن الاجتماع انتهى."
     (f,) = find_frames(text, [(0, 25), (26, len(text))])

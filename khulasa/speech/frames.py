@@ -54,12 +54,14 @@ def find_frames(text: str | Folded, spans: Iterable[tuple[int, int]] | None = No
         return ()
     f = ft.folded
     cues = [m for m in (_CUE.match(f, at) for at, _ in whole_word_spans(f, present)) if m is not None]
-    starts = [m.start() for m in cues]
+    # the cues' offsets in the text: ``ft.index(x) <= s`` exactly when ``x <= ft.start(s)``, so the cues
+    # of a sentence are found without mapping the offsets of every sentence, most of which hold none
+    starts = [ft.start(m.start()) for m in cues]
     out: list[Frame] = []
     for start, end in spans if spans is not None else [(0, len(ft.text))]:
-        lo, hi = ft.index(start), ft.index(end)
-        a, b = bisect_left(starts, lo), bisect_left(starts, hi)
+        a, b = bisect_left(starts, start), bisect_left(starts, end)
         if a < b:
+            lo, hi = ft.index(start), ft.index(end)
             out.extend(_sentence_frames(ft, lo, hi, [m for m in cues[a:b] if m.end() <= hi]))
     return tuple(out)
 

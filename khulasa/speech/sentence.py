@@ -59,6 +59,11 @@ from khulasa.speech.values import (
 from khulasa.text.fold import Folded
 from khulasa.text.normalize import stem
 
+_FRAME_WORDS = frozenset(
+    COMPLEMENTIZERS | {":", "("} | set(_QUOTE_OPEN) | _STOPS | _DASHES | _TRANSPARENT | set(LEXICON) | _RELATIVES
+)
+"""The tokens after a reporting word that ``_Sentence.frame`` reads as more than a word of the speaker
+phrase (every other token is checked against this one set, not against each of them in turn)."""
 
 class _Sentence:
     """Frame finding inside one sentence ``folded[lo:hi]``."""
@@ -66,6 +71,8 @@ class _Sentence:
     def __init__(self, ft: Folded, lo: int, hi: int) -> None:
         self.ft, self.f, self.lo, self.hi = ft, ft.folded, lo, hi
         self.quotes = _quote_spans(self.f, lo, hi)
+        self.unmarked = len(ft.folded) == len(ft.text)
+        """No marks were removed in folding: a folded offset is the text's (``ft.start(i) == i``)."""
         self.used_quotes: set[tuple[int, int]] = set()
 
     def frame(self, m: re.Match[str], prev_end: int) -> Frame | None:
@@ -78,20 +85,33 @@ class _Sentence:
         content = (-1, -1)
         kind = "indirect"
         relative = 0  # tokens of a relative clause after the subject (ترامب الذي كان يتحدث)
-        colon_quote = _COLON_QUOTE.search(f, m.end(), hi) is not None
+        colon_quote: bool | None = None  # whether ``: "`` follows: looked up once, when first needed
         toks = _TOKEN.finditer(f, m.end(), hi)
         gap = -1  # after an anaphor (صرح بذلك اليوم الوزير فلان): the words before the speaker skipped
+        anaphoric = form.role == "verb"
         for t in toks:
             w = t.group()
-            if not region and form.role == "verb" and (
-                (gap < 0 and w in ANAPHORS) or (0 <= gap < MAX_ANAPHOR_GAP and w in ANAPHOR_GAP)
-            ):
-                gap += 1
-                continue
+            if anaphoric:
+                if not region and (
+                    (gap < 0 and w in ANAPHORS) or (0 <= gap < MAX_ANAPHOR_GAP and w in ANAPHOR_GAP)
+                ):
+                    gap += 1
+                    continue
+                anaphoric = not region
             if len(region) >= MAX_GAP and not (w == ":" or (w in _QUOTE_OPEN and region[-1][0] == ":")):
+                if colon_quote is None:
+                    colon_quote = _COLON_QUOTE.search(f, m.end(), hi) is not None
                 if len(region) >= MAX_COLON_GAP or w in _STOPS or not colon_quote:
                     break
                 region.append((w, t.start(), t.end()))
+                continue
+            if w not in _FRAME_WORDS:
+                # a plain word (no marker, stop, dash, reporting word or relative): the subject's, or
+                # one more word of a relative clause
+                if relative:
+                    relative += 1
+                else:
+                    region.append((w, t.start(), t.end()))
                 continue
             if w in COMPLEMENTIZERS:
                 if (region and region[-1][0] in _GOVERNORS) or relative:
@@ -412,20 +432,26 @@ class _Sentence:
     ) -> Frame:
         ft = self.ft
         vs = m.start() + (1 if form.prefixed else 0)
-        start, end = ft.start(vs), ft.end(m.end())
-        cs, ce = (ft.start(content[0]), ft.end(content[1])) if content[0] >= 0 else (-1, -1)
+        if self.unmarked:  # folded offsets are the text's
+            start, end = vs, m.end()
+            cs, ce = content if content[0] >= 0 else (-1, -1)
+            span = region if region[1] > region[0] else (region[0], region[0])
+        else:
+            start, end = ft.start(vs), ft.end(m.end())
+            cs, ce = (ft.start(content[0]), ft.end(content[1])) if content[0] >= 0 else (-1, -1)
+            span = (ft.start(region[0]), ft.end(region[1]) if region[1] > region[0] else ft.start(region[0]))
         return Frame(
-            verb=ft.text[start:end],
-            lemma=form.lemma,
-            role=form.role,
-            verb_start=start,
-            verb_end=end,
-            feminine=form.feminine,
-            speaker=speaker,
-            marker=marker,
-            content_start=cs,
-            content_end=ce,
-            kind=kind if cs >= 0 else "",
-            flags=form.flags,
-            region=(ft.start(region[0]), ft.end(region[1]) if region[1] > region[0] else ft.start(region[0])),
+            ft.text[start:end],
+            form.lemma,
+            form.role,
+            start,
+            end,
+            form.feminine,
+            speaker,
+            marker,
+            cs,
+            ce,
+            kind if cs >= 0 else "",
+            form.flags,
+            span,
         )

@@ -91,10 +91,18 @@ def _name_run(classes: Sequence[str]) -> int:
 def _class_at(ft: Folded, word: str, at: int) -> str:
     """``_token_class`` of a word of the text: a word written with hamza on its alef (``ألكسندر``,
     ``إلهام``) does not begin with the article, though its folded form does."""
-    cls = _token_class(_strip_conj(word))
-    if cls == "A" and ft.text[ft.start(at) : ft.start(at) + 1] in "أإآ":
-        return "N"
+    cls = _conj_class(word)
+    if cls == "A":
+        start = ft.start(at)
+        if ft.text[start : start + 1] in "أإآ":
+            return "N"
     return cls
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _conj_class(word: str) -> str:
+    """``_token_class`` of a word without a conjunction that ran into a role, body or place."""
+    return _token_class(_strip_conj(word))
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -169,10 +177,13 @@ def _phrase(
         if k < len(classes) and classes[k] == "R" and any(c in "NC" for c in classes[:k]):
             words, classes = words[:k], classes[:k]
     first = key(words[0][0])
-    start, end = ft.start(words[0][1]), ft.end(words[-1][2])
+    unmarked = len(ft.folded) == len(ft.text)  # no marks removed: folded offsets are the text's
+    start, end = (words[0][1], words[-1][2]) if unmarked else (ft.start(words[0][1]), ft.end(words[-1][2]))
     text = ft.text[start:end]
 
     def span(a: int, b: int) -> str:
+        if unmarked:
+            return ft.text[words[a][1] : words[b - 1][2]]
         return ft.text[ft.start(words[a][1]) : ft.end(words[b - 1][2])]
 
     if len(words) == 1 and first in PRONOUNS:
@@ -274,14 +285,15 @@ def _short_phrase(sp: SpeakerMention) -> bool:
 
 
 def _until_comma(region: Sequence[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
-    out: list[tuple[str, int, int]] = []
-    for r in region:
-        if r[0] in _COMMAS:
-            if out:
-                break
-            continue
-        out.append(r)
-    return out
+    """The tokens of ``region`` from its first non-comma up to the next comma."""
+    n = len(region)
+    a = 0
+    while a < n and region[a][0] in _COMMAS:
+        a += 1
+    b = a
+    while b < n and region[b][0] not in _COMMAS:
+        b += 1
+    return list(region[a:b])
 
 
 def _is_source(toks: Sequence[tuple[str, int, int]]) -> bool:
