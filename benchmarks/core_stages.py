@@ -19,7 +19,7 @@ from typing import Any
 from core_latency import OPTIONS, arguments, news_cluster
 
 import khulasa
-from khulasa import dedup, order, pipeline, score, select
+from khulasa import dedup, order, pipeline, readable, score, select
 
 # (label, object holding the function, attribute name) in pipeline order
 STAGES = [
@@ -30,6 +30,8 @@ STAGES = [
     ("unit member table", score.UnitMembers, "of"),
     ("salience", score, "score_units"),
     ("concepts", score, "concepts"),
+    ("readable plan (antecedents, speaker names)", readable, "plan"),
+    ("readable selection program", readable, "problem"),
     ("redundancy pairs", dedup, "few_similar_pairs"),
     ("selection", select, "choose"),
     ("order", order, "order_units"),

@@ -320,18 +320,27 @@ def problem(
     """The selection program of ``ready`` (see ``Problem``)."""
     ids = np.array(ready.allowed, dtype=np.int64)
     extra = np.zeros(len(ids))  # the words of a speaker's name given to a unit's sentence
-    for k, unit in enumerate(ids):
-        rep = ready.units[int(unit)].representative
-        naming = ready.names.get((rep.article_id, rep.index))
-        if naming is not None:
-            extra[k] = count_words(naming.name)
-    rows, cols = list(range(len(ids))), [int(i) for i in ids]
-    for k, unit in enumerate(ids):
-        pair = ready.antecedent.get(int(unit))
-        if pair is not None:
-            rows.append(k)
-            cols.append(pair[0])
-    pick = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(ids), len(scores)))
+    # row k picks unit ids[k] and, for a pair, its antecedent's unit: built as CSR directly, each
+    # row's columns in increasing order (the arrays a COO build would give, without the conversion)
+    indices: list[int] = []
+    indptr = [0]
+    for k, unit in enumerate(ready.allowed):
+        if ready.names:
+            rep = ready.units[unit].representative
+            naming = ready.names.get((rep.article_id, rep.index))
+            if naming is not None:
+                extra[k] = count_words(naming.name)
+        pair = ready.antecedent.get(unit)
+        if pair is None:
+            indices.append(unit)
+        else:
+            indices.extend(sorted((unit, pair[0])))
+        indptr.append(len(indices))
+    index_dtype = np.int32 if max(len(indices), len(scores)) < np.iinfo(np.int32).max else np.int64
+    pick = sparse.csr_matrix(
+        (np.ones(len(indices)), np.array(indices, dtype=index_dtype), np.array(indptr, dtype=index_dtype)),
+        shape=(len(ids), len(scores)),
+    )
     occ = sparse.csr_matrix(occurrences)
     return Problem(
         ids=ids,

@@ -72,6 +72,7 @@ LATIN_ABBREVIATIONS = frozenset(
 )
 
 _LINE_BREAK = re.compile(r"\r\n|[\n\r\u2028\u2029\x0b\x0c\x1c\x1d\x1e\x85]")
+_BREAK_CHARS = "\r\n\u2028\u2029\x0b\x0c\x1c\x1d\x1e\x85"
 _NON_SPACE = re.compile(r"\S")
 _CANDIDATE = re.compile(
     "(?P<term>[" + re.escape(TERMINATORS) + "]+)(?P<close>[" + re.escape(CLOSERS) + "]*)"
@@ -236,12 +237,14 @@ def _paragraphs(text: str) -> list[tuple[int, int]]:
     lines: list[tuple[int, int]] = []
     stripped: list[str] = []
     at = 0
-    # str.splitlines breaks lines at exactly the characters of _LINE_BREAK
-    for line, with_break in zip(text.splitlines(), text.splitlines(keepends=True), strict=True):
-        if line and not line.isspace():
-            lines.append((at, at + len(line)))
-            stripped.append(line.strip())
-        at += len(with_break)
+    # str.splitlines breaks lines at exactly the characters of _LINE_BREAK, all of them white space:
+    # a line is blank when it strips to nothing, and it ends where its break (if any) begins
+    for raw in text.splitlines(keepends=True):
+        body = raw.strip()
+        if body:
+            lines.append((at, at + len(raw.rstrip(_BREAK_CHARS))))
+            stripped.append(body)
+        at += len(raw)
     if len(lines) < 4:
         return lines
     lengths = [len(line) for line in stripped]
@@ -275,8 +278,8 @@ def split_spans(text: str) -> list[tuple[int, int, int]]:
     """
     spans: list[tuple[int, int, int]] = []
     paragraph = 0
-    terminators = _positions(text, "".join(ch for ch in TERMINATORS if ch in text))
-    quotes = _positions(text, "".join(ch for ch in _QUOTE_CHARS if ch in text))
+    terminators = _positions(text, TERMINATORS)
+    quotes = _positions(text, _QUOTE_CHARS)
     for start, end in _paragraphs(text):
         if not _ALNUM.search(text, start, end):
             continue

@@ -434,3 +434,44 @@ def test_pieces_of_a_record_sentence_join_back_to_its_text_whatever_its_offsets(
     odd = {"text": "وأضاف أن", "inserted": [{"start": 4, "end": 99}, {"start": 2, "end": 3}, {"start": 5, "end": 5}]}
     assert "".join(t for t, _ in pieces(odd)) == odd["text"]
     assert pieces({"text": ""}) == [("", False)]
+
+
+def test_the_selection_program_picks_exactly_what_a_coo_build_of_its_rows_picks():
+    # readable.problem builds its row picker as CSR directly; the arrays, and so every product, must be
+    # those of the COO build it replaced (rows: each allowed unit, plus a pair's antecedent unit)
+    import numpy as np
+    from scipy import sparse
+
+    from khulasa.models import Sentence
+
+    rng = np.random.default_rng(7)
+    for trial in range(40):
+        n = int(rng.integers(2, 30))
+        units = tuple(
+            InfoUnit(i, s := Sentence("a", i, 0, 1, "x", n_words=3), (s,)) for i in range(n)
+        )
+        allowed = sorted(int(i) for i in rng.choice(n, size=int(rng.integers(1, n + 1)), replace=False))
+        antecedent = {
+            u: (int(a), units[int(a)].representative)
+            for u in allowed
+            if rng.random() < 0.4 and (a := rng.integers(0, n)) != u
+        }
+        names = {("a", u): readable.Naming(0, "بوتين", "a", 0, 5) for u in allowed if rng.random() < 0.2}
+        ready = readable.Readability(units, antecedent, tuple(allowed), names=names)
+        scores = rng.random(n)
+        lengths = rng.integers(1, 40, n)
+        occurrences = sparse.csr_matrix(rng.integers(0, 3, (n, 6)).astype(float))
+        got = readable.problem(ready, scores, lengths, occurrences)
+        rows, cols = list(range(len(allowed))), list(allowed)
+        for k, u in enumerate(allowed):
+            if u in antecedent:
+                rows.append(k)
+                cols.append(antecedent[u][0])
+        pick = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(allowed), n))
+        extra = np.array([1.0 if ("a", u) in names else 0.0 for u in allowed])
+        want = sparse.csr_matrix(pick @ occurrences)
+        assert np.array_equal(got.scores, pick @ scores), trial
+        assert np.array_equal(got.lengths, (pick @ lengths.astype(float) + extra).astype(lengths.dtype)), trial
+        for part in ("data", "indices", "indptr"):
+            assert np.array_equal(getattr(got.occurrences, part), getattr(want, part)), (trial, part)
+            assert getattr(got.occurrences, part).dtype == getattr(want, part).dtype, (trial, part)

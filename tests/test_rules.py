@@ -539,6 +539,24 @@ def test_case_unsafe_letters_are_every_letter_ascii_patterns_match_but_lower_doe
             assert ch.lower() == letter or ch in textrules._CASE_UNSAFE, (letter, hex(ord(ch)))
 
 
+def test_an_article_is_lower_cased_only_when_a_letter_lowers_to_a_cased_needles_first_letter():
+    # _allowed skips str.lower when none of _CASED_FIRST is in the text: every character whose lower
+    # case opens a cased needle must be there (apart from _CASE_UNSAFE, which tries every line)
+    import string
+
+    assert textrules._CASED_NEEDLES
+    for letter in string.ascii_lowercase:
+        shown = {letter, letter.upper(), textrules._LOWERS_TO.get(letter, letter)}
+        for c in range(0x110000):
+            ch = chr(c)
+            if ch.lower()[:1] == letter:
+                assert ch in shown or ch in textrules._CASE_UNSAFE, (letter, hex(c))
+    firsts = {x[0] for x in textrules._CASED_NEEDLES}
+    assert {c.lower() for c in textrules._CASED_FIRST} == firsts
+    for text in ("وقال المتحدث عبر TWITTER إن الاجتماع كان مثمرا", "صورة: Getty Images", "لا شيء هنا"):
+        assert article_hits(text) == textrules._article_hits(text, prefilter=False)
+
+
 def test_an_article_with_a_case_unsafe_letter_tries_latin_literal_rules_everywhere():
     text = "وقال المتحدث إن الاجتماع كان مثمرا.\npıc.twitter.com/AbCdEf123"
     assert [h.rule for h in article_hits(text)] == ["embed-link"]

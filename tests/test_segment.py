@@ -362,3 +362,21 @@ def test_a_candidate_is_an_arabic_sentence_with_a_content_term_that_is_not_a_hea
     assert not stopwords.terms and not is_candidate(stopwords)
     heading = segment(article("مؤتمر الطاقة\n\nوصل الرئيس الروسي إلى إسطنبول للمشاركة في مؤتمر الطاقة الدولي."))[0]
     assert heading.is_heading and not is_candidate(heading)
+
+
+def test_paragraph_lines_end_where_their_break_begins_for_every_line_break():
+    # _paragraphs splits once (str.splitlines with the breaks kept): each non-blank line runs from its
+    # start to its break, whatever the break (every character str.splitlines breaks at, and \r\n)
+    from khulasa.segment import _BREAK_CHARS, _paragraphs
+
+    breaks = [c for c in map(chr, range(0x110000)) if len(("a" + c + "b").splitlines()) == 2]
+    assert set(_BREAK_CHARS) == set(breaks)
+    for br in [*breaks, "\r\n"]:
+        text = f"  السطر الأول \t{br}{br} \u00a0{br}السطر الثاني{br}  ثالث  "
+        expected = []
+        at = 0
+        for line, raw in zip(text.splitlines(), text.splitlines(keepends=True), strict=True):
+            if line.strip():
+                expected.append((at, at + len(line)))
+            at += len(raw)
+        assert _paragraphs(text) == expected, repr(br)

@@ -58,6 +58,9 @@ BLOCK_MAX_WORDS = 20
 
 MARKS = f"[{chars.MARKS}]"
 _MARK_RUN = re.compile(MARKS + "+")
+# One mark at a time: the same text out, and ``re`` scans for a one-character class about four times
+# faster than for a run of them (``[...]+``); the runs are only needed for the offset map.
+_MARK = re.compile(MARKS)
 
 
 class _Plain:
@@ -74,7 +77,7 @@ class _Plain:
         self._source = text
         self._breaks: list[int] | None = None  # plain offsets where a run of marks was taken out
         self._shifts: list[int] = []  # characters taken out up to and including that run
-        self.text = _MARK_RUN.sub("", text)
+        self.text = _MARK.sub("", text)
 
     def _build(self) -> list[int]:
         breaks: list[int] = []
@@ -602,16 +605,27 @@ _OPEN_TAIL = _ungated(_TAIL)
 _PLAIN_SEARCH = tuple((x, _NEEDLE_RULES[x]) for x in _NEEDLES if x not in _CASED_NEEDLES)
 _CASED_SEARCH = tuple((x, _NEEDLE_RULES[x]) for x in _NEEDLES if x in _CASED_NEEDLES)
 _CASED_RULES = sum(_NEEDLE_RULES[x] for x in _CASED_NEEDLES)
+# The characters whose lower case opens a cased needle: its first letter in both cases, and the
+# Kelvin sign K for k (tested over all of Unicode, apart from _CASE_UNSAFE).  Where none is in the
+# text, no cased needle is in the lower-cased text: most Arabic articles are never lower-cased (a
+# ``str.find`` per character costs a tenth of ``str.lower``; a case-insensitive regex, more).
+_LOWERS_TO = {"k": "\u212a"}
+_CASED_FIRST = "".join(
+    sorted({c for x in _CASED_NEEDLES for c in (x[0], x[0].upper(), _LOWERS_TO.get(x[0], x[0]))})
+)
 
 
 def _allowed(plain: str, lines: list[tuple[int, int]]) -> dict[int, int]:
     """For each line that holds a needle, the gated rules that may fire on it (``_BIT``s)."""
     starts = [s for s, _ in lines]
     out: dict[int, int] = {}
-    lowered = plain.lower()
     searches: tuple[tuple[str, tuple[tuple[str, int], ...]], ...]
-    if len(lowered) == len(plain) and not any(ch in plain for ch in _CASE_UNSAFE):
-        searches = ((plain, _PLAIN_SEARCH), (lowered, _CASED_SEARCH))
+    if not any(ch in plain for ch in _CASE_UNSAFE):
+        # str.lower changes a text's length only for İ (_CASE_UNSAFE), so offsets agree
+        if any(ch in plain for ch in _CASED_FIRST):
+            searches = ((plain, _PLAIN_SEARCH), (plain.lower(), _CASED_SEARCH))
+        else:
+            searches = ((plain, _PLAIN_SEARCH),)
     else:  # a letter lower() does not map as re does: Latin-literal rules are tried on every line
         searches = ((plain, _PLAIN_SEARCH),)
         out = dict.fromkeys(range(len(lines)), _CASED_RULES)
