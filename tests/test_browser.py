@@ -8,7 +8,6 @@ skip with the reason when either is missing, in CI (``CI`` set) they fail.  Scre
 from __future__ import annotations
 
 import json
-import os
 import socket
 import threading
 import time
@@ -18,15 +17,10 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import EXAMPLE_DIR, ROOT
+from tests.conftest import EXAMPLE_DIR, ROOT, missing
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-    "--disable-sync", "--no-first-run",
-]
 ARTIFACTS = ROOT / "artifacts" / "browser"
 
 
@@ -37,13 +31,6 @@ def wait_for_count(page: Any, selector: str, n: int) -> None:
     from playwright.sync_api import expect
 
     expect(page.locator(selector)).to_have_count(n)
-
-
-def missing(reason: str) -> None:
-    """Fail in CI, where the browser must be there; skip with the reason on a developer's machine."""
-    if os.environ.get("CI"):
-        pytest.fail(f"{reason} (CI must install it: apt-get install -y chromium fonts-noto-core)")
-    pytest.skip(reason)
 
 
 @pytest.fixture(scope="module")
@@ -70,20 +57,6 @@ def server() -> Iterator[str]:
     yield f"http://127.0.0.1:{port}"
     server.should_exit = True
     thread.join(timeout=10)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        missing("playwright is not installed (pip install playwright)")
-    if not Path(CHROMIUM).exists():
-        missing(f"{CHROMIUM} is not installed")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

@@ -629,7 +629,7 @@ def test_the_docs_page_runs_its_script_under_its_own_policy(server):
     """``/docs`` has a CSP of its own (its inline script pinned by hash).  The Swagger UI bundle comes from
     a CDN this machine cannot reach, so the inline script then fails on ``SwaggerUIBundle``: proof that it
     ran, which a policy blocking it would have prevented (and reported)."""
-    from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, missing
+    from tests.conftest import CHROMIUM, CHROMIUM_ARGS, missing
 
     try:
         from playwright.sync_api import sync_playwright
@@ -714,7 +714,7 @@ def hostile_pages(corpus: Path, tmp: Path) -> list[Path]:
 @pytest.mark.browser
 def test_markup_in_articles_runs_nothing_in_chromium_in_the_cli_pages_and_the_api_html(
         hostile_corpus, tmp_path, server):
-    from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, missing
+    from tests.conftest import CHROMIUM, CHROMIUM_ARGS, missing
 
     try:
         from playwright.sync_api import sync_playwright

@@ -10,7 +10,6 @@ Skips (fails in CI) like test_browser.py when chromium or playwright is missing.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +20,7 @@ from khulasa.models import Article
 from khulasa.stories import StoryOptions, build_stories, output
 from khulasa.stories.site import page_name
 from tests.conftest import EXAMPLE_DIR
-from tests.test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, missing
+from tests.test_browser import ARTIFACTS
 from tests.test_stories_quotes import toll_story
 from tests.test_stories_site import XSS, write_jsonl
 
@@ -69,32 +68,6 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     stories = write_jsonl(tmp / "stories.jsonl", [example_record(), evil_record(), named_record()])
     output.publish_html(stories, str(tmp / "site"), {"articles": 9, "duplicates": 0, "skipped": 0}, ["r"])
     return tmp / "site"
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        missing("playwright is not installed (pip install playwright)")
-    if not Path(CHROMIUM).exists():
-        missing(f"{CHROMIUM} is not installed")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def page(browser: Any) -> Iterator[Any]:
-    context = browser.new_context(viewport={"width": 1200, "height": 900}, locale="ar")
-    page = context.new_page()
-    problems: list[str] = []
-    page.on("pageerror", lambda exc: problems.append(str(exc)))
-    page.on("console", lambda msg: problems.append(msg.text) if msg.type == "error" else None)
-    yield page
-    context.close()
-    assert not problems, f"errors in the page (a CSP violation shows here too): {problems}"
 
 
 def story_url(site: Path, story_id: str) -> str:
