@@ -24,7 +24,6 @@ from khulasa.options import SummaryOptions
 from khulasa.render.json import to_dict
 from khulasa.stories import StoryOptions, build_stories, engines
 from khulasa.stories.cluster import Assignment, Member, StoryEvent
-from khulasa.stories.engines.watch import StoryStream
 from khulasa.stories.run import Inputs, NoProgress, RunOutput
 from khulasa.stories.story import VOICES, make_story
 from khulasa.stories.workdir import STORIES_FILE
@@ -215,13 +214,9 @@ def test_records_with_quotes_and_comparison_follow_the_schema(records):
 
 
 def test_two_workers_the_stream_and_memory_give_the_same_records(tmp_path, records):
-    assert run(tmp_path / "two", VOICED, str(FOUR_DAYS), str(EXAMPLE_DIR), workers=2) == records
-    stream = StoryStream(VOICED, tmp_path / "stream")
-    stream.add_batch(khulasa.load([str(FOUR_DAYS), str(EXAMPLE_DIR)]))
-    stream.finish()
-    assert lines(tmp_path / "stream" / STORIES_FILE) == records
-    memory = build_stories(khulasa.load([str(FOUR_DAYS), str(EXAMPLE_DIR)]), VOICED)
-    assert [json.dumps(s.to_dict(), ensure_ascii=False, allow_nan=False) for s in memory] == records
+    from test_story_tree_engines import assert_engines_agree
+
+    assert_engines_agree(tmp_path, VOICED, records)
 
 
 def test_the_update_summary_extracts_no_quotes(monkeypatch):

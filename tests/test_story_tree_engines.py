@@ -60,14 +60,20 @@ def by_article(records: list[dict], article_id: str) -> dict:
 # --- every engine, the same records ---------------------------------------------------------------------
 
 
-def test_workers_stream_and_memory_give_the_same_tree_records(tmp_path, four_days_records):
-    assert run(tmp_path / "two", TREES, str(FOUR_DAYS), str(EXAMPLE_DIR), workers=2) == four_days_records
-    stream = StoryStream(TREES, tmp_path / "stream")
+def assert_engines_agree(tmp_path: Path, options: StoryOptions, records: list[str]) -> None:
+    """Two workers, the stream and the in-memory build give ``records`` (one worker's) byte for byte on
+    the four-day fixture and the example cluster."""
+    assert run(tmp_path / "two", options, str(FOUR_DAYS), str(EXAMPLE_DIR), workers=2) == records
+    stream = StoryStream(options, tmp_path / "stream")
     stream.add_batch(khulasa.load([str(FOUR_DAYS), str(EXAMPLE_DIR)]))
     stream.finish()
-    assert lines(tmp_path / "stream" / STORIES_FILE) == four_days_records
-    memory = build_stories(khulasa.load([str(FOUR_DAYS), str(EXAMPLE_DIR)]), TREES)
-    assert [json.dumps(s.to_dict(), ensure_ascii=False, allow_nan=False) for s in memory] == four_days_records
+    assert lines(tmp_path / "stream" / STORIES_FILE) == records
+    memory = build_stories(khulasa.load([str(FOUR_DAYS), str(EXAMPLE_DIR)]), options)
+    assert [json.dumps(s.to_dict(), ensure_ascii=False, allow_nan=False) for s in memory] == records
+
+
+def test_workers_stream_and_memory_give_the_same_tree_records(tmp_path, four_days_records):
+    assert_engines_agree(tmp_path, TREES, four_days_records)
 
 
 def test_the_flat_clusterer_stays_selectable_and_has_no_events(tmp_path):
