@@ -200,6 +200,10 @@ class Audit:
     sentence_fails: Counter[str] = field(default_factory=Counter)
     entry_fails: Counter[str] = field(default_factory=Counter)
     rules: Counter[str] = field(default_factory=Counter)
+    event_lines: int = 0
+    """Lines of a story tree's event timeline (its events' first sentences); the dated entries above
+    are then the record's ``background``."""
+    long_event_lines: int = 0
 
     def share(self, check: str) -> float:
         if check in self.entry_fails or check in TIMELINE_CHECKS:
@@ -215,7 +219,14 @@ class Audit:
                           for k in (*SENTENCE_CHECKS, "speaker_or_pronoun", "speaker_unresolved")},
             "timeline": {k: {"count": self.entry_fails[k], "share": round(self.share(k), 5)} for k in TIMELINE_CHECKS},
             "rules": dict(self.rules.most_common()),
+            "event_lines": {"count": self.event_lines, "long": self.long_event_lines},
         }
+
+
+def dated_entries(record: dict) -> list[dict]:
+    """A record's dated-expression timeline: ``timeline`` in a one-level record, ``background`` in a
+    story tree's (whose ``timeline`` is one line per event)."""
+    return (record.get("background") if "events" in record else record.get("timeline")) or []
 
 
 def _opens_article(sentence: dict) -> bool:
@@ -248,9 +259,13 @@ def audit(records: Iterable[dict]) -> Audit:
                 if not _follows_its_previous_sentence(sentence, previous):
                     result.sentence_fails["speaker_unresolved"] += 1
             previous = sentence
-        for entry in record.get("timeline") or ():
+        for entry in dated_entries(record):
             result.entries += 1
             result.entry_fails.update(timeline_checks(entry, record.get("first_date")))
+        if "events" in record:
+            for line in record.get("timeline") or ():
+                result.event_lines += 1
+                result.long_event_lines += len(line.get("text", "")) > LONG_ENTRY
     return result
 
 
@@ -263,9 +278,13 @@ def format_table(result: Audit) -> str:
     ]
     for k in (*SENTENCE_CHECKS, "speaker_or_pronoun", "speaker_unresolved"):
         lines.append(f"| {LABELS[k]} | {result.sentence_fails[k]} | {100 * result.share(k):.2f} % |")
-    lines += ["", "| timeline entries | count | share |", "|---|---:|---:|"]
+    lines += ["", "| dated timeline entries | count | share |", "|---|---:|---:|"]
     for k in TIMELINE_CHECKS:
         lines.append(f"| {LABELS[k]} | {result.entry_fails[k]} | {100 * result.share(k):.2f} % |")
+    if result.event_lines:
+        share = 100 * result.long_event_lines / result.event_lines
+        lines += ["", f"event timeline lines (story trees): {result.event_lines}, longer than {LONG_ENTRY} "
+                      f"characters {result.long_event_lines} ({share:.2f} %)"]
     if result.rules:
         lines += ["", "rules that fired on summary sentences: "
                   + ", ".join(f"{rule} {n}" for rule, n in result.rules.most_common())]
@@ -321,7 +340,7 @@ def flagged_examples(records: list[dict], n: int, seed: int, window: tuple[str, 
         for s in r["summary"]["sentences"]:
             for check in sentence_checks(s["text"], first=_opens_article(s)):
                 found[check].append(s["text"])
-        for e in r.get("timeline") or ():
+        for e in dated_entries(r):
             for check in timeline_checks(e, r.get("first_date")):
                 found[check].append(f"{e['date']} ({e['granularity']}, «{e['expression']}», story from "
                                     f"{r.get('first_date')}): {e['text'][:160]}")

@@ -118,3 +118,22 @@ def test_the_audit_runs_khulasa_stories_itself(tmp_path, capsys):
     out = json.loads(capsys.readouterr().out)
     assert out["stories"] == len(keep.read_text(encoding="utf-8").splitlines()) == 1  # two meetings: two events
     assert out["summary_sentences"] > 0 and out["stories_seconds"] > 0
+
+
+def test_a_story_tree_record_is_audited_on_its_background_and_its_event_lines():
+    """With events, ``timeline`` is one line per event and the dated entries are ``background``: the
+    dated checks read ``background``, and event lines are counted apart (long ones too).  Before, the
+    dated checks read the event lines, which have no dates' precision, and found nothing to flag."""
+    coarse = {"date": "2017-01-01", "granularity": "year", "expression": "عام 2017", "text": "نص", "sources": []}
+    record = {
+        "first_date": "2018-03-01",
+        "summary": {"sentences": []},
+        "events": [{"event_id": "e1"}, {"event_id": "e2"}],
+        "timeline": [{"event_id": "e1", "date": "2018-03-01", "text": "س" * 250, "sources": []},
+                     {"event_id": "e2", "date": "2018-03-02", "text": "قصير", "sources": []}],
+        "background": [coarse],
+    }
+    result = ra.audit([record])
+    assert (result.entries, result.event_lines, result.long_event_lines) == (1, 2, 1)
+    assert dict(result.entry_fails) == {"coarse_date": 1, "before_story": 1}
+    assert "event timeline lines (story trees): 2, longer than 200 characters 1 (50.00 %)" in ra.format_table(result)
