@@ -361,16 +361,18 @@ def group_sentences(
         counts = counts.copy()
         counts.sum_duplicates()
     # A row of ``counts`` holds each of its sentence's distinct terms once, in column order.
-    indices, indptr = counts.indices, counts.indptr.tolist()
+    indptr = counts.indptr.tolist()
     n_terms = row_sizes(counts.indptr).tolist()
+    short = [is_short(n) for n in n_terms]
     # Short sentences must match exactly (``same_unit``); only they need their normalized text.
-    exact = {i: exact_form(sentences[i].text.split()) for i, n in enumerate(n_terms) if is_short(n)}
+    exact = {i: exact_form(sentences[i].text.split()) for i, s in enumerate(short) if s}
     # Sentences with the same term set share a "form"; similarity is computed once per form, so a
     # sentence repeated thousands of times costs no more than once.
+    packed, width = counts.indices.tobytes(), counts.indices.itemsize
     form_of_key: dict[bytes, int] = {}
     form = [
-        form_of_key.setdefault(indices[indptr[i] : indptr[i + 1]].tobytes(), len(form_of_key))
-        for i in range(len(sentences))
+        form_of_key.setdefault(packed[lo * width : hi * width], len(form_of_key))
+        for lo, hi in zip(indptr, indptr[1:])
     ]
     del form_of_key
     first_row: list[int] = []  # each form's first sentence (forms are numbered in order of appearance)
@@ -378,7 +380,7 @@ def group_sentences(
         if f == len(first_row):
             first_row.append(i)
     # Only long forms are compared (short sentences must match exactly).
-    long_forms = [f for f, i in enumerate(first_row) if not is_short(n_terms[i])]
+    long_forms = [f for f, i in enumerate(first_row) if not short[i]]
     neighbours: dict[int, dict[int, float]] = {}
     form_matrix = binary(counts, [first_row[f] for f in long_forms])
     form_sizes = np.array([n_terms[first_row[f]] for f in long_forms])
@@ -394,7 +396,7 @@ def group_sentences(
     for i in order:
         f = form[i]
         best = -1
-        if is_short(n_terms[i]):
+        if short[i]:
             best = exact_unit.get(exact[i], -1) if exact[i] else -1
         elif f in unit_of_form:
             best = unit_of_form[f]
@@ -409,12 +411,12 @@ def group_sentences(
         if best < 0:
             best = len(members)
             members.append([])
-            if is_short(n_terms[i]):
+            if short[i]:
                 if exact[i]:
                     exact_unit[exact[i]] = best
             else:
                 unit_of_leader_form[f] = best
-        if not is_short(n_terms[i]):
+        if not short[i]:
             unit_of_form.setdefault(f, best)
         members[best].append(i)
 
