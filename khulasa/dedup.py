@@ -26,7 +26,7 @@ import math
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import chain, count
+from itertools import chain, count, pairwise
 
 import numpy as np
 from scipy import sparse
@@ -372,7 +372,7 @@ def group_sentences(
     form_of_key: dict[bytes, int] = {}
     form = [
         form_of_key.setdefault(packed[lo * width : hi * width], len(form_of_key))
-        for lo, hi in zip(indptr, indptr[1:])
+        for lo, hi in pairwise(indptr)
     ]
     del form_of_key
     first_row: list[int] = []  # each form's first sentence (forms are numbered in order of appearance)
