@@ -150,6 +150,51 @@ def similar_pairs(
     return list(zip(rows[order].tolist(), cols[order].tolist(), cos[order].tolist(), strict=True))
 
 
+SMALL_PAIR_CELLS = 1 << 16
+"""``_pairs_by_term`` counts the shared terms of every pair in one array of ``rows * rows`` cells up to
+this size (256 rows)."""
+SMALL_PAIR_ENTRIES = 1 << 18
+"""... and when the rows' term-sharing pairs (one per shared term) number at most this many."""
+
+
+def _pairs_by_term(
+    indices: np.ndarray, indptr: np.ndarray, sizes: np.ndarray, threshold: float
+) -> list[tuple[int, int, float]] | None:
+    """``similar_pairs`` of a few term sets given as CSR arrays (each row's terms once), by listing
+    for every term the pairs of rows that hold it: no sparse matrix is built, which on a cluster's
+    hundred sentences costs more than the counting.  ``None`` when there are too many rows or pairs
+    for that (``SMALL_PAIR_CELLS``, ``SMALL_PAIR_ENTRIES``): ``similar_pairs`` then answers.
+
+    The shared counts are exact integers and each cosine is computed as ``similar_pairs`` computes it,
+    so the answer is the same, in the same order."""
+    n = len(indptr) - 1
+    if n * n > SMALL_PAIR_CELLS:
+        return None
+    roots = np.sqrt(np.asarray(sizes, float))
+    roots[roots == 0] = 1.0
+    order = indices.argsort(kind="stable")  # by term; a term's rows stay in row order
+    term = indices[order]
+    starts = np.empty(len(term), dtype=bool)
+    starts[:1] = True
+    np.not_equal(term[1:], term[:-1], out=starts[1:])
+    where = np.arange(len(term))
+    term_start = np.maximum.accumulate(np.where(starts, where, 0))
+    n_pairs = where - term_start  # each entry pairs with the earlier rows holding its term
+    ends = n_pairs.cumsum()
+    total = int(ends[-1]) if len(ends) else 0
+    if total > SMALL_PAIR_ENTRIES:
+        return None
+    offsets = np.arange(total) - (ends - n_pairs).repeat(n_pairs)
+    row = np.arange(n).repeat(row_sizes(indptr))[order]
+    earlier = row[term_start.repeat(n_pairs) + offsets]
+    shared = np.bincount(earlier * n + row.repeat(n_pairs), minlength=n * n)
+    keys = shared.nonzero()[0]  # (i, j) with i < j, sorted
+    i, j = keys // n, keys % n
+    cos = shared[keys] / (roots[i] * roots[j])
+    keep = (cos >= threshold).nonzero()[0]
+    return list(zip(i[keep].tolist(), j[keep].tolist(), cos[keep].tolist(), strict=True))
+
+
 def _exact_block(
     matrix: sparse.csr_matrix, lo: int, hi: int, roots: np.ndarray, threshold: float
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -382,9 +427,13 @@ def group_sentences(
     # Only long forms are compared (short sentences must match exactly).
     long_forms = [f for f, i in enumerate(first_row) if not short[i]]
     neighbours: dict[int, dict[int, float]] = {}
-    form_matrix = binary(counts, [first_row[f] for f in long_forms])
-    form_sizes = np.array([n_terms[first_row[f]] for f in long_forms])
-    for a, b, cos in similar_pairs(form_matrix, threshold, form_sizes):
+    form_rows = [first_row[f] for f in long_forms]
+    form_sizes = np.array([n_terms[i] for i in form_rows])
+    positions, form_indptr = take_rows(counts.indptr, form_rows)
+    pairs = _pairs_by_term(counts.indices[positions], form_indptr, form_sizes, threshold)
+    if pairs is None:
+        pairs = similar_pairs(binary(counts, form_rows), threshold, form_sizes)
+    for a, b, cos in pairs:
         f, g = long_forms[a], long_forms[b]
         neighbours.setdefault(f, {})[g] = cos
         neighbours.setdefault(g, {})[f] = cos

@@ -10,6 +10,7 @@ from scipy import sparse
 
 from khulasa.dedup import (
     TermIds,
+    _pairs_by_term,
     duplicate_articles,
     few_similar_pairs,
     group_sentences,
@@ -133,6 +134,27 @@ def test_few_similar_pairs_agrees_with_similar_pairs(term_lists, threshold):
     rows = list(range(len(term_lists)))[::-1]
     reordered = [(i, j) for i, j, _ in similar_pairs(term_matrix([term_lists[r] for r in rows]), threshold)]
     assert few_similar_pairs(TermIds.of(term_lists).rows(rows), threshold) == reordered
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    term_lists=st.lists(st.lists(st.sampled_from("abcdefghij"), max_size=8), max_size=20),
+    threshold=st.sampled_from([0.0, 0.3, 0.5, 0.7, 1.0]),
+)
+def test_pairs_counted_by_term_are_similar_pairs_exactly(term_lists, threshold):
+    matrix = term_matrix(term_lists)
+    sizes = np.diff(matrix.indptr)
+    by_term = _pairs_by_term(matrix.indices, matrix.indptr, sizes, threshold)
+    assert by_term == similar_pairs(matrix, threshold, sizes)  # same pairs, order and cosines
+
+
+def test_pairs_by_term_leave_many_rows_or_pairs_to_similar_pairs():
+    many_rows = term_matrix([["a", "b"]] * 300)
+    assert _pairs_by_term(many_rows.indices, many_rows.indptr, np.diff(many_rows.indptr), 0.7) is None
+    one_term = term_matrix([["a"]] * 250)  # 31,125 pairs share a term: fine
+    assert _pairs_by_term(one_term.indices, one_term.indptr, np.diff(one_term.indptr), 0.7) is not None
+    crowded = term_matrix([[f"t{k}" for k in range(10)]] * 250)  # 311,250 pairs: too many
+    assert _pairs_by_term(crowded.indices, crowded.indptr, np.diff(crowded.indptr), 0.7) is None
 
 
 def _objective(scores, occ, weights, chosen) -> float:
