@@ -322,8 +322,17 @@ def few_similar_pairs(terms: TermIds, threshold: float) -> list[tuple[int, int]]
     """``similar_pairs`` for a few rows (the selector's candidates), with dense arrays.
 
     Only the terms these rows hold become columns, so the matrix stays small whatever the vocabulary.
+    With a positive ``threshold`` the pairs are counted by term (``_pairs_by_term``, the same pairs).
     """
     n = len(terms.indptr) - 1
+    if threshold > 0:  # a pair that shares no term is then never similar
+        entries = unique(np.arange(n).repeat(row_sizes(terms.indptr)) * terms.n_terms + terms.ids)
+        row, column = entries // terms.n_terms, entries % terms.n_terms  # each row's terms once
+        indptr = np.zeros(n + 1, dtype=np.int64)
+        np.bincount(row, minlength=n).cumsum(out=indptr[1:])
+        pairs = _pairs_by_term(column, indptr, row_sizes(indptr), threshold)
+        if pairs is not None:
+            return [(i, j) for i, j, _ in pairs]
     columns, column_of = unique_inverse(terms.ids)
     sets = np.zeros((n, len(columns)))
     sets[np.arange(n).repeat(row_sizes(terms.indptr)), column_of] = 1.0

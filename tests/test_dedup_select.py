@@ -148,6 +148,23 @@ def test_pairs_counted_by_term_are_similar_pairs_exactly(term_lists, threshold):
     assert by_term == similar_pairs(matrix, threshold, sizes)  # same pairs, order and cosines
 
 
+@settings(max_examples=200, deadline=None)
+@given(
+    term_lists=st.lists(st.lists(st.sampled_from("abcdefghij"), max_size=8), max_size=20),
+    threshold=st.sampled_from([0.0, 0.3, 0.5, 0.7, 1.0]),
+)
+def test_few_similar_pairs_are_the_dense_product_s_pairs(term_lists, threshold):
+    terms = TermIds.of(term_lists)
+    n = len(term_lists)
+    sets = np.zeros((n, max(terms.n_terms, 1)))
+    sets[np.arange(n).repeat(np.diff(terms.indptr)), terms.ids] = 1.0
+    overlap = sets @ sets.T
+    sizes = np.sqrt(np.diag(overlap)).copy()
+    sizes[sizes == 0] = 1.0
+    rows, cols = np.nonzero(np.triu(overlap / np.outer(sizes, sizes) >= threshold, k=1))
+    assert few_similar_pairs(terms, threshold) == list(zip(rows.tolist(), cols.tolist(), strict=True))
+
+
 def test_pairs_by_term_leave_many_rows_or_pairs_to_similar_pairs():
     many_rows = term_matrix([["a", "b"]] * 300)
     assert _pairs_by_term(many_rows.indices, many_rows.indptr, np.diff(many_rows.indptr), 0.7) is None
