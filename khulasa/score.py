@@ -91,11 +91,12 @@ class UnitMembers:
         article = _codes(canon, dict(zip(articles, count())))
         raw_code = _codes(raw, dict(zip(dict.fromkeys(raw), count())))
         by_position = np.lexsort((np.array([s.index for s in sentences], dtype=np.int64), raw_code))
-        first = np.flatnonzero(np.diff(raw_code[by_position], prepend=-1))  # each article's first
+        ordered = raw_code[by_position]
+        bounds = np.zeros(1, dtype=np.int64)  # where each article's members begin, then the end
+        if len(sentences):
+            bounds = np.concatenate([[0], (ordered[1:] != ordered[:-1]).nonzero()[0] + 1, [len(sentences)]])
         rank = np.empty(len(sentences), dtype=np.int64)
-        rank[by_position] = np.arange(len(sentences)) - np.repeat(
-            first, np.diff(first, append=len(sentences))
-        )
+        rank[by_position] = np.arange(len(sentences)) - bounds[:-1].repeat(row_sizes(bounds))
         term_rows = None if terms is None else _codes(list(map(_key, sentences)), terms.rows)
         return cls(sentences, unit, article, articles, rank, terms, term_rows)
 
@@ -290,7 +291,6 @@ def concepts(
     if inside.size == 0:
         return Concepts(article_w, occurrences(np.zeros(0, np.int64), np.zeros(0, np.int64), 0), 0)
     gram = ids[inside] * term_ids.n_terms + ids[inside + 1]
-    span = int(gram.max()) + 1
     sentence = sentence_of[inside]
     article = member_article[sentence]
     bonus = (1.0 + CONCEPT_POSITION_BONUS / np.sqrt(1.0 + table.rank))[sentence]
@@ -306,8 +306,9 @@ def concepts(
     np.maximum.at(share, pair_of, bonus)
     grams, gram_of_pair = unique_inverse(pair // len(articles))
     n_articles = np.bincount(gram_of_pair, minlength=len(grams))
-    unit_gram = unique(unit[is_rep] * span + gram[is_rep])  # (unit, gram) of representatives
-    rep_unit, rep_gram = unit_gram // span, grams.searchsorted(unit_gram % span)
+    gram_of = gram_of_pair[pair_of]  # each occurrence's index in ``grams`` (which are sorted)
+    unit_gram = unique(unit[is_rep] * len(grams) + gram_of[is_rep])  # (unit, gram) of representatives
+    rep_unit, rep_gram = unit_gram // len(grams), unit_gram % len(grams)
     n_units = np.bincount(rep_gram, minlength=len(grams))
     keep = (n_units > 1) | (n_articles > 1)
     if not keep.any():
