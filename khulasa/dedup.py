@@ -56,7 +56,7 @@ class TermIds:
         flat = list(chain.from_iterable(term_lists))
         vocab = dict(zip(dict.fromkeys(flat), count()))
         indptr = np.zeros(len(term_lists) + 1, dtype=np.int64)
-        np.cumsum([len(terms) for terms in term_lists], out=indptr[1:])
+        np.fromiter(map(len, term_lists), dtype=np.int64, count=len(term_lists)).cumsum(out=indptr[1:])
         ids = np.fromiter(map(vocab.__getitem__, flat), dtype=np.int64, count=len(flat))
         return cls(ids, indptr, len(vocab))
 
@@ -488,7 +488,7 @@ def group_sentences(
         else:
             rep = group[0]
         units.append(
-            InfoUnit(id=uid, representative=sentences[rep], sentences=tuple(sentences[i] for i in group))
+            InfoUnit(id=uid, representative=sentences[rep], sentences=tuple(map(sentences.__getitem__, group)))
         )
     return tuple(units)
 
