@@ -111,6 +111,9 @@ def _key(sentence: Sentence) -> tuple[str, int]:
     return (sentence.article_id, sentence.index)
 
 
+_NO_RANK = np.iinfo(np.int64).max
+
+
 def _codes(keys: list[Any], code: Mapping[Any, int]) -> np.ndarray:
     return np.fromiter(map(code.__getitem__, keys), dtype=np.int64, count=len(keys))
 
@@ -196,7 +199,7 @@ def score_units(
     tfidf, norms = _log_tf_idf(article_data, article_terms, article_indptr, idf)
     unit_tfidf = tfidf / norms[entry_row]
     centroid = np.bincount(article_terms, weights=unit_tfidf, minlength=counts.shape[1]) / max(n_articles, 1)
-    centroid /= np.linalg.norm(centroid) or 1.0
+    centroid /= np.sqrt(centroid.dot(centroid)) or 1.0  # np.linalg.norm of a vector, without its checks
     coherence = float(_row_sums(unit_tfidf * centroid[article_terms], article_indptr).mean())
     tfidf, norms = _log_tf_idf(counts.data, counts.indices, counts.indptr, idf)
     closeness = _row_sums(tfidf * centroid[counts.indices], counts.indptr) / norms
@@ -207,7 +210,7 @@ def score_units(
     # Extra outlets beyond the first: 0 for a sentence only one article has (always, for one article).
     reports = unique(table.unit * n_articles + table.article) // n_articles  # unit of each (unit, article)
     support = (np.bincount(reports, minlength=n) - 1) / max(n_articles - 1, 1)
-    best_rank = np.full(n, np.iinfo(np.int64).max)
+    best_rank = np.full(n, _NO_RANK)
     np.minimum.at(best_rank, table.unit, table.rank)
     position = (1.0 + best_rank) ** -weights.position_decay
     length = length_priors(np.array([u.representative.n_words for u in units]), weights)
