@@ -364,7 +364,9 @@ def select(
     conflicts = redundant_pairs([units[int(rows.ids[k])] for k in pool], pool, terms, options.redundancy)
     if joined is not None:
         conflicts = joined(conflicts)
-    chosen = choose(rows.scores, rows.lengths, conflicts, concepts.weights, rows.occurrences, budget, method)
+    chosen = choose(
+        rows.scores, rows.lengths, conflicts, concepts.weights, rows.occurrences, budget, method, pool=pool
+    )
     return [int(rows.ids[k]) for k in chosen]
 
 
@@ -386,14 +388,18 @@ def choose(
     occurrences: sparse.csr_matrix | np.ndarray,
     budget: Budget,
     method: str | None = None,
+    *,
+    pool: list[int] | None = None,
 ) -> list[int]:
     """Indexes of the chosen units (in index order), from arrays over all units.  Deterministic.
 
     ``conflicts`` are pairs of units that say the same thing; at most one of each pair is chosen.
-    Only the ``MAX_CANDIDATES`` best-scored units that fit the budget are considered.
+    Only the ``MAX_CANDIDATES`` best-scored units that fit the budget are considered
+    (``candidate_pool``; ``pool`` passes it when the caller has it).
     """
     solve = selector(method)
-    pool = candidate_pool(scores, lengths, budget)
+    if pool is None:
+        pool = candidate_pool(scores, lengths, budget)
     if not pool:
         return []
     idx = np.array(pool)
