@@ -488,7 +488,9 @@ def group_sentences(
         else:
             rep = group[0]
         units.append(
-            InfoUnit(id=uid, representative=sentences[rep], sentences=tuple(map(sentences.__getitem__, group)))
+            InfoUnit(
+                id=uid, representative=sentences[rep], sentences=tuple(map(sentences.__getitem__, group))
+            )
         )
     return tuple(units)
 

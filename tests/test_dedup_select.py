@@ -174,6 +174,29 @@ def test_pairs_by_term_leave_many_rows_or_pairs_to_similar_pairs():
     assert _pairs_by_term(crowded.indices, crowded.indptr, np.diff(crowded.indptr), 0.7) is None
 
 
+@settings(max_examples=200, deadline=None)
+@given(data=st.data(), n_rows=st.integers(1, 12), n_cols=st.integers(1, 15))
+def test_covered_concepts_are_the_dense_rows_positive_present_columns(data, n_rows, n_cols):
+    from khulasa.select import _covered, _dense_rows
+
+    entries = data.draw(
+        st.lists(st.tuples(st.integers(0, n_rows - 1), st.integers(0, n_cols - 1), st.sampled_from([-1.0, 0.0, 1.0, 2.0])))
+    )
+    entries.sort(key=lambda e: e[0])  # by row only: columns unsorted, duplicates kept
+    indptr = np.searchsorted([e[0] for e in entries], np.arange(n_rows + 1))
+    values, columns = [e[2] for e in entries], [e[1] for e in entries]
+    matrix = sparse.csr_matrix((values, columns, indptr), shape=(n_rows, n_cols))
+    if data.draw(st.booleans()):
+        matrix.sum_duplicates()
+    rows = np.array(data.draw(st.lists(st.integers(0, n_rows - 1), min_size=1, max_size=8, unique=True)))
+    dense = _dense_rows(matrix, rows) > 0
+    present = np.flatnonzero(dense.any(axis=0))
+    for occurrences in (matrix, matrix.toarray()):
+        covers, got = _covered(occurrences, rows)
+        assert got.tolist() == present.tolist()
+        assert covers.dtype == bool and covers.tolist() == dense[:, present].tolist()
+
+
 def _objective(scores, occ, weights, chosen) -> float:
     covered = occ[chosen].any(axis=0) if chosen else np.zeros(occ.shape[1], dtype=bool)
     return SALIENCE_WEIGHT * float(scores[chosen].sum()) + float(weights[covered].sum())
