@@ -26,7 +26,7 @@ import math
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import chain, count
+from itertools import chain, count, pairwise
 
 import numpy as np
 from scipy import sparse
@@ -56,7 +56,7 @@ class TermIds:
         flat = list(chain.from_iterable(term_lists))
         vocab = dict(zip(dict.fromkeys(flat), count()))
         indptr = np.zeros(len(term_lists) + 1, dtype=np.int64)
-        np.cumsum([len(terms) for terms in term_lists], out=indptr[1:])
+        np.fromiter(map(len, term_lists), dtype=np.int64, count=len(term_lists)).cumsum(out=indptr[1:])
         ids = np.fromiter(map(vocab.__getitem__, flat), dtype=np.int64, count=len(flat))
         return cls(ids, indptr, len(vocab))
 
@@ -148,6 +148,51 @@ def similar_pairs(
         rows, cols, cos = rows[keep], cols[keep], cos[keep]
     order = np.lexsort((cols, rows))
     return list(zip(rows[order].tolist(), cols[order].tolist(), cos[order].tolist(), strict=True))
+
+
+SMALL_PAIR_CELLS = 1 << 16
+"""``_pairs_by_term`` counts the shared terms of every pair in one array of ``rows * rows`` cells up to
+this size (256 rows)."""
+SMALL_PAIR_ENTRIES = 1 << 18
+"""... and when the rows' term-sharing pairs (one per shared term) number at most this many."""
+
+
+def _pairs_by_term(
+    indices: np.ndarray, indptr: np.ndarray, sizes: np.ndarray, threshold: float
+) -> list[tuple[int, int, float]] | None:
+    """``similar_pairs`` of a few term sets given as CSR arrays (each row's terms once), by listing
+    for every term the pairs of rows that hold it: no sparse matrix is built, which on a cluster's
+    hundred sentences costs more than the counting.  ``None`` when there are too many rows or pairs
+    for that (``SMALL_PAIR_CELLS``, ``SMALL_PAIR_ENTRIES``): ``similar_pairs`` then answers.
+
+    The shared counts are exact integers and each cosine is computed as ``similar_pairs`` computes it,
+    so the answer is the same, in the same order."""
+    n = len(indptr) - 1
+    if n * n > SMALL_PAIR_CELLS:
+        return None
+    roots = np.sqrt(np.asarray(sizes, float))
+    roots[roots == 0] = 1.0
+    order = indices.argsort(kind="stable")  # by term; a term's rows stay in row order
+    term = indices[order]
+    starts = np.empty(len(term), dtype=bool)
+    starts[:1] = True
+    np.not_equal(term[1:], term[:-1], out=starts[1:])
+    where = np.arange(len(term))
+    term_start = np.maximum.accumulate(np.where(starts, where, 0))
+    n_pairs = where - term_start  # each entry pairs with the earlier rows holding its term
+    ends = n_pairs.cumsum()
+    total = int(ends[-1]) if len(ends) else 0
+    if total > SMALL_PAIR_ENTRIES:
+        return None
+    offsets = np.arange(total) - (ends - n_pairs).repeat(n_pairs)
+    row = np.arange(n).repeat(row_sizes(indptr))[order]
+    earlier = row[term_start.repeat(n_pairs) + offsets]
+    shared = np.bincount(earlier * n + row.repeat(n_pairs), minlength=n * n)
+    keys = shared.nonzero()[0]  # (i, j) with i < j, sorted
+    i, j = keys // n, keys % n
+    cos = shared[keys] / (roots[i] * roots[j])
+    keep = (cos >= threshold).nonzero()[0]
+    return list(zip(i[keep].tolist(), j[keep].tolist(), cos[keep].tolist(), strict=True))
 
 
 def _exact_block(
@@ -277,8 +322,17 @@ def few_similar_pairs(terms: TermIds, threshold: float) -> list[tuple[int, int]]
     """``similar_pairs`` for a few rows (the selector's candidates), with dense arrays.
 
     Only the terms these rows hold become columns, so the matrix stays small whatever the vocabulary.
+    With a positive ``threshold`` the pairs are counted by term (``_pairs_by_term``, the same pairs).
     """
     n = len(terms.indptr) - 1
+    if threshold > 0:  # a pair that shares no term is then never similar
+        entries = unique(np.arange(n).repeat(row_sizes(terms.indptr)) * terms.n_terms + terms.ids)
+        row, column = entries // terms.n_terms, entries % terms.n_terms  # each row's terms once
+        indptr = np.zeros(n + 1, dtype=np.int64)
+        np.bincount(row, minlength=n).cumsum(out=indptr[1:])
+        pairs = _pairs_by_term(column, indptr, row_sizes(indptr), threshold)
+        if pairs is not None:
+            return [(i, j) for i, j, _ in pairs]
     columns, column_of = unique_inverse(terms.ids)
     sets = np.zeros((n, len(columns)))
     sets[np.arange(n).repeat(row_sizes(terms.indptr)), column_of] = 1.0
@@ -361,16 +415,18 @@ def group_sentences(
         counts = counts.copy()
         counts.sum_duplicates()
     # A row of ``counts`` holds each of its sentence's distinct terms once, in column order.
-    indices, indptr = counts.indices, counts.indptr.tolist()
+    indptr = counts.indptr.tolist()
     n_terms = row_sizes(counts.indptr).tolist()
+    short = [is_short(n) for n in n_terms]
     # Short sentences must match exactly (``same_unit``); only they need their normalized text.
-    exact = {i: exact_form(sentences[i].text.split()) for i, n in enumerate(n_terms) if is_short(n)}
+    exact = {i: exact_form(sentences[i].text.split()) for i, s in enumerate(short) if s}
     # Sentences with the same term set share a "form"; similarity is computed once per form, so a
     # sentence repeated thousands of times costs no more than once.
+    packed, width = counts.indices.tobytes(), counts.indices.itemsize
     form_of_key: dict[bytes, int] = {}
     form = [
-        form_of_key.setdefault(indices[indptr[i] : indptr[i + 1]].tobytes(), len(form_of_key))
-        for i in range(len(sentences))
+        form_of_key.setdefault(packed[lo * width : hi * width], len(form_of_key))
+        for lo, hi in pairwise(indptr)
     ]
     del form_of_key
     first_row: list[int] = []  # each form's first sentence (forms are numbered in order of appearance)
@@ -378,11 +434,15 @@ def group_sentences(
         if f == len(first_row):
             first_row.append(i)
     # Only long forms are compared (short sentences must match exactly).
-    long_forms = [f for f, i in enumerate(first_row) if not is_short(n_terms[i])]
+    long_forms = [f for f, i in enumerate(first_row) if not short[i]]
     neighbours: dict[int, dict[int, float]] = {}
-    form_matrix = binary(counts, [first_row[f] for f in long_forms])
-    form_sizes = np.array([n_terms[first_row[f]] for f in long_forms])
-    for a, b, cos in similar_pairs(form_matrix, threshold, form_sizes):
+    form_rows = [first_row[f] for f in long_forms]
+    form_sizes = np.array([n_terms[i] for i in form_rows])
+    positions, form_indptr = take_rows(counts.indptr, form_rows)
+    pairs = _pairs_by_term(counts.indices[positions], form_indptr, form_sizes, threshold)
+    if pairs is None:
+        pairs = similar_pairs(binary(counts, form_rows), threshold, form_sizes)
+    for a, b, cos in pairs:
         f, g = long_forms[a], long_forms[b]
         neighbours.setdefault(f, {})[g] = cos
         neighbours.setdefault(g, {})[f] = cos
@@ -394,7 +454,7 @@ def group_sentences(
     for i in order:
         f = form[i]
         best = -1
-        if is_short(n_terms[i]):
+        if short[i]:
             best = exact_unit.get(exact[i], -1) if exact[i] else -1
         elif f in unit_of_form:
             best = unit_of_form[f]
@@ -409,12 +469,12 @@ def group_sentences(
         if best < 0:
             best = len(members)
             members.append([])
-            if is_short(n_terms[i]):
+            if short[i]:
                 if exact[i]:
                     exact_unit[exact[i]] = best
             else:
                 unit_of_leader_form[f] = best
-        if not is_short(n_terms[i]):
+        if not short[i]:
             unit_of_form.setdefault(f, best)
         members[best].append(i)
 
@@ -428,7 +488,9 @@ def group_sentences(
         else:
             rep = group[0]
         units.append(
-            InfoUnit(id=uid, representative=sentences[rep], sentences=tuple(sentences[i] for i in group))
+            InfoUnit(
+                id=uid, representative=sentences[rep], sentences=tuple(map(sentences.__getitem__, group))
+            )
         )
     return tuple(units)
 

@@ -163,7 +163,7 @@ def summarize(
     options = _options(options, words, sentences)
     analysis = analyze(articles)
     canonical = analysis.canonical
-    members = score.UnitMembers.of(analysis.units, canonical)
+    members = score.UnitMembers.of(analysis.units, canonical, analysis.terms)
     scores = score.score_units(analysis.units, canonical, terms=analysis.terms, members=members)
     concepts = score.concepts(analysis.units, canonical, terms=analysis.terms, members=members)
     _warn_if_many_stories(len(members.articles), scores.coherence)

@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from itertools import count
+from typing import Any
 
 import numpy as np
 from scipy import sparse
@@ -74,9 +75,14 @@ class UnitMembers:
     articles: list[str]
     rank: np.ndarray
     """Its rank among the candidate sentences of its own article (headings are not candidates)."""
+    terms: SentenceTerms | None = None
+    term_rows: np.ndarray | None = None
+    """Its row in ``terms`` (when made with them)."""
 
     @classmethod
-    def of(cls, units: Sequence[InfoUnit], canonical: Mapping[str, str]) -> UnitMembers:
+    def of(
+        cls, units: Sequence[InfoUnit], canonical: Mapping[str, str], terms: SentenceTerms | None = None
+    ) -> UnitMembers:
         sentences = [s for u in units for s in u.sentences]
         unit = np.repeat(np.arange(len(units)), [len(u.sentences) for u in units])
         raw = [s.article_id for s in sentences]
@@ -85,15 +91,30 @@ class UnitMembers:
         article = _codes(canon, dict(zip(articles, count())))
         raw_code = _codes(raw, dict(zip(dict.fromkeys(raw), count())))
         by_position = np.lexsort((np.array([s.index for s in sentences], dtype=np.int64), raw_code))
-        first = np.flatnonzero(np.diff(raw_code[by_position], prepend=-1))  # each article's first
+        ordered = raw_code[by_position]
+        bounds = np.zeros(1, dtype=np.int64)  # where each article's members begin, then the end
+        if len(sentences):
+            bounds = np.concatenate([[0], (ordered[1:] != ordered[:-1]).nonzero()[0] + 1, [len(sentences)]])
         rank = np.empty(len(sentences), dtype=np.int64)
-        rank[by_position] = np.arange(len(sentences)) - np.repeat(
-            first, np.diff(first, append=len(sentences))
-        )
-        return cls(sentences, unit, article, articles, rank)
+        rank[by_position] = np.arange(len(sentences)) - bounds[:-1].repeat(row_sizes(bounds))
+        term_rows = None if terms is None else _codes(list(map(_key, sentences)), terms.rows)
+        return cls(sentences, unit, article, articles, rank, terms, term_rows)
+
+    def rows_in(self, terms: SentenceTerms) -> np.ndarray:
+        """Each member's row in ``terms``."""
+        if terms is self.terms and self.term_rows is not None:
+            return self.term_rows
+        return _codes(list(map(_key, self.sentences)), terms.rows)
 
 
-def _codes(keys: list[str], code: dict[str, int]) -> np.ndarray:
+def _key(sentence: Sentence) -> tuple[str, int]:
+    return (sentence.article_id, sentence.index)
+
+
+_NO_RANK = np.iinfo(np.int64).max
+
+
+def _codes(keys: list[Any], code: Mapping[Any, int]) -> np.ndarray:
     return np.fromiter(map(code.__getitem__, keys), dtype=np.int64, count=len(keys))
 
 
@@ -123,6 +144,13 @@ def length_prior(n_words: int, weights: Weights) -> float:
     if n_words > weights.max_words:
         return max(0.5, weights.max_words / n_words)
     return 1.0
+
+
+def length_priors(n_words: np.ndarray, weights: Weights) -> np.ndarray:
+    """``length_prior`` of each of ``n_words``, as one array (the same floats)."""
+    short = np.maximum(0.2, n_words / weights.min_words)
+    long = np.maximum(0.5, weights.max_words / np.maximum(n_words, 1))
+    return np.where(n_words < weights.min_words, short, np.where(n_words > weights.max_words, long, 1.0))
 
 
 def score_units(
@@ -155,7 +183,7 @@ def score_units(
         counts.sum_duplicates()
     # Article of each row of ``counts``; -1 for rows that are not unit sentences.
     row_article = np.full(counts.shape[0], -1)
-    row_article[[rows[(s.article_id, s.index)] for s in sentences]] = table.article
+    row_article[table.rows_in(terms)] = table.article
     entry_article = row_article.repeat(row_sizes(counts.indptr))
     mine = entry_article >= 0
     entry_terms, values = counts.indices[mine], counts.data[mine]
@@ -171,21 +199,21 @@ def score_units(
     tfidf, norms = _log_tf_idf(article_data, article_terms, article_indptr, idf)
     unit_tfidf = tfidf / norms[entry_row]
     centroid = np.bincount(article_terms, weights=unit_tfidf, minlength=counts.shape[1]) / max(n_articles, 1)
-    centroid /= np.linalg.norm(centroid) or 1.0
+    centroid /= np.sqrt(centroid.dot(centroid)) or 1.0  # np.linalg.norm of a vector, without its checks
     coherence = float(_row_sums(unit_tfidf * centroid[article_terms], article_indptr).mean())
     tfidf, norms = _log_tf_idf(counts.data, counts.indices, counts.indptr, idf)
     closeness = _row_sums(tfidf * centroid[counts.indices], counts.indptr) / norms
-    centrality = closeness[[rows[(u.representative.article_id, u.representative.index)] for u in units]]
+    centrality = closeness[_codes([_key(u.representative) for u in units], rows)]
     if centrality.max() > 0:
         centrality = centrality / centrality.max()
 
     # Extra outlets beyond the first: 0 for a sentence only one article has (always, for one article).
     reports = unique(table.unit * n_articles + table.article) // n_articles  # unit of each (unit, article)
     support = (np.bincount(reports, minlength=n) - 1) / max(n_articles - 1, 1)
-    best_rank = np.full(n, np.iinfo(np.int64).max)
+    best_rank = np.full(n, _NO_RANK)
     np.minimum.at(best_rank, table.unit, table.rank)
     position = (1.0 + best_rank) ** -weights.position_decay
-    length = np.array([length_prior(u.representative.n_words, weights) for u in units])
+    length = length_priors(np.array([u.representative.n_words for u in units]), weights)
     score = (
         weights.centrality * centrality + weights.support * support + weights.position * position
     ) * length
@@ -258,8 +286,7 @@ def concepts(
     if terms is None:
         term_ids = TermIds.of([s.terms for s in sentences])
     else:
-        rows = terms.rows
-        term_ids = terms.ids.rows([rows[(s.article_id, s.index)] for s in sentences])
+        term_ids = terms.ids.rows(table.rows_in(terms))
     ids = term_ids.ids
     # One entry per bigram occurrence (consecutive terms of one sentence), coded first * |V| + second.
     sentence_of = np.arange(len(sentences)).repeat(row_sizes(term_ids.indptr))
@@ -267,13 +294,13 @@ def concepts(
     if inside.size == 0:
         return Concepts(article_w, occurrences(np.zeros(0, np.int64), np.zeros(0, np.int64), 0), 0)
     gram = ids[inside] * term_ids.n_terms + ids[inside + 1]
-    span = int(gram.max()) + 1
     sentence = sentence_of[inside]
     article = member_article[sentence]
     bonus = (1.0 + CONCEPT_POSITION_BONUS / np.sqrt(1.0 + table.rank))[sentence]
     unit = member_unit[sentence]
+    reps = [u.representative for u in units]
     is_rep = np.array(
-        [s is units[u].representative for u, s in zip(member_unit.tolist(), sentences, strict=True)]
+        [s is reps[u] for u, s in zip(member_unit.tolist(), sentences, strict=True)], dtype=bool
     )[sentence]
 
     # share[gram, article]: the best bonus of the gram in that article
@@ -282,8 +309,9 @@ def concepts(
     np.maximum.at(share, pair_of, bonus)
     grams, gram_of_pair = unique_inverse(pair // len(articles))
     n_articles = np.bincount(gram_of_pair, minlength=len(grams))
-    unit_gram = unique(unit[is_rep] * span + gram[is_rep])  # (unit, gram) of representatives
-    rep_unit, rep_gram = unit_gram // span, grams.searchsorted(unit_gram % span)
+    gram_of = gram_of_pair[pair_of]  # each occurrence's index in ``grams`` (which are sorted)
+    unit_gram = unique(unit[is_rep] * len(grams) + gram_of[is_rep])  # (unit, gram) of representatives
+    rep_unit, rep_gram = unit_gram // len(grams), unit_gram % len(grams)
     n_units = np.bincount(rep_gram, minlength=len(grams))
     keep = (n_units > 1) | (n_articles > 1)
     if not keep.any():

@@ -32,7 +32,7 @@ from scipy import sparse
 from scipy.optimize import Bounds, LinearConstraint, milp
 
 from khulasa import dedup
-from khulasa.arrays import row_sizes, take_rows
+from khulasa.arrays import row_sizes, take_rows, unique
 from khulasa.errors import InvalidOptionsError
 from khulasa.models import InfoUnit
 from khulasa.options import Budget, SummaryOptions
@@ -145,6 +145,27 @@ def _dense_rows(matrix: sparse.csr_matrix | np.ndarray, rows: np.ndarray) -> np.
     out = np.zeros((len(rows), matrix.shape[1]), dtype=matrix.dtype)
     out[np.arange(len(rows)).repeat(row_sizes(indptr)), matrix.indices[positions]] = matrix.data[positions]
     return out
+
+
+def _covered(matrix: sparse.csr_matrix | np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Which of the concepts that ``rows`` can cover each row covers (a positive entry), and those
+    concepts: ``(_dense_rows(matrix, rows) > 0)[:, present]`` and ``present``, where ``present`` are
+    the columns with a positive entry in some row.  From a CSR matrix only the rows' entries are read
+    (a dense row of every concept is most of the selection's time on a news cluster)."""
+    if not isinstance(matrix, sparse.csr_matrix):
+        covers = _dense_rows(matrix, rows) > 0
+        present = np.flatnonzero(covers.any(axis=0))
+        return covers[:, present], present
+    if not matrix.has_canonical_format:  # duplicate entries add up, as in toarray()
+        matrix = matrix.copy()
+        matrix.sum_duplicates()
+    positions, indptr = take_rows(matrix.indptr, rows)
+    positive = matrix.data[positions] > 0
+    columns = matrix.indices[positions][positive]
+    present = unique(columns)
+    covers = np.zeros((len(rows), len(present)), dtype=bool)
+    covers[np.arange(len(rows)).repeat(row_sizes(indptr))[positive], present.searchsorted(columns)] = True
+    return covers, present
 
 
 def _costs(lengths: np.ndarray, budget: Budget) -> tuple[np.ndarray, float]:
@@ -364,7 +385,9 @@ def select(
     conflicts = redundant_pairs([units[int(rows.ids[k])] for k in pool], pool, terms, options.redundancy)
     if joined is not None:
         conflicts = joined(conflicts)
-    chosen = choose(rows.scores, rows.lengths, conflicts, concepts.weights, rows.occurrences, budget, method)
+    chosen = choose(
+        rows.scores, rows.lengths, conflicts, concepts.weights, rows.occurrences, budget, method, pool=pool
+    )
     return [int(rows.ids[k]) for k in chosen]
 
 
@@ -386,22 +409,25 @@ def choose(
     occurrences: sparse.csr_matrix | np.ndarray,
     budget: Budget,
     method: str | None = None,
+    *,
+    pool: list[int] | None = None,
 ) -> list[int]:
     """Indexes of the chosen units (in index order), from arrays over all units.  Deterministic.
 
     ``conflicts`` are pairs of units that say the same thing; at most one of each pair is chosen.
-    Only the ``MAX_CANDIDATES`` best-scored units that fit the budget are considered.
+    Only the ``MAX_CANDIDATES`` best-scored units that fit the budget are considered
+    (``candidate_pool``; ``pool`` passes it when the caller has it).
     """
     solve = selector(method)
-    pool = candidate_pool(scores, lengths, budget)
+    if pool is None:
+        pool = candidate_pool(scores, lengths, budget)
     if not pool:
         return []
     idx = np.array(pool)
     local = {g: k for k, g in enumerate(pool)}
     sub_conflicts = [(local[i], local[j]) for i, j in conflicts if i in local and j in local]
-    sub_occ = _dense_rows(occurrences, idx) > 0
-    present = np.flatnonzero(sub_occ.any(axis=0))  # concepts the pool can cover
-    args = (scores[idx], lengths[idx], sub_conflicts, concept_weights[present], sub_occ[:, present], budget)
+    sub_occ, present = _covered(occurrences, idx)
+    args = (scores[idx], lengths[idx], sub_conflicts, concept_weights[present], sub_occ, budget)
     chosen = solve(*args)
     if chosen is None:
         chosen = select_greedy(*args)

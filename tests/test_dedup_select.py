@@ -10,6 +10,7 @@ from scipy import sparse
 
 from khulasa.dedup import (
     TermIds,
+    _pairs_by_term,
     duplicate_articles,
     few_similar_pairs,
     group_sentences,
@@ -133,6 +134,67 @@ def test_few_similar_pairs_agrees_with_similar_pairs(term_lists, threshold):
     rows = list(range(len(term_lists)))[::-1]
     reordered = [(i, j) for i, j, _ in similar_pairs(term_matrix([term_lists[r] for r in rows]), threshold)]
     assert few_similar_pairs(TermIds.of(term_lists).rows(rows), threshold) == reordered
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    term_lists=st.lists(st.lists(st.sampled_from("abcdefghij"), max_size=8), max_size=20),
+    threshold=st.sampled_from([0.0, 0.3, 0.5, 0.7, 1.0]),
+)
+def test_pairs_counted_by_term_are_similar_pairs_exactly(term_lists, threshold):
+    matrix = term_matrix(term_lists)
+    sizes = np.diff(matrix.indptr)
+    by_term = _pairs_by_term(matrix.indices, matrix.indptr, sizes, threshold)
+    assert by_term == similar_pairs(matrix, threshold, sizes)  # same pairs, order and cosines
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    term_lists=st.lists(st.lists(st.sampled_from("abcdefghij"), max_size=8), max_size=20),
+    threshold=st.sampled_from([0.0, 0.3, 0.5, 0.7, 1.0]),
+)
+def test_few_similar_pairs_are_the_dense_product_s_pairs(term_lists, threshold):
+    terms = TermIds.of(term_lists)
+    n = len(term_lists)
+    sets = np.zeros((n, max(terms.n_terms, 1)))
+    sets[np.arange(n).repeat(np.diff(terms.indptr)), terms.ids] = 1.0
+    overlap = sets @ sets.T
+    sizes = np.sqrt(np.diag(overlap)).copy()
+    sizes[sizes == 0] = 1.0
+    rows, cols = np.nonzero(np.triu(overlap / np.outer(sizes, sizes) >= threshold, k=1))
+    assert few_similar_pairs(terms, threshold) == list(zip(rows.tolist(), cols.tolist(), strict=True))
+
+
+def test_pairs_by_term_leave_many_rows_or_pairs_to_similar_pairs():
+    many_rows = term_matrix([["a", "b"]] * 300)
+    assert _pairs_by_term(many_rows.indices, many_rows.indptr, np.diff(many_rows.indptr), 0.7) is None
+    one_term = term_matrix([["a"]] * 250)  # 31,125 pairs share a term: fine
+    assert _pairs_by_term(one_term.indices, one_term.indptr, np.diff(one_term.indptr), 0.7) is not None
+    crowded = term_matrix([[f"t{k}" for k in range(10)]] * 250)  # 311,250 pairs: too many
+    assert _pairs_by_term(crowded.indices, crowded.indptr, np.diff(crowded.indptr), 0.7) is None
+
+
+@settings(max_examples=200, deadline=None)
+@given(data=st.data(), n_rows=st.integers(1, 12), n_cols=st.integers(1, 15))
+def test_covered_concepts_are_the_dense_rows_positive_present_columns(data, n_rows, n_cols):
+    from khulasa.select import _covered, _dense_rows
+
+    entries = data.draw(
+        st.lists(st.tuples(st.integers(0, n_rows - 1), st.integers(0, n_cols - 1), st.sampled_from([-1.0, 0.0, 1.0, 2.0])))
+    )
+    entries.sort(key=lambda e: e[0])  # by row only: columns unsorted, duplicates kept
+    indptr = np.searchsorted([e[0] for e in entries], np.arange(n_rows + 1))
+    values, columns = [e[2] for e in entries], [e[1] for e in entries]
+    matrix = sparse.csr_matrix((values, columns, indptr), shape=(n_rows, n_cols))
+    if data.draw(st.booleans()):
+        matrix.sum_duplicates()
+    rows = np.array(data.draw(st.lists(st.integers(0, n_rows - 1), min_size=1, max_size=8, unique=True)))
+    dense = _dense_rows(matrix, rows) > 0
+    present = np.flatnonzero(dense.any(axis=0))
+    for occurrences in (matrix, matrix.toarray()):
+        covers, got = _covered(occurrences, rows)
+        assert got.tolist() == present.tolist()
+        assert covers.dtype == bool and covers.tolist() == dense[:, present].tolist()
 
 
 def _objective(scores, occ, weights, chosen) -> float:

@@ -301,3 +301,12 @@ def test_long_runs_are_their_own_term_and_are_never_cached() -> None:
     assert terms(giant) == [giant]
     for cache in (normalize._TERM, normalize._FOLDED, normalize._WORD_TERMS, normalize._WORD_TOKENS):
         assert not any(len(key) > normalize.TokenCache.MAX_KEY_CHARS for key in cache)
+
+
+def test_equal_terms_are_one_string_object():
+    # the per-call term tables (dedup.TermIds) then find a repeated term by identity
+    from khulasa.text.normalize import terms
+
+    first, second = terms("والرئيس الروسي"), terms("رئيس الروسية")
+    assert first == second
+    assert all(a is b for a, b in zip(first, second, strict=True))

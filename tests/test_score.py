@@ -69,3 +69,12 @@ def test_concepts_of_one_sentence_keep_its_bigrams() -> None:
     found = concepts(units)
     assert found.n_bigrams > 0 and found.occurrences.shape == (1, found.n_bigrams + 1)
     assert found.weights[-1] == 0.0  # covering the only article is no reason to choose anything
+
+
+def test_length_priors_are_length_prior_of_each():
+    from khulasa.score import Weights, length_prior, length_priors
+
+    for weights in (Weights(), Weights(min_words=7, max_words=33), Weights(min_words=1, max_words=1)):
+        n_words = np.arange(0, 200)
+        expected = np.array([length_prior(int(n), weights) for n in n_words])
+        assert length_priors(n_words, weights).tobytes() == expected.tobytes()

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import functools
 import re
+import sys
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from importlib import resources
@@ -297,7 +298,8 @@ def _term_of(light: str) -> str:
     folded = light.translate(_FOLD_REST)
     if folded in STOPWORDS or len(folded) < 2:
         return ""
-    return folded if light.isascii() else _stem_light(light)
+    # one string object per term (``sys.intern``), so the per-call term tables find equal terms by identity
+    return sys.intern(folded if light.isascii() else _stem_light(light))
 
 
 _FOLDED = TokenCache(lambda light: light.translate(_FOLD_REST))
