@@ -17,16 +17,15 @@ from pathlib import Path
 
 import pytest
 from conftest import EXAMPLE_DIR
+from test_story_tree_engines import run
 
 import khulasa
 from khulasa.models import Article
 from khulasa.options import SummaryOptions
 from khulasa.render.json import to_dict
-from khulasa.stories import StoryOptions, build_stories, engines
+from khulasa.stories import StoryOptions, build_stories
 from khulasa.stories.cluster import Assignment, Member, StoryEvent
-from khulasa.stories.run import Inputs, NoProgress, RunOutput
 from khulasa.stories.story import VOICES, make_story
-from khulasa.stories.workdir import STORIES_FILE
 
 FOUR_DAYS = Path(__file__).parent / "data" / "story_trees" / "four_days.jsonl"
 VOICED = StoryOptions(clusterer="trees", quotes=True, compare=True)
@@ -39,17 +38,6 @@ TOLL = [
     ("g3", "جيم", "2018-05-15", "وقتل 58 فلسطينيا برصاص الجيش الإسرائيلي على حدود غزة في يومين "
      "من المواجهات. وقال المتحدث أشرف القدرة إن الجرحى تجاوزوا ألفي جريح."),
 ]
-
-
-def lines(path: Path) -> list[str]:
-    return path.read_text(encoding="utf-8").splitlines()
-
-
-def run(workdir: Path, options: StoryOptions, *inputs: str, workers: int = 1) -> list[str]:
-    workdir.mkdir(parents=True, exist_ok=True)
-    engines.get("embedded", engines.EngineSettings(workers=workers)).run(
-        Inputs(inputs), options, RunOutput(workdir), NoProgress())
-    return lines(workdir / STORIES_FILE)
 
 
 def toll_story(options: StoryOptions = VOICED) -> dict:
