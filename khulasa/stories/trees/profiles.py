@@ -227,24 +227,20 @@ def add_to_profile(profile: Profile, body: Mapping[str, float], title: Mapping[s
          n: float, limit: int) -> None:
     """Add vectors and key counts to a profile, pruning to its limits (its dicts are its own: summed in
     place)."""
-    summed = profile.body
-    get = summed.get
-    for term, weight in body.items():
-        summed[term] = get(term, 0.0) + weight
-    profile.body = prune(summed, limit)
+    profile.body = prune(_sum_into(profile.body, body.items()), limit)
     profile.body_norm = math.sqrt(sum(w * w for w in profile.body.values())) or 1.0
-    summed = profile.title
-    get = summed.get
-    for term, weight in title.items():
-        summed[term] = get(term, 0.0) + weight
-    profile.title = prune(summed, TITLE_TERMS)
+    profile.title = prune(_sum_into(profile.title, title.items()), TITLE_TERMS)
     profile.title_norm = math.sqrt(sum(w * w for w in profile.title.values())) or 1.0
-    counts = profile.keys
-    get = counts.get
-    for key, count in keys:
-        counts[key] = get(key, 0.0) + count
-    profile.keys = prune(counts, SIGNAL_KEYS)
+    profile.keys = prune(_sum_into(profile.keys, keys), SIGNAL_KEYS)
     profile.n += n
+
+
+def _sum_into(summed: dict[str, float], items: Iterable[tuple[str, float]]) -> dict[str, float]:
+    """``summed`` with each item's weight added to its key, in place."""
+    get = summed.get
+    for key, weight in items:
+        summed[key] = get(key, 0.0) + weight
+    return summed
 
 
 def gap_days(date: dt.date | None, first: dt.date | None, last: dt.date | None) -> int:
