@@ -155,3 +155,40 @@ def test_an_inserted_speakers_name_is_marked_in_the_summary_and_in_only_in(page,
         assert ins.evaluate("el => getComputedStyle(el).borderBottomStyle") == "dashed"
         assert "<b>العامة</b>" in page.locator(where).filter(has=page.locator("ins.inserted")).text_content()  # markup stays text
     assert page.locator("main b").count() == 0
+
+
+def test_each_event_shows_its_own_coverage_and_folds_its_who_said_what_under_it(page, site):
+    from playwright.sync_api import expect
+
+    record = example_record()
+    page.goto(story_url(site, record["story_id"]))
+    assert page.evaluate("new Set([...document.querySelectorAll('[id]')].map(e => e.id)).size") == \
+        page.locator("[id]").count()  # each event's panels have their own ids
+    items = page.locator("ol.events > li")
+    assert items.count() == len(record["events"]) == 2
+    for n, (item, event) in enumerate(zip(items.all(), record["events"], strict=True), start=1):
+        strips = item.locator("ul.event-summary > li ul.strip")
+        assert strips.count() == len(event["summary"]["sentences"])
+        for strip, sentence in zip(strips.all(), event["summary"]["sentences"], strict=True):
+            assert strip.locator("li").count() == len(event["comparison"]["outlets"])
+            assert strip.locator("li.on").count() == len({sp["source"] for sp in sentence["sources"]})
+        only = item.locator("ul.event-summary .callout.only-in")
+        unit_ids = {s["unit_id"] for s in event["summary"]["sentences"]}
+        assert only.count() == sum(e["unit_id"] in unit_ids for e in event["comparison"]["exclusive"])
+        # folded: the event's quotes are there but hidden until the reader opens them, by keyboard too
+        panel = item.locator(f"#event-{n}-quotes")
+        expect(panel).to_be_hidden()
+        item.locator("details.event-voices > summary").focus()
+        page.keyboard.press("Enter")
+        expect(panel).to_be_visible()
+        named = {s["id"]: s["name"] for s in event["speakers"]}
+        assert panel.locator(".speaker h5 bdi").all_text_contents() == [named[s["id"]] for s in event["speakers"]]
+        assert panel.locator("ul.quotes > li").count() == len(event["quotes"])
+        assert panel.locator(".speaker h5").count() == len(event["speakers"])  # one level under the event's h4
+        expect(item.locator(f"#event-{n}-compare")).to_be_visible()
+        # a quote's sources link to the story's sources table
+        target = panel.locator(".outlets a").first.get_attribute("href")
+        assert page.locator(target).count() == 1
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    first = items.first
+    first.screenshot(path=str(ARTIFACTS / "stories-event-voices.png"))

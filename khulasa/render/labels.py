@@ -27,6 +27,8 @@ EXCLUSIVE_HEADING = "انفرد به مصدر واحد"
 """Over the summary's sentences that one outlet alone reports ("only in X")."""
 DISAGREE_HEADING = "المصادر تختلف"
 """Over the facts the outlets give with different values ("outlets differ")."""
+EVENT_VOICES = "من قال ماذا في هذا الحدث وكيف اختلفت المصادر"
+"""Opens an event's own who said what and comparison on a story page (folded under the event)."""
 UNKNOWN_SPEAKER = "متحدث غير محدد"
 QUOTE_KINDS = {"direct": "مباشر", "indirect": "غير مباشر"}
 DISAGREEMENT_KINDS = {"count": "عدد", "amount": "مبلغ أو نسبة", "date": "تاريخ", "place": "مكان"}

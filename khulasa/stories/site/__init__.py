@@ -133,13 +133,17 @@ def _version() -> str:
 def story_page(record: dict[str, Any]) -> str:
     """A story's page; shows ``record["events"]`` as a timeline when the record has them, and who said
     what (by speaker) and the outlet comparison ("only in", "outlets differ") when the record has them
-    (``khulasa stories --quotes --compare``), with the summary page's panels (``templates/voices.html.j2``)."""
+    (``khulasa stories --quotes --compare``), with the summary page's panels (``templates/voices.html.j2``):
+    the story's under its summary, and each event's own (its sentences' coverage strips and "only in"
+    call-outs, its quotes and differences folded under it)."""
     from khulasa.render.html import comparison_view, who_said_view
 
     by_id = {a["id"]: a for a in record["articles"]}
     who_said, comparison = who_said_view(record), comparison_view(record, outlet_name)
-    voices: dict[str, Any] = {"who_said": who_said, "comparison": comparison}
-    if who_said is not None or comparison is not None:
+    events = record.get("events") or []
+    event_voices = [(who_said_view(e), comparison_view(e, outlet_name)) for e in events]
+    voices: dict[str, Any] = {"who_said": who_said, "comparison": comparison, "event_voices": event_voices}
+    if who_said is not None or comparison is not None or any(v != (None, None) for v in event_voices):
         voices.update(
             anchors={a["id"]: f"article-{i}" for i, a in enumerate(record["articles"])},
             headings={"quotes": labels.QUOTES_HEADING, "compare": labels.COMPARE_HEADING,
@@ -147,7 +151,7 @@ def story_page(record: dict[str, Any]) -> str:
             over_time=labels.OVER_TIME,
         )
     return _environment().get_template("stories_story.html.j2").render(
-        story=record, articles=by_id, events=record.get("events") or [], root="../", version=_version(),
+        story=record, articles=by_id, events=events, root="../", version=_version(),
         **voices,
     )
 
