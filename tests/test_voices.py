@@ -251,3 +251,20 @@ def test_folded_offset_map_matches_the_list_of_kept_offsets() -> None:
             want = offset if keep is None else next((j for j, k in enumerate(keep) if k >= offset), len(keep))
             assert ft.index(offset) == want
         assert ft.words == frozenset(_WORD_RE.findall(folded))
+
+
+def test_folded_words_are_the_letter_runs_with_punctuation_around_words() -> None:
+    """``Folded.words`` strips punctuation off a token before the regex (cost); the words stay the letter
+    runs of the folded text, and the folded text the letter folds without marks, on random texts that
+    put every stripped character, digits, ``_``, numeric signs and marks around and inside words."""
+    import random
+
+    from khulasa.text.fold import _MARK_RUN, _PUNCTUATION, _WORD_RE, LETTER_FOLDS, Folded, replace_all
+
+    rng = random.Random(16)
+    alphabet = [*"ابتةىأإو", *_PUNCTUATION, "\u064e", "\u0651", "\u0640", "\u200f", " ", "\n", "1", "٢", "_", "²", "½", "x"]
+    for _ in range(5000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40)))
+        ft = Folded(text)
+        assert ft.folded == _MARK_RUN.sub("", replace_all(text, LETTER_FOLDS))
+        assert ft.words == frozenset(_WORD_RE.findall(ft.folded))

@@ -63,6 +63,8 @@ def key(word: str) -> str:
 
 
 _WORD_RE = re.compile(r"[^\W\d_]+")
+_PUNCTUATION = "،.:؛؟!,;?\"'«»“”()[]-–—/"
+assert not _WORD_RE.search(_PUNCTUATION)  # stripping them never cuts a letter run
 
 
 class Folded:
@@ -80,15 +82,23 @@ class Folded:
         self._run_start: list[int] = []
         self._run_end: list[int] = []
         self._removed: list[int] = []
-        if _MARK_RUN.search(folded):
+        runs = list(_MARK_RUN.finditer(folded))
+        if runs:
+            # one scan: the kept pieces joined (not a search, then the runs, then a substitution)
+            pieces = []
+            kept = 0
             removed = 0
-            for m in _MARK_RUN.finditer(folded):
-                self._at.append(m.start() - removed)
-                removed += m.end() - m.start()
-                self._run_start.append(m.start())
-                self._run_end.append(m.end())
+            for m in runs:
+                start, end = m.span()
+                pieces.append(folded[kept:start])
+                self._at.append(start - removed)
+                removed += end - start
+                self._run_start.append(start)
+                self._run_end.append(end)
                 self._removed.append(removed)
-            folded = _MARK_RUN.sub("", folded)
+                kept = end
+            pieces.append(folded[kept:])
+            folded = "".join(pieces)
         self.folded = folded
         self._words: frozenset[str] | None = None
 
@@ -103,7 +113,13 @@ class Folded:
             if odd:
                 words.difference_update(odd)
                 for token in odd:
-                    words.update(_WORD_RE.findall(token))
+                    # most are a word with punctuation around it (``بوتين،``, ``«الأبعاد``): stripped of
+                    # non-letters, a token of letters only is its one letter run
+                    core = token.strip(_PUNCTUATION)
+                    if core.isalpha():
+                        words.add(core)
+                    else:
+                        words.update(_WORD_RE.findall(token))
             self._words = frozenset(words)
         return self._words
 
