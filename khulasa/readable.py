@@ -23,6 +23,9 @@ display edits, a hashtag mark removed and a speaker's name inserted, are listed 
   after the verb (``وأضاف بوتين أن``).  That is the one rewrite: the summary sentence lists it
   (``edits`` holds ``"speaker"``, ``inserted`` the name with its offsets in the text shown and its
   exact span in the article), its sources keep the exact span, and every renderer marks the name.
+  No name is shown where the summary gives it right before (``named_before``); the name's words count
+  in the word budget only where it is shown (``unshown_names``, ``shown_words``: the pipeline selects
+  once more without a name it did not show).
   Pronoun subjects (``وهو ...``) and other frames (``وقال في بيان إن``) are paired as above.
 * **A summary opens with the scene.**  The first sentence never continues a quote or needs an antecedent
   (``can_open``, also for story titles), and preferably it is an article's lead that is not reported
