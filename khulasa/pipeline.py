@@ -174,11 +174,8 @@ def summarize(
     if voices.wanted(options):  # quotes, outlet comparison, focus (docs/quotes.md)
         voice = voices.prepare(analysis.articles, analysis.sentences, units, scores.score, options)
         salience = voice.salience
-    program = readable.problem(ready, salience, select.lengths(ready.units), concepts.occurrences)
-    joined = functools.partial(program.pair_conflicts, ready)
-    chosen = select.select(units, program, concepts, analysis.terms, options, joined=joined)
-    ordered = order.order_units([units[i] for i in chosen], analysis.articles)
-    summary_sentences = _summary_sentences(ordered, ready, analysis.articles, scores, options)
+    shown = _choose(ready, salience, concepts, analysis, options)
+    summary_sentences = _summary_sentences(shown, ready, analysis.articles, scores, options)
     extras = optional_steps(analysis.articles, units, options)
     summary = Summary(
         sentences=summary_sentences,
@@ -212,21 +209,50 @@ def _warn_if_many_stories(n_articles: int, coherence: float) -> None:
         )
 
 
+def _choose(
+    ready: readable.Readability,
+    salience: np.ndarray,
+    concepts: score.Concepts,
+    analysis: Analysis,
+    options: SummaryOptions,
+) -> list[readable.Shown]:
+    """Select (``khulasa.select``), order (``khulasa.order``) and arrange (``readable.arrange``) the
+    units of ``ready``.  A unit given a speaker's name counts the name's words in the budget; when the
+    arranged summary does not show a chosen unit's name (the sentence before it names the speaker:
+    ``readable.named_before``), the selection runs once more without those names' words, and its
+    summary is kept if the words it shows (``readable.shown_words``) fit the budget."""
+    lengths = select.lengths(ready.units)
+    rank = order.article_rank(analysis.articles)
+
+    def run(unnamed: frozenset[int]) -> list[readable.Shown]:
+        program = readable.problem(ready, salience, lengths, concepts.occurrences, unnamed=unnamed)
+        joined = functools.partial(program.pair_conflicts, ready)
+        chosen = select.select(ready.units, program, concepts, analysis.terms, options, joined=joined)
+        ordered = order.order_units([ready.units[i] for i in chosen], analysis.articles)
+        return readable.arrange(ordered, ready, rank)
+
+    shown = run(frozenset())
+    words = options.budget.words
+    unnamed = readable.unshown_names(shown, ready) if words is not None else frozenset()
+    if unnamed:
+        again = run(unnamed)
+        if words is not None and readable.shown_words(again) <= words:
+            return again
+    return shown
+
+
 def _summary_sentences(
-    ordered: Sequence[InfoUnit],
+    items: Sequence[readable.Shown],
     ready: readable.Readability,
     articles: Sequence[Article],
     scores: score.UnitScores,
     options: SummaryOptions,
 ) -> tuple[SummarySentence, ...]:
-    """The chosen units as summary sentences in reading order (``readable.arrange``), each with every
+    """The arranged units (``_choose``) as summary sentences in reading order, each with every
     source; when nothing fits a word budget, the best unit cut to it (``_cut_to_budget``)."""
     by_id = {a.id: a for a in articles}
     rank = order.article_rank(articles)
-    shown = tuple(
-        _shown(item, by_id, rank, float(scores.score[item.unit.id]))
-        for item in readable.arrange(ordered, ready, rank)
-    )
+    shown = tuple(_shown(item, by_id, rank, float(scores.score[item.unit.id])) for item in items)
     if not shown and options.words is not None:
         best = ready.units[int(np.argmax(scores.score))]
         shown = (_cut_to_budget(best, scores, options.words, by_id, rank),)

@@ -23,6 +23,9 @@ display edits, a hashtag mark removed and a speaker's name inserted, are listed 
   after the verb (``وأضاف بوتين أن``).  That is the one rewrite: the summary sentence lists it
   (``edits`` holds ``"speaker"``, ``inserted`` the name with its offsets in the text shown and its
   exact span in the article), its sources keep the exact span, and every renderer marks the name.
+  No name is shown where the summary gives it right before (``named_before``); the name's words count
+  in the word budget only where it is shown (``unshown_names``, ``shown_words``: the pipeline selects
+  once more without a name it did not show).
   Pronoun subjects (``وهو ...``) and other frames (``وقال في بيان إن``) are paired as above.
 * **A summary opens with the scene.**  The first sentence never continues a quote or needs an antecedent
   (``can_open``, also for story titles), and preferably it is an article's lead that is not reported
@@ -315,9 +318,16 @@ class Problem:
 
 
 def problem(
-    ready: Readability, scores: np.ndarray, lengths: np.ndarray, occurrences: sparse.csr_matrix | np.ndarray
+    ready: Readability,
+    scores: np.ndarray,
+    lengths: np.ndarray,
+    occurrences: sparse.csr_matrix | np.ndarray,
+    *,
+    unnamed: frozenset[int] = frozenset(),
 ) -> Problem:
-    """The selection program of ``ready`` (see ``Problem``)."""
+    """The selection program of ``ready`` (see ``Problem``): a unit given a speaker's name counts the
+    name's words too, unless it is in ``unnamed`` (units whose name a selection showed no need for:
+    ``unshown_names``)."""
     ids = np.array(ready.allowed, dtype=np.int64)
     extra = np.zeros(len(ids))  # the words of a speaker's name given to a unit's sentence
     # row k picks unit ids[k] and, for a pair, its antecedent's unit: built as CSR directly, each
@@ -325,11 +335,8 @@ def problem(
     indices: list[int] = []
     indptr = [0]
     for k, unit in enumerate(ready.allowed):
-        if ready.names:
-            rep = ready.units[unit].representative
-            naming = ready.names.get((rep.article_id, rep.index))
-            if naming is not None:
-                extra[k] = count_words(naming.name)
+        if ready.names and unit not in unnamed:
+            extra[k] = name_cost(ready, unit)
         pair = ready.antecedent.get(unit)
         if pair is None:
             indices.append(unit)
@@ -396,12 +403,54 @@ def arrange(
     for k, item in enumerate(out):
         s = item.sentence
         naming = ready.names.get((s.article_id, s.index))
-        before = out[k - 1].sentence if k else None
-        if naming is not None and not (
-            before is not None and before.article_id == s.article_id and before.index == s.index - 1
-        ):
+        if naming is not None and not named_before(out[k - 1].sentence if k else None, s, naming):
             out[k] = replace(item, naming=naming)
     return out
+
+
+def named_before(before: Sentence | None, s: Sentence, naming: Naming) -> bool:
+    """Whether the summary names ``s``'s speaker right before it, so that ``naming`` is not shown: the
+    sentence shown before ``s`` is its article's sentence before it (the source's own wording), or an
+    earlier sentence of the same article whose last speaker is surely the one ``naming`` gives
+    (``أكد رئيس مجلس الأمن جيلا بيجواشفيلي أن ...`` then ``وأضاف أنه ...``: the reader knows who adds)."""
+    if before is None or before.article_id != s.article_id or before.index >= s.index:
+        return False
+    return before.index == s.index - 1 or _last_speaker(before.text) == speech.fold(naming.name)
+
+
+def _last_speaker(text: str) -> str | None:
+    """The folded name of the last speaker ``text``'s reporting frames surely name (as ``name_speaker``
+    shows it), else ``None``."""
+    for f in reversed(speech.find_frames(text)):
+        sp = f.speaker
+        if sp is None or sp.kind == "pronoun":
+            continue
+        if sp.kind not in _NAMED_KINDS or not (f.is_quote or f.speaker_sure):
+            return None
+        name = _shown_name(sp)
+        return None if name is None else speech.fold(name)
+    return None
+
+
+def name_cost(ready: Readability, unit: int) -> int:
+    """The words of the speaker's name ``ready`` gives unit ``unit``'s representative (0: none)."""
+    rep = ready.units[unit].representative
+    naming = ready.names.get((rep.article_id, rep.index))
+    return 0 if naming is None else count_words(naming.name)
+
+
+def unshown_names(shown: Sequence[Shown], ready: Readability) -> frozenset[int]:
+    """The units of ``shown`` given a speaker's name (``ready.names``) that ``arrange`` does not show,
+    because the sentence shown before names the speaker (``named_before``)."""
+    return frozenset(
+        item.unit.id for item in shown if item.naming is None and item.sentence is item.unit.representative
+        and name_cost(ready, item.unit.id)
+    )
+
+
+def shown_words(shown: Sequence[Shown]) -> int:
+    """The words a reader reads in ``shown``: each sentence's and each inserted name's."""
+    return sum(item.sentence.n_words + (count_words(item.naming.name) if item.naming else 0) for item in shown)
 
 
 def _anchor_article(item: Shown, rank: dict[str, tuple[dt.date, int]]) -> str:

@@ -236,14 +236,16 @@ def _paragraphs(text: str) -> list[tuple[int, int]]:
     """``(start, end)`` of each paragraph: a line, or the lines of a hard-wrapped paragraph joined."""
     lines: list[tuple[int, int]] = []
     stripped: list[str] = []
+    raw_index: list[int] = []  # each line's number among all lines, blank ones included
     at = 0
     # str.splitlines breaks lines at exactly the characters of _LINE_BREAK, all of them white space:
     # a line is blank when it strips to nothing, and it ends where its break (if any) begins
-    for raw in text.splitlines(keepends=True):
+    for k, raw in enumerate(text.splitlines(keepends=True)):
         body = raw.strip()
         if body:
             lines.append((at, at + len(raw.rstrip(_BREAK_CHARS))))
             stripped.append(body)
+            raw_index.append(k)
         at += len(raw)
     if len(lines) < 4:
         return lines
@@ -255,15 +257,12 @@ def _paragraphs(text: str) -> list[tuple[int, int]]:
     unterminated = [line.rstrip(CLOSERS)[-1:] not in _LINE_ENDS for line in stripped]
     if sum(unterminated[:-1]) < 0.4 * (len(lines) - 1):
         return lines
-    # A long line that stops mid-sentence continues on the next line unless a blank line comes between.
+    # A long line that stops mid-sentence continues on the next line unless a blank line comes between
+    # (each line ends with one break, so the breaks between two lines are the lines from one to the other).
     paragraphs = [lines[0]]
     for i in range(1, len(lines)):
-        prev_end, (start, end) = paragraphs[-1][1], lines[i]
-        if (
-            unterminated[i - 1]
-            and lengths[i - 1] >= 0.6 * width
-            and len(_LINE_BREAK.findall(text, prev_end, start)) <= 1
-        ):
+        start, end = lines[i]
+        if unterminated[i - 1] and lengths[i - 1] >= 0.6 * width and raw_index[i] - raw_index[i - 1] <= 1:
             paragraphs[-1] = (paragraphs[-1][0], end)
         else:
             paragraphs.append((start, end))

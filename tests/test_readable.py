@@ -250,6 +250,39 @@ def test_no_name_is_inserted_when_the_sentence_naming_the_speaker_is_shown_right
     assert summary.sentences[k].edits == () and summary.sentences[k].inserted == ()
 
 
+# The speaker is named by the article's first sentence and again by the sentence right before the pure frame.
+GEORGIA = Article(
+    "geo",
+    "أكد رئيس مجلس الأمن جيلا بيجواشفيلي أمس أنه تم العثور على قنبلة يدوية قرب المنصة التي ألقى منها "
+    "الرئيس خطابه.\n"
+    "وصرح جيلا بيجواشفيلي للتلفزيون المحلي في مقابلة طويلة بثت مساء أمس من استوديو القناة في وسط المدينة "
+    "القديمة \"نحن نتابع كل شيء ونعمل مع الجميع في كل مكان\".\n"
+    "وأضاف أنه \"لم ينزع صاعق القنبلة اليدوية ولم تكن تشكل أي خطر على الحاضرين قرب المنصة\".\n"
+    "وكانت أجهزة حماية الرئيس قد ذكرت أن عبوة ألقيت خلال الزيارة.\n"
+    "ورفض متحدث باسم الحكومة تأكيد هذا الخبر أمس.",
+    source="X",
+)
+
+
+def test_no_name_is_inserted_when_the_sentence_shown_before_names_the_same_speaker():
+    first, _, added = segment(GEORGIA)[:3]
+    naming = readable.name_speaker(added, {s.index: s for s in segment(GEORGIA)})
+    assert naming is not None and naming.name == "جيلا بيجواشفيلي"
+    assert readable.named_before(first, added, naming)  # أكد ... جيلا بيجواشفيلي أن ... then وأضاف أنه
+    other = segment(CNN)[1]  # another article's speaker names no one here
+    assert not readable.named_before(other, added, naming)
+
+
+def test_a_name_the_summary_does_not_show_does_not_spend_the_word_budget():
+    # 20 + 16 + 11 + 8 words: the four fit 55 words only because the frame is shown without the name
+    # (the first sentence names the speaker); before, the name's 2 words were counted and one sentence left
+    summary = summarize([GEORGIA], words=55)
+    texts = [s.text for s in summary.sentences]
+    assert len(texts) == 4 and texts[1].startswith("وأضاف أنه")
+    assert summary.sentences[1].edits == () and summary.sentences[1].inserted == ()
+    assert summary.n_words == 55
+
+
 def test_every_format_marks_the_inserted_name():
     import json
     from importlib import resources

@@ -520,6 +520,21 @@ def test_a_line_is_quiet_only_where_no_rule_fires_on_it():
     assert quiet > 0
 
 
+def test_a_line_of_running_text_with_a_common_word_costs_two_regex_calls():
+    line = "وأكد الوزير أهمية التعاون بين البلدين في مجال التعليم."
+    # a line rule says how its line opens (^x) rather than need a literal common in running text
+    # (partner needed لتع, in every التعاون and التعليم): such a middle line is quiet, nothing is tried
+    text = "وقال المتحدث إن الاجتماع كان مثمرا.\n" + line + "\nوأضاف أن المحادثات ستستأنف غدا."
+    plain = textrules._Plain(text).text
+    lines = textrules._lines(plain)
+    assert not textrules._allowed(plain, lines).get(1, 0) & textrules._MIDDLE
+    assert textrules._quiet(plain, plain[::-1], *lines[1])
+    # the partner line itself still fires, inside an article too
+    partner = "نشر هذا المقال بالتعاون مع موقع التوظيف الإلكتروني بيت.كوم"
+    hits = article_hits(text.replace(line, partner))
+    assert [h.rule for h in hits] == ["partner"]
+
+
 def test_needs_macros_stand_for_a_word_list():
     (rule,) = load_rules("x\tdateline\tline\t^{BYLINE}:\t{BYLINE}|ضغط\tبقلم:\tقال\n")
     assert {"بقلم", "ضغط"} <= rule.needles
