@@ -17,6 +17,14 @@ table (CPU medians of the stages alone) shows where the time goes.
 With ``--baseline REV`` the package as it is at REV (``git archive``, imported beside this checkout's
 as ``khulasa_base``: its own imports renamed so) takes turns with this checkout in the same process,
 four systems in every round, and the table gives both checkouts' costs.
+
+The stage table also splits ``extract_quotes`` (folding the articles, their word sets, the reporting
+frames of their sentences, the rest given the folded texts) and, for comparison, times what one token
+array per article would cost to make (the speech tokens of every article with their offsets, one
+``finditer`` pass each), which frame finding today reads only after each reporting word.
+
+Another copy of the package (a build of it, for example) is timed with ``PYTHONPATH=DIR``: the first
+line says which package was imported.
 """
 
 from __future__ import annotations
@@ -41,7 +49,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from core_latency import OPTIONS, arguments, interleaved_ms, news_cluster
 
 import khulasa
-from khulasa import compare, pipeline, quotes
+from khulasa import compare, pipeline, quotes, speech
+from khulasa.speech import sentence
+from khulasa.speech.lexicon import _TOKEN
+from khulasa.text.fold import Folded
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -90,8 +101,28 @@ def main() -> None:
     timed = interleaved_ms(fns, repeats=[args.runs] * len(fns), rounds=args.repeat)
     analysis = pipeline.analyze(articles)
     summary = khulasa.summarize(articles, options=OPTIONS)
+    folded = {a.id: Folded(a.text) for a in analysis.articles}
+    for ft in folded.values():
+        ft.words  # noqa: B018 (made once, as extract_quotes does)
+    spans = {
+        a.id: [(s.start, s.end) for s in analysis.sentences if s.article_id == a.id and not s.is_heading]
+        for a in analysis.articles
+    }
     stages = {
         "quotes.extract_quotes": lambda: quotes.extract_quotes(analysis.articles, analysis.sentences),
+        "  folding the articles (text.fold.Folded)": lambda: [Folded(a.text) for a in analysis.articles],
+        "  folding + word sets (Folded(text).words)": lambda: [
+            Folded(a.text).words for a in analysis.articles
+        ],
+        "  reporting frames (speech.find_frames, folded texts given)": lambda: [
+            speech.find_frames(folded[a.id], spans[a.id]) for a in analysis.articles
+        ],
+        "  extract_quotes, folded texts given": lambda: quotes.extract_quotes(
+            analysis.articles, analysis.sentences, folded=dict(folded)
+        ),
+        "  (for comparison: one token array per article, tokens and offsets)": lambda: [
+            [(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(ft.folded)] for ft in folded.values()
+        ],
         "compare.disagreements": lambda: compare.disagreements(
             analysis.articles, analysis.sentences, analysis.units
         ),
@@ -112,6 +143,7 @@ def main() -> None:
     print(
         f"date: {time.strftime('%Y-%m-%d')}; machine: {os.cpu_count()} cores, {cpu}, Python {platform.python_version()}"
     )
+    print(f"package: {Path(khulasa.__file__).parent} (speech.sentence from {Path(sentence.__file__).name})")
     print(
         f"cluster: {len(articles)} EASC newspaper articles, {sum(len(a.text.split()) for a in articles)} words; "
         f"{len(found.quotes)} quotes, {len(found.speakers)} speakers; {args.repeat} rounds x {args.runs} runs"
