@@ -161,8 +161,12 @@ def _typo_of(name: tuple[str, ...], group: tuple[str, ...]) -> bool:
     )
 
 
-def _strip_conj(text: str) -> str:
-    return text[1:] if len(text) > 3 and text[0] in "وف" and text[1:2] != " " else text
+def _without_conj(text: str) -> str:
+    """``text`` without the ``و``/``ف`` its first word takes as a conjunction (``speech.strip_conj``
+    decides, on the folded word: ``والرئيس`` loses it, ``ولي العهد`` and ``وزير الخارجية`` do not)."""
+    first, sep, rest = text.partition(" ")
+    folded = fold(first)
+    return first[1:] + sep + rest if speech.strip_conj(folded) != folded else text
 
 
 class _Story:
@@ -184,7 +188,7 @@ class _Story:
         if description and name:
             role = _role_key(description)
             self.roles.setdefault(role, Counter())[name] += 1
-            self.written.setdefault(role, _strip_conj(description))
+            self.written.setdefault(role, _without_conj(description))
 
     def add_frame_name(self, name: str) -> None:
         folded = fold(name)
@@ -225,7 +229,7 @@ class _Story:
                         continue
                     if _role_key(sp.description) == role:
                         self.roles.setdefault(role, Counter())[sp.name] += 1
-                        self.written.setdefault(role, _strip_conj(sp.description))
+                        self.written.setdefault(role, _without_conj(sp.description))
         names = self.roles.get(role)
         if not names:
             return None
@@ -305,7 +309,7 @@ def _is_name_word(word: str) -> bool:
 
 @functools.lru_cache(maxsize=1 << 14)
 def _role_key(description: str) -> str:
-    return " ".join(_strip_conj(w) if i == 0 else w for i, w in enumerate(fold(description).split()))
+    return " ".join(speech.strip_conj(w) if i == 0 else w for i, w in enumerate(fold(description).split()))
 
 
 def _entry_of(
@@ -330,6 +334,14 @@ def _entry_of(
     for entry in reversed(history):
         if role in entry.descriptions:
             return entry
+    if sp.kind == "role":
+        # a bare title (``الرئيس``, ``الوزير``, ``وزير الخارجية``): the latest person of the article whose
+        # fuller role it shortens (``الرئيس الروسي``, ``وزير الخارجية الروسي``), the verb's gender agreeing
+        for entry in reversed(history):
+            if entry.named and any(_shortens(role, d) for d in entry.descriptions) and (
+                feminine is None or _agrees(entry, feminine)
+            ):
+                return entry
     named = story.name_for(description)
     if named is not None:
         return _Entry(named, False, feminine, {role}, True)
@@ -338,6 +350,18 @@ def _entry_of(
             if not entry.anonymous:
                 return entry
     return _Entry(description, False, feminine, set(), False)
+
+
+def _bare(word: str) -> str:
+    return word[2:] if word.startswith("ال") and len(word) > 4 else word
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _shortens(role: str, description: str) -> bool:
+    """Whether the role key ``role`` is a shorter form of ``description``'s: the same head word (with or
+    without ``ال``) and only words of it (``الرييس`` of ``الرييس الروسي``, ``الوزير`` of ``وزير الخارجية``)."""
+    have, full = [_bare(w) for w in role.split()], [_bare(w) for w in description.split()]
+    return bool(have) and len(have) < len(full) and have[0] == full[0] and set(have) <= set(full)
 
 
 def _roles(sp: speech.SpeakerMention) -> set[str]:

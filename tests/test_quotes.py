@@ -201,3 +201,32 @@ def test_quotes_and_comparison_do_not_depend_on_the_hash_seed() -> None:
         outputs.append(done.stdout)
     assert "إيمانويل ماكرون" in outputs[0]
     assert outputs[1] == outputs[0] and outputs[2] == outputs[0]
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("وقال الرئيس الروسي فلاديمير بوتين إن المحادثات كانت بناءة. وأضاف الرئيس أن روسيا مستعدة للحوار.",
+     "فلاديمير بوتين"),
+    ("وقال وزير الخارجية الروسي سيرغي لافروف إن المحادثات كانت بناءة. وأضاف الوزير أن روسيا مستعدة للحوار.",
+     "سيرغي لافروف"),
+    ("وقال ولي العهد السعودي الأمير محمد بن سلمان إن المملكة ماضية في الإصلاح. "
+     "وأكد ولي العهد أن الرؤية تسير وفق الخطة.", "محمد بن سلمان"),
+], ids=["president", "minister", "crown-prince"])
+def test_a_bare_title_is_the_person_the_article_gave_the_fuller_title(text, name) -> None:
+    """Failed before: ``الرئيس`` after ``الرئيس الروسي فلاديمير بوتين`` was a speaker of its own."""
+    quotes = extract_quotes([article(text)])
+    assert [(s.name, s.n_quotes) for s in quotes.speakers] == [(name, 2)]
+
+
+def test_a_bare_title_of_another_gender_is_not_the_earlier_person() -> None:
+    text = "وقالت وزيرة الخارجية السويدية مارغو فالستروم إن الحوار ضروري. وقال الوزير الروسي إن بلاده مستعدة."
+    names = {s.name for s in extract_quotes([article(text)]).speakers}
+    assert names == {"مارغو فالستروم", "الوزير الروسي"}
+
+
+def test_a_title_that_begins_with_waw_keeps_it_in_the_speakers_aliases() -> None:
+    """Failed before: ``ولي العهد`` and ``وزير الخارجية`` lost their first letter as if it were ``و`` "and"."""
+    text = ("وقال ولي العهد السعودي الأمير محمد بن سلمان إن المملكة ماضية في الإصلاح. "
+            "وقال وزير الخارجية الروسي سيرغي لافروف إن المحادثات كانت بناءة.")
+    aliases = {a for s in extract_quotes([article(text)]).speakers for a in s.aliases}
+    assert "ولي العهد السعودي الأمير" in aliases and "وزير الخارجية الروسي" in aliases
+    assert not any(a.startswith(("لي ", "زير ")) for a in aliases)

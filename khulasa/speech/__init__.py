@@ -63,6 +63,7 @@ from khulasa.speech.lexicon import (
 )
 from khulasa.speech.speakers import (
     parse_speaker,
+    strip_conj,
     token_class,
 )
 from khulasa.speech.values import (
@@ -109,5 +110,6 @@ __all__ = [
     "opening",
     "parse_speaker",
     "speaker_status",
+    "strip_conj",
     "token_class",
 ]

@@ -35,7 +35,10 @@ from khulasa.text.fold import Folded, fold, key
 
 
 @functools.lru_cache(maxsize=1 << 16)
-def _strip_conj(word: str) -> str:
+def strip_conj(word: str) -> str:
+    """A folded word without its leading ``و``/``ف`` when what follows is a role, a body or a place
+    (``والوزير`` → ``الوزير``, ``ووزير`` → ``وزير``); a word that begins with the letter itself stays
+    whole (``وزير``, ``ولي``, ``وفد``)."""
     k = key(word[1:])
     return (
         word[1:] if len(word) > 3 and word[0] in "وف" and (k in ROLES or k in BODIES or k in PLACES) else word
@@ -102,7 +105,7 @@ def _class_at(ft: Folded, word: str, at: int) -> str:
 @functools.lru_cache(maxsize=1 << 16)
 def _conj_class(word: str) -> str:
     """``_token_class`` of a word without a conjunction that ran into a role, body or place."""
-    return _token_class(_strip_conj(word))
+    return _token_class(strip_conj(word))
 
 
 @functools.lru_cache(maxsize=1 << 16)
