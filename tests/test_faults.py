@@ -593,11 +593,14 @@ def test_watch_skips_bad_files_and_publishes_on_a_signal(corpus, tmp_path, signu
     for name in sorted(os.listdir(incoming)):  # moved in, as writers should; read in name order
         os.replace(incoming / name, watched / name)
     spool = Path(f"{out}.state") / "articles.rec"
-    for _ in range(1200):  # the good file comes last: once its articles are spooled, all three were read
-        if spool.exists() and spool.stat().st_size > 0:
+    # the good file comes last: once its last article is spooled (pickles hold ids as UTF-8), all three
+    # were read (the malformed file spools a good line of its own first: a non-empty spool is too early)
+    last = json.loads(good[-1])["id"].encode("utf-8")
+    for _ in range(1200):
+        if spool.exists() and last in spool.read_bytes():
             break
         time.sleep(0.05)
-    assert spool.exists() and spool.stat().st_size > 0, "the watcher never read the files"
+    assert spool.exists() and last in spool.read_bytes(), "the watcher never read the files"
     os.kill(child.pid, getattr(signal, signum))
     result = child.wait()
     assert result.returncode == 0, result.stderr
