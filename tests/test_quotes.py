@@ -230,3 +230,21 @@ def test_a_title_that_begins_with_waw_keeps_it_in_the_speakers_aliases() -> None
     aliases = {a for s in extract_quotes([article(text)]).speakers for a in s.aliases}
     assert "ولي العهد السعودي الأمير" in aliases and "وزير الخارجية الروسي" in aliases
     assert not any(a.startswith(("لي ", "زير ")) for a in aliases)
+
+
+@pytest.mark.parametrize(("text", "content"), [
+    ("وقال المتحدث أشرف القدرة: «(المستشفيات) تعاني نقصا حادا في الأدوية».",
+     "(المستشفيات) تعاني نقصا حادا في الأدوية"),
+    ("وقال المتحدث إن المستشفيات تعاني نقصا حادا في الأدوية (بحسب الوزارة).",
+     "المستشفيات تعاني نقصا حادا في الأدوية (بحسب الوزارة)"),
+    ("وقال المتحدث أشرف القدرة: «<b>المستشفيات</b> تعاني نقصا حادا في الأدوية».",
+     "<b>المستشفيات</b> تعاني نقصا حادا في الأدوية"),
+    ("وقال المتحدث أشرف القدرة: «- المستشفيات تعاني نقصا حادا في الأدوية».",
+     "المستشفيات تعاني نقصا حادا في الأدوية"),
+], ids=["opening-bracket", "closing-bracket", "markup", "dash"])
+def test_a_quotes_content_keeps_a_bracket_whose_partner_it_holds(text, content) -> None:
+    """Failed before: the content lost its first ``(`` or ``<`` (or its last ``)``) and read unbalanced."""
+    (quote,) = extract_quotes([article(text)]).quotes
+    assert quote.text == content
+    (source,) = quote.sources
+    assert text[source.start : source.end] == content

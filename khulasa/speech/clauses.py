@@ -71,11 +71,23 @@ def _skip_space(f: str, pos: int, hi: int) -> int:
     return pos
 
 
+_OPENERS = {"(": ")", "[": "]", "{": "}", "<": ">", "«": "»"}
+_CLOSERS = {close: open_ for open_, close in _OPENERS.items()}
+
+
 def _trim(f: str, start: int, end: int) -> tuple[int, int]:
-    """Shrink a content span to its first and last letter or digit (marks and punctuation out)."""
+    """Shrink a content span to its first and last letter or digit (marks and punctuation out), but
+    keep a bracket whose partner the content holds: ``(المستشفيات) تعاني`` keeps its ``(``, and
+    ``<b>المستشفيات</b>`` its ``<`` — the content is what the article wrote, balanced."""
     while start < end and not f[start].isalnum():
+        close = _OPENERS.get(f[start])
+        if close is not None and close in f[start + 1 : end]:
+            break
         start += 1
     while end > start and not f[end - 1].isalnum():
+        open_ = _CLOSERS.get(f[end - 1])
+        if open_ is not None and open_ in f[start : end - 1]:
+            break
         end -= 1
     return start, end
 
