@@ -31,6 +31,7 @@ import collections
 import datetime as dt
 import functools
 import os
+import pickle
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
@@ -40,7 +41,7 @@ from typing import Any
 
 from khulasa.errors import StoryRunError
 from khulasa.ingest import IngestReport, iter_articles
-from khulasa.models import Article, Summary
+from khulasa.models import Article
 from khulasa.stories import spool
 from khulasa.stories.cluster import (
     Assignment,
@@ -366,23 +367,28 @@ def _spooled_articles(path: str, pid: int) -> spool.RecordReader:
     return spool.RecordReader(Path(path))
 
 
-StoryTask = tuple[Assignment, list[int], dict[str, Summary]]
+StoryTask = tuple[Assignment, list[int], dict[str, bytes]]
 """A closed story for a worker: its assignment, its articles' offsets in the spool and the summaries of
-its events that were made when they closed (``detached``)."""
+its events that were made when they closed (``detached`` and pickled)."""
 
 
 def _story_lines(path: str, stories: list[StoryTask], options: StoryOptions) -> list[str]:
     """In a worker: read each story's articles from the spool and return its JSONL line."""
     articles = _spooled_articles(path, os.getpid())
-    return [story_line(assignment, [articles.read(o) for o in offsets], options, made)
-            for assignment, offsets, made in stories]
+    return [
+        story_line(assignment, [articles.read(o) for o in offsets], options,
+                   {event_id: pickle.loads(summary) for event_id, summary in made.items()})
+        for assignment, offsets, made in stories
+    ]
 
 
-def _event_summaries(path: str, events: list[list[int]], options: StoryOptions) -> list[Summary]:
+def _event_summaries(path: str, events: list[list[int]], options: StoryOptions) -> list[bytes]:
     """In a worker: each event's summary (``story.event_summary``) from the articles at its offsets,
-    without its articles (``detached``: the story's worker puts them back)."""
+    pickled without its articles (``detached``: the story's worker puts them back).  Pickled, a summary
+    is a few hundred bytes to keep until its story closes, and is not unpickled in between."""
     articles = _spooled_articles(path, os.getpid())
-    return [detached(event_summary([articles.read(o) for o in offsets], options)) for offsets in events]
+    return [pickle.dumps(detached(event_summary([articles.read(o) for o in offsets], options)),
+                         protocol=pickle.HIGHEST_PROTOCOL) for offsets in events]
 
 
 class _Summarizer:
@@ -417,11 +423,14 @@ class _Summarizer:
         self.limit = 4 * workers
         self.batch: list[StoryTask] = []
         self.batch_articles = 0
-        self.waiting: collections.deque[tuple[Assignment, list[int], dict[str, tuple[Future[list[Summary]], int]]]]
-        self.waiting = collections.deque()
-        """Closed stories waiting for their events' summaries, in order."""
-        self.events: dict[str, tuple[Future[list[Summary]], int]] = {}
-        """Event id -> the task making its summary and its place in the task's list."""
+        self.waiting: collections.deque[tuple[Assignment, list[int], list[str]]] = collections.deque()
+        """Closed stories waiting for their events' summaries (their ids), in order."""
+        self.event_tasks: collections.deque[tuple[Future[list[bytes]], list[str]]] = collections.deque()
+        """The pool's event tasks not collected yet, in order, with their events' ids."""
+        self.in_pool: set[str] = set()
+        """Events in ``event_tasks``."""
+        self.made: dict[str, bytes] = {}
+        """Event id -> its summary from the pool, until its story takes it."""
         self.event_batch: list[tuple[str, list[int]]] = []
         self.event_batch_articles = 0
 
@@ -448,20 +457,28 @@ class _Summarizer:
         ids = [e.event_id for e in assignment.events]
         if self.event_batch and not {queued for queued, _ in self.event_batch}.isdisjoint(ids):
             self._flush_events()  # this story needs them now
-        made = {i: self.events.pop(i) for i in ids if i in self.events}
-        self.waiting.append((assignment, offsets, made))
+        self.waiting.append((assignment, offsets, [i for i in ids if i in self.in_pool or i in self.made]))
         self._release()
         self._keep_up()
+
+    def _collect(self, wait: bool = False) -> None:
+        """Keep the summaries of the finished event tasks (of all, with ``wait``), in order."""
+        while self.event_tasks and (wait or self.event_tasks[0][0].done()):
+            future, ids = self.event_tasks.popleft()
+            self.made.update(zip(ids, future.result(), strict=True))
+            self.in_pool.difference_update(ids)
 
     def _release(self, wait: bool = False) -> None:
         """Move the waiting stories whose events are summarized (all of them with ``wait``), in order,
         to the pool's next story task."""
+        self._collect(wait)
+        made = self.made
         while self.waiting:
-            assignment, offsets, made = self.waiting[0]
-            if not wait and not all(future.done() for future, _ in made.values()):
+            assignment, offsets, ids = self.waiting[0]
+            if not all(i in made for i in ids):
                 return
             self.waiting.popleft()
-            self.batch.append((assignment, offsets, {i: future.result()[n] for i, (future, n) in made.items()}))
+            self.batch.append((assignment, offsets, {i: made.pop(i) for i in ids}))
             self.batch_articles += len(offsets)
             if self.batch_articles >= STORY_CHUNK_ARTICLES:
                 self._flush()
@@ -480,9 +497,10 @@ class _Summarizer:
         if self.event_batch and self.pool is not None:
             future = self.pool.submit(_event_summaries, self.articles_path, [o for _, o in self.event_batch],
                                       self.options)
+            ids = [event_id for event_id, _ in self.event_batch]
             self.inflight.append(future)
-            for n, (event_id, _) in enumerate(self.event_batch):
-                self.events[event_id] = (future, n)
+            self.event_tasks.append((future, ids))
+            self.in_pool.update(ids)
         self.event_batch, self.event_batch_articles = [], 0
 
     def _flush(self) -> None:
@@ -510,3 +528,4 @@ class _Summarizer:
             future.cancel()
         self.inflight.clear()
         self.lines.clear()
+        self.event_tasks.clear()
