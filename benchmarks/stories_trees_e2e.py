@@ -73,7 +73,8 @@ def main() -> int:
     # flat and trees alternate, each size in turn: on a shared machine both see about the same load
     for limit in ([args.limit] if args.limit else [5000, None]):
         for kind in ("flat", "trees"):
-            command = [sys.executable, __file__, "--child", kind, "--corpus", str(args.corpus)]
+            # the children run in the temporary directory: give them the corpus' absolute path
+            command = [sys.executable, __file__, "--child", kind, "--corpus", str(args.corpus.resolve())]
             command += ["--limit", str(limit)] if limit else []
             done = subprocess.run(command, check=True, capture_output=True, text=True, cwd=tempfile.gettempdir())
             results[f"{kind}_{limit or 'all'}"] = json.loads(done.stdout)

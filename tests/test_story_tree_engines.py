@@ -17,9 +17,10 @@ from conftest import EXAMPLE_DIR
 import khulasa
 from khulasa.dedup import UnitForm, same_unit
 from khulasa.stories import StoryOptions, build_stories, engines
+from khulasa.stories.cluster import DocumentFrequencies
 from khulasa.stories.engines.watch import StoryStream
 from khulasa.stories.run import Inputs, NoProgress, RunOutput
-from khulasa.stories.story import story_words
+from khulasa.stories.story import detached, event_summary, event_summary_members, make_story, story_words
 from khulasa.stories.titles import dangling_opening
 from khulasa.stories.workdir import STORIES_FILE
 
@@ -271,3 +272,86 @@ def test_the_site_and_the_digest_take_tree_records(tmp_path, fmt):
     out = tmp_path / ("site" if fmt == "html" else "digest.txt")
     assert main(["stories", str(FOUR_DAYS), str(EXAMPLE_DIR), "--clusterer", "trees", "-f", fmt, "-o", str(out), "-q"]) == 0
     assert out.exists()
+
+
+# --- events summarized when they close ----------------------------------------------------------------
+
+
+def closed_early(options: StoryOptions, articles: list) -> tuple[list, dict[str, list]]:
+    """The trees' stories of ``articles`` and the events that closed before their story, each with its
+    members as ``closed_events`` gave them."""
+    from khulasa.stories.cluster import new_clusterer
+    from khulasa.stories.features import extract, with_effective_dates
+
+    clusterer = new_clusterer(options, DocumentFrequencies())
+    feats = [extract(a, seq, date, signals=True) for seq, a, date in with_effective_dates(articles)]
+    stories, early = [], {}
+    for f in sorted(feats, key=lambda f: f.order_key):
+        stories += clusterer.add(f)
+        early.update({e.event_id: list(e.members) for e in clusterer.closed_events()})
+    stories += clusterer.finish()
+    return stories, early
+
+
+@pytest.mark.parametrize("voices", [False, True])
+def test_an_event_summarized_when_it_closes_gives_the_record_made_with_the_story(voices):
+    options = StoryOptions(clusterer="trees", quotes=voices, compare=voices)
+    articles = khulasa.load([str(FOUR_DAYS), str(EXAMPLE_DIR)])
+    stories, early = closed_early(options, articles)
+    istanbul = next(e for e in early.values() if e[0].id == "000_2233f3e5f8537144")
+    assert [m.id for m in istanbul] == ["000_2233f3e5f8537144", "001_fcede7f96388c4fa", "003_4f8fa452f22a0a4f"]
+    by_seq = dict(enumerate(articles))
+    made = {
+        event_id: detached(event_summary([by_seq[members[i].seq] for i in event_summary_members(members)], options))
+        for event_id, members in early.items()
+    }
+    assert any(not s.articles and s.sentences for s in made.values())
+    used = 0
+    for story in stories:
+        mine = [by_seq[seq] for seq in story.seqs]
+        here = {e.event_id: made[e.event_id] for e in story.events if e.event_id in made}
+        for event in story.events:  # an early event's members, as the story lists them
+            if event.event_id in early:
+                assert [story.members[i] for i in event.positions] == early[event.event_id]
+        assert make_story(story, mine, options, event_summaries=here).to_dict() == make_story(
+            story, mine, options).to_dict()
+        used += len(here)
+    assert used == len(made)  # every early event is in a story
+
+
+def test_two_workers_summarize_events_as_they_close_and_give_the_same_records(tmp_path, monkeypatch, four_days_records):
+    from khulasa.stories.engines import embedded
+
+    handed: list[str] = []
+    submit = embedded._Summarizer.submit_events
+
+    def counted(self, events):
+        handed.extend(event_id for event_id, _ in events)
+        return submit(self, events)
+
+    monkeypatch.setattr(embedded._Summarizer, "submit_events", counted)
+    assert run(tmp_path, TREES, str(FOUR_DAYS), str(EXAMPLE_DIR), workers=2) == four_days_records
+    istanbul = by_article([json.loads(x) for x in four_days_records], "000_2233f3e5f8537144")["events"][0]
+    assert istanbul["event_id"] in handed
+    assert len(handed) == len(set(handed))
+
+
+def test_the_flat_clusterer_closes_no_events_and_the_trees_count_no_engine_frequencies(tmp_path):
+    from khulasa.stories.cluster import needs_frequencies, new_clusterer
+    from khulasa.stories.engines.embedded import StoryRun
+    from khulasa.stories.features import features_payloads
+
+    assert needs_frequencies(StoryOptions(clusterer="flat")) and not needs_frequencies(TREES)
+    assert new_clusterer(StoryOptions(clusterer="flat"), DocumentFrequencies()).closed_events() == []
+    counted = {}
+    for name, options in (("flat", StoryOptions(clusterer="flat")), ("trees", TREES)):
+        story_run = StoryRun([str(FOUR_DAYS)], options, tmp_path / name)
+        story_run.run()
+        counted[name] = story_run._frequencies.n
+    assert counted == {"flat": 17, "trees": 0}
+    import pickle
+
+    article = khulasa.load([str(FOUR_DAYS)])[0]
+    chunk = [(0, pickle.dumps(article), article.date)]
+    assert features_payloads(chunk, True, frequencies=False)[1] == {}
+    assert features_payloads(chunk, True)[1]

@@ -75,6 +75,19 @@ class StoryEvent:
 
 
 @dataclass(frozen=True)
+class ClosedEvent:
+    """An event that closed while its story stays open (a two-level clusterer's ``closed_events``): its id
+    and its members in story order (by ``seq``), what ``story.event_summary`` reads."""
+
+    event_id: str
+    members: tuple[Member, ...]
+
+    @property
+    def seqs(self) -> tuple[int, ...]:
+        return tuple(m.seq for m in self.members)
+
+
+@dataclass(frozen=True)
 class Assignment:
     """A closed story as the clusterer sees it: which articles, in clustering order.
 
@@ -167,6 +180,8 @@ class StoryClusterer:
 
     needs_signals = False
     """Whether ``add`` reads ``ArticleFeatures.signals`` (see ``needs_signals``)."""
+    needs_frequencies = True
+    """Whether it reads the ``DocumentFrequencies`` it is given (see ``needs_frequencies``)."""
 
     def __init__(self, options: StoryOptions, frequencies: DocumentFrequencies) -> None:
         self.options = options
@@ -214,6 +229,10 @@ class StoryClusterer:
     def finish(self) -> list[Assignment]:
         """Close every open story (end of input)."""
         return [self._close(s) for s in sorted(self._open.values(), key=lambda s: s.number)]
+
+    def closed_events(self) -> list[ClosedEvent]:
+        """None: one level, no events."""
+        return []
 
     @property
     def n_open(self) -> int:
@@ -387,6 +406,11 @@ class Clusterer(Protocol):
 
     def finish(self) -> list[Assignment]: ...
 
+    def closed_events(self) -> list[ClosedEvent]:
+        """The events the last ``add`` closed while their story stays open: an engine may summarize them
+        before their story closes (``story.make_story``'s ``event_summaries``).  A flat clusterer has none."""
+        ...
+
     @property
     def n_open(self) -> int: ...
 
@@ -407,6 +431,13 @@ def needs_signals(options: StoryOptions) -> bool:
     """Whether the clusterer of ``options`` reads the event signals of ``ArticleFeatures`` (its factory's
     ``needs_signals``): pass 1 of every engine computes them only then (``features.extract(signals=)``)."""
     return bool(getattr(_factory(options), "needs_signals", False))
+
+
+def needs_frequencies(options: StoryOptions) -> bool:
+    """Whether the clusterer of ``options`` reads the engines' ``DocumentFrequencies`` (its factory's
+    ``needs_frequencies``, true unless it says otherwise): the story trees count their own, so the
+    engines count none for them."""
+    return bool(getattr(_factory(options), "needs_frequencies", True))
 
 
 def cluster_all(

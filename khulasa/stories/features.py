@@ -131,20 +131,22 @@ def extract(article: Article, seq: int, date: dt.date | None = None, *, signals:
 
 
 def features_payloads(
-    chunk: list[tuple[int, bytes, dt.date | None]], signals: bool = False
+    chunk: list[tuple[int, bytes, dt.date | None]], signals: bool = False, frequencies: bool = True
 ) -> tuple[list[tuple[bytes, tuple[int, str, int]]], Counter[str]]:
     """Features of pickled articles ``(seq, article, date)``, for a worker process of the embedded engine.
 
     Returns each article's pickled features with its ``order_key``, and the chunk's document
-    frequencies: what the engine stores, without unpickling the features again.
+    frequencies (empty without ``frequencies``: ``khulasa.stories.cluster.needs_frequencies``): what the
+    engine stores, without unpickling the features again.
     """
     out = []
-    frequencies: Counter[str] = Counter()
+    counts: Counter[str] = Counter()
     for seq, payload, date in chunk:
         f = extract(pickle.loads(payload), seq, date, signals=signals)
-        frequencies.update(f.terms)
+        if frequencies:
+            counts.update(f.terms)
         out.append((spool.dumps(f), f.order_key))
-    return out, frequencies
+    return out, counts
 
 
 def with_effective_dates(articles: Iterable[Article]) -> Iterator[tuple[int, Article, dt.date | None]]:

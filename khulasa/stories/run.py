@@ -17,7 +17,7 @@ import collections
 import json
 import os
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -25,7 +25,7 @@ from typing import Any, Protocol
 from khulasa.atomic import write_atomically
 from khulasa.errors import InvalidOptionsError, StoryRunError
 from khulasa.ingest import IngestReport
-from khulasa.models import Article
+from khulasa.models import Article, Summary
 from khulasa.stories import spool
 from khulasa.stories.cluster import Assignment
 from khulasa.stories.options import EARLIER_DEFAULTS, StoryOptions
@@ -213,10 +213,13 @@ def skipped_inputs(report: IngestReport) -> list[dict[str, Any]]:
 # --- the story record -----------------------------------------------------------------------------------
 
 
-def story_line(assignment: Assignment, articles: Sequence[Article], options: StoryOptions) -> str:
+def story_line(
+    assignment: Assignment, articles: Sequence[Article], options: StoryOptions,
+    event_summaries: Mapping[str, Summary] | None = None,
+) -> str:
     """The per-story function every engine runs: the story's summary, timeline and actors as its JSONL
-    line (without the newline)."""
-    return record_line(make_story(assignment, articles, options).to_dict())
+    line (without the newline).  ``event_summaries``: events' summaries made earlier (``make_story``)."""
+    return record_line(make_story(assignment, articles, options, event_summaries=event_summaries).to_dict())
 
 
 def record_line(record: dict[str, Any]) -> str:

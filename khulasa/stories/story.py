@@ -33,7 +33,7 @@ from khulasa.models import (
 )
 from khulasa.options import SummaryOptions
 from khulasa.render.json import to_dict
-from khulasa.stories.cluster import Assignment, StoryEvent
+from khulasa.stories.cluster import Assignment, Member, StoryEvent
 from khulasa.stories.options import StoryOptions
 from khulasa.stories.titles import can_title
 from khulasa.text.normalize import count_words
@@ -289,13 +289,18 @@ def story_words(options: StoryOptions, n_events: int) -> int:
 
 
 def make_story(
-    assignment: Assignment, articles: Sequence[Article], options: StoryOptions, earlier: Earlier | None = None
+    assignment: Assignment, articles: Sequence[Article], options: StoryOptions, earlier: Earlier | None = None,
+    event_summaries: Mapping[str, Summary] | None = None,
 ) -> Story:
     """Summarize one story; ``articles`` are its members' articles in the assignment's order.
 
     With events (``assignment.events``) each event gets its own short summary (``event_words``) and the
     story's budget grows with its events (``story_words``).  ``earlier`` (or ``options.since``: the
     articles dated before it) makes the record say what is new (``Update``).
+
+    ``event_summaries`` (event id -> ``event_summary``, made earlier, e.g. in a worker when the event
+    closed; ``detached`` is enough) stand for those events' summaries: an event's summary depends on its
+    members and their articles only, so the record is the same as when they are made here.
     """
     if [a.id for a in articles] != [m.id for m in assignment.members]:
         raise ValueError(f"articles do not match the members of story {assignment.story_id}")
@@ -307,7 +312,8 @@ def make_story(
     words = story_words(options, len(assignment.events))
     story_options = options if words == options.words else _with(options, words=words)
     summary = summarize_story([articles[i] for i in chosen], story_options)
-    events = tuple(_event(assignment, e, articles, listed, options) for e in assignment.events)
+    made = event_summaries or {}
+    events = tuple(_event(assignment, e, articles, listed, options, made.get(e.event_id)) for e in assignment.events)
     if options.quotes or options.compare:
         texts = {a.id: a.text for a in articles}
         events = tuple(
@@ -327,14 +333,35 @@ def _with(options: StoryOptions, **changes: Any) -> StoryOptions:
 
 def _event(
     assignment: Assignment, event: StoryEvent, articles: Sequence[Article], listed: Sequence[StoryArticle],
-    options: StoryOptions,
+    options: StoryOptions, made: Summary | None = None,
 ) -> Event:
-    """One event with its summary: ``event_words`` words from at most ``EVENT_SUMMARY_ARTICLES`` articles."""
-    sub = Assignment(event.event_id, assignment.rank, tuple(assignment.members[i] for i in event.positions))
-    chosen = [event.positions[i] for i in summary_members(sub, EVENT_SUMMARY_ARTICLES)]
-    summary = summarize_story([articles[i] for i in chosen], _with(
-        options, words=options.event_words, timeline=False, key_terms=False, quotes=False, compare=False))
+    """One event with its summary (``event_summary``, or ``made``: that summary made earlier)."""
+    members = [assignment.members[i] for i in event.positions]
+    chosen = tuple(articles[event.positions[i]] for i in event_summary_members(members))
+    summary = event_summary(chosen, options) if made is None else dataclasses.replace(made, articles=chosen)
     return Event(event.event_id, tuple(listed[i] for i in event.positions), summary)
+
+
+def event_summary_members(members: Sequence[Member]) -> list[int]:
+    """Positions of the members (an event's, in story order: by ``seq``) its summary is made from: at most
+    ``EVENT_SUMMARY_ARTICLES`` originals (``summary_members``) and their copies."""
+    return summary_members(Assignment("", 0, tuple(members)), EVENT_SUMMARY_ARTICLES)
+
+
+def event_summary(articles: Sequence[Article], options: StoryOptions) -> Summary:
+    """An event's summary, ``event_words`` words from the articles ``event_summary_members`` chose.
+
+    It reads nothing else, so it is the same whenever and wherever it is made: an engine may make it
+    when the event closes (in a worker) and give it to ``make_story`` with its ``articles`` left out
+    (``detached``) when the story closes."""
+    return summarize_story(articles, _with(
+        options, words=options.event_words, timeline=False, key_terms=False, quotes=False, compare=False))
+
+
+def detached(summary: Summary) -> Summary:
+    """A summary without its articles, to hand over between processes (``make_story`` puts an event's
+    back)."""
+    return dataclasses.replace(summary, articles=())
 
 
 def event_voices(event: Summary, story: Summary, ids: Collection[str], texts: Mapping[str, str]) -> Summary:

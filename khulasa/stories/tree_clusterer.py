@@ -7,8 +7,8 @@ story tree to the engines as an ``Assignment`` whose ``events`` are the tree's e
 the events with the same per-story function (``khulasa.stories.run.story_line``).
 
 Pass 1 of every engine computes the articles' event signals for it (``needs_signals``); the trees
-count their own document frequencies as articles arrive, so the engines' ``DocumentFrequencies`` are
-not read.  ``state`` / ``from_state`` save and continue a run (``khulasa.stories.update``).
+count their own document frequencies as articles arrive, so the engines count none for them
+(``needs_frequencies``).  ``state`` / ``from_state`` save and continue a run (``khulasa.stories.update``).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from khulasa.errors import StoryRunError
-from khulasa.stories.cluster import Assignment, DocumentFrequencies, StoryEvent
+from khulasa.stories.cluster import Assignment, ClosedEvent, DocumentFrequencies, StoryEvent
 from khulasa.stories.features import ArticleFeatures
 from khulasa.stories.options import StoryOptions
 from khulasa.stories.trees import StoryTree, TreeClusterer, TreeOptions
@@ -41,6 +41,8 @@ class TreeStories:
     """The ``Clusterer`` protocol over ``TreeClusterer``: features with signals in, story trees out."""
 
     needs_signals = True
+    needs_frequencies = False
+    """The trees count their own document frequencies (``trees.Frequencies``)."""
 
     def __init__(self, options: StoryOptions, frequencies: DocumentFrequencies | None = None,
                  trees: TreeClusterer | None = None) -> None:
@@ -60,6 +62,13 @@ class TreeStories:
 
     def finish(self) -> list[Assignment]:
         return [tree_assignment(t) for t in self.trees.finish()]
+
+    def closed_events(self) -> list[ClosedEvent]:
+        """The events the last ``add`` closed while their story stays open, members in story order (by
+        ``seq``, as ``tree_assignment`` lists a story's)."""
+        return [
+            ClosedEvent(e.event_id, tuple(sorted(e.members, key=lambda m: m.seq))) for e in self.trees.closed_events()
+        ]
 
     @property
     def n_open(self) -> int:

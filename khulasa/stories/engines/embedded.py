@@ -7,7 +7,8 @@ Two passes over a spool on disk, so memory holds only compact per-article keys a
 
 1. **Read**: stream the inputs (``khulasa.ingest.iter_articles``); for each article compute its
    features (``khulasa.stories.features``), append the article and its features to two record files
-   and count document frequencies (the IDF of pass 2).
+   and count document frequencies (the IDF of pass 2; not for a clusterer that counts its own:
+   ``cluster.needs_frequencies``).
 2. **Cluster and summarize**: read the features back in clustering order (date, id) — so the result
    does not depend on the order of the inputs — and feed the online clusterer; each story it closes is
    summarized right away (its articles read back from the spool) and appended to ``stories.jsonl``.
@@ -30,6 +31,7 @@ import collections
 import datetime as dt
 import functools
 import os
+import pickle
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
@@ -41,7 +43,15 @@ from khulasa.errors import StoryRunError
 from khulasa.ingest import IngestReport, iter_articles
 from khulasa.models import Article
 from khulasa.stories import spool
-from khulasa.stories.cluster import Assignment, DocumentFrequencies, cluster_all, needs_signals, new_clusterer
+from khulasa.stories.cluster import (
+    Assignment,
+    ClosedEvent,
+    DocumentFrequencies,
+    cluster_all,
+    needs_frequencies,
+    needs_signals,
+    new_clusterer,
+)
 from khulasa.stories.engines.watch import stream_inputs, watch_directory
 from khulasa.stories.features import extract, features_payloads, with_effective_dates
 from khulasa.stories.options import StoryOptions
@@ -58,7 +68,7 @@ from khulasa.stories.run import (
     StoryWriter,
     story_line,
 )
-from khulasa.stories.story import Story, make_story
+from khulasa.stories.story import Story, detached, event_summary, event_summary_members, make_story
 from khulasa.stories.workdir import ARTICLES_FILE, FEATURES_FILE, state_lock
 
 RESUME_KEYS = frozenset({"articles", "skipped", "ingest", "issues", "n_issues"})
@@ -105,8 +115,9 @@ def build_stories(articles: Iterable[Article], options: StoryOptions | None = No
     signals = needs_signals(options)
     feats = [extract(article, seq, date, signals=signals) for seq, article, date in with_effective_dates(arts)]
     frequencies = DocumentFrequencies()
-    for f in feats:
-        frequencies.add(f.terms)
+    if needs_frequencies(options):
+        for f in feats:
+            frequencies.add(f.terms)
     stories = []
     for assignment in cluster_all(feats, options, frequencies):
         if len(assignment.members) >= options.min_size:
@@ -148,6 +159,8 @@ class StoryRun:
         self._article_offsets: list[int] = []
         self._feature_offsets: list[int] = []
         self._frequencies = DocumentFrequencies()
+        self._count_terms = needs_frequencies(options)
+        """Whether pass 1 counts document frequencies (the clusterer reads them)."""
         self._pool: ProcessPoolExecutor | None = None
 
     def run(self) -> RunReport:
@@ -211,7 +224,8 @@ class StoryRun:
                 break
             self._feature_offsets.append(start)
             self._keys.append(f.order_key)
-            self._frequencies.add(f.terms)
+            if self._count_terms:
+                self._frequencies.add(f.terms)
             ids.append(f.id)
             features_end = end
         n = len(ids)
@@ -251,18 +265,21 @@ class StoryRun:
                 payload = spool.dumps(article)
                 if self._pool is None:
                     f = extract(article, seq, date, signals=signals)
-                    self._frequencies.add(f.terms)
+                    if self._count_terms:
+                        self._frequencies.add(f.terms)
                     self._store(payload, spool.dumps(f), f.order_key)
                     continue
                 # Features are computed in the pool, in chunks; they are stored in input order.
                 chunk.append((seq, payload, date))
                 if len(chunk) >= FEATURE_CHUNK:
-                    pending.append(([p for _, p, _ in chunk], self._pool.submit(features_payloads, chunk, signals)))
+                    pending.append(([p for _, p, _ in chunk], self._pool.submit(
+                        features_payloads, chunk, signals, self._count_terms)))
                     chunk = []
                     while len(pending) > 2 * self.workers:
                         self._store_chunk(*pending.popleft())
             if chunk and self._pool is not None:
-                pending.append(([p for _, p, _ in chunk], self._pool.submit(features_payloads, chunk, signals)))
+                pending.append(([p for _, p, _ in chunk], self._pool.submit(
+                    features_payloads, chunk, signals, self._count_terms)))
             while pending:
                 self._store_chunk(*pending.popleft())
         finally:
@@ -276,7 +293,8 @@ class StoryRun:
         self, articles: list[bytes], future: Future[tuple[list[tuple[bytes, Any]], Counter[str]]]
     ) -> None:
         features, frequencies = future.result()
-        self._frequencies.merge(frequencies, len(features))
+        if self._count_terms:
+            self._frequencies.merge(frequencies, len(features))
         for payload, (feature_payload, order_key) in zip(articles, features, strict=True):
             self._store(payload, feature_payload, order_key)
 
@@ -313,10 +331,25 @@ class StoryRun:
             else:
                 summarizer.submit(assignment, [self._article_offsets[seq] for seq in assignment.seqs])
 
+        def early_events(events: list[ClosedEvent]) -> list[tuple[str, list[int]]]:
+            """The events the pool summarizes before their story closes: those whose story will surely
+            be written (an event of ``min_size`` articles makes its story big enough) and is not
+            written yet (on a resume; the rest are summarized with their story)."""
+            if closed.n < len(written):
+                return []
+            offsets = self._article_offsets
+            return [
+                (e.event_id, [offsets[e.members[i].seq] for i in event_summary_members(e.members)])
+                for e in events if len(e.members) >= self.options.min_size
+            ]
+
         closed = ClosedStories(written, self.options.min_size, self.report, summarize)
         try:
             for i in order:
-                closed.place(clusterer.add(features.read(self._feature_offsets[i])))
+                done = clusterer.add(features.read(self._feature_offsets[i]))
+                if self._pool is not None:
+                    summarizer.submit_events(early_events(clusterer.closed_events()))
+                closed.place(done)
                 self.progress.advance()
             closed.place(clusterer.finish())
             summarizer.drain()
@@ -334,17 +367,39 @@ def _spooled_articles(path: str, pid: int) -> spool.RecordReader:
     return spool.RecordReader(Path(path))
 
 
-def _story_lines(path: str, stories: list[tuple[Assignment, list[int]]], options: StoryOptions) -> list[str]:
+StoryTask = tuple[Assignment, list[int], dict[str, bytes]]
+"""A closed story for a worker: its assignment, its articles' offsets in the spool and the summaries of
+its events that were made when they closed (``detached`` and pickled)."""
+
+
+def _story_lines(path: str, stories: list[StoryTask], options: StoryOptions) -> list[str]:
     """In a worker: read each story's articles from the spool and return its JSONL line."""
     articles = _spooled_articles(path, os.getpid())
-    return [story_line(assignment, [articles.read(o) for o in offsets], options) for assignment, offsets in stories]
+    return [
+        story_line(assignment, [articles.read(o) for o in offsets], options,
+                   {event_id: pickle.loads(summary) for event_id, summary in made.items()})
+        for assignment, offsets, made in stories
+    ]
+
+
+def _event_summaries(path: str, events: list[list[int]], options: StoryOptions) -> list[bytes]:
+    """In a worker: each event's summary (``story.event_summary``) from the articles at its offsets,
+    pickled without its articles (``detached``: the story's worker puts them back).  Pickled, a summary
+    is a few hundred bytes to keep until its story closes, and is not unpickled in between."""
+    articles = _spooled_articles(path, os.getpid())
+    return [pickle.dumps(detached(event_summary([articles.read(o) for o in offsets], options)),
+                         protocol=pickle.HIGHEST_PROTOCOL) for offsets in events]
 
 
 class _Summarizer:
     """Summarizes closed stories in order, in this process or in the pool (bounded queue: memory stays flat).
 
     The pool's workers read the stories' articles from the spool themselves and return encoded lines,
-    so this process (which also clusters) only hands over offsets and writes lines.
+    so this process (which also clusters) only hands over offsets and writes lines.  An event that
+    closes while its story stays open (``Clusterer.closed_events``) is summarized in the pool at once
+    (``submit_events``); its story, once closed, waits until its events' summaries are back and takes
+    them along (``make_story``'s ``event_summaries``): the trees' stories close late, their events
+    early, so the pool works while the clustering goes on instead of after it.
     """
 
     def __init__(
@@ -361,10 +416,23 @@ class _Summarizer:
         self.report = report
         self.pool = pool
         self.articles_path = str(articles_path)
-        self.pending: collections.deque[Future[list[str]]] = collections.deque()
+        self.lines: collections.deque[Future[list[str]]] = collections.deque()
+        """The stories' tasks, in the order their lines are written."""
+        self.inflight: collections.deque[Future[Any]] = collections.deque()
+        """Every task handed to the pool, in order: at most ``limit`` of them are unfinished."""
         self.limit = 4 * workers
-        self.batch: list[tuple[Assignment, list[int]]] = []
+        self.batch: list[StoryTask] = []
         self.batch_articles = 0
+        self.waiting: collections.deque[tuple[Assignment, list[int], list[str]]] = collections.deque()
+        """Closed stories waiting for their events' summaries (their ids), in order."""
+        self.event_tasks: collections.deque[tuple[Future[list[bytes]], list[str]]] = collections.deque()
+        """The pool's event tasks not collected yet, in order, with their events' ids."""
+        self.in_pool: set[str] = set()
+        """Events in ``event_tasks``."""
+        self.made: dict[str, bytes] = {}
+        """Event id -> its summary from the pool, until its story takes it."""
+        self.event_batch: list[tuple[str, list[int]]] = []
+        self.event_batch_articles = 0
 
     def summarize(self, assignment: Assignment, articles: list[Article]) -> None:
         """Summarize in this process and write the record."""
@@ -373,21 +441,73 @@ class _Summarizer:
         self.report.summarize_seconds += time.monotonic() - started
         self.writer.write(line)
 
+    def submit_events(self, events: list[tuple[str, list[int]]]) -> None:
+        """Queue closed events for the pool: each its id and the offsets of the articles its summary is
+        made from (``story.event_summary_members``)."""
+        for event_id, offsets in events:
+            self.event_batch.append((event_id, offsets))
+            self.event_batch_articles += len(offsets)
+        if self.event_batch_articles >= STORY_CHUNK_ARTICLES:
+            self._flush_events()
+            self._keep_up()
+
     def submit(self, assignment: Assignment, offsets: list[int]) -> None:
-        """Queue a story for the pool (its articles' offsets in the spool)."""
-        self.batch.append((assignment, offsets))
-        self.batch_articles += len(offsets)
-        if self.batch_articles < STORY_CHUNK_ARTICLES:
-            return
+        """Queue a story for the pool (its articles' offsets in the spool); it goes once its events'
+        summaries queued by ``submit_events`` are made."""
+        ids = [e.event_id for e in assignment.events]
+        if self.event_batch and not {queued for queued, _ in self.event_batch}.isdisjoint(ids):
+            self._flush_events()  # this story needs them now
+        self.waiting.append((assignment, offsets, [i for i in ids if i in self.in_pool or i in self.made]))
+        self._release()
+        self._keep_up()
+
+    def _collect(self, wait: bool = False) -> None:
+        """Keep the summaries of the finished event tasks (of all, with ``wait``), in order."""
+        while self.event_tasks and (wait or self.event_tasks[0][0].done()):
+            future, ids = self.event_tasks.popleft()
+            self.made.update(zip(ids, future.result(), strict=True))
+            self.in_pool.difference_update(ids)
+
+    def _release(self, wait: bool = False) -> None:
+        """Move the waiting stories whose events are summarized (all of them with ``wait``), in order,
+        to the pool's next story task."""
+        self._collect(wait)
+        made = self.made
+        while self.waiting:
+            assignment, offsets, ids = self.waiting[0]
+            if not all(i in made for i in ids):
+                return
+            self.waiting.popleft()
+            self.batch.append((assignment, offsets, {i: made.pop(i) for i in ids}))
+            self.batch_articles += len(offsets)
+            if self.batch_articles >= STORY_CHUNK_ARTICLES:
+                self._flush()
+
+    def _keep_up(self) -> None:
+        """Wait while more than ``limit`` tasks are unfinished; write the lines that are ready."""
         started = time.monotonic()
-        self._flush()
-        while len(self.pending) >= self.limit:
-            self._write(self.pending.popleft())
+        while len(self.inflight) > self.limit:
+            self.inflight.popleft().result()
         self.report.summarize_seconds += time.monotonic() - started  # time waiting for the pool
+        self._release()
+        while self.lines and self.lines[0].done():
+            self._write(self.lines.popleft())
+
+    def _flush_events(self) -> None:
+        if self.event_batch and self.pool is not None:
+            future = self.pool.submit(_event_summaries, self.articles_path, [o for _, o in self.event_batch],
+                                      self.options)
+            ids = [event_id for event_id, _ in self.event_batch]
+            self.inflight.append(future)
+            self.event_tasks.append((future, ids))
+            self.in_pool.update(ids)
+        self.event_batch, self.event_batch_articles = [], 0
 
     def _flush(self) -> None:
         if self.batch and self.pool is not None:
-            self.pending.append(self.pool.submit(_story_lines, self.articles_path, self.batch, self.options))
+            future = self.pool.submit(_story_lines, self.articles_path, self.batch, self.options)
+            self.lines.append(future)
+            self.inflight.append(future)
         self.batch, self.batch_articles = [], 0
 
     def _write(self, future: Future[list[str]]) -> None:
@@ -396,12 +516,16 @@ class _Summarizer:
 
     def drain(self) -> None:
         started = time.monotonic()
+        self._flush_events()
+        self._release(wait=True)
         self._flush()
-        while self.pending:
-            self._write(self.pending.popleft())
+        while self.lines:
+            self._write(self.lines.popleft())
         self.report.summarize_seconds += time.monotonic() - started
 
     def close(self) -> None:
-        for future in self.pending:
+        for future in (*self.inflight, *self.lines):
             future.cancel()
-        self.pending.clear()
+        self.inflight.clear()
+        self.lines.clear()
+        self.event_tasks.clear()

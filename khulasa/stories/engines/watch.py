@@ -31,7 +31,13 @@ from khulasa.errors import KhulasaError, NoInputError, UnreadableFileError
 from khulasa.ingest import IngestReport, InputRecord, iter_articles
 from khulasa.models import Article
 from khulasa.stories import spool
-from khulasa.stories.cluster import Assignment, DocumentFrequencies, needs_signals, new_clusterer
+from khulasa.stories.cluster import (
+    Assignment,
+    DocumentFrequencies,
+    needs_frequencies,
+    needs_signals,
+    new_clusterer,
+)
 from khulasa.stories.features import ArticleFeatures, extract
 from khulasa.stories.options import StoryOptions
 from khulasa.stories.process import (
@@ -121,6 +127,7 @@ class StoryStream:
         self.frequencies = DocumentFrequencies()
         self.clusterer = new_clusterer(options, self.frequencies)
         self._signals = needs_signals(options)
+        self._count_terms = needs_frequencies(options)
         self._pool = pool
         if summarize is None:
             summarize = summarize_in_pool(pool, options) if pool is not None else (
@@ -145,7 +152,8 @@ class StoryStream:
             size = self._articles.offset - offset
             self._offsets[f.seq] = (offset, size)
             self._live_bytes += size
-            self.frequencies.add(f.terms)
+            if self._count_terms:
+                self.frequencies.add(f.terms)
         self._articles.flush()
         self.report.articles += len(articles)
         closed: list[Assignment] = []

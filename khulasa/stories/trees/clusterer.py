@@ -79,11 +79,13 @@ class TreeClusterer:
         self._story_numbers = 0
         self._ranks = 0
         self._used_ids: set[str] = set()
+        self._closed_events: list[EventAssignment] = []
 
     # --- public -----------------------------------------------------------------------------------
 
     def add(self, f: ArticleFeatures, s: EventSignals) -> list[StoryTree]:
         """Place one article; return the stories that closed (by the clock, idleness or the bound)."""
+        self._closed_events = []
         closed = self._advance(f.date)
         self._arrivals += 1
         if self._arrivals % IDLE_CHECK_EVERY == 0:
@@ -120,6 +122,7 @@ class TreeClusterer:
 
     def finish(self) -> list[StoryTree]:
         """Close every open story (end of input), oldest first."""
+        self._closed_events = []
         return [self._close_story(s) for s in sorted(self._stories.values(), key=lambda s: s.number)]
 
     def open_trees(self) -> list[StoryTree]:
@@ -133,6 +136,12 @@ class TreeClusterer:
             )
             trees.append(StoryTree(story.story_id, -1, events))
         return trees
+
+    def closed_events(self) -> list[EventAssignment]:
+        """The events the last ``add`` closed, in the order they closed, while their story stays open (an
+        event closed with its story is in that story's tree only): an engine may summarize them then,
+        before their story closes.  Not part of ``state``."""
+        return list(self._closed_events)
 
     @property
     def n_open_events(self) -> int:
@@ -398,7 +407,7 @@ class TreeClusterer:
             closed.append(self._close_story(next(iter(self._stories.values()))))
         return closed
 
-    def _close_event(self, event: OpenEvent) -> None:
+    def _close_event(self, event: OpenEvent, with_story: bool = False) -> None:
         del self._events[event.number]
         self._event_index.remove(event.number, event.profile)
         for seq in event.signatures:
@@ -406,13 +415,16 @@ class TreeClusterer:
             del self._owner[seq]
             del self._ids[seq]
         story = self._stories[event.story]
-        story.events[story.events.index(event.number)] = EventAssignment(event.event_id, tuple(event.members))
+        closed = EventAssignment(event.event_id, tuple(event.members))
+        story.events[story.events.index(event.number)] = closed
         story.open_events -= 1
+        if not with_story:
+            self._closed_events.append(closed)
 
     def _close_story(self, story: OpenStory) -> StoryTree:
         for entry in list(story.events):
             if isinstance(entry, int):
-                self._close_event(self._events[entry])
+                self._close_event(self._events[entry], with_story=True)
         del self._stories[story.number]
         self._story_index.remove(story.number, story.profile)
         tree = StoryTree(story.story_id, self._ranks, tuple(e for e in story.events if isinstance(e, EventAssignment)))
