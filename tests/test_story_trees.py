@@ -405,3 +405,29 @@ def test_signals_are_small_plain_and_picklable(four_days):
 def test_signals_of_text_without_names_or_figures_are_empty():
     s = extract_signals(Article(id="x", text="..."))
     assert s == EventSignals((), (), (), (), ())
+
+
+_COSINE_UNDER_A_SEED = """
+import random
+from khulasa.stories.trees.profiles import cosine
+rng = random.Random(7)
+words = [f"term{i}" for i in range(400)]
+pairs = [({w: rng.random() for w in rng.sample(words, 80)}, {w: rng.random() for w in rng.sample(words, 150)})
+         for _ in range(200)]
+print([cosine(a, b, 1.0).hex() for a, b in pairs])
+"""
+
+
+def test_a_cosine_is_the_same_to_the_last_bit_under_every_hash_seed():
+    """The key intersection is iterated in hash order, which each process draws anew: the score (and so
+    the trees, and story ids across runs) must not depend on it.  Failed before (a plain ``sum``)."""
+    import os
+    import subprocess
+    import sys
+
+    outputs = {
+        subprocess.run([sys.executable, "-c", _COSINE_UNDER_A_SEED], capture_output=True, text=True, check=True,
+                       env={**os.environ, "PYTHONHASHSEED": seed}).stdout
+        for seed in ("1", "2", "3")
+    }
+    assert len(outputs) == 1

@@ -194,11 +194,12 @@ class ClusterIndex:
 
 
 def cosine(vector: dict[str, float], centroid: dict[str, float], norm: float) -> float:
-    """``vector . centroid / norm`` (the key intersection is found at C speed: most terms miss)."""
+    """``vector . centroid / norm`` (the key intersection is found at C speed: most terms miss).  The
+    intersection's order follows the strings' hashes, which differ from process to process
+    (``PYTHONHASHSEED``), so the products are summed by ``math.fsum``, correctly rounded whatever their
+    order: the same score, and the same trees, in every run (a plain ``sum`` could differ in its last bit)."""
     common = vector.keys() & centroid.keys()
-    if len(common) < 4:
-        return sum([vector[t] * centroid[t] for t in common]) / norm
-    return sum(map(mul, map(vector.__getitem__, common), map(centroid.__getitem__, common))) / norm
+    return math.fsum(map(mul, map(vector.__getitem__, common), map(centroid.__getitem__, common))) / norm
 
 
 def unit_vector(weighted: list[tuple[float, str]], limit: int) -> dict[str, float]:
