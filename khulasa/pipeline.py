@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import logging
 from collections.abc import Iterable, Sequence
@@ -174,8 +175,9 @@ def summarize(
     if voices.wanted(options):  # quotes, outlet comparison, focus (docs/quotes.md)
         voice = voices.prepare(analysis.articles, analysis.sentences, units, scores.score, options)
         salience = voice.salience
-    shown = _choose(ready, salience, concepts, analysis, options)
-    summary_sentences = _summary_sentences(shown, ready, analysis.articles, scores, options)
+    rank = order.article_rank(analysis.articles)
+    shown = _choose(ready, salience, concepts, analysis, rank, options)
+    summary_sentences = _summary_sentences(shown, ready, analysis.articles, rank, scores, options)
     extras = optional_steps(analysis.articles, units, options)
     summary = Summary(
         sentences=summary_sentences,
@@ -214,6 +216,7 @@ def _choose(
     salience: np.ndarray,
     concepts: score.Concepts,
     analysis: Analysis,
+    rank: dict[str, tuple[dt.date, int]],
     options: SummaryOptions,
 ) -> list[readable.Shown]:
     """Select (``khulasa.select``), order (``khulasa.order``) and arrange (``readable.arrange``) the
@@ -222,7 +225,6 @@ def _choose(
     ``readable.named_before``), the selection runs once more without those names' words, and its
     summary is kept if the words it shows (``readable.shown_words``) fit the budget."""
     lengths = select.lengths(ready.units)
-    rank = order.article_rank(analysis.articles)
 
     def run(unnamed: frozenset[int]) -> list[readable.Shown]:
         program = readable.problem(ready, salience, lengths, concepts.occurrences, unnamed=unnamed)
@@ -234,24 +236,23 @@ def _choose(
     shown = run(frozenset())
     words = options.budget.words
     unnamed = readable.unshown_names(shown, ready) if words is not None else frozenset()
-    if unnamed:
-        again = run(unnamed)
-        if words is not None and readable.shown_words(again) <= words:
-            return again
-    return shown
+    if words is None or not unnamed:
+        return shown
+    again = run(unnamed)
+    return again if readable.shown_words(again) <= words else shown
 
 
 def _summary_sentences(
     items: Sequence[readable.Shown],
     ready: readable.Readability,
     articles: Sequence[Article],
+    rank: dict[str, tuple[dt.date, int]],
     scores: score.UnitScores,
     options: SummaryOptions,
 ) -> tuple[SummarySentence, ...]:
     """The arranged units (``_choose``) as summary sentences in reading order, each with every
     source; when nothing fits a word budget, the best unit cut to it (``_cut_to_budget``)."""
     by_id = {a.id: a for a in articles}
-    rank = order.article_rank(articles)
     shown = tuple(_shown(item, by_id, rank, float(scores.score[item.unit.id])) for item in items)
     if not shown and options.words is not None:
         best = ready.units[int(np.argmax(scores.score))]

@@ -625,34 +625,24 @@ def test_failing_requests_do_not_break_concurrent_good_ones(faulty_server):
 
 
 @pytest.mark.browser
-def test_the_docs_page_runs_its_script_under_its_own_policy(server):
+def test_the_docs_page_runs_its_script_under_its_own_policy(server, browser):
     """``/docs`` has a CSP of its own (its inline script pinned by hash).  The Swagger UI bundle comes from
     a CDN this machine cannot reach, so the inline script then fails on ``SwaggerUIBundle``: proof that it
-    ran, which a policy blocking it would have prevented (and reported)."""
-    from tests.conftest import CHROMIUM, CHROMIUM_ARGS, missing
-
+    ran, which a policy blocking it would have prevented (and reported).  ``browser``: tests/conftest.py's."""
+    page = browser.new_page()
     try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        missing("playwright is not installed (pip install playwright)")
-    if not Path(CHROMIUM).exists():
-        missing(f"{CHROMIUM} is not installed")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page()
-            console: list[str] = []
-            errors: list[str] = []
-            page.on("console", lambda message: console.append(message.text))
-            page.on("pageerror", lambda error: errors.append(str(error)))
-            page.goto(f"http://127.0.0.1:{server['port']}/docs")
-            page.wait_for_load_state("load")
-            assert not [m for m in console if "Content Security Policy" in m], console
-            if not page.evaluate("typeof SwaggerUIBundle === 'undefined'"):
-                return  # the CDN was reachable: Swagger UI loaded under the policy
-            assert any("SwaggerUIBundle" in e for e in errors), (errors, console)
-        finally:
-            browser.close()
+        console: list[str] = []
+        errors: list[str] = []
+        page.on("console", lambda message: console.append(message.text))
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.goto(f"http://127.0.0.1:{server['port']}/docs")
+        page.wait_for_load_state("load")
+        assert not [m for m in console if "Content Security Policy" in m], console
+        if not page.evaluate("typeof SwaggerUIBundle === 'undefined'"):
+            return  # the CDN was reachable: Swagger UI loaded under the policy
+        assert any("SwaggerUIBundle" in e for e in errors), (errors, console)
+    finally:
+        page.close()
 
 
 # --- markup in article text stays inert in every page ----------------------------------------------------
