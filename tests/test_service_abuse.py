@@ -703,15 +703,7 @@ def hostile_pages(corpus: Path, tmp: Path) -> list[Path]:
 
 @pytest.mark.browser
 def test_markup_in_articles_runs_nothing_in_chromium_in_the_cli_pages_and_the_api_html(
-        hostile_corpus, tmp_path, server):
-    from tests.conftest import CHROMIUM, CHROMIUM_ARGS, missing
-
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        missing("playwright is not installed (pip install playwright)")
-    if not Path(CHROMIUM).exists():
-        missing(f"{CHROMIUM} is not installed")
+        hostile_corpus, tmp_path, server, browser):
     pages = hostile_pages(hostile_corpus, tmp_path)
     records = [json.loads(line) for line in hostile_corpus.read_text(encoding="utf-8").splitlines()]
     api = tmp_path / "api.html"
@@ -720,27 +712,24 @@ def test_markup_in_articles_runs_nothing_in_chromium_in_the_cli_pages_and_the_ap
     status_line, _, body = request(server["port"], head + payload, timeout=30).partition(b"\r\n\r\n")
     assert b" 200 " in status_line.split(b"\r\n")[0]
     api.write_bytes(body)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    for path in [*pages, api]:
+        page = browser.new_page()
         try:
-            for path in [*pages, api]:
-                page = browser.new_page()
-                events: list[str] = []
-                page.on("dialog", lambda d, ev=events: (ev.append(d.message), d.dismiss()))
-                page.goto(path.as_uri())
-                page.wait_for_load_state("load")
-                for clickable in page.locator(".sentence").all()[:3]:
-                    clickable.click()
-                assert page.evaluate("window.__xss") is None, path.name
-                assert page.locator("body img, body svg, body iframe").count() == 0, path.name
-                assert page.locator('a[href^="javascript:"]').count() == 0, path.name
-                assert events == [], path.name
-                shown = page.locator("body").inner_text()
-                assert "<img src=x onerror=" in shown or path.parent.name == "stories" or "index" in path.name, \
-                    path.name  # the payload is on the page as text
-                page.close()
+            events: list[str] = []
+            page.on("dialog", lambda d, ev=events: (ev.append(d.message), d.dismiss()))
+            page.goto(path.as_uri())
+            page.wait_for_load_state("load")
+            for clickable in page.locator(".sentence").all()[:3]:
+                clickable.click()
+            assert page.evaluate("window.__xss") is None, path.name
+            assert page.locator("body img, body svg, body iframe").count() == 0, path.name
+            assert page.locator('a[href^="javascript:"]').count() == 0, path.name
+            assert events == [], path.name
+            shown = page.locator("body").inner_text()
+            assert "<img src=x onerror=" in shown or path.parent.name == "stories" or "index" in path.name, \
+                path.name  # the payload is on the page as text
         finally:
-            browser.close()
+            page.close()
 
 
 # --- one bad record never breaks a request, nor anyone else's (issue 11) ---------------------------------
