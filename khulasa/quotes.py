@@ -163,9 +163,12 @@ def _typo_of(name: tuple[str, ...], group: tuple[str, ...]) -> bool:
 
 def _without_conj(text: str) -> str:
     """``text`` without the ``و``/``ف`` its first word takes as a conjunction (``speech.strip_conj``
-    decides, on the folded word: ``والرئيس`` loses it, ``ولي العهد`` and ``وزير الخارجية`` do not)."""
+    decides, on the folded word: ``والرئيس`` loses it, ``ولي العهد`` and ``وزير الخارجية`` do not), or
+    with the article back where ``ل`` took it (``للرئيس``: ``الرئيس``)."""
     first, sep, rest = text.partition(" ")
     folded = fold(first)
+    if folded.startswith("لل") and _role_word(folded) != folded:
+        return "ال" + first[2:] + sep + rest  # للرئيس التركي: الرئيس التركي
     return first[1:] + sep + rest if speech.strip_conj(folded) != folded else text
 
 
@@ -219,12 +222,19 @@ class _Story:
         role = _role_key(description)
         if role not in self._searched:
             self._searched.add(role)
+            # للرئيس التركي: ل before the article takes its alef
+            after_li = "لل" + role[2:] if role.startswith("ال") else None
             for ft in self.folded.values():
-                for at in _occurrences(ft.folded, role, prefixes="وفبل"):
-                    tail = _FOLLOWING.match(ft.folded, at + len(role))
+                found = [(at, "") for at in _occurrences(ft.folded, role, prefixes="وفبل")]
+                if after_li is not None:
+                    found = sorted(found + [(at, "ال") for at in _occurrences(ft.folded, after_li, prefixes="وف")])
+                for at, article in found:
+                    tail = _FOLLOWING.match(ft.folded, at + len(role))  # (the two forms are as long)
                     if tail is None:
                         continue
-                    sp = speech.parse_speaker(ft.text[ft.start(at) : ft.end(tail.end())])
+                    # للرئيس التركي رجب طيب أردوغان: read as الرئيس التركي رجب طيب أردوغان
+                    start = ft.start(at + 2) if article else ft.start(at)
+                    sp = speech.parse_speaker(article + ft.text[start : ft.end(tail.end())])
                     if sp is None or sp.kind != "name" or not sp.name or not sp.description:
                         continue
                     if _role_key(sp.description) == role:
@@ -309,7 +319,16 @@ def _is_name_word(word: str) -> bool:
 
 @functools.lru_cache(maxsize=1 << 14)
 def _role_key(description: str) -> str:
-    return " ".join(speech.strip_conj(w) if i == 0 else w for i, w in enumerate(fold(description).split()))
+    """The folded role without the conjunction or the preposition ل on its first word (``والرئيس
+    التركي``, ``للرئيس التركي``: ``الرئيس التركي``)."""
+    return " ".join(_role_word(w) if i == 0 else w for i, w in enumerate(fold(description).split()))
+
+
+def _role_word(word: str) -> str:
+    """The first word of a role as a key: ``الرئيس`` for ``والرئيس`` and ``للرئيس``."""
+    if word.startswith("لل") and speech.token_class(word) in "RB":
+        return "ال" + word[2:]  # للرئيس: its class is the role's
+    return speech.strip_conj(word)
 
 
 def _entry_of(
@@ -413,7 +432,9 @@ class _Article:
                 continue
             span = (ft.start(m.start(1)), ft.end(min(fhi, m.end() + 80)))
             if span not in self._phrases:
-                self._phrases[span] = speech.parse_speaker(ft.text[span[0] : span[1]])
+                # للرئيس التركي: the role with its article (الرئيس التركي), as the story names it elsewhere
+                article = "ال" if m.start(1) - m.start() == 2 else ""
+                self._phrases[span] = speech.parse_speaker(article + ft.text[span[0] : span[1]])
             sp = self._phrases[span]
             if sp is None or sp.kind == "pronoun":
                 continue

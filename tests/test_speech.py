@@ -242,6 +242,60 @@ def test_speaker_phrases(phrase: str, kind: str, name: str | None) -> None:
     assert sp is not None and sp.kind == kind and sp.name == name
 
 
+@pytest.mark.parametrize(
+    ("sentence", "name", "description"),
+    [
+        # العام after a role is its adjective, and a ل-word after the role its complement (the name follows)
+        ("وقال الأمين العام لحلف الناتو ينس ستولتنبرغ إن الحلف مستعد.", "ينس ستولتنبرغ", "الأمين العام لحلف الناتو"),
+        (
+            "وقال الأمين العام لحلف شمال الأطلسي ينس ستولتنبرغ إن الحلف مستعد.",
+            "ينس ستولتنبرغ",
+            "الأمين العام لحلف شمال الأطلسي",
+        ),
+        (
+            "وقال الأمين العام للأمم المتحدة أنطونيو غوتيريش إن الوضع خطير.",
+            "أنطونيو غوتيريش",
+            "الأمين العام للأمم المتحدة",
+        ),
+        ("وقال المفوض السامي لحقوق الإنسان زيد بن رعد إن الوضع خطير.", "زيد بن رعد", "المفوض السامي لحقوق الإنسان"),
+        (
+            "وقال المدير العام للوكالة الدولية للطاقة الذرية يوكيا أمانو إن إيران ملتزمة.",
+            "يوكيا أمانو",
+            "المدير العام للوكالة الدولية للطاقة الذرية",
+        ),
+        ("وقال المبعوث الخاص لسوريا ستيفان دي ميستورا إن المحادثات ستستأنف.", "ستيفان دي ميستورا", "المبعوث الخاص لسوريا"),
+        # the country an envoy is sent to qualifies the role
+        ("وقال المبعوث الأممي إلى اليمن مارتن غريفيث إن المحادثات ستستأنف.", "مارتن غريفيث", "المبعوث الأممي إلى اليمن"),
+        ("وقال النائب العام السعودي سعود المعجب إن التحقيقات مستمرة.", "سعود المعجب", "النائب العام السعودي"),
+        # no name: the role with its complement
+        ("وقال الأمين العام للأمم المتحدة إن الوضع خطير.", None, "الأمين العام للأمم المتحدة"),
+        ("وقال النائب العام إن التحقيقات مستمرة.", None, "النائب العام"),
+        # ... but العام before الماضي is a time (last year), and a medium or a counterpart is spoken to
+        ("وقال الرئيس العام الماضي إن القرار نهائي.", None, "الرئيس"),
+        ("وقال المتحدث باسم الجيش لوكالة رويترز إن القوات تقدمت.", None, "المتحدث باسم الجيش"),
+        ("وقال الرئيس للصحفيين إن القرار نهائي.", None, "الرئيس"),
+        ("وقال الرئيس الروسي لنظيره التركي إن القرار نهائي.", None, "الرئيس الروسي"),
+        # a short quoted part of a body's name: the name without the marks
+        ("وقالت وكالة الأنباء الروسية \"سبوتنيك\" إن الهجمات استهدفت منطقة برزة.", "وكالة الأنباء الروسية سبوتنيك", None),
+    ],
+)
+def test_a_roles_complement_and_adjectives_stay_with_the_role(
+    sentence: str, name: str | None, description: str | None
+) -> None:
+    (frame,) = frames(sentence)
+    sp = frame.speaker
+    assert sp is not None and (sp.name, sp.description) == (name, description)
+    assert frame.is_quote
+
+
+def test_quoted_words_after_in_a_statement_are_its_content() -> None:
+    # وذكرت الوزارة في بيان "...": the adjunct names the statement, the quotation is what it says
+    text = 'وذكرت وزارة الخارجية الروسية في بيان "نعبر عن احتجاجنا الشديد للقرار الذي اتخذته دول الاتحاد الأوروبي".'
+    (frame,) = frames(text)
+    assert frame.kind == "direct" and content(text, frame).startswith("نعبر عن احتجاجنا")
+    assert frame.speaker is not None and frame.speaker.name == "وزارة الخارجية الروسية"
+
+
 # --- openings (readability) ----------------------------------------------------------------------
 
 

@@ -140,6 +140,12 @@ AUXILIARIES = WORDS["aux"]
 CONNECTORS = WORDS["connector"]
 EPITHETS = WORDS["epithet"]
 CLAUSE_ENDS = frozenset(fold(w) for w in WORDS["clause_end"])
+ADDRESSEES = WORDS["addressee"]
+"""After a role, a ``ل``-word of these is the addressee (``لوكالة رويترز``), any other its complement."""
+ROLE_ADJECTIVES = WORDS["role_adjective"]
+"""Adjunct words that are an adjective right after a role (``الأمين العام``) ..."""
+YEAR_ADJECTIVES = WORDS["year_adjective"]
+"""... unless one of these follows (``الرئيس العام الماضي``: last year)."""
 ANAPHORS = WORDS["anaphor"]
 """``ذلك``/``بذلك`` right after a reporting verb: the speaker follows (``صرح بذلك الوزير فلان``)."""
 ANAPHOR_GAP = WORDS["anaphor_gap"]

@@ -43,6 +43,7 @@ from khulasa.speech.lexicon import (
     MAX_GAP,
     MAX_SPEAKER_TOKENS,
     MIN_FRAGMENT_WORDS,
+    SPEECH_NOUNS,
     ReportingForm,
 )
 from khulasa.speech.speakers import (
@@ -56,7 +57,7 @@ from khulasa.speech.values import (
     Frame,
     SpeakerMention,
 )
-from khulasa.text.fold import Folded
+from khulasa.text.fold import Folded, key
 from khulasa.text.normalize import stem
 
 _FRAME_WORDS = frozenset(
@@ -309,10 +310,11 @@ class _Sentence:
             return True  # حذر من "..."، عبرت عن "..."؛ not علق على "...": the quoted words are the topic
         # adjuncts before the quotation: وقال في كلمة متلفزة "..."، وكتب على تويتر "..."، وقال مخاطبا "..."
         # (not a name of a channel or body: في تصريحات، نقلتها شبكة "تي آر تي")
+        # (but في بيان "..."، في تصريح "...": the statement's words)
         return (
             (rest[0] in ADJUNCTS or rest[0] in _TRANSPARENT)
             and not any(r[0] in _COMMAS for r in region[used:])
-            and _token_class(region[-1][0]) not in "BDR"
+            and (_token_class(region[-1][0]) not in "BDR" or (len(rest) == 2 and key(rest[1]) in SPEECH_NOUNS))
         )
 
     def _as_attribution(self, m: re.Match[str], prev_end: int) -> tuple[int, int]:

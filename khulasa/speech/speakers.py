@@ -11,6 +11,7 @@ from khulasa.speech.lexicon import (
     _LETTERS,
     _RELATIVES,
     _TOKEN,
+    ADDRESSEES,
     ADJUNCTS,
     ANONYMOUS,
     ANONYMOUS_REF,
@@ -24,9 +25,11 @@ from khulasa.speech.lexicon import (
     ORGS,
     PLACES,
     PRONOUNS,
+    ROLE_ADJECTIVES,
     ROLES,
     SPEAKER_STOPWORDS,
     SPEECH_NOUNS,
+    YEAR_ADJECTIVES,
 )
 from khulasa.speech.values import (
     SpeakerMention,
@@ -125,13 +128,23 @@ def _word_ends_phrase(w: str) -> bool:
     return False
 
 
-def _ends_phrase(ft: Folded, w: str, words: Sequence[tuple[str, int, int]]) -> bool:
-    """Whether the word ``w`` ends a speaker phrase that holds ``words`` so far."""
+def _role_adjective(w: str, prev: str, nxt: str = "") -> bool:
+    """An adjunct word that is an adjective of the role before it (``العام`` in ``الأمين العام``, not
+    in ``الرئيس العام الماضي``); ``nxt``: the word after it."""
+    return prev == "R" and key(w) in ROLE_ADJECTIVES and key(nxt) not in YEAR_ADJECTIVES
+
+
+def _ends_phrase(ft: Folded, w: str, words: Sequence[tuple[str, int, int]], nxt: str) -> bool:
+    """Whether the word ``w`` (``nxt`` after it) ends a speaker phrase that holds ``words`` so far."""
+    prev = _conj_class(words[-1][0]) if words else ""
+    if _role_adjective(w, prev, nxt):
+        return False
     if _word_ends_phrase(w):
         return True
     if words and _token_class(w) == "S":
         return True  # المصدر ذاته، البيان واشنطن ب
-    prev = _token_class(words[-1][0]) if words else ""
+    if len(words) > 1 and _role_adjective(words[-1][0], _conj_class(words[-2][0])):
+        prev = "A"
     return _addressee(ft, w, prev)
 
 
@@ -143,10 +156,12 @@ def _phrase(
     i = 2 if len(toks) > 2 and toks[0][0] == "كل" and toks[1][0] == "من" else 0  # كل من ألمانيا وفرنسا
     while i < len(toks) and len(words) < MAX_SPEAKER_TOKENS:
         w = toks[i][0]
-        if _ends_phrase(ft, w, words):
+        if _ends_phrase(ft, w, words, toks[i + 1][0] if i + 1 < len(toks) else ""):
             # ``مراسل الجزيرة في إسطنبول عامر لافي``: a place qualifies the role, then comes the name
             j = i + 2
-            if w in ("في", "لدى") and words and j < len(toks) and _token_class(toks[i + 1][0]) in "PAB":
+            # ``المبعوث الأممي إلى اليمن مارتن غريفيث``: so does the country an envoy is sent to
+            opens = w in ("في", "لدى") or (w == "الى" and bool(words) and _conj_class(words[0][0]) == "R")
+            if opens and words and j < len(toks) and _token_class(toks[i + 1][0]) in "PAB":
                 k = j
                 while k < len(toks) and k < j + 4 and _token_class(toks[k][0]) in "NCAP":
                     k += 1
@@ -170,6 +185,9 @@ def _phrase(
                 n += 1
             words = words[:n]
     classes = [_class_at(ft, w, at) for w, at, _ in words]
+    if classes[0] == "R":
+        classes, cut = _complemented(words, classes)
+        words, classes = words[:cut], classes[:cut]
     if classes[0] in "RBD":
         # الرئيس الفرنسي إيمانويل ماكرون نظيره الأمريكي: a second role after the name is another person
         k = 1
@@ -186,8 +204,13 @@ def _phrase(
 
     def span(a: int, b: int) -> str:
         if unmarked:
-            return ft.text[words[a][1] : words[b - 1][2]]
-        return ft.text[ft.start(words[a][1]) : ft.end(words[b - 1][2])]
+            written = ft.text[words[a][1] : words[b - 1][2]]
+        else:
+            written = ft.text[ft.start(words[a][1]) : ft.end(words[b - 1][2])]
+        if any(q in written for q in _QUOTE_MARKS):
+            # وكالة الأنباء الروسية "سبوتنيك": the name without the quotation marks around a part of it
+            written = " ".join(written.translate(_NO_QUOTE_MARKS).split())
+        return written
 
     if len(words) == 1 and first in PRONOUNS:
         return SpeakerMention(text, start, end, "pronoun")
@@ -242,6 +265,41 @@ def _phrase(
     return SpeakerMention(text, start, end, "name", name=text)
 
 
+def _complemented(words: Sequence[tuple[str, int, int]], classes: Sequence[str]) -> tuple[list[str], int]:
+    """``classes`` of a phrase that opens with a role, its adjectives and ``ل``-complements marked ``G``
+    (``الأمين العام لحلف الناتو``, ``المفوض السامي لحقوق الإنسان``, ``المدير العام للوكالة الدولية
+    للطاقة الذرية``): they belong to the role, and the name is what follows them.  Also where the phrase
+    ends: a definite word after a complement opens an apposition of its own (``المتحدث الرسمي لوزارة
+    الصحة المشرف العام على البرنامج``).
+
+    A complement is a ``ل``-word and, unless that word is definite (``للأمم``, ``لسوريا``), the one word
+    that completes it (``لحلف الناتو``, ``لحقوق الإنسان``, ``لوزارة الصحة``, ``لحلف شمال``); then its
+    adjectives (``الأطلسي``, ``الدولية``, ``المتحدة``)."""
+    out = list(classes)
+    n = len(out)
+    k = 1
+    while k < n and (out[k] == "A" or key(words[k][0]) in ROLE_ADJECTIVES):
+        out[k] = "A"
+        k += 1
+    complemented = False
+    while k < n and words[k][0].startswith("ل") and len(words[k][0]) > 3 and out[k] != "C":
+        w = words[k][0]
+        out[k] = "G"
+        k += 1
+        complemented = True
+        if not (w.startswith("لل") or _token_class(w[1:]) == "P") and k < n and out[k] in "ANP":
+            out[k] = "G"
+            k += 1
+        while k < n and out[k] == "A" and (_is_nisba(words[k][0]) or key(words[k][0]).endswith("ه")):
+            out[k] = "G"
+            k += 1
+    return out, (k if complemented and k < n and out[k] == "A" else n)
+
+
+_QUOTE_MARKS = "«»“”„‹›\""
+_NO_QUOTE_MARKS = str.maketrans("", "", _QUOTE_MARKS)
+
+
 @functools.lru_cache(maxsize=1 << 16)
 def _is_nisba(word: str) -> bool:
     """A relative adjective (``الروسي``, ``الأمريكية``, ``التركيين``), not a name (``الإليزيه``)."""
@@ -262,9 +320,13 @@ def _addressee(ft: Folded, word: str, prev: str) -> bool:
 
     After a role or a definite word a ل-word is a genitive (``الأمين العام للأمم المتحدة``); a name that
     starts with ل (``لافروف``) is no addressee either: its remainder is no word of the text."""
-    if not word.startswith("ل") or len(word) < 4 or prev in ("R", "A", "B", "D"):
+    if not word.startswith("ل") or len(word) < 4:
         return False
     rest = word[1:]
+    if prev in ("R", "A", "B", "D"):
+        # لوكالة رويترز، للصحفيين: spoken to; لحلف الناتو، للأمم المتحدة: the role's complement
+        bare = "ال" + word[2:] if word.startswith("لل") else rest
+        return key(bare) in ADDRESSEES or key(rest) in ADDRESSEES
     if word.startswith("لل") or _token_class(rest) in "RBDP" or key(rest) in SPEECH_NOUNS:
         return True
     words = ft.words
