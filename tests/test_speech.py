@@ -360,3 +360,11 @@ def test_word_spans_are_where_a_whole_word_regex_matches(text: str) -> None:
     forms = {"قال", "قالت", "وقال", "اعلن", "أعلن", "أعلنت"}
     pattern = re.compile(r"\b(?:" + alternation(forms) + r")\b")
     assert whole_word_spans(text, forms) == [m.span() for m in pattern.finditer(text)]
+
+
+def test_a_participle_has_no_speaker_phrase_of_its_own() -> None:
+    # مؤكدا إمكانية العمل: the participle's subject is the clause's (بوتين); what follows it is its object
+    text = "وقال بوتين إن العلاقات تتحسن، مؤكدا إمكانية العمل المشترك في سوريا."
+    said, stressed = frames(text)
+    assert said.speaker is not None and said.speaker.name == "بوتين"
+    assert stressed.speaker is None

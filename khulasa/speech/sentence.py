@@ -216,6 +216,8 @@ class _Sentence:
         after a comma (``وقال المتحدث باسم الكرملين، ديميتري بيسكوف، إن``), after ``عن`` for
         ``نقلت الوكالة عن مسؤول قوله``, or before the verb (``وكان السفير ... قد صرح``)."""
         ft = self.ft
+        if form.role == "participle" and "transfer" not in form.flags:
+            return None  # مؤكدا إمكانية العمل: a participle's subject is the clause's, what follows is its object
         if "transfer" in form.flags:
             # نقلت الوكالة عن مسؤول قوله / ونسبت إنترفاكس إلى لافروف قوله / ونقلت عنه وكالة فارس قوله
             if any(r[0] in _TRANSFER_PRONOUNS for r in region):
