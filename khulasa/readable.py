@@ -156,7 +156,8 @@ def _named_earlier(name: str, index: int, before: Mapping[int, Sentence]) -> boo
 def _shown_name(sp: speech.SpeakerMention) -> str | None:
     """What to call a speaker: a body's name, a person's name when it reads as one (it opens with a
     name word, not a preposition on a role or body: ``لوزارة الصحة`` is no name), else the role
-    (``المتحدث الرسمي``), else nothing."""
+    without its complements (``المتحدث الرسمي`` of ``المتحدث الرسمي لوزارة الصحة``: the article named
+    it whole just before, and every word shown counts in the budget), else nothing."""
     if sp.kind == "body":
         return sp.name
     if sp.kind == "name" and sp.name:
@@ -167,7 +168,7 @@ def _shown_name(sp: speech.SpeakerMention) -> str | None:
         )
         if opens and all(speech.token_class(w) in "NCA" for w in words):
             return sp.name
-    return sp.description
+    return speech.role_head(sp.description) if sp.description else None
 
 
 def show(item: Shown, articles: Mapping[str, Article]) -> tuple[str, tuple[str, ...], tuple[Insertion, ...]]:

@@ -362,6 +362,20 @@ def test_word_spans_are_where_a_whole_word_regex_matches(text: str) -> None:
     assert whole_word_spans(text, forms) == [m.span() for m in pattern.finditer(text)]
 
 
+@pytest.mark.parametrize(
+    ("role", "head"),
+    [
+        ("المتحدث الرسمي لوزارة الصحة", "المتحدث الرسمي"),
+        ("الأمين العام لحلف الناتو", "الأمين العام"),
+        ("المبعوث الأممي إلى اليمن", "المبعوث الأممي"),
+        ("المتحدث باسم الجيش", "المتحدث باسم الجيش"),
+        ("وزارة الخارجية الروسية", "وزارة الخارجية الروسية"),
+    ],
+)
+def test_a_roles_head_drops_its_complement(role: str, head: str) -> None:
+    assert speech.role_head(role) == head
+
+
 def test_a_participle_has_no_speaker_phrase_of_its_own() -> None:
     # مؤكدا إمكانية العمل: the participle's subject is the clause's (بوتين); what follows it is its object
     text = "وقال بوتين إن العلاقات تتحسن، مؤكدا إمكانية العمل المشترك في سوريا."

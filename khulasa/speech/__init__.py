@@ -63,6 +63,7 @@ from khulasa.speech.lexicon import (
 )
 from khulasa.speech.speakers import (
     parse_speaker,
+    role_head,
     strip_conj,
     token_class,
 )
@@ -109,6 +110,7 @@ __all__ = [
     "key",
     "opening",
     "parse_speaker",
+    "role_head",
     "speaker_status",
     "strip_conj",
     "token_class",

@@ -315,6 +315,24 @@ def parse_speaker(text: str) -> SpeakerMention | None:
     return _phrase(ft, [(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(ft.folded)], frozenset())
 
 
+def role_head(description: str) -> str:
+    """A role without its ``ل``-complement or ``إلى``-country, as written: ``المتحدث الرسمي`` for
+    ``المتحدث الرسمي لوزارة الصحة``, ``الأمين العام`` for ``الأمين العام لحلف الناتو``; any other
+    phrase as it is (``المتحدث باسم الجيش``)."""
+    ft = Folded(description)
+    toks = list(_TOKEN.finditer(ft.folded))
+    if not toks or _conj_class(toks[0].group()) != "R":
+        return description
+    k = 1
+    while k < len(toks) and not toks[k].group().startswith("ل") and (
+        _token_class(toks[k].group()) in "AR" or key(toks[k].group()) in ROLE_ADJECTIVES
+    ):
+        k += 1  # الأمين العام المساعد
+    if k == len(toks) or not (toks[k].group() == "الى" or (toks[k].group().startswith("ل") and len(toks[k].group()) > 3)):
+        return description
+    return description[: ft.end(toks[k - 1].end())]
+
+
 def _addressee(ft: Folded, word: str, prev: str) -> bool:
     """``لأردوغان``, ``للصحفيين``, ``لوكالة``: the person or body spoken to, not part of the speaker.
 
