@@ -235,6 +235,7 @@ def test_a_demonstrative_before_a_subject_with_its_own_clause_stays_a_quote() ->
         ("مصادر تركية", "anonymous", None),
         ("المصدر", "anonymous_ref", None),
         ("روسيا", "name", "روسيا"),
+        ("المركز الفلسطيني للإعلام", "name", "المركز الفلسطيني للإعلام"),  # a ل-genitive, not an addressee
     ],
 )
 def test_speaker_phrases(phrase: str, kind: str, name: str | None) -> None:

@@ -336,8 +336,9 @@ def role_head(description: str) -> str:
 def _addressee(ft: Folded, word: str, prev: str) -> bool:
     """``لأردوغان``, ``للصحفيين``, ``لوكالة``: the person or body spoken to, not part of the speaker.
 
-    After a role or a definite word a ل-word is a genitive (``الأمين العام للأمم المتحدة``); a name that
-    starts with ل (``لافروف``) is no addressee either: its remainder is no word of the text."""
+    After a role, a body or a definite word a ل-word is a genitive (``الأمين العام للأمم المتحدة``)
+    unless it heads a medium or a counterpart (``ADDRESSEES``: ``المتحدث باسم الجيش لوكالة رويترز``); a
+    name that starts with ل (``لافروف``) is no addressee either: its remainder is no word of the text."""
     if not word.startswith("ل") or len(word) < 4:
         return False
     rest = word[1:]
