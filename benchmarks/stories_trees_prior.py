@@ -12,7 +12,8 @@ and the articles of the held-out topic sets are dropped before counting (below);
 same for every run and was not tuned on anything held out.
 
 What is counted, per article, exactly the keys the clusterer counts: the distinct stemmed terms of the
-article (``features.extract``) and its entity (``e:``) and figure (``n:``) keys (``signals``).  Read:
+article (``features.extract``) and its entity (``e:``) and figure (``n:``) keys (``signals``), spelling
+variants folded (``khulasa.stories.trees.variants``: rebuild the prior after the variant table).  Read:
 the ANT archive (``../shared/data/ant-corpus-v2.1.tar.gz``) without the held-out span 2018-06-10..20
 and without the articles of the held-out topic sets of ``benchmarks/stories_topics.json``.  Kept: the
 keys in at least ``--min-df`` articles (a rarer key is rare under the prior anyway: it gets the
@@ -42,6 +43,7 @@ import stories_quality  # noqa: E402
 from khulasa.stories.features import extract  # noqa: E402
 from khulasa.stories.signals import extract_signals  # noqa: E402
 from khulasa.stories.trees import PRIOR_FORMAT, signal_keys  # noqa: E402
+from khulasa.stories.trees.variants import fold as fold_variants  # noqa: E402
 
 OUT = ROOT / "khulasa" / "data" / "story_trees_df.tsv.gz"
 
@@ -50,8 +52,9 @@ def count(articles) -> tuple[int, Counter[str]]:
     """Articles counted and the document frequency of every key."""
     frequencies: Counter[str] = Counter()
     for seq, article in enumerate(articles):
-        frequencies.update(extract(article, seq).terms)
-        frequencies.update(signal_keys(extract_signals(article)))
+        f, s = fold_variants(extract(article, seq), extract_signals(article))
+        frequencies.update(f.terms)
+        frequencies.update(signal_keys(s))
     return len(articles), frequencies
 
 

@@ -333,6 +333,7 @@ def test_undated_input_closes_by_idleness(four_days):
         {"duplicate_threshold": 1.2},
         {"prior_articles": -1},
         {"prior_articles": True},
+        {"fold_variants": 1},
         {"event_model": SimilarityModel(STORY_FEATURES, 0.0, (0.0,) * len(STORY_FEATURES))},
     ],
 )
@@ -431,3 +432,91 @@ def test_a_cosine_is_the_same_to_the_last_bit_under_every_hash_seed():
         for seed in ("1", "2", "3")
     }
     assert len(outputs) == 1
+
+
+# --- spelling variants ------------------------------------------------------------------------------
+
+from khulasa.stories.trees.variants import Variants, fold, load  # noqa: E402
+
+
+def _report(article_id: str, title: str, text: str) -> Article:
+    return Article(id=article_id, text=text, source="x", title=title, date=dt.date(2018, 7, 16))
+
+
+def test_spelling_variants_of_a_name_fold_into_one_term_and_one_name():
+    """ترمب/ترامب and بوتن/بوتين (which the stemmer cuts to وتن and بوت) become one key each."""
+    a = _report("a", "ترمب يلتقي بوتن في هلسنكي", "التقى الرئيس الأمريكي دونالد ترمب نظيره الروسي فلاديمير بوتن.")
+    b = _report("b", "ترامب يلتقي بوتين في هلسنكي", "التقى الرئيس الأمريكي دونالد ترامب نظيره الروسي فلاديمير بوتين.")
+    (fa, sa), (fb, sb) = (fold(extract(x, i), extract_signals(x)) for i, x in enumerate((a, b)))
+    assert {"ترمب", "وتن"}.isdisjoint(fa.terms) and {"ترامب", "بوت"} <= set(fa.terms)
+    assert {"ترامب", "بوت"} <= set(fb.terms)
+    assert set(sa.title) == set(sb.title)
+    assert "ترامب" in sa.entities and "ترمب" not in sa.entities
+    assert list(fa.terms) == sorted(fa.terms) and len(fa.weights) == len(fa.terms)
+
+
+def test_an_article_without_variants_is_left_as_it_is():
+    article = _report("c", "الدنمارك تهزم بيرو", "فازت الدنمارك على بيرو بهدف نظيف في مونديال روسيا.")
+    f, s = extract(article, 0), extract_signals(article)
+    assert fold(f, s) == (f, s) and fold(f, s)[0] is f
+
+
+def test_two_forms_of_one_term_keep_the_larger_weight():
+    article = _report("d", "ترمب", "ترامب ترامب ترامب")
+    f = extract(article, 0)
+    folded, _ = fold(f, extract_signals(article), Variants({"ترمب": "ترامب"}, {}))
+    weights = dict(zip(f.terms, f.weights, strict=True))
+    assert dict(zip(folded.terms, folded.weights, strict=True))["ترامب"] == max(weights["ترمب"], weights["ترامب"])
+
+
+def test_the_shipped_variant_table_folds_names_and_no_common_word():
+    table = load()
+    assert table.terms["ترمب"] == "ترامب" and table.terms["وتن"] == "بوت" and table.entities["ترمب"] == "ترامب"
+    common = {"قال", "رييس", "حكوم", "دول", "وزير", "يوم", "عام", "اكد"}  # the most frequent stems of news
+    assert common.isdisjoint(table.terms) and common.isdisjoint(table.terms.values())
+    assert all(source != target for source, target in table.terms.items())
+
+
+def test_the_clusterer_counts_and_weighs_the_folded_keys():
+    a = _report("a", "ترمب يلتقي بوتن", "التقى ترمب بوتن.")
+    clusterer = TreeClusterer()
+    clusterer.add(extract(a, 0), extract_signals(a))
+    assert clusterer.frequencies.df.get("ترامب") == 1 and "ترمب" not in clusterer.frequencies.df
+    bare = TreeClusterer(TreeOptions(fold_variants=False))
+    bare.add(extract(a, 0), extract_signals(a))
+    assert bare.frequencies.df.get("ترمب") == 1
+
+
+# --- a lone article placed again when its day is over -------------------------------------------------
+
+
+def _day_reports() -> list[Article]:
+    def report(article_id: str, day: int, title: str, text: str) -> Article:
+        return Article(id=article_id, text=text, source="x", title=title, date=dt.date(2018, 4, day))
+
+    return [
+        # Comes first within its day (an archive has no time of day), before the reports it goes with.
+        report("lone", 14, "عمان تؤيد الضربة على سوريا", "أعلنت سلطنة عمان تأييدها الضربة على سوريا."),
+        report("main-1", 14, "ضربة أمريكية بريطانية فرنسية على سوريا", "شنت الولايات المتحدة وبريطانيا وفرنسا ضربة على سوريا."),
+        report("main-2", 14, "ضربة غربية على مواقع في سوريا", "استهدفت الضربة الغربية مواقع في سوريا فجر السبت."),
+        report("next-day", 15, "الدنمارك تهزم بيرو", "فازت الدنمارك على بيرو بهدف نظيف."),
+    ]
+
+
+def _relink_lone_to_main(kind, article_id, candidates):
+    """The real decisions, except that the lone article begins a story that nothing joins, and that
+    story, placed again, joins the main one."""
+    if article_id == "lone":
+        return next((c for c in candidates if c.first_id == "main-1"), None) if kind == "relink" else None
+    return best_candidate(kind, article_id, [c for c in candidates if c.first_id != "lone"])
+
+
+def test_a_lone_article_that_came_before_its_story_is_placed_again_when_its_day_is_over():
+    pairs = sorted(((extract(a, i), extract_signals(a)) for i, a in enumerate(_day_reports())), key=lambda p: p[0].seq)
+    trees = run(pairs, TreeClusterer(decide=_relink_lone_to_main))
+    story = story_of(trees, "lone")
+    assert story is story_of(trees, "main-1")
+    assert {frozenset(m.id for m in e.members) for e in story.events} >= {frozenset({"lone"})}  # its own event
+    assert story.story_id == story_id_for("main-1")  # the lone story ended; it named nothing
+    kept = run(pairs, TreeClusterer(TreeOptions(replace_after_day=False), decide=_relink_lone_to_main))
+    assert story_of(kept, "lone") is not story_of(kept, "main-1")

@@ -34,6 +34,13 @@ al. ("Multilingual Clustering of Streaming News", EMNLP 2018):
    articles, that event (its profile taken as one article) is scored again against the other open
    stories after each new report, and joins the best one that passes: a story's first report may say
    little of its thread.
+5. **A lone report is placed again when its day is over** (``TreeOptions.replace_after_day``): the
+   order within a day is arbitrary (an archive has no time of day), so a reaction may come before the
+   reports it goes with; the stories a day began that are still one article are scored again as in
+   4 once the clock passes the day.  Only such one-article stories move.
+
+Spelling variants of names (ترمب/ترامب, بوتن/بوتين) are folded into one key before anything is
+weighed (``variants``, ``TreeOptions.fold_variants``).
 
 Content alone works: undated input has no clock, so the time features are zero (every report is "the
 same day") and clusters close by idleness (articles seen since their last member) instead of days.

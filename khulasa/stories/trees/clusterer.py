@@ -51,6 +51,7 @@ from khulasa.stories.trees.profiles import (
     unit_vector,
 )
 from khulasa.stories.trees.state import encode, restore
+from khulasa.stories.trees.variants import fold as fold_variants
 
 
 class TreeClusterer:
@@ -90,6 +91,8 @@ class TreeClusterer:
         self._arrivals += 1
         if self._arrivals % IDLE_CHECK_EVERY == 0:
             closed += self._close_idle()
+        if self.options.fold_variants:
+            f, s = fold_variants(f, s)
         keys = signal_keys(s)
         self.frequencies.add((*f.terms, *keys))
         date = f.date if f.dated else None
@@ -233,10 +236,11 @@ class TreeClusterer:
             return story, None, p_story
         return story, events[chosen.number], logistic(chosen.logit)
 
-    def _relink(self, event: OpenEvent, date: dt.date | None) -> None:
-        """Move a young event that began its own story to an open story it now matches (module doc, 4)."""
+    def _relink(self, event: OpenEvent, date: dt.date | None, alone: bool = False) -> None:
+        """Move a young event that began its own story to an open story it now matches (module doc, 4);
+        ``alone``: a one-article story, placed again once its day is over (``_replace_day``)."""
         story = self._stories[event.story]
-        if len(story.events) != 1 or not 2 <= story.profile.n <= FRESH_ARTICLES:
+        if len(story.events) != 1 or not (1 if alone else 2) <= story.profile.n <= FRESH_ARTICLES:
             return
         p = event.profile
         idf = self.frequencies.idf
@@ -374,6 +378,8 @@ class TreeClusterer:
     def _advance(self, date: dt.date | None) -> list[StoryTree]:
         if date is None or (self._clock is not None and date <= self._clock):
             return []
+        if self._clock is not None and self.options.replace_after_day:
+            self._replace_day(self._clock)
         self._clock = date
         horizon = date - dt.timedelta(days=self.options.event_window_days)
         oldest = date - dt.timedelta(days=self.options.event_max_days)
@@ -388,6 +394,23 @@ class TreeClusterer:
             if not s.open_events and (s.n_members <= 1 or (s.last_date is not None and s.last_date < story_horizon))
         ]
         return [self._close_story(s) for s in sorted(quiet, key=lambda s: (s.last_date or dt.date.min, s.number))]
+
+    def _replace_day(self, day: dt.date) -> None:
+        """Place again the one-article stories that ``day`` began, now that the day is over.
+
+        Within a day the order of articles is arbitrary (an archive has no time of day), so an article
+        may come before the reports it belongs with and begin a story of its own; once the day is
+        over the stories it missed exist.  Each such story, one event of one article, may move into an
+        open story it now matches (the same decision as ``_relink``); no established event or story
+        is merged.  Bounded by the open stories, once a day.
+        """
+        alone = [
+            s for s in self._stories.values()
+            if s.n_members == 1 and len(s.events) == 1 and s.first_date == day and isinstance(s.events[0], int)
+        ]
+        for story in sorted(alone, key=lambda s: s.number):
+            if story.number in self._stories and len(story.events) == 1:
+                self._relink(self._events[story.events[0]], day, alone=True)  # type: ignore[index]
 
     def _close_idle(self) -> list[StoryTree]:
         limit = self._arrivals - self.options.event_idle_articles

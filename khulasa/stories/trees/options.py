@@ -90,7 +90,9 @@ class TreeOptions:
     (``DocumentPrior``) fill what the run lacks, and from its ``prior_articles``-th article on a run
     uses its own counts alone (0: the run's counts from the start; ``Frequencies``).
     ``duplicate_threshold`` is the estimated Jaccard similarity of word shingles above which an
-    article copies an earlier one.  The models are described in the module doc.
+    article copies an earlier one.  ``fold_variants`` folds spelling variants of a term or name into
+    one key (``variants``: ترمب -> ترامب) before anything is weighed.  The models are described in the
+    module doc.
     """
 
     event_window_days: int = 3
@@ -102,6 +104,8 @@ class TreeOptions:
     max_open_stories: int = 2000
     prior_articles: int = PRIOR_ARTICLES
     duplicate_threshold: float = 0.7
+    fold_variants: bool = True
+    replace_after_day: bool = True
     event_model: SimilarityModel = EVENT_MODEL
     inside_model: SimilarityModel = INSIDE_MODEL
     story_model: SimilarityModel = STORY_MODEL
@@ -118,6 +122,9 @@ class TreeOptions:
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
                 raise InvalidOptionsError(name, value, "must be a whole number of at least 1")
+        for name in ("fold_variants", "replace_after_day"):
+            if not isinstance(getattr(self, name), bool):
+                raise InvalidOptionsError(name, getattr(self, name), "must be true or false")
         if isinstance(self.prior_articles, bool) or not isinstance(self.prior_articles, int) or self.prior_articles < 0:
             raise InvalidOptionsError("prior_articles", self.prior_articles, "must be a whole number of at least 0")
         for name, low in (("story_half_life_days", 0.0), ("duplicate_threshold", 0.0)):
