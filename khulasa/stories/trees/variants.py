@@ -37,7 +37,20 @@ def load() -> Variants:
             continue
         kind, source, target = line.split("\t")[:3]
         (terms if kind == "t" else entities)[source] = target
-    return Variants(terms, entities)
+    return Variants(_to_the_end(terms), _to_the_end(entities))
+
+
+def _to_the_end(table: dict[str, str]) -> dict[str, str]:
+    """``table`` with its chains followed to their end (دانيلز -> دانيالز -> دانييلز: دانيلز -> دانييلز)."""
+    out = {}
+    for source in table:
+        seen = {source}
+        target = table[source]
+        while target in table and table[target] not in seen:
+            seen.add(target)
+            target = table[target]
+        out[source] = target
+    return out
 
 
 def _fold_weighted(names: tuple[str, ...], weights: tuple[float, ...], table: dict[str, str]) -> tuple[tuple[str, ...], tuple[float, ...]]:
