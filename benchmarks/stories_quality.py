@@ -352,6 +352,19 @@ def throughput() -> dict[str, object]:
     return out
 
 
+def outside_held_out(articles) -> list:
+    """``articles`` without the held-out span (``HELD_OUT``) and the articles of the held-out topic sets:
+    what a table built from the archive (the trees' document-frequency prior, their spelling variants)
+    may count."""
+    spec = json.loads(TOPICS.read_text(encoding="utf-8"))
+    held_out_topics = set(topic_articles(articles, spec["heldout"]))
+    first, last = HELD_OUT
+    return [
+        a for a in articles
+        if a.id not in held_out_topics and not (a.date is not None and first <= a.date <= last)
+    ]
+
+
 def topic_articles(articles, spec: dict) -> dict[str, str]:
     """Article id -> topic for the topics of ``spec`` (keywords in the title, date range, exclusions)."""
     labels = {}

@@ -77,13 +77,7 @@ def main() -> int:
     stories_quality.use_corpus(args.corpus)
     started = time.monotonic()
     articles = stories_quality.corpus_articles(args.cache)
-    spec = json.loads(stories_quality.TOPICS.read_text(encoding="utf-8"))
-    held_out_topics = set(stories_quality.topic_articles(articles, spec["heldout"]))
-    first, last = stories_quality.HELD_OUT
-    kept = [
-        a for a in articles
-        if a.id not in held_out_topics and not (a.date is not None and first <= a.date <= last)
-    ]
+    kept = stories_quality.outside_held_out(articles)
     n, frequencies = count(kept)
     keys = write(args.out, n, frequencies, args.min_df)
     print(json.dumps({"articles_read": len(articles), "articles_counted": n, "keys": len(frequencies),

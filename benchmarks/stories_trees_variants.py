@@ -231,13 +231,7 @@ def main() -> int:
     stories_quality.use_corpus(args.corpus)
     started = time.monotonic()
     articles = stories_quality.corpus_articles(args.cache)
-    spec = json.loads(stories_quality.TOPICS.read_text(encoding="utf-8"))
-    held_out_topics = set(stories_quality.topic_articles(articles, spec["heldout"]))
-    first, last = stories_quality.HELD_OUT
-    kept = [
-        a for a in articles
-        if a.id not in held_out_topics and not (a.date is not None and first <= a.date <= last)
-    ]
+    kept = stories_quality.outside_held_out(articles)
     rows = mine(kept, args.min_df, args.own, args.together, args.context, args.outlets, args.names)
     if args.show:
         for r in sorted(rows, key=lambda r: -r["context"]):
