@@ -404,13 +404,15 @@ class TreeClusterer:
         open story it now matches (the same decision as ``_relink``); no established event or story
         is merged.  Bounded by the open stories, once a day.
         """
-        alone = [
-            s for s in self._stories.values()
-            if s.n_members == 1 and len(s.events) == 1 and s.first_date == day and isinstance(s.events[0], int)
-        ]
-        for story in sorted(alone, key=lambda s: s.number):
-            if story.number in self._stories and len(story.events) == 1:
-                self._relink(self._events[story.events[0]], day, alone=True)  # type: ignore[index]
+        alone: list[tuple[int, int]] = []  # (story number, its open event's number)
+        for s in self._stories.values():
+            first = s.events[0] if len(s.events) == 1 else None
+            if s.n_members == 1 and s.first_date == day and isinstance(first, int):
+                alone.append((s.number, first))
+        for number, event in sorted(alone):
+            story = self._stories.get(number)
+            if story is not None and story.events == [event]:  # not joined by an earlier one meanwhile
+                self._relink(self._events[event], day, alone=True)
 
     def _close_idle(self) -> list[StoryTree]:
         limit = self._arrivals - self.options.event_idle_articles
