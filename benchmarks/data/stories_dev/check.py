@@ -124,6 +124,11 @@ def stats(path: Path, rows: list[dict[str, str]]) -> str:
             f"{', '.join(f'{k} {v}' for k, v in sorted(categories.items()))} |")
 
 
+def window_files(paths: list[Path]) -> list[Path]:
+    """``paths`` with each directory replaced by its window files (``ant-*.jsonl``, sorted)."""
+    return [f for p in paths for f in (sorted(p.glob("ant-*.jsonl")) if p.is_dir() else [p])]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("files", nargs="*", type=Path,
@@ -134,7 +139,7 @@ def main(argv: list[str] | None = None) -> int:
     if not args.corpus.is_file():
         print(f"check: no archive at {args.corpus} (give --corpus)", file=sys.stderr)
         return 2
-    paths = [f for p in args.files or [HERE] for f in (sorted(p.glob("ant-*.jsonl")) if p.is_dir() else [p])]
+    paths = window_files(args.files or [HERE])
     problems: list[str] = []
     files = {}
     for path in paths:
