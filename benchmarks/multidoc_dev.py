@@ -1,6 +1,7 @@
 """A multi-document dev check built from the ANT corpus: other outlets' coverage vs BBC's own abstract.
 
-Reads ``../shared/data/ant-corpus-v2.1.tar.gz`` (not shipped with Khulasa).  Articles of the news
+Reads ``../shared/data/ant-corpus-v2.1.tar.gz`` (not shipped with Khulasa), without what is held out
+(the span 2018-06-10..20 and the held-out topic sets: ``stories_quality.outside_held_out``).  Articles of the news
 categories of all five outlets are clustered into stories with Khulasa's own story clusterer; every
 story holding a BBC article and at least ``--min-others`` articles from at least two other outlets
 becomes an item: the input is the *other* outlets' articles (so the reference is not one of the
@@ -20,6 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from stories_quality import outside_held_out
 from tune import VARIANTS, patched
 
 from khulasa.eval.datasets import EvalItem
@@ -38,7 +40,7 @@ CATEGORIES = ("middleEast", "internationalNews")
 def build_items(archive: Path, min_others: int) -> list[EvalItem]:
     articles = [
         a
-        for a in iter_articles([str(archive)])
+        for a in outside_held_out(list(iter_articles([str(archive)])))
         if (a.extra or {}).get("category") in CATEGORIES
     ]
     feats = [extract(a, seq, date) for seq, a, date in with_effective_dates(articles)]
