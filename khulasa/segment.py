@@ -14,7 +14,10 @@ A rule-based splitter in the tradition of high-precision boundary rules (cf. Gre
 * ``،`` and ``؛`` never end a sentence (``؛`` joins clauses of one sentence in Arabic news), nor does a
   ``.`` inside a number (``3.5``), URL or e-mail, or after an abbreviation or initial (``د.``, ``م.``,
   ``أ.``, ``U.S.``, ``Dr.``, ``أيه. إم.``);
-* a fragment without a letter (``1.``, ``...``) is not a sentence of its own: it joins its neighbour.
+* a fragment without a letter (``1.``, ``...``) is not a sentence of its own: it joins its neighbour;
+  so does a source written after the full stop of the sentence it sources (``... مسارها. بحسب البحرية
+  الأميركية.``, ``وفقا لرويترز.``: ``text.rules.source_tail``), which joins the sentence before it in its
+  paragraph.
 
 Everything is a linear scan with compiled regexes (no backtracking over the text), so a 10 MB line costs
 ten times a 1 MB line.  A sentence longer than ``MAX_SENTENCE_WORDS`` words or ``MAX_SENTENCE_CHARS``
@@ -294,6 +297,8 @@ def split_spans(text: str) -> list[tuple[int, int, int]]:
                     e - s >= 2 * MAX_SENTENCE_WORDS and count_words(text[s:e]) > MAX_SENTENCE_WORDS
                 ):
                     spans.extend((a, b, paragraph) for a, b in _pieces(text, s, e))
+                elif spans and spans[-1][2] == paragraph and rules.source_tail(text[s:e]):
+                    spans[-1] = (spans[-1][0], e, paragraph)  # "... مسارها. بحسب البحرية الأميركية."
                 else:
                     spans.append((s, e, paragraph))
             prev = cut

@@ -133,6 +133,23 @@ SPLITS = [
     ("email", "راسلونا على info@example.com للمزيد.", ["راسلونا على info@example.com للمزيد."]),
     # letterless fragments
     ("dots alone join the previous sentence", "انتهى الاجتماع. ...", ["انتهى الاجتماع. ..."]),
+    # a source written after the full stop of the sentence it sources joins that sentence
+    (
+        "source after the full stop",
+        "اقتربت سفينة حربية صينية من مدمرة أميركية. بحسب البحرية الأميركية. ثم ابتعدت.",
+        ["اقتربت سفينة حربية صينية من مدمرة أميركية. بحسب البحرية الأميركية.", "ثم ابتعدت."],
+    ),
+    (
+        "source with a reporting verb after the full stop",
+        "وقع زلزال بقوة 6 درجات قبالة جزيرة سومبا. كما أعلن المعهد الجيولوجي الأميركي.",
+        ["وقع زلزال بقوة 6 درجات قبالة جزيرة سومبا. كما أعلن المعهد الجيولوجي الأميركي."],
+    ),
+    (
+        "a source opening a sentence with content is a sentence",
+        "انتهى الاجتماع. وفقا لمصادر مطلعة، سيعقد اجتماع آخر الأسبوع المقبل.",
+        ["انتهى الاجتماع.", "وفقا لمصادر مطلعة، سيعقد اجتماع آخر الأسبوع المقبل."],
+    ),
+    ("a source opening a paragraph stays", "انتهى الاجتماع.\nحسب رويترز.", ["انتهى الاجتماع.", "حسب رويترز."]),
     ("empty text", "", []),
     ("only whitespace", " \n\t \n", []),
     ("line without letters or digits", "&\nجملة.", ["جملة."]),

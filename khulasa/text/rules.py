@@ -40,7 +40,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 
 from khulasa.text import chars
-from khulasa.text.normalize import BASE_STOPWORDS, normalize
+from khulasa.text.normalize import BASE_STOPWORDS, count_words, normalize
 from khulasa.text.verbs import is_verb
 
 KINDS = ("dateline", "byline", "boilerplate", "caption")
@@ -194,6 +194,19 @@ _NOT_NAME = BASE_STOPWORDS | frozenset(normalize(w) for w in _WORDS.get("not_nam
 _ANSWER_OPENER = re.compile(
     "^[\\W_]*(?:[وف])?" + _alternation(_WORDS.get("answer_opener", ())) + "(?![^\\W_])"
 )
+
+
+TAIL_MAX_WORDS = 6
+"""The longest source written as a sentence of its own after the sentence it sources."""
+_SOURCE_TAIL = re.compile("^[\\W_]*(?:و)?" + _alternation(_WORDS.get("source_tail", ())) + "[^،,؛;:]*$")
+
+
+def source_tail(text: str) -> bool:
+    """Whether ``text`` is only a source written after the full stop of the sentence it sources
+    (``بحسب البحرية الأميركية.``, ``وفقا لرويترز.``, ``كما أعلن المعهد الجيولوجي الأميركي.``): it opens
+    with a ``[source_tail]`` word of ``data/textrules_words_ar.txt``, has no comma or colon and at most
+    ``TAIL_MAX_WORDS`` words."""
+    return _SOURCE_TAIL.match(text) is not None and count_words(text) <= TAIL_MAX_WORDS
 
 
 def answers_before(text: str) -> bool:
