@@ -383,3 +383,19 @@ def test_a_participle_has_no_speaker_phrase_of_its_own() -> None:
     said, stressed = frames(text)
     assert said.speaker is not None and said.speaker.name == "بوتين"
     assert stressed.speaker is None
+
+
+# --- check-set rules (benchmarks/data/quotes_check): each failed before its fix --------------------
+
+
+@pytest.mark.parametrize(("text", "kind", "said_by"), [
+    ("وقال المتحدث رمضان شريف لإذاعة الجمهورية الإسلامية إن المروحيات عثرت على الحطام.", "name", "رمضان شريف"),
+    ("وقال إيلوود لصحيفتين إنه من المهم محاسبة الإرهابيين.", "name", "إيلوود"),
+    ("وأشار مصدر عسكري لقناتي العربية والحدث إلى أن الغارات نجحت.", "anonymous", "مصدر عسكري"),
+], ids=["medium-after-name", "dual-medium", "dual-after-source"])
+def test_a_medium_spoken_to_after_a_name_or_source_is_not_part_of_it(text, kind, said_by) -> None:
+    """Failed before: after a name (not a role) ``لإذاعة …`` ran into it, and a dual (``لصحيفتين``,
+    ``لقناتي``) was no addressee anywhere."""
+    (f,) = quotes(text)
+    assert f.speaker is not None and f.speaker.kind == kind
+    assert (f.speaker.name or f.speaker.description) == said_by

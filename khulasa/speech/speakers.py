@@ -342,14 +342,26 @@ def _addressee(ft: Folded, word: str, prev: str) -> bool:
     if not word.startswith("ل") or len(word) < 4:
         return False
     rest = word[1:]
+    bare = "ال" + word[2:] if word.startswith("لل") else rest
+    if _is_addressee_head(key(bare)) or _is_addressee_head(key(rest)):
+        # لوكالة رويترز، للصحفيين، لإذاعة …، لصحيفتين، لقناتي: spoken to, after a role or a name
+        return True
     if prev in ("R", "A", "B", "D"):
-        # لوكالة رويترز، للصحفيين: spoken to; لحلف الناتو، للأمم المتحدة: the role's complement
-        bare = "ال" + word[2:] if word.startswith("لل") else rest
-        return key(bare) in ADDRESSEES or key(rest) in ADDRESSEES
+        return False  # لحلف الناتو، للأمم المتحدة: the role's complement
     if word.startswith("لل") or _token_class(rest) in "RBDP" or key(rest) in SPEECH_NOUNS:
         return True
     words = ft.words
     return rest in words or "و" + rest in words or "ف" + rest in words or "ب" + rest in words
+
+
+def _is_addressee_head(k: str) -> bool:
+    """A head of ``ADDRESSEES`` (keyed), or its dual (``صحيفتين``, ``قناتي``: ``صحيفه``, ``قناه``)."""
+    if k in ADDRESSEES:
+        return True
+    for suffix in ("تين", "تان", "تي"):
+        if k.endswith(suffix) and len(k) > len(suffix) + 1 and k[: -len(suffix)] + "ه" in ADDRESSEES:
+            return True
+    return False
 
 
 def token_class(word: str) -> str:
