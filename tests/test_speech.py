@@ -399,3 +399,30 @@ def test_a_medium_spoken_to_after_a_name_or_source_is_not_part_of_it(text, kind,
     (f,) = quotes(text)
     assert f.speaker is not None and f.speaker.kind == kind
     assert (f.speaker.name or f.speaker.description) == said_by
+
+
+@pytest.mark.parametrize(("text", "said_by"), [
+    ("ويحجز الزبائن مواعيدهم عبر الإنترنت ويبقى العنوان سرا، وفقا للوسكي. وقال يواكيم لوسكي إن الزبائن كثر.",
+     "لوسكي"),
+    ("وهناك قلق متزايد من سحب الدعم الأمريكي، وفقا للكولونيل سيدريك ليتون، المحلل العسكري.", "سيدريك ليتون"),
+    ("دخلت قافلة مساعدات إنسانية إلى الغوطة الشرقية الجمعة، وفق ما أفادت المتحدثة باسم اللجنة الدولية "
+     "للصليب الأحمر في دمشق، أنجي صدقي.", "أنجي صدقي"),
+    ("بث التنظيم مقاطع فيديو وصورا مخيفة على تليغرام، بحسب ما نشرت صحيفة ديلي ستار البريطانية.",
+     "صحيفة ديلي ستار البريطانية"),
+    ("وافق الرئيس الأمريكي على دعوة زعيم كوريا الشمالية، بحسب ما أعلنه مسؤولون كوريون جنوبيون.",
+     "مسؤولون كوريون جنوبيون"),
+], ids=["li-before-name", "li-before-title", "name-after-comma", "any-verb-after-ma", "verb-with-pronoun"])
+def test_an_attributions_source_is_read_without_its_preposition_and_verb(text, said_by) -> None:
+    """Failed before: ``للوسكي`` kept its ``ل``, ``للكولونيل`` was read as a name, ``للصليب الأحمر`` inside
+    a role was taken for the name and the name after the comma was lost, and a verb after ``ما`` not in
+    the lexicon (``نشرت``, ``أعلنه``) was read as the source."""
+    f = next(f for f in quotes(text) if f.role == "attribution")
+    assert f.speaker is not None and (f.speaker.name or f.speaker.description) == said_by
+
+
+def test_an_attribution_that_opens_a_sentence_with_its_own_verb_is_only_the_channel() -> None:
+    """Failed before: the quote was the agency's, and Maduro's verb nested inside it was dropped."""
+    text = "وحسب فرانس برس، كتب مادورو على تويتر أن ترامب دافع عن عدم التدخل."
+    (f,) = quotes(text)
+    assert f.verb == "كتب" and f.speaker is not None and f.speaker.name == "مادورو"
+    assert content(text, f) == "ترامب دافع عن عدم التدخل"

@@ -363,6 +363,7 @@ class _Sentence:
         f, lo, hi = self.f, self.lo, self.hi
         toks: list[tuple[str, int, int]] = []
         stop = hi
+        after_ma = False
         for t in _TOKEN.finditer(f, m.end(), hi):
             w = t.group()
             if (
@@ -375,22 +376,33 @@ class _Sentence:
             ):
                 stop = t.start()
                 break
-            if w in ("ل", "ما", "عن") and not toks:
+            if w in ("ل", "ما", "لما", "عن") and not toks:
+                after_ma = w in ("ما", "لما")
                 continue
-            if w in LEXICON and LEXICON[w].role == "verb" and len(toks) == 0:
-                continue  # بحسب ما قال / أفاد
+            if (after_ma or (w in LEXICON and LEXICON[w].role == "verb")) and not toks:
+                after_ma = False
+                continue  # بحسب ما قال / أفاد / نشرت / أعلنه: the verb after ما, whatever it is
             if w == "عن" or (w in LEXICON and LEXICON[w].role == "verb"):
                 toks = []  # بحسب ما نقل مراسل الجزيرة عن مصادر تركية: the source follows عن
                 continue
-            if w.startswith("لل") or (w.startswith("ل") and len(w) > 3 and not toks):
-                w = w[1:]
-            toks.append((w, t.start(), t.end()))
+            at = t.start()
+            if not toks and w.startswith("ل") and len(w) > 3:
+                # وفقا لمصادر، وفقا للوسكي (a name the article writes without ل): the source without
+                # the preposition; وفقا للكولونيل: the article's alef that ل took
+                rest = w[1:]
+                if w.startswith("لل") and rest not in self.ft.words:
+                    w = "ال" + w[2:]
+                else:
+                    w, at = rest, at + 1
+            toks.append((w, at, t.end()))
             if len(toks) >= MAX_SPEAKER_TOKENS:
                 stop = t.end()
                 break
         speaker = _phrase(self.ft, toks, form.flags)
         if speaker is None or speaker.kind == "pronoun" or not _is_source(toks):
             return None
+        if speaker.kind in ("role", "body") or (speaker.kind == "name" and speaker.description):
+            speaker = self._apposed_name(speaker, stop) or speaker
         lead = _TOKEN.match(f, _skip_space(f, lo, hi), hi)
         at_start = m.start() == lo or (
             lead is not None and lead.end() >= m.start() - 1 and lead.group() in _LEADERS
@@ -402,6 +414,8 @@ class _Sentence:
             first = _TOKEN.match(f, start, hi)
             if first is not None and first.group() in _RESTARTERS:
                 start = _skip_space(f, first.end(), hi)
+            elif first is not None and first.group() in LEXICON and LEXICON[first.group()].role == "verb":
+                return None  # وحسب فرانس برس، كتب مادورو أن ...: the channel of a statement with its own verb
             content = (start, _clause_end(f, start, hi, self.quotes))
         else:
             start = max(lo, prev_end)
@@ -423,6 +437,32 @@ class _Sentence:
         if _words_in(f, s, e) < 3:
             return None
         return self._make(m, form, speaker, "", (s, e), "indirect", (m.end(), stop))
+
+    def _apposed_name(self, speaker: SpeakerMention, stop: int) -> SpeakerMention | None:
+        """``وفق ما أفادت المتحدثة باسم اللجنة …، أنجي صدقي``: the name in apposition after the comma
+        that ended a role (one to four name words, then the sentence's end or another comma)."""
+        f, hi = self.f, self.hi
+        if stop >= hi or f[stop] not in _COMMAS:
+            return None
+        words: list[tuple[str, int, int]] = []
+        for t in _TOKEN.finditer(f, stop + 1, hi):
+            w = t.group()
+            if w in _COMMAS or w in _STOPS:
+                break
+            if _token_class(w) not in "NC" or len(words) == 4:
+                return None
+            words.append((w, t.start(), t.end()))
+        named = _phrase(self.ft, words, frozenset()) if words else None
+        if named is None or named.kind != "name" or named.description is not None:
+            return None
+        return SpeakerMention(
+            self.ft.text[speaker.start : named.end],
+            speaker.start,
+            named.end,
+            "name",
+            name=named.name,
+            description=speaker.description or speaker.name,
+        )
 
     def _make(
         self,
