@@ -229,13 +229,30 @@ class _Story:
                 if after_li is not None:
                     found = sorted(found + [(at, "ال") for at in _occurrences(ft.folded, after_li, prefixes="وف")])
                 for at, article in found:
-                    tail = _FOLLOWING.match(ft.folded, at + len(role))  # (the two forms are as long)
+                    before = _apposed_before(ft, at)
+                    if before is not None:
+                        # حمد بن جاسم، رئيس الوزراء القطري السابق: the name, then its role after a comma
+                        self.roles.setdefault(role, Counter())[before] += 1
+                        self.written.setdefault(role, _without_conj(ft.text[ft.start(at) : ft.end(at + len(role))]))
+                        continue
+                    end = at + len(role)  # (the two forms are as long)
+                    comma = _APPOSITION.match(ft.folded, end)
+                    tail = _FOLLOWING.match(ft.folded, comma.end() if comma else end)
                     if tail is None:
                         continue
-                    # للرئيس التركي رجب طيب أردوغان: read as الرئيس التركي رجب طيب أردوغان
+                    # للرئيس التركي رجب طيب أردوغان: read as الرئيس التركي رجب طيب أردوغان; رئيس الوزراء
+                    # اللبناني، سعد الحريري،: the name in apposition after a comma, read without it
                     start = ft.start(at + 2) if article else ft.start(at)
-                    sp = speech.parse_speaker(article + ft.text[start : ft.end(tail.end())])
+                    written = ft.text[start : ft.end(end)]
+                    if comma is not None:
+                        after = ft.folded[tail.end() : tail.end() + 2].strip()[:1]
+                        if after.isalpha():
+                            continue  # a name in apposition ends at a comma or the sentence's end
+                    written += ft.text[ft.end(comma.end() if comma else end) : ft.end(tail.end())]
+                    sp = speech.parse_speaker(article + written)
                     if sp is None or sp.kind != "name" or not sp.name or not sp.description:
+                        continue
+                    if comma is not None and ft.folded.find(fold(sp.name), end) != _skip(ft.folded, comma.end()):
                         continue
                     if _role_key(sp.description) == role:
                         self.roles.setdefault(role, Counter())[sp.name] += 1
@@ -287,6 +304,40 @@ class _Story:
 
 _WORD = re.compile(r"[^\W\d_]+")
 _FOLLOWING = re.compile(r"(?:\s+[^\W\d_]+){1,5}")
+_APPOSITION = re.compile(r"\s*[،,]")
+
+
+def _skip(text: str, at: int) -> int:
+    while at < len(text) and text[at].isspace():
+        at += 1
+    return at
+
+
+def _apposed_before(ft: Folded, at: int) -> str | None:
+    """The name right before ``، `` + a role at ``at`` (``حمد بن جاسم، رئيس الوزراء``): two to four name
+    words, not the end of a longer phrase (a definite word or a role before them), as written."""
+    f = ft.folded
+    k = at
+    while k > 0 and f[k - 1].isspace():
+        k -= 1
+    if k == 0 or f[k - 1] not in "،,":
+        return None
+    words = list(_WORD.finditer(f, max(0, k - 80), k - 1))
+    if words and words[-1].end() < len(f[: k - 1].rstrip()):
+        return None  # a digit or a mark before the comma
+    n = 0
+    while n < len(words) and n < 4 and _is_name_word(words[-1 - n].group()):
+        n += 1
+    if n < 2 or (
+        n < len(words)
+        and speech.token_class(words[-1 - n].group()) not in "RSA"
+        and words[-1 - n].group() not in speech.LEXICON
+    ):
+        return None
+    first = words[-n]
+    if first.group()[0] in "وف" and speech.token_class(first.group()[1:]) in "NC":
+        return None  # ورجب طيب أردوغان: the conjunction opens another name
+    return ft.text[ft.start(first.start()) : ft.end(words[-1].end())]
 
 
 def _occurrences(text: str, phrase: str, prefixes: str = "") -> list[int]:

@@ -262,3 +262,17 @@ def test_a_role_after_the_preposition_li_is_the_person_the_story_names_with_it()
     )
     (q,) = extract_quotes([article(text)]).quotes
     assert q.speaker == "رجب طيب أردوغان" and q.text.startswith("اذهبوا")
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("ومن بين الحاضرين رئيس الوزراء اللبناني، سعد الحريري، والمستشار السعودي. "
+     "وأكد رئيس الحكومة سعد الحريري أن البيت يجمع. وقال رئيس الوزراء اللبناني إن عروبة بلاده خط أحمر.",
+     "سعد الحريري"),
+    ("هاجم الشيخ حمد بن جاسم، رئيس الوزراء القطري السابق، الذباب الإلكتروني. "
+     "وقال رئيس الوزراء القطري السابق إن التاريخ يبين كيف يمكن التخلص منهم.", "حمد بن جاسم"),
+], ids=["role-comma-name", "name-comma-role"])
+def test_a_role_is_the_person_the_article_names_with_it_in_apposition(text, name) -> None:
+    """Failed before: a role and its holder's name apart by a comma were not read together, so the
+    role stayed the speaker."""
+    quotes = extract_quotes([article(text)]).quotes
+    assert quotes[-1].speaker == name
