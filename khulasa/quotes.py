@@ -305,6 +305,7 @@ class _Story:
 _WORD = re.compile(r"[^\W\d_]+")
 _FOLLOWING = re.compile(r"(?:\s+[^\W\d_]+){1,5}")
 _APPOSITION = re.compile(r"\s*[،,]")
+_RELATIVE_WORDS = frozenset(fold(w) for w in "الذي التي الذين اللواتي".split())
 
 
 def _skip(text: str, at: int) -> int:
@@ -523,8 +524,28 @@ class _Article:
         while n < len(written) and fold(written[n]) in self.story.name_tokens:
             n += 1
         if n == 0:
-            return None
+            if not self._apposed(sp):
+                return None
+            n = len(written)
         return _Entry(" ".join(written[:n]), False, frame.feminine, _roles(sp), True)
+
+    def _apposed(self, sp: speech.SpeakerMention) -> bool:
+        """A name whose bounds an apposition makes sure: after its role and a comma (``المتحدث باسم
+        الكرملين، دميتري بيسكوف``), or before a comma and a role or relative clause (``منال الشريف، التي
+        تقيم …``, ``وليد البخاري، القائم بأعمال …``); not ``انتقد ترامب الاتفاق، قائلا``."""
+        if sp.description and any(c in sp.text for c in "،,"):
+            return True
+        text = self.article.text
+        at = sp.end
+        while at < len(text) and text[at].isspace():
+            at += 1
+        if at >= len(text) or text[at] not in "،,":
+            return False
+        nxt = _WORD.search(text, at + 1, at + 40)
+        if nxt is None or text[at + 1 : nxt.start()].strip():
+            return False
+        word = fold(nxt.group())
+        return speech.token_class(word) == "R" or word in _RELATIVE_WORDS
 
 
 def _article_mentions(

@@ -276,3 +276,24 @@ def test_a_role_is_the_person_the_article_names_with_it_in_apposition(text, name
     role stayed the speaker."""
     quotes = extract_quotes([article(text)]).quotes
     assert quotes[-1].speaker == name
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("وانتقدت منال الشريف، التي تقيم في أستراليا، في مقابلة مع الإذاعة الاعتقالات. "
+     'وقالت: "الآن عدنا لنقطة الصفر، رجعنا للدولة البوليسية".', "منال الشريف"),
+    ("دعا المتحدث باسم الكرملين، دميتري بيسكوف، الثلاثاء، إلى رجاحة العقل، مشيراً إلى أن موسكو لم تر أي دليل.",
+     "دميتري بيسكوف"),
+    ("وخلال اللقاء رحب وليد البخاري، القائم بأعمال السفارة، بالحضور، قائلاً: \"أهلا بكم في بيت المملكة\".",
+     "وليد البخاري"),
+], ids=["stance-verb", "noun-complement", "welcome-then-participle"])
+def test_an_elided_or_participle_speaker_is_the_named_subject_of_the_verb_before(text, name) -> None:
+    """Failed before: a subject named by a verb with no content (``انتقدت``, ``رحب`` not in the lexicon;
+    ``دعا`` with a name the story gives no quote) was not remembered, and the speaker was lost or taken
+    from the nearest role or body (``الكرملين``)."""
+    (q,) = extract_quotes([article(text)]).quotes
+    assert q.speaker == name
+
+
+def test_a_stance_verbs_object_is_not_the_participles_speaker() -> None:
+    (q,) = extract_quotes([article("انتقد ترامب الاتفاق النووي، قائلا إنه سيئ جدا للبلاد.")]).quotes
+    assert q.speaker != "ترامب الاتفاق النووي" and q.text == "سيئ جدا للبلاد"

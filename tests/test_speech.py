@@ -426,3 +426,20 @@ def test_an_attribution_that_opens_a_sentence_with_its_own_verb_is_only_the_chan
     (f,) = quotes(text)
     assert f.verb == "كتب" and f.speaker is not None and f.speaker.name == "مادورو"
     assert content(text, f) == "ترامب دافع عن عدم التدخل"
+
+
+def test_a_stance_participle_after_the_speaker_is_an_adjunct_of_the_frame() -> None:
+    """Failed before (once ``انتقد`` entered the lexicon): ``منتقدا`` cut the frame before its ``إن``."""
+    text = "وقال السيناتور الجمهوري جون ماكين منتقدا ترامب إن المؤتمر الصحفي كان من أسوأ العروض."
+    (f,) = quotes(text)
+    assert f.speaker is not None and f.speaker.name == "جون ماكين"
+    assert content(text, f) == "المؤتمر الصحفي كان من أسوأ العروض"
+
+
+def test_an_attribution_after_a_verb_with_no_content_is_a_quote_after_the_outlets_words_it_is_not() -> None:
+    """A verb with a noun complement (``اقترحت … تأجيل``) reports no quote, so a later ``حسب`` is the
+    claim's only source; after ``ويذكر أن`` the outlet speaks and the attribution is its channel."""
+    text = "اقترحت الإدارة الأمريكية على الرئيس الفلسطيني تأجيل المفاوضات، حسب مصادر فلسطينية مطلعة."
+    (f,) = quotes(text)
+    assert f.role == "attribution" and f.speaker is not None and f.speaker.kind == "anonymous"
+    assert not quotes("ويذكر أن الوزير طالب الحكومة بتقديم اعتذار عن القضية، وفقا لما نقلته وكالة سبوتنيك.")

@@ -36,7 +36,7 @@ class ReportingForm:
     """``"verb"``, ``"participle"`` or ``"attribution"``."""
     feminine: bool
     flags: frozenset[str]
-    """From the lexicon: ``continue``, ``object``, ``transfer``, ``colon_only``, ``noun``; and
+    """From the lexicon: ``continue``, ``object``, ``transfer``, ``colon_only``, ``noun``, ``stance``; and
     ``impersonal`` when the form without a subject is the outlet speaking (``يذكر أن``)."""
     prefixed: bool
     """Written with a leading ``و``/``ف`` (a new clause)."""

@@ -171,10 +171,15 @@ class _Sentence:
                         break
                 continue
             if w in _TRANSPARENT:
+                if "stance" in form.flags:
+                    break  # انتقد ترامب الاتفاق، قائلا: the participle's own frame
                 region.append((w, t.start(), t.end()))
                 continue
             if w in LEXICON:
                 other = LEXICON[w]
+                if "stance" in other.flags and other.role == "participle" and not other.prefixed:
+                    region.append((w, t.start(), t.end()))
+                    continue  # وقال السيناتور جون ماكين منتقدا ترامب إن ...: an adjunct of the speaker
                 if other.prefixed or (region and region[-1][0] in _COMMAS) or "noun" not in other.flags:
                     break
             if relative or w in _RELATIVES:
