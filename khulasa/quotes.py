@@ -672,7 +672,9 @@ def _group_speakers(mentions: Sequence[_Mention], story: _Story) -> tuple[dict[s
             hits = [
                 g
                 for g, gk in enumerate(group_keys)
-                if (own <= group_sets[g] or _typo_of(keys, gk)) and groups[g][0] not in anonymous
+                if (own <= group_sets[g] or _typo_of(keys, gk))
+                and groups[g][0] not in anonymous
+                and not _named_in_body(name, groups[g][0])
             ]
         else:
             hits = []
@@ -685,6 +687,19 @@ def _group_speakers(mentions: Sequence[_Mention], story: _Story) -> tuple[dict[s
             group_keys.append(keys)
             group_sets.append(frozenset(keys))
     return group_of, groups
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _named_in_body(name: str, full: str) -> bool:
+    """Whether ``name`` is only named in the body ``full`` (``الإمارات`` in ``وكالة أنباء الإمارات``,
+    ``روسيا`` in ``سفارة روسيا في لندن``): a place, or the one last word of a body of three words or
+    more; it is not that body (``الخارجية`` in ``وزارة الخارجية`` is)."""
+    words, fuller = fold(name).split(), fold(full).split()
+    if not words or not fuller or speech.token_class(speech.strip_conj(fuller[0])) not in "BD":
+        return False
+    if all(speech.token_class(w) == "P" for w in words):
+        return True
+    return len(words) == 1 and len(fuller) >= 3 and fuller[-1] == words[0]
 
 
 def _merge(mentions: Sequence[_Mention], group_of: Mapping[str, int]) -> list[list[int]]:

@@ -297,3 +297,14 @@ def test_an_elided_or_participle_speaker_is_the_named_subject_of_the_verb_before
 def test_a_stance_verbs_object_is_not_the_participles_speaker() -> None:
     (q,) = extract_quotes([article("انتقد ترامب الاتفاق النووي، قائلا إنه سيئ جدا للبلاد.")]).quotes
     assert q.speaker != "ترامب الاتفاق النووي" and q.text == "سيئ جدا للبلاد"
+
+
+def test_a_country_is_not_grouped_with_a_body_named_after_it() -> None:
+    """Failed before: ``الإمارات`` holds no word that ``وكالة أنباء الإمارات`` lacks, so the country's
+    quotes were shown as the news agency's."""
+    text = (
+        "أعلنت الإمارات الاثنين أنها قدمت شكوى ضد قطر لدى منظمة الطيران المدني.\n"
+        "اشتكت الإمارات رسميا ضد قطر لدى المنظمة الدولية، بحسب ما أوردت وكالة أنباء الإمارات."
+    )
+    speakers = [q.speaker for q in extract_quotes([article(text)]).quotes]
+    assert speakers == ["الإمارات", "وكالة أنباء الإمارات"]
