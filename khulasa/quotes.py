@@ -499,8 +499,18 @@ class _Article:
         return best
 
     def push(self, entry: _Entry) -> None:
-        """Make ``entry`` the latest speaker (merged with the same speaker just before)."""
+        """Make ``entry`` the latest speaker (merged with the same speaker just before).  A name
+        that shortens an earlier speaker's (``بوريطة`` after ``وزير الخارجية ناصر بوريطة``) takes that
+        speaker's roles: a bare role later (``الوزير``) is this latest mention of the person."""
         history = self.history
+        if entry.named and not entry.anonymous and not entry.descriptions:
+            own = _tokens(entry.name)
+            fuller = next(
+                (e for e in reversed(history) if e.named and own and own < _tokens(e.name) and e.descriptions),
+                None,
+            )
+            if fuller is not None:
+                entry = _Entry(entry.name, False, entry.feminine, set(fuller.descriptions), True)
         if history and history[-1].name == entry.name:
             last = history[-1]
             feminine = entry.feminine if entry.feminine is not None else last.feminine

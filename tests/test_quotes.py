@@ -308,3 +308,15 @@ def test_a_country_is_not_grouped_with_a_body_named_after_it() -> None:
     )
     speakers = [q.speaker for q in extract_quotes([article(text)]).quotes]
     assert speakers == ["الإمارات", "وكالة أنباء الإمارات"]
+
+
+def test_a_bare_role_is_the_person_last_named_by_any_form_of_the_name() -> None:
+    """Failed before: ``الوزير`` went to the last person given a minister's role in full (the interior
+    minister), not to the foreign minister named just before by his last name."""
+    text = (
+        "وقال وزير الخارجية ناصر بوريطة إن هناك استفزازات في المنطقة.\n"
+        "وقال وزير الداخلية عبد الوافي لفتيت إن الاستفزاز مستمر منذ بعض الوقت.\n"
+        "وأوضح بوريطة أن الاستفزازات جرت في مارس.\n"
+        "وحسب الوزير، فإن تحركات الجبهة تغير الوضع القانوني للمنطقة."
+    )
+    assert extract_quotes([article(text)]).quotes[-1].speaker == "ناصر بوريطة"

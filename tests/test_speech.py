@@ -443,3 +443,21 @@ def test_an_attribution_after_a_verb_with_no_content_is_a_quote_after_the_outlet
     (f,) = quotes(text)
     assert f.role == "attribution" and f.speaker is not None and f.speaker.kind == "anonymous"
     assert not quotes("ويذكر أن الوزير طالب الحكومة بتقديم اعتذار عن القضية، وفقا لما نقلته وكالة سبوتنيك.")
+
+
+@pytest.mark.parametrize(("text", "said"), [
+    ('وقال وزير الخارجية ناصر بوريطة للصحفيين "هناك استفزازات ومناورات في المنطقة العازلة".',
+     "هناك استفزازات ومناورات في المنطقة العازلة"),
+    ('وقال منصور شيشيفوروش رئيس مركز الأزمات لوكالة "إيسنا" للأنباء "الليلة الماضية بقي عدد من الأشخاص".',
+     "الليلة الماضية بقي عدد من الأشخاص"),
+    ('وقال تشونغ في مؤتمر صحفي "أخبرت الرئيس ترامب أن الزعيم ملتزم بنزع السلاح النووي."',
+     "أخبرت الرئيس ترامب أن الزعيم ملتزم بنزع السلاح النووي"),
+    ('وقالت لورين كستيو، المحامية والمتحدثة باسم الجمعية " هنا في فرنسا تتعرض آلاف النساء للاغتصاب".',
+     "هنا في فرنسا تتعرض آلاف النساء للاغتصاب"),
+], ids=["to-journalists", "to-an-agency", "at-a-press-conference", "name-comma-role"])
+def test_quoted_words_after_an_addressee_occasion_or_apposition_are_the_verbs(text, said) -> None:
+    """Failed before: after the speaker, only an adjunct from the list or ``في`` + one speech noun let the
+    quoted words be the verb's; ``للصحفيين``, ``لوكالة … للأنباء``, ``في مؤتمر صحفي`` and ``، المحامية …``
+    left the frame without content."""
+    (f,) = quotes(text)
+    assert f.kind == "direct" and content(text, f) == said

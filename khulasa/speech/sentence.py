@@ -50,8 +50,10 @@ from khulasa.speech.speakers import (
     _is_source,
     _phrase,
     _short_phrase,
+    _spoken_to,
     _token_class,
     _until_comma,
+    strip_conj,
 )
 from khulasa.speech.values import (
     Frame,
@@ -315,6 +317,18 @@ class _Sentence:
         rest = [r[0] for r in region[used:] if r[0] not in _COMMAS]
         if not rest or (len(rest) == 1 and rest[0] in _PREPOSITIONS):
             return True  # حذر من "..."، عبرت عن "..."؛ not علق على "...": the quoted words are the topic
+        if (
+            used
+            and len(region) > used + 1
+            and region[used][0] in _COMMAS
+            and _token_class(strip_conj(region[used + 1][0])) == "R"
+            and not any(r[0] in _COMMAS for r in region[used + 1 :])
+        ):
+            return True  # وقالت لورين كستيو، المحامية والمتحدثة باسم الجمعية "...": the name's apposition
+        if _spoken_to(rest[0]) and not any(r[0] in _COMMAS for r in region[used:]):
+            return True  # وقال الوزير للصحفيين "..."، وقال لوكالة "إيسنا" للأنباء "..."
+        if rest[0] == "في" and len(rest) <= 3 and len(rest) > 1 and key(rest[1]) in SPEECH_NOUNS:
+            return True  # وقال في مؤتمر صحفي "..."، في بيان رسمي "..."
         # adjuncts before the quotation: وقال في كلمة متلفزة "..."، وكتب على تويتر "..."، وقال مخاطبا "..."
         # (not a name of a channel or body: في تصريحات، نقلتها شبكة "تي آر تي")
         # (but في بيان "..."، في تصريح "...": the statement's words)

@@ -354,6 +354,14 @@ def _addressee(ft: Folded, word: str, prev: str) -> bool:
     return rest in words or "و" + rest in words or "ف" + rest in words or "ب" + rest in words
 
 
+def _spoken_to(word: str) -> bool:
+    """A folded ``ل``-word whose head is a medium or counterpart spoken to (``للصحفيين``, ``لوكالة``)."""
+    if not word.startswith("ل") or len(word) < 4:
+        return False
+    bare = "ال" + word[2:] if word.startswith("لل") else word[1:]
+    return _is_addressee_head(key(bare)) or _is_addressee_head(key(word[1:]))
+
+
 def _is_addressee_head(k: str) -> bool:
     """A head of ``ADDRESSEES`` (keyed), or its dual (``صحيفتين``, ``قناتي``: ``صحيفه``, ``قناه``)."""
     if k in ADDRESSEES:
