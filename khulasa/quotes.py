@@ -306,6 +306,9 @@ _WORD = re.compile(r"[^\W\d_]+")
 _FOLLOWING = re.compile(r"(?:\s+[^\W\d_]+){1,5}")
 _APPOSITION = re.compile(r"\s*[،,]")
 _RELATIVE_WORDS = frozenset(fold(w) for w in "الذي التي الذين اللواتي".split())
+_BACK_REFERENCES = frozenset(fold(w) for w in "المسؤول المسؤولة المسئول المصدر".split())
+_LATTER = frozenset(fold(w) for w in "الأخير الأخيرة".split())
+"""``قال الأخير``: the latter, the last person or body named."""
 
 
 def _skip(text: str, at: int) -> int:
@@ -399,6 +402,12 @@ def _entry_of(
         for entry in reversed(history):
             if entry.anonymous:
                 return entry
+        # no unnamed source before: ``المسؤول``/``المصدر`` is the last speaker named (المسؤول الأمريكي
+        # after the envoy, المصدر ذاته after the agency); التقارير, المصادر refer to no one named
+        if fold(sp.text).split()[0] in _BACK_REFERENCES:
+            for entry in reversed(history):
+                if entry.named and (feminine is None or _agrees(entry, feminine)):
+                    return entry
         return _Entry(sp.description or sp.text, True, feminine, set(), False)
     description = sp.description or sp.text
     role = _role_key(description)
@@ -461,11 +470,22 @@ class _Article:
         speaker is the latest speaker whose verb agreed in gender, else the latest person or body
         mentioned before the verb in ``window`` (this sentence and the one before) that agrees."""
         sp = frame.speaker
-        if sp is not None and sp.kind != "pronoun":
-            return _entry_of(sp, frame.feminine, self.story, self.history), sp.text
-        for entry in reversed(self.history[-3:]):
-            if _agrees(entry, frame.feminine):
-                return entry, sp.text if sp else None
+        if sp is not None and sp.kind == "name" and fold(sp.text) in _LATTER:
+            # حيث قال الأخير: the last person or body named before the verb, not the last speaker
+            mention = self._mention(window[0], frame.verb_start, frame.feminine)
+            if mention is not None:
+                return mention, sp.text
+        elif sp is not None and sp.kind != "pronoun":
+            # an attribution (بحسب المصدر) says nothing of its source's gender
+            feminine = None if frame.role == "attribution" else frame.feminine
+            return _entry_of(sp, feminine, self.story, self.history), sp.text
+        recent = self.history[-3:]
+        # the verb's gender told first (a feminine verb: the speaker whose verb was feminine, before one
+        # whose gender no verb told, as an attribution's source), then one of unknown gender
+        for entry in [e for e in reversed(recent) if e.feminine == frame.feminine] + [
+            e for e in reversed(recent) if e.feminine is None
+        ]:
+            return entry, sp.text if sp else None
         mention = self._mention(window[0], frame.verb_start, frame.feminine)
         if mention is not None:
             return mention, sp.text if sp else None

@@ -320,3 +320,57 @@ def test_a_bare_role_is_the_person_last_named_by_any_form_of_the_name() -> None:
         "وحسب الوزير، فإن تحركات الجبهة تغير الوضع القانوني للمنطقة."
     )
     assert extract_quotes([article(text)]).quotes[-1].speaker == "ناصر بوريطة"
+
+
+def test_the_latter_is_the_last_person_named_not_the_last_speaker() -> None:
+    """Failed before: ``الأخير`` was taken for a name."""
+    text = (
+        "وقال وزير الخارجية الأمريكي ريكس تيلرسون إن العقوبات باقية.\n"
+        "واشتدت الحرب الكلامية بين الرئيس ترامب وزعيم كوريا الشمالية كيم جونغ أون، حيث قال الأخير إنه "
+        "يحتفظ بزر القنبلة النووية على مكتبه."
+    )
+    assert extract_quotes([article(text)]).quotes[-1].speaker == "كيم جونغ أون"
+
+
+def test_one_of_the_residents_is_an_unnamed_source_and_the_man_refers_back_to_it() -> None:
+    """Failed before: ``أحد السكان`` was no speaker at all and ``الرجل`` a name of its own."""
+    text = (
+        "وقال أحد السكان إن المقاتلين ينهبون المحال والمنازل.\n"
+        'وأضاف الرجل الذي لم يذكر اسمه "جاء المقاتلون ودخلوا المدينة وكان من المفترض أن نكون آمنين".\n'
+        "وقال رجل آخر في المدينة إن أسرته انتقلت إلى بلدة مجاورة."
+    )
+    quotes = extract_quotes([article(text)]).quotes
+    assert [(q.speaker, q.anonymous) for q in quotes[:2]] == [("أحد السكان", True)] * 2
+    assert quotes[2].anonymous and quotes[2].speaker.startswith("رجل")
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ('وقال جايسن غرينبلات مبعوث الرئيس الأمريكي إن "الوقت حان لكي يختار الرئيس بين الطريقين". '
+     'ولكن المسؤول الأمريكي قال في بيانه إن الإهانات ليست في محلها.', "جايسن غرينبلات"),
+    ("وأوردت وكالة أنباء الأناضول الحكومية أن الرئيس حصل على نسبة 52 بالمئة من الأصوات. "
+     "وحصل ائتلاف المعارضة على نحو 34 بالمئة من الأصوات، بحسب المصدر ذاته.", "وكالة أنباء الأناضول"),
+], ids=["the-official", "the-same-source"])
+def test_a_back_reference_with_no_unnamed_source_before_is_the_last_named_speaker(text, name) -> None:
+    """Failed before: ``المسؤول الأمريكي`` became an unnamed source of its own; ``بحسب المصدر ذاته`` took
+    the attribution's masculine form as its source's gender and skipped the agency (``أوردت``)."""
+    assert extract_quotes([article(text)]).quotes[-1].speaker == name
+
+
+def test_the_reports_refer_to_no_one_named() -> None:
+    text = ("وقالت منظمة العفو الدولية إن الاعتقالات تعسفية. "
+            "وبحسب التقارير، فإن من بين المعتقلين ناشطات بارزات في الدفاع عن حقوق المرأة.")
+    q = extract_quotes([article(text)]).quotes[-1]
+    assert q.anonymous and q.speaker == "التقارير"
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("وكان الرئيس الأمريكي دونالد ترامب قد قال مرارا إن على الدول العربية تحمل المسؤولية.", "دونالد ترامب"),
+    ("من جانبه أكد مدير عام الهيئة العامة للطيران المدني سيف السويدي أن التعرض للطائرات خرق متعمد.",
+     "سيف السويدي"),
+    ("وقالت الخارجية الإماراتية إن الحادث خطير. "
+     "ويذكر أن الإمارات أعلنت الأسبوع الماضي أن طائرتين قطريتين اقتربتا من طائرة ركاب.", "الإمارات"),
+], ids=["adverb", "general-director", "after-the-outlets-frame"])
+def test_a_speaker_phrase_is_read_whole(text, name) -> None:
+    """Failed before: ``مرارا`` was read as the speaker, ``عام`` (general) ended the role before the name,
+    and the subject after ``ويذكر أن`` was not read before its verb."""
+    assert extract_quotes([article(text)]).quotes[-1].speaker == name

@@ -461,3 +461,12 @@ def test_quoted_words_after_an_addressee_occasion_or_apposition_are_the_verbs(te
     left the frame without content."""
     (f,) = quotes(text)
     assert f.kind == "direct" and content(text, f) == said
+
+
+def test_the_outlets_comment_after_a_comma_ends_the_content() -> None:
+    """Failed before: ``، وهو ما يمثل تغيرا`` ran on and swallowed the speaker's earlier words, and
+    ``من قبل إنه`` (before, an adverb) was read as ``قبل أن``."""
+    text = 'وقال ترامب إن التطور الأخير يمثل "تقدما كبيرا"، وهو ما يمثل تغيرا في موقفه حيث قال من قبل إنه لا جدوى من الحديث.'
+    first, second = quotes(text)
+    assert content(text, first) == 'التطور الأخير يمثل "تقدما كبيرا'
+    assert content(text, second) == "لا جدوى من الحديث"

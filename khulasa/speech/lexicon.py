@@ -130,7 +130,8 @@ _NOT_STOPWORDS = frozenset({"علي"})
 PLACES = GAZETTEER.places | GAZETTEER.place_words
 ORGS = GAZETTEER.orgs
 ANONYMOUS = WORDS["anonymous"]
-ANONYMOUS_REF = frozenset("ال" + w for w in ANONYMOUS)
+ANONYMOUS_REF = frozenset("ال" + w for w in ANONYMOUS) - frozenset(map(key, WORDS["adjunct"]))
+"""``المصدر``, ``الرجل``: an unnamed source named before (not ``الأحد``, Sunday)."""
 SPEAKER_STOPWORDS = frozenset(w for w in STOPWORDS if w not in _NOT_STOPWORDS)
 DOCUMENTS = WORDS["document"]
 PRONOUNS = WORDS["pronoun"]

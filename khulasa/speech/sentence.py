@@ -62,6 +62,12 @@ from khulasa.speech.values import (
 from khulasa.text.fold import Folded, key
 from khulasa.text.normalize import stem
 
+
+def _flags(word: str) -> frozenset[str]:
+    form = LEXICON.get(word)
+    return form.flags if form is not None else frozenset()
+
+
 _FRAME_WORDS = frozenset(
     COMPLEMENTIZERS | {":", "("} | set(_QUOTE_OPEN) | _STOPS | _DASHES | _TRANSPARENT | set(LEXICON) | _RELATIVES
 )
@@ -117,7 +123,10 @@ class _Sentence:
                     region.append((w, t.start(), t.end()))
                 continue
             if w in COMPLEMENTIZERS:
-                if (region and region[-1][0] in _GOVERNORS) or relative:
+                governed = bool(region) and region[-1][0] in _GOVERNORS
+                if governed and len(region) > 1 and region[-2][0] == "من" and region[-1][0] in ("قبل", "بعد"):
+                    governed = False  # قال من قبل إنه: "before", an adverb, not قبل أن
+                if governed or relative:
                     break
                 if "colon_only" in form.flags and not w.startswith("ب"):
                     break
@@ -273,6 +282,8 @@ class _Sentence:
             w = toks[stop - 1].group()
             if w in _PREVERBAL_STOPS or w in _COMMAS or w in _STOPS or w in _DASHES or w in LEXICON:
                 break
+            if w in COMPLEMENTIZERS and stop > 1 and "impersonal" in _flags(toks[stop - 2].group()):
+                break  # ويذكر أن الإمارات أعلنت: the outlet's frame, then the clause's own subject
             if (
                 (w in ADJUNCTS and w not in ("في", "لدى"))
                 or w in COMPLEMENTIZERS

@@ -131,7 +131,7 @@ def _word_ends_phrase(w: str) -> bool:
 def _role_adjective(w: str, prev: str, nxt: str = "") -> bool:
     """An adjunct word that is an adjective of the role before it (``العام`` in ``الأمين العام``, not
     in ``الرئيس العام الماضي``); ``nxt``: the word after it."""
-    return prev == "R" and key(w) in ROLE_ADJECTIVES and key(nxt) not in YEAR_ADJECTIVES
+    return prev == "R" and key(w) in ROLE_ADJECTIVES and key(nxt) not in YEAR_ADJECTIVES and not nxt[:1].isdigit()
 
 
 def _ends_phrase(ft: Folded, w: str, words: Sequence[tuple[str, int, int]], nxt: str) -> bool:
