@@ -609,6 +609,9 @@ def _article_mentions(
                 continue
             entry, mention = state.speaker(frame, window)
             end = frame.content_end
+            if frame.kind == "direct" and i + 1 < len(candidates) and candidates[i + 1].paragraph == s.paragraph:
+                # "… تصريحاته. يجب أن يبدأ …،" منتقدا: the quotation closes in the next sentence
+                end = _closed_later(article.text, frame, s, candidates[i + 1]) or end
             if frame.kind == "direct" and frame.marker == ":" and end == _trimmed_end(article.text, s.end):
                 # words after a colon run on through the paragraph's sentences that have no frame
                 j = i + 1
@@ -636,6 +639,25 @@ def _article_mentions(
                     entry if explicit else _Entry(entry.name, entry.anonymous, None, set(), entry.named)
                 )
     return out
+
+
+_MARK_PAIRS = {'"': '"', "«": "»", "“": "”"}
+
+
+def _closed_later(text: str, frame: speech.Frame, s: Sentence, nxt: Sentence) -> int | None:
+    """The end of quoted words that the sentence splitter cut: the content opens with a quotation mark
+    not closed before the sentence's end, and the next sentence closes it (a mark glued to the word
+    before it) before opening any other; the content then runs to that mark."""
+    k = frame.content_start - 1
+    while k > s.start and text[k].isspace():
+        k -= 1
+    close = _MARK_PAIRS.get(text[k]) if k >= s.start else None
+    if close is None or close in text[frame.content_start : s.end]:
+        return None
+    at = text.find(close, nxt.start, nxt.end)
+    if at <= nxt.start or text[at - 1].isspace() or any(m in text[nxt.start : at] for m in _MARK_PAIRS):
+        return None
+    return _trimmed_end(text, at)
 
 
 def _trimmed_end(text: str, end: int) -> int:

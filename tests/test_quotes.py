@@ -374,3 +374,22 @@ def test_a_speaker_phrase_is_read_whole(text, name) -> None:
     """Failed before: ``مرارا`` was read as the speaker, ``عام`` (general) ended the role before the name,
     and the subject after ``ويذكر أن`` was not read before its verb."""
     assert extract_quotes([article(text)]).quotes[-1].speaker == name
+
+
+def test_quotation_marks_that_close_after_a_comma_or_in_the_next_sentence() -> None:
+    """Failed before: a comma inside the closing mark (``والاستعمار،" مضيفاً``) did not end the clause,
+    so the next quote was swallowed; and the next sentence's closing mark was read as an opening one,
+    pairing with the next quotation's opening mark, so the colon quote ran on to the paragraph's end."""
+    text = (
+        'وقال أردوغان إن إسرائيل ستقع تحت أنقاض الظلم. ورد أردوغان بدوره مشيراً إلى أن تركيا لا تحمل '
+        '"وصمة عار الاحتلال والاستعمار،" مضيفاً: "نحن لا نجلب سوى السلام والأمن أينما نذهب."\n'
+        'ورد نتنياهو: "أردوغان ليس متعوداً على أن يتم الرد على تصريحاته. يجب أن يبدأ بالتعود على ذلك،" '
+        'منتقداً الغزو التركي لقبرص، قائلاً: "من يحتل شمال قبرص فلا يعظ لنا عن القيم والأخلاق".'
+    )
+    got = [(q.speaker, q.text) for q in extract_quotes([article(text)]).quotes]
+    assert got[1:] == [
+        ("أردوغان", 'تركيا لا تحمل "وصمة عار الاحتلال والاستعمار'),
+        ("أردوغان", "نحن لا نجلب سوى السلام والأمن أينما نذهب"),
+        ("نتنياهو", "أردوغان ليس متعوداً على أن يتم الرد على تصريحاته. يجب أن يبدأ بالتعود على ذلك"),
+        ("نتنياهو", "من يحتل شمال قبرص فلا يعظ لنا عن القيم والأخلاق"),
+    ]
