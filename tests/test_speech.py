@@ -470,3 +470,17 @@ def test_the_outlets_comment_after_a_comma_ends_the_content() -> None:
     first, second = quotes(text)
     assert content(text, first) == 'التطور الأخير يمثل "تقدما كبيرا'
     assert content(text, second) == "لا جدوى من الحديث"
+
+
+@pytest.mark.parametrize(("text", "said"), [
+    ('وانتقدت الناشطة ما وصفته بـ"اعتقالات تعسفية ضد نساء يتهمن بالخيانة".', "اعتقالات تعسفية ضد نساء يتهمن بالخيانة"),
+    ('كما وصفها بـ"التحركات الخطيرة التي تهدد وقف إطلاق النار".', "التحركات الخطيرة التي تهدد وقف إطلاق النار"),
+    ('وهدده العام الماضي بـ "النيران والغضب التي لم يشهدها العالم من قبل" إذا استمر.',
+     "النيران والغضب التي لم يشهدها العالم من قبل"),
+    ('والذي اعتبرته "إهانات في غير محلها" بحق السفير.', "إهانات في غير محلها"),
+], ids=["described-it-fem", "described-them", "threatened-him", "considered-it"])
+def test_a_reporting_verb_with_an_object_pronoun_is_a_frame(text, said) -> None:
+    """Failed before: ``وصفته``, ``وصفها``, ``هدده``, ``اعتبرته`` were not reporting words (the lexicon
+    had no forms with an object pronoun)."""
+    (f,) = quotes(text)
+    assert f.kind == "direct" and content(text, f) == said
