@@ -484,3 +484,17 @@ def test_a_reporting_verb_with_an_object_pronoun_is_a_frame(text, said) -> None:
     had no forms with an object pronoun)."""
     (f,) = quotes(text)
     assert f.kind == "direct" and content(text, f) == said
+
+
+@pytest.mark.parametrize(("text", "said_by"), [
+    ("لكن لورا بيكر ، مراسلة بي بي سي في سيول ، تقول إنه من المهم ملاحظة ذلك.", "لورا بيكر"),
+    ('لكن وكالة الأنباء الرسمية (سانا) قالت إن "لا صحة للتقارير التي تتحدث عن خروج المسلحين".', "وكالة الأنباء"),
+    ('وسائل الإعلام نفت الخبر، إذ ذكرت وكالة الأنباء الرسمية (سانا) أن "لا صحة للتقارير عن خروج المسلحين".',
+     "وكالة الأنباء"),
+], ids=["subject-apposition-verb", "subject-acronym-verb", "connective-then-verb"])
+def test_a_subject_before_its_verb_across_an_apposition_or_acronym(text, said_by) -> None:
+    """Failed before: a comma-bounded apposition or a bracketed acronym between the subject and its verb
+    hid the subject, and a verb that is also a noun (``ذكرت``) after ``إذ`` was read into the speaker
+    phrase of the verb before it (``نفت الخبر``)."""
+    f = quotes(text)[-1]
+    assert f.speaker is not None and (f.speaker.name or f.speaker.description) == said_by

@@ -19,6 +19,7 @@ from khulasa.speech.lexicon import (
     _AS_SAID,
     _COLON_QUOTE,
     _COMMAS,
+    _CONNECTIVES,
     _DASHES,
     _GOVERNORS,
     _LEADERS,
@@ -191,8 +192,12 @@ class _Sentence:
                 if "stance" in other.flags and other.role == "participle" and not other.prefixed:
                     region.append((w, t.start(), t.end()))
                     continue  # وقال السيناتور جون ماكين منتقدا ترامب إن ...: an adjunct of the speaker
-                if other.prefixed or (region and region[-1][0] in _COMMAS) or "noun" not in other.flags:
-                    break
+                if (
+                    other.prefixed
+                    or (region and (region[-1][0] in _COMMAS or region[-1][0] in _CONNECTIVES))
+                    or "noun" not in other.flags
+                ):
+                    break  # نفت الخبر، إذ ذكرت الوكالة أن: after a connective it is the next verb
             if relative or w in _RELATIVES:
                 relative += 1  # read on for a quotation; the subject ended before the relative
                 continue
@@ -277,6 +282,24 @@ class _Sentence:
         k = len(toks)
         while k and toks[k - 1].group() in ("قد", "لقد"):
             k -= 1
+        if k and toks[k - 1].group() in _COMMAS:
+            # لكن لورا بيكر، مراسلة بي بي سي في سيول، تقول: the subject before its apposition
+            j = k - 1
+            while j > max(0, k - 12) and toks[j - 1].group() not in _COMMAS:
+                w = toks[j - 1].group()
+                if w in _STOPS or w in LEXICON or w in COMPLEMENTIZERS or w in _QUOTE_OPEN:
+                    return None
+                j -= 1
+            if j == k - 1 or j <= max(0, k - 12) or _token_class(strip_conj(toks[j].group())) != "R":
+                return None
+            k = j - 1
+        if k and toks[k - 1].group() == ")":
+            # لكن وكالة الأنباء الرسمية (سانا) قالت: the body, its acronym in brackets after it
+            j = k - 1
+            while j > max(0, k - 6) and toks[j - 1].group() != "(":
+                j -= 1
+            if j > 0 and toks[j - 1].group() == "(":
+                k = j - 1
         stop = k
         while stop and k - stop < MAX_SPEAKER_TOKENS:
             w = toks[stop - 1].group()
