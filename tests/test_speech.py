@@ -450,7 +450,7 @@ def test_an_attribution_after_a_verb_with_no_content_is_a_quote_after_the_outlet
      "هناك استفزازات ومناورات في المنطقة العازلة"),
     ('وقال منصور شيشيفوروش رئيس مركز الأزمات لوكالة "إيسنا" للأنباء "الليلة الماضية بقي عدد من الأشخاص".',
      "الليلة الماضية بقي عدد من الأشخاص"),
-    ('وقال تشونغ في مؤتمر صحفي "أخبرت الرئيس ترامب أن الزعيم ملتزم بنزع السلاح النووي."',
+    ('وقال تشونغ في المؤتمر الصحفي "أخبرت الرئيس ترامب أن الزعيم ملتزم بنزع السلاح النووي."',
      "أخبرت الرئيس ترامب أن الزعيم ملتزم بنزع السلاح النووي"),
     ('وقالت لورين كستيو، المحامية والمتحدثة باسم الجمعية " هنا في فرنسا تتعرض آلاف النساء للاغتصاب".',
      "هنا في فرنسا تتعرض آلاف النساء للاغتصاب"),
@@ -498,3 +498,22 @@ def test_a_subject_before_its_verb_across_an_apposition_or_acronym(text, said_by
     phrase of the verb before it (``نفت الخبر``)."""
     f = quotes(text)[-1]
     assert f.speaker is not None and (f.speaker.name or f.speaker.description) == said_by
+
+
+@pytest.mark.parametrize(("text", "said_by"), [
+    ("وكانت الوكالة الرسمية قد نقلت عن متحدث أمني قوله إن المعتقلين قاموا بعمل منظم.", "متحدث أمني"),
+    ('وصرح خبير من شركة "سيكس غيل" قائلا إن المعلومات يجب أن تؤخذ بجدية.', "خبير"),
+    ("وأكدت أجهزة أمنية في عدة دول أن المونديال هدف رئيسي.", "أجهزة أمنية"),
+    ('وذكر صحافي لدى "إيريب" أنه شاهد جثثا حول الطائرة.', "صحافي"),
+], ids=["spokesman-adjective", "expert", "agencies", "journalist"])
+def test_an_indefinite_role_with_no_name_is_an_unnamed_source(text, said_by) -> None:
+    """Failed before: ``متحدث أمني`` gave the name ``أمني``; ``خبير`` was a role to resolve; ``أجهزة`` and
+    ``صحافي`` were names."""
+    (f,) = quotes(text)
+    assert f.speaker is not None and f.speaker.kind == "anonymous" and f.speaker.description == said_by
+
+
+def test_a_definite_or_complemented_role_is_still_a_role() -> None:
+    for text in ("وقال وزير الخارجية إن الحوار مستمر.", "وقال متحدث باسم الجيش إن الهجوم فشل."):
+        (f,) = quotes(text)
+        assert f.speaker is not None and f.speaker.kind == "role"

@@ -64,6 +64,11 @@ from khulasa.text.fold import Folded, key
 from khulasa.text.normalize import stem
 
 
+def _bare_key(word: str) -> str:
+    k = key(word)
+    return k[2:] if k.startswith("ال") and len(k) > 4 else k
+
+
 def _flags(word: str) -> frozenset[str]:
     form = LEXICON.get(word)
     return form.flags if form is not None else frozenset()
@@ -361,8 +366,8 @@ class _Sentence:
             return True  # وقالت لورين كستيو، المحامية والمتحدثة باسم الجمعية "...": the name's apposition
         if _spoken_to(rest[0]) and not any(r[0] in _COMMAS for r in region[used:]):
             return True  # وقال الوزير للصحفيين "..."، وقال لوكالة "إيسنا" للأنباء "..."
-        if rest[0] == "في" and len(rest) <= 3 and len(rest) > 1 and key(rest[1]) in SPEECH_NOUNS:
-            return True  # وقال في مؤتمر صحفي "..."، في بيان رسمي "..."
+        if rest[0] == "في" and 1 < len(rest) <= 3 and _bare_key(rest[1]) in SPEECH_NOUNS:
+            return True  # وقال في مؤتمر صحفي "..."، في المؤتمر الصحفي "..."، في بيان رسمي "..."
         # adjuncts before the quotation: وقال في كلمة متلفزة "..."، وكتب على تويتر "..."، وقال مخاطبا "..."
         # (not a name of a channel or body: في تصريحات، نقلتها شبكة "تي آر تي")
         # (but في بيان "..."، في تصريح "...": the statement's words)

@@ -185,6 +185,11 @@ def _phrase(
                 n += 1
             words = words[:n]
     classes = [_class_at(ft, w, at) for w, at, _ in words]
+    if classes[0] == "R" and _unnamed_role(words):
+        # قال خبير، نقلت عن متحدث أمني: an indefinite role with only indefinite adjectives names no one
+        start, end = _offsets(ft, words[0][1], words[-1][2])
+        text = ft.text[start:end]
+        return SpeakerMention(text, start, end, "anonymous", description=text)
     if classes[0] == "R":
         classes, cut = _complemented(words, classes)
         words, classes = words[:cut], classes[:cut]
@@ -263,6 +268,21 @@ def _phrase(
     if head == "S":
         return None
     return SpeakerMention(text, start, end, "name", name=text)
+
+
+def _offsets(ft: Folded, a: int, b: int) -> tuple[int, int]:
+    return (a, b) if len(ft.folded) == len(ft.text) else (ft.start(a), ft.end(b))
+
+
+def _unnamed_role(words: Sequence[tuple[str, int, int]]) -> bool:
+    """``خبير``, ``متحدث أمني``, ``صحافي``: a role without the article, alone or with indefinite relative
+    adjectives only (not ``وزير الخارجية``, ``متحدث باسم الجيش``, ``الرئيس``)."""
+    head = key(strip_conj(words[0][0]))
+    if head.startswith("ال") or head.startswith("لل"):
+        return False
+    return all(
+        not key(w).startswith("ال") and _is_nisba(w) and _token_class(w) not in "RBP" for w, _, _ in words[1:]
+    )
 
 
 def _complemented(words: Sequence[tuple[str, int, int]], classes: Sequence[str]) -> tuple[list[str], int]:
