@@ -517,3 +517,16 @@ def test_a_definite_or_complemented_role_is_still_a_role() -> None:
     for text in ("وقال وزير الخارجية إن الحوار مستمر.", "وقال متحدث باسم الجيش إن الهجوم فشل."):
         (f,) = quotes(text)
         assert f.speaker is not None and f.speaker.kind == "role"
+
+
+@pytest.mark.parametrize(("text", "said"), [
+    ("وقال إلوود، الذي فقد شقيقه في هجوم في بالي عام 2002، وكان موجودا في مسرح هجوم آخر، إنه ينبغي "
+     "محاكمة الرجلين في لاهاي.", "ينبغي محاكمة الرجلين في لاهاي"),
+    ('وتابع أردوغان وفقا لما نقلته وكالة أنباء الأناضول التركية الرسمية: "تركيا تولي أهمية قصوى للأمن."',
+     "تركيا تولي أهمية قصوى للأمن"),
+], ids=["relative-clause-closed-by-comma", "channel-before-colon"])
+def test_a_relative_clause_or_a_channel_between_speaker_and_content(text, said) -> None:
+    """Failed before: a complementizer after a relative clause was always the relative clause's own,
+    even after the comma that closed it; an attribution word (``وفقا لما نقلته``) ended the frame."""
+    (f,) = quotes(text)
+    assert content(text, f) == said

@@ -132,8 +132,8 @@ class _Sentence:
                 governed = bool(region) and region[-1][0] in _GOVERNORS
                 if governed and len(region) > 1 and region[-2][0] == "من" and region[-1][0] in ("قبل", "بعد"):
                     governed = False  # قال من قبل إنه: "before", an adverb, not قبل أن
-                if governed or relative:
-                    break
+                if governed or (relative and not self._after_comma(t.start())):
+                    break  # (وقال إلوود، الذي فقد شقيقه …، إنه: a comma closed the relative clause)
                 if "colon_only" in form.flags and not w.startswith("ب"):
                     break
                 marker = w
@@ -191,6 +191,9 @@ class _Sentence:
                 if "stance" in form.flags:
                     break  # انتقد ترامب الاتفاق، قائلا: the participle's own frame
                 region.append((w, t.start(), t.end()))
+                continue
+            if w in LEXICON and region and LEXICON[w].role == "attribution" and not LEXICON[w].prefixed:
+                relative += 1  # وتابع أردوغان وفقا لما نقلته الوكالة: "...": the channel, then the quotation
                 continue
             if w in LEXICON:
                 other = LEXICON[w]
@@ -328,6 +331,13 @@ class _Sentence:
         if sp is None or sp.kind == "pronoun" or self.ft.index(sp.end) < words[-1][2]:
             return None
         return sp
+
+    def _after_comma(self, pos: int) -> bool:
+        """Whether a comma stands right before ``pos`` (spaces between)."""
+        k = pos - 1
+        while k > self.lo and self.f[k].isspace():
+            k -= 1
+        return k >= self.lo and self.f[k] in _COMMAS
 
     def _whole_clause(self, quote: tuple[int, int]) -> bool:
         """``أكد أن "..."``: the quotation is the whole content when a comma, a full stop or the clause's
