@@ -224,8 +224,10 @@ class _Story:
             self._searched.add(role)
             # للرئيس التركي: ل before the article takes its alef
             after_li = "لل" + role[2:] if role.startswith("ال") else None
+            # الكورى الجنوبى: a final ي written ى, as some outlets type it
+            variants = dict.fromkeys([role, _FINAL_YA.sub("ى", role)])
             for ft in self.folded.values():
-                found = [(at, "") for at in _occurrences(ft.folded, role, prefixes="وفبل")]
+                found = [(at, "") for form in variants for at in _occurrences(ft.folded, form, prefixes="وفبل")]
                 if after_li is not None:
                     found = sorted(found + [(at, "ال") for at in _occurrences(ft.folded, after_li, prefixes="وف")])
                 for at, article in found:
@@ -254,7 +256,7 @@ class _Story:
                         continue
                     if comma is not None and ft.folded.find(fold(sp.name), end) != _skip(ft.folded, comma.end()):
                         continue
-                    if _role_key(sp.description) == role:
+                    if key(_role_key(sp.description)) == key(role):
                         self.roles.setdefault(role, Counter())[sp.name] += 1
                         self.written.setdefault(role, _without_conj(sp.description))
         names = self.roles.get(role)
@@ -303,8 +305,9 @@ class _Story:
 
 
 _WORD = re.compile(r"[^\W\d_]+")
-_FOLLOWING = re.compile(r"(?:\s+[^\W\d_]+){1,5}")
+_FOLLOWING = re.compile(r"(?:\s+[^\W\d_]+(?:-[^\W\d_]+)?){1,5}")
 _APPOSITION = re.compile(r"\s*[،,]")
+_FINAL_YA = re.compile(r"ي\b")
 _RELATIVE_WORDS = frozenset(fold(w) for w in "الذي التي الذين اللواتي".split())
 _BACK_REFERENCES = frozenset(fold(w) for w in "المسؤول المسؤولة المسئول المصدر".split())
 _LATTER = frozenset(fold(w) for w in "الأخير الأخيرة".split())

@@ -393,3 +393,11 @@ def test_quotation_marks_that_close_after_a_comma_or_in_the_next_sentence() -> N
         ("نتنياهو", "أردوغان ليس متعوداً على أن يتم الرد على تصريحاته. يجب أن يبدأ بالتعود على ذلك"),
         ("نتنياهو", "من يحتل شمال قبرص فلا يعظ لنا عن القيم والأخلاق"),
     ]
+
+
+def test_a_hyphenated_name_and_a_role_typed_with_final_alef_maqsura() -> None:
+    """Failed before: the hyphen in ``يوي-يونغ`` ended the frame (read as a dash), and ``الكورى الجنوبى``
+    (final ``ى``) was another role than ``الكوري الجنوبي``."""
+    text = ("وقال مستشار الأمن القومى الكورى الجنوبى، تشونغ يوي-يونغ، إن ترامب سيلتقي كيم. "
+            "وأشار مستشار الأمن القومي الكوري الجنوبي إلى أن الضغط أدى إلى هذه النقطة.")
+    assert [q.speaker for q in extract_quotes([article(text)]).quotes] == ["تشونغ يوي-يونغ"] * 2

@@ -48,6 +48,7 @@ from khulasa.speech.lexicon import (
     ReportingForm,
 )
 from khulasa.speech.speakers import (
+    _glued,
     _is_source,
     _phrase,
     _short_phrase,
@@ -178,6 +179,8 @@ class _Sentence:
                 break
             if w in _STOPS:
                 break
+            if w == "-" and _glued(f, t.start()):
+                continue  # تشونغ يوي-يونغ: a hyphen inside a name
             if w in _DASHES or w == "(":
                 closer = ")" if w == "(" else None
                 end = self._skip_parenthetical(t.end(), closer)

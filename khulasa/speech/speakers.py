@@ -156,6 +156,9 @@ def _phrase(
     i = 2 if len(toks) > 2 and toks[0][0] == "كل" and toks[1][0] == "من" else 0  # كل من ألمانيا وفرنسا
     while i < len(toks) and len(words) < MAX_SPEAKER_TOKENS:
         w = toks[i][0]
+        if w == "-" and words and _glued(ft.folded, toks[i][1]):
+            i += 1  # تشونغ يوي-يونغ: a hyphen inside a name
+            continue
         if _ends_phrase(ft, w, words, toks[i + 1][0] if i + 1 < len(toks) else ""):
             # ``مراسل الجزيرة في إسطنبول عامر لافي``: a place qualifies the role, then comes the name
             j = i + 2
@@ -268,6 +271,11 @@ def _phrase(
     if head == "S":
         return None
     return SpeakerMention(text, start, end, "name", name=text)
+
+
+def _glued(f: str, at: int) -> bool:
+    """Whether the mark at ``at`` joins two letters with no space (``يوي-يونغ``, ``جي-إن``)."""
+    return 0 < at < len(f) - 1 and f[at - 1].isalpha() and f[at + 1].isalpha()
 
 
 def _offsets(ft: Folded, a: int, b: int) -> tuple[int, int]:
