@@ -57,13 +57,13 @@ def _clause_end(f: str, pos: int, hi: int, quotes: Sequence[tuple[int, int]]) ->
     """Where the content that starts at ``pos`` ends: before a comma or dash that opens a new reporting
     word or attribution, else at ``hi``.  Commas inside quotation marks do not count."""
     for m in _CLAUSE_PUNCT.finditer(f, pos, hi):
-        after = m.end()
+        at = m.end()
         quote = _inside(quotes, m.start())
         if quote is not None:
-            if _skip_space(f, after, hi) != quote[1]:
+            if _skip_space(f, at, hi) != quote[1]:
                 continue
-            after = quote[1] + 1  # "… والاستعمار،" مضيفا: the comma that ends the quotation ends the clause
-        nxt = _TOKEN.match(f, _skip_space(f, after, hi), hi)
+            at = quote[1] + 1  # "… والاستعمار،" مضيفا: the comma that ends the quotation ends the clause
+        nxt = _TOKEN.match(f, _skip_space(f, at, hi), hi)
         if nxt is None:
             continue
         w1 = nxt.group()
