@@ -126,7 +126,10 @@ def main() -> None:
         "compare.disagreements": lambda: compare.disagreements(
             analysis.articles, analysis.sentences, analysis.units
         ),
-        "compare.coverage + exclusive": lambda: (compare.coverage(summary), compare.exclusive(summary)),
+        "compare.coverage + exclusive (the pipeline's sentences given)": lambda: (
+            compare.coverage(summary),
+            compare.exclusive(summary, analysis.sentences),
+        ),
     }
     stage_cpu = {}
     for name, fn in stages.items():

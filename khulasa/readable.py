@@ -30,8 +30,10 @@ display edits, a hashtag mark removed and a speaker's name inserted, are listed 
 * **A summary opens with the scene.**  The first sentence never continues a quote or needs an antecedent
   (``can_open``, also for story titles), and preferably it is an article's lead that is not reported
   speech (``sets_scene``): the first article group (the summary sentences of one anchor article, in
-  article order) that opens with such a sentence goes first (else one opening with a sentence that sets
-  the scene, else with a lead, else with one that can open); the other groups keep their order.  An
+  article order) that opens with such a sentence goes first (else one opening with a lead that can
+  open, else with a sentence that sets the scene, else with a lead, else with one that can open); the
+  other groups keep their order.  A sentence that answers the one before it (``لكن``, ``إلا أن``,
+  ``ومع ذلك``) can not open.  An
   article's first sentence never needs an antecedent (its writer meant it to be read first).
 * **Hashtag marks are not shown.**  ``display`` gives a sentence as shown: ``#مشاري_الذايدي`` ->
   ``مشاري الذايدي``.  When that differs from the source span, the summary sentence lists the edit
@@ -187,15 +189,16 @@ def show(item: Shown, articles: Mapping[str, Article]) -> tuple[str, tuple[str, 
 
 
 def can_open(text: str) -> bool:
-    """Whether the sentence may open a summary or title a story: it needs no antecedent and does not
-    continue a quote (``وأضاف الرئيس بوتين، قائلا: «...»``, a sentence opening with a quotation mark)."""
-    return not (needs_antecedent(text) or speech.opening(text).continuation)
+    """Whether the sentence may open a summary or title a story: it needs no antecedent, does not
+    continue a quote (``وأضاف الرئيس بوتين، قائلا: «...»``, a sentence opening with a quotation mark)
+    and does not answer the sentence before it (``لكن``, ``إلا أن``, ``ومع ذلك``: ``rules.answers_before``)."""
+    return not (needs_antecedent(text) or speech.opening(text).continuation or _rules.answers_before(text))
 
 
 def sets_scene(text: str) -> bool:
     """A sentence that can open and is not reported speech (no reporting verb opens it)."""
     o = speech.opening(text)
-    return o.status == "none" and not o.continuation
+    return o.status == "none" and not o.continuation and not _rules.answers_before(text)
 
 
 @dataclass(frozen=True)
@@ -374,7 +377,10 @@ def arrange(
 ) -> list[Shown]:
     """The summary in reading order: ``ordered`` (chosen units in ``khulasa.order``'s order) with each
     pair's antecedent right before its dependent, and the first article group that opens with a lead
-    that sets the scene moved to the front (else: a scene, a lead, a sentence that ``can_open``)."""
+    that sets the scene moved to the front (else: a lead that ``can_open``, a scene, a lead, a sentence
+    that ``can_open``).  A lead that reports speech goes before a later sentence that sets the scene:
+    its writer meant it to be read first, while a sentence from inside an article often leans on the
+    one before it (``ولم تتمكن رويترز من معرفة مصير بقية التلميذات``)."""
     units = {u.id: u for u in ready.units}
     shown: list[Shown] = []
     for unit in ordered:
@@ -391,6 +397,7 @@ def arrange(
             groups.append([item])
     tests = (
         lambda s: ready.is_lead(s) and sets_scene(s.text),
+        lambda s: ready.is_lead(s) and can_open(s.text),
         lambda s: sets_scene(s.text),
         ready.is_lead,
         lambda s: can_open(s.text),

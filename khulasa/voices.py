@@ -81,7 +81,7 @@ def annotate(
     if options.compare:
         changes["comparison"] = Comparison(
             coverage=compare.coverage(summary),
-            exclusive=compare.exclusive(summary),
+            exclusive=compare.exclusive(summary, sentences),
             disagreements=compare.disagreements(summary.articles, sentences, units, folded=prepared.folded),
         )
     return dataclasses.replace(summary, **changes)

@@ -52,6 +52,35 @@ def test_exclusive_summary_sentences_when_several_outlets_cover_the_story() -> N
     assert compare.exclusive(khulasa.summarize(arts[:1], sentences=2)) == ()
 
 
+def test_a_report_another_outlet_gives_in_other_words_is_no_exclusive() -> None:
+    # the two leads are two units (reworded beyond a near-copy), each from one outlet: before the check
+    # both were "only in" their outlet; the second sentences are the only true exclusives
+    arts = [
+        article(
+            "أعلنت الشرطة النيجيرية فقدان 111 تلميذة بعد هجوم لجماعة بوكو حرام على مدرسة للبنات في بلدة"
+            " دابتشي بولاية يوبي. وقال حاكم الولاية إنه سيزور البلدة غدا للقاء أسر الطالبات.",
+            "a",
+            source="X",
+        ),
+        article(
+            "ما زالت 111 طالبة مفقودات منذ أن هاجم مسلحو بوكو حرام مدرستهن في دابتشي شمال شرق نيجيريا،"
+            " بحسب الشرطة. وتعرضت قوافل الإغاثة في الإقليم لهجمات متكررة خلال الشهر الماضي.",
+            "b",
+            source="Y",
+        ),
+    ]
+    summary = khulasa.summarize(arts, sentences=4)
+    assert all(len(s.sources) == 1 for s in summary.sentences)  # four units, one outlet each
+    only = compare.exclusive(summary)
+    assert sorted((e.outlet, e.text.split()[0]) for e in only) == [("X", "وقال"), ("Y", "وتعرضت")]
+    analysis = pipeline.analyze(arts)
+    # the same with the caller's sentences, and for units
+    assert compare.exclusive(summary, analysis.sentences) == only
+    salience = [1.0] * len(analysis.units)
+    units = compare.exclusive_units(analysis.units, arts, salience)
+    assert sorted(e.text.split()[0] for e in units) == ["وتعرضت", "وقال"]
+
+
 def test_exclusive_units_ranks_by_salience() -> None:
     arts = [
         article("انعقدت القمة في المدينة. وناقش القادة ملف الطاقة.", "a", source="X"),

@@ -8,6 +8,8 @@ frames with an elided speaker); no benchmark data is read.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from benchmarks import readability_audit as ra
@@ -107,6 +109,11 @@ def test_a_named_hashtag_stays_as_written():
         ("أعلنت وزارة الصحة عن خطة جديدة.", False, True),
         # a verb without subject and without content is a passive or impersonal form, not an elided speaker
         ("كتبت هذه المختارات باللغة الأفيستانية القديمة.", False, True),
+        # a sentence answering the one before it (لكن، إلا أن، ومع ذلك) may not open
+        ("لكن قصة نائب رئيس الوزراء ليست الأولى من نوعها.", False, False),
+        ("إلا أن والده أعلن عفوه عن ابنه.", False, False),
+        ("ومع ذلك، لم يتغير شيء في المدينة.", False, False),
+        ("غير مسموح بالتدخين في المطار.", False, True),  # غير without أن is a negation, no answer
     ],
 )
 def test_the_predicates(text, needs, opens):
@@ -353,6 +360,29 @@ def test_the_summary_opens_with_the_scene_and_keeps_each_articles_order():
         span = next(x for x in s.sources if x.article_id == s.article_id)
         by_article.setdefault(s.article_id, []).append(span.start)
     assert all(starts == sorted(starts) for starts in by_article.values())
+
+
+def test_a_lead_that_reports_speech_opens_before_a_later_sentence_of_another_article():
+    # the later sentence sets a scene of sorts but leans on what its article said before it
+    earlier = Article(
+        "a",
+        "اختطف مسلحون عشرات التلميذات من مدرسة في شمال البلاد.\n"
+        "ولم تتمكن الوكالة من معرفة مصير بقية التلميذات المفقودات.",
+        date=dt.date(2018, 2, 21),
+    )
+    later = Article(
+        "b",
+        "أعلنت الشرطة، الأربعاء، فقدان 111 تلميذة بعد هجوم مسلح على مدرسة للبنات.",
+        date=dt.date(2018, 2, 22),
+    )
+    sentences = [*segment(earlier), *segment(later)]
+    units = [InfoUnit(i, s, (s,)) for i, s in enumerate(sentences)]
+    ready = readable.plan(units, pairs=False)
+    inside, lead = sentences[1], sentences[2]
+    assert readable.sets_scene(inside.text) and not ready.is_lead(inside) and ready.is_lead(lead)
+    rank = {"a": (earlier.date, 0), "b": (later.date, 1)}
+    shown = readable.arrange(units[1:], ready, rank)  # the earlier article's lead is not chosen
+    assert [item.sentence for item in shown] == [lead, inside]
 
 
 # --- the readability audit, fast, on these fixtures ----------------------------------------------------

@@ -191,6 +191,17 @@ HASHTAG_WORDS = frozenset(w.lower() for w in _WORDS.get("hashtag_word", ()))
 # Words that are never part of a name in a "Name:" byline: the stopwords and the [not_name] list.
 _NOT_NAME = BASE_STOPWORDS | frozenset(normalize(w) for w in _WORDS.get("not_name", ()))
 
+_ANSWER_OPENER = re.compile(
+    "^[\\W_]*(?:[وف])?" + _alternation(_WORDS.get("answer_opener", ())) + "(?![^\\W_])"
+)
+
+
+def answers_before(text: str) -> bool:
+    """Whether the sentence opens by answering the one before it (``لكن``, ``إلا أنه``, ``ومع ذلك``:
+    the ``[answer_opener]`` words of ``data/textrules_words_ar.txt``, after ``و``/``ف`` or not)."""
+    return _ANSWER_OPENER.match(text) is not None
+
+
 # Words are possessive and places/names atomic: what follows them is a separator no word contains, so
 # giving words back never helps a match, and not trying saves the backtracking.
 _W = "[^\\W\\d_]++"

@@ -5,7 +5,9 @@ Checked: the fields and their forms; each id once; each event in exactly one sto
 date inside the window named by the file and outside the held-out span 2018-06-10..2018-06-20; and, against
 the archive, that each id exists with that date and outlet and that every article of the window is labelled.
 
-    python benchmarks/data/stories_dev/check.py [--corpus ANT.tar.gz] [--stats] [FILE.jsonl ...]
+    python benchmarks/data/stories_dev/check.py [--corpus ANT.tar.gz] [--stats] [FILE.jsonl | DIR ...]
+
+A directory stands for its window files (``ant-*.jsonl``), e.g. ``benchmarks/data/stories_check``.
 
 Exit status 0 when every file passes, 1 otherwise (one line per problem on stderr), 2 without the archive.
 """
@@ -122,16 +124,22 @@ def stats(path: Path, rows: list[dict[str, str]]) -> str:
             f"{', '.join(f'{k} {v}' for k, v in sorted(categories.items()))} |")
 
 
+def window_files(paths: list[Path]) -> list[Path]:
+    """``paths`` with each directory replaced by its window files (``ant-*.jsonl``, sorted)."""
+    return [f for p in paths for f in (sorted(p.glob("ant-*.jsonl")) if p.is_dir() else [p])]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("files", nargs="*", type=Path, help="window files (default: all in this directory)")
+    parser.add_argument("files", nargs="*", type=Path,
+                        help="window files or directories of them (default: all in this directory)")
     parser.add_argument("--corpus", type=Path, default=CORPUS, help=f"the ANT archive (default {CORPUS})")
     parser.add_argument("--stats", action="store_true", help="print a Markdown table of counts per window")
     args = parser.parse_args(argv)
     if not args.corpus.is_file():
         print(f"check: no archive at {args.corpus} (give --corpus)", file=sys.stderr)
         return 2
-    paths = args.files or sorted(HERE.glob("ant-*.jsonl"))
+    paths = window_files(args.files or [HERE])
     problems: list[str] = []
     files = {}
     for path in paths:
