@@ -225,13 +225,14 @@ class _Story:
             # للرئيس التركي: ل before the article takes its alef
             after_li = "لل" + role[2:] if role.startswith("ال") else None
             # الكورى الجنوبى: a final ي written ى, as some outlets type it
-            variants = dict.fromkeys([role, _FINAL_YA.sub("ى", role)])
+            typed = _FINAL_YA.sub("ى", role)
             for ft in self.folded.values():
-                found = [(at, "") for form in variants for at in _occurrences(ft.folded, form, prefixes="وفبل")]
+                forms = (role, typed) if typed != role and "ى" in ft.folded else (role,)
+                found = [(at, "") for form in forms for at in _occurrences(ft.folded, form, prefixes="وفبل")]
                 if after_li is not None:
                     found = sorted(found + [(at, "ال") for at in _occurrences(ft.folded, after_li, prefixes="وف")])
                 for at, article in found:
-                    before = _apposed_before(ft, at)
+                    before = _apposed_before(ft, at) if _comma_before(ft.folded, at) else None
                     if before is not None:
                         # حمد بن جاسم، رئيس الوزراء القطري السابق: the name, then its role after a comma
                         self.roles.setdefault(role, Counter())[before] += 1
@@ -318,6 +319,13 @@ def _skip(text: str, at: int) -> int:
     while at < len(text) and text[at].isspace():
         at += 1
     return at
+
+
+def _comma_before(f: str, at: int) -> bool:
+    k = at - 1
+    while k >= 0 and f[k] == " ":
+        k -= 1
+    return k >= 0 and f[k] in "،,"
 
 
 def _apposed_before(ft: Folded, at: int) -> str | None:

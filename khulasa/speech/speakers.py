@@ -337,8 +337,10 @@ def _is_nisba(word: str) -> bool:
     )
 
 
+@functools.lru_cache(maxsize=1 << 14)
 def parse_speaker(text: str) -> SpeakerMention | None:
-    """A speaker phrase on its own (``الرئيس الروسي فلاديمير بوتين``), split into role and name."""
+    """A speaker phrase on its own (``الرئيس الروسي فلاديمير بوتين``), split into role and name (a
+    frozen value, cached: a story's roles and names are read again at each of their mentions)."""
     ft = Folded(text)
     return _phrase(ft, [(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(ft.folded)], frozenset())
 
