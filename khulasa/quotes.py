@@ -255,8 +255,12 @@ class _Story:
                     sp = speech.parse_speaker(article + written)
                     if sp is None or sp.kind != "name" or not sp.name or not sp.description:
                         continue
-                    if comma is not None and ft.folded.find(fold(sp.name), end) != _skip(ft.folded, comma.end()):
-                        continue
+                    if comma is not None:
+                        name_at = ft.folded.find(fold(sp.name), end)
+                        if name_at != _skip(ft.folded, comma.end()):
+                            continue
+                        if ft.folded[name_at + len(fold(sp.name)) :].lstrip()[:1] not in ("،", ",", ".", ""):
+                            continue  # الرئيس الأمريكي، دونالد ترامب وافق: the name in apposition is closed by a comma
                     if key(_role_key(sp.description)) == key(role):
                         self.roles.setdefault(role, Counter())[sp.name] += 1
                         self.written.setdefault(role, _without_conj(sp.description))
@@ -574,14 +578,14 @@ class _Article:
         """A name whose bounds an apposition makes sure: after its role and a comma (``المتحدث باسم
         الكرملين، دميتري بيسكوف``), or before a comma and a role or relative clause (``منال الشريف، التي
         تقيم …``, ``وليد البخاري، القائم بأعمال …``); not ``انتقد ترامب الاتفاق، قائلا``."""
-        if sp.description and any(c in sp.text for c in "،,"):
-            return True
         text = self.article.text
         at = sp.end
         while at < len(text) and text[at].isspace():
             at += 1
         if at >= len(text) or text[at] not in "،,":
-            return False
+            return False  # the name's end is sure only at a comma
+        if sp.description and any(c in sp.text for c in "،,"):
+            return True
         nxt = _WORD.search(text, at + 1, at + 40)
         if nxt is None or text[at + 1 : nxt.start()].strip():
             return False

@@ -401,3 +401,24 @@ def test_a_hyphenated_name_and_a_role_typed_with_final_alef_maqsura() -> None:
     text = ("وقال مستشار الأمن القومى الكورى الجنوبى، تشونغ يوي-يونغ، إن ترامب سيلتقي كيم. "
             "وأشار مستشار الأمن القومي الكوري الجنوبي إلى أن الضغط أدى إلى هذه النقطة.")
     assert [q.speaker for q in extract_quotes([article(text)]).quotes] == ["تشونغ يوي-يونغ"] * 2
+
+
+@pytest.mark.parametrize(("text", "not_speaker"), [
+    ("وفي اللقاء أكد الرئيس الأمريكي، دونالد ترامب وافق على عقد القمة في موعدها. "
+     "وقال الرئيس الأمريكي إن القمة ستعقد في سنغافورة.", "دونالد ترامب وافق"),
+    ("حذرت شركة آبل الواقع مقرها في كاليفورنيا الموظفين من التسريب، ورفعت سقف الإجراءات القانونية. "
+     "وأضافت أنه تم إلقاء القبض على 12 منهم.", "ورفعت"),
+    ("وبالرغم من أن النقابات رحبت بقرارات الحكومة، إلا أنها ترى أن عدد الشركات المعاقبة قليل.",
+     "بقرارات الحكومة"),
+], ids=["apposition-not-closed", "name-not-closed", "stance-complement"])
+def test_the_check_sets_rules_do_not_read_words_that_run_on_as_a_name(text, not_speaker) -> None:
+    """Guards the rules above on 411 benchmark clusters' cases: a name in apposition counts only when a
+    comma closes it; a stance verb's ``ب``-complement is no subject, and ``، إلا أنها … أن`` opens a new
+    clause, not the verb's content."""
+    assert not_speaker not in {q.speaker for q in extract_quotes([article(text)]).quotes}
+
+
+def test_an_attribution_word_whose_li_is_its_own_is_written_whole() -> None:
+    text = "وتمنع الشركات من تشغيل العمال أكثر من ثماني ساعات يوميا، وفقا لائحة منظمة العمل."
+    (q,) = extract_quotes([article(text)]).quotes
+    assert q.speaker is not None and q.speaker.startswith("لائحة")

@@ -37,6 +37,7 @@ from khulasa.speech.lexicon import (
     ADJUNCTS,
     ANAPHOR_GAP,
     ANAPHORS,
+    ANONYMOUS,
     COMPLEMENTIZERS,
     LEXICON,
     MAX_ANAPHOR_GAP,
@@ -63,6 +64,8 @@ from khulasa.speech.values import (
 )
 from khulasa.text.fold import Folded, key
 from khulasa.text.normalize import stem
+
+_CONCESSIVE = frozenset({"الا", "غير", "لكن", "ولكن"})
 
 
 def _bare_key(word: str) -> str:
@@ -130,6 +133,8 @@ class _Sentence:
                     region.append((w, t.start(), t.end()))
                 continue
             if w in COMPLEMENTIZERS:
+                if region and region[-1][0] in _CONCESSIVE and len(region) > 1 and region[-2][0] in _COMMAS:
+                    break  # رحبت بالقرارات، إلا أنها ترى أن: a new clause, not this verb's content
                 governed = bool(region) and region[-1][0] in _GOVERNORS
                 if governed and len(region) > 1 and region[-2][0] == "من" and region[-1][0] in ("قبل", "بعد"):
                     governed = False  # قال من قبل إنه: "before", an adverb, not قبل أن
@@ -257,7 +262,9 @@ class _Sentence:
             after = next((k for k, r in enumerate(region) if r[0] in ("عن", "الى")), -1)
             if after >= 0:
                 return _phrase(ft, _until_comma(region[after + 1 :]), form.flags)
-        speaker = _phrase(ft, subject, form.flags)
+        if "stance" in form.flags and subject and subject[0][0].startswith("ب") and len(subject[0][0]) > 3:
+            subject = []  # رحبت بقرارات الحكومة: the verb's complement, no subject after it
+        speaker = _phrase(ft, subject, form.flags) if subject else None
         if speaker is not None and speaker.kind in ("role", "body") and len(subject) < len(region):
             rest = _until_comma(region[len(subject) :])
             nxt = (
@@ -459,12 +466,15 @@ class _Sentence:
             at = t.start()
             if not toks and w.startswith("ل") and len(w) > 3:
                 # وفقا لمصادر، وفقا للوسكي (a name the article writes without ل): the source without
-                # the preposition; وفقا للكولونيل: the article's alef that ل took
+                # the preposition; وفقا للكولونيل: the article's alef that ل took; a word whose ل is
+                # its own (لائحة، لجنة) is read without it but written whole
                 rest = w[1:]
                 if w.startswith("لل") and rest not in self.ft.words:
                     w = "ال" + w[2:]
-                else:
+                elif rest in self.ft.words or _token_class(rest) in "RBDP" or key(rest) in ANONYMOUS:
                     w, at = rest, at + 1
+                else:
+                    w = rest
             toks.append((w, at, t.end()))
             if len(toks) >= MAX_SPEAKER_TOKENS:
                 stop = t.end()
