@@ -422,3 +422,12 @@ def test_an_attribution_word_whose_li_is_its_own_is_written_whole() -> None:
     text = "وتمنع الشركات من تشغيل العمال أكثر من ثماني ساعات يوميا، وفقا لائحة منظمة العمل."
     (q,) = extract_quotes([article(text)]).quotes
     assert q.speaker is not None and q.speaker.startswith("لائحة")
+
+
+def test_a_verb_that_ran_into_a_name_after_a_role_is_cut_off() -> None:
+    """Failed before: ``أن الرئيس الأمريكي دونالد ترامب وافق على …`` gave the role the name
+    ``دونالد ترامب وافق`` (it holds the speaker's name, so it won), shown for all his quotes."""
+    a0 = article("وقال الرئيس الأمريكي دونالد ترامب إن الاتفاق سيئ للغاية.", "a0")
+    a1 = article("أكد البيت الأبيض أن الرئيس الأمريكي دونالد ترامب وافق على لقاء زعيم كوريا الشمالية. "
+                 "وقال الرئيس الأمريكي إن القمة ستعقد في سنغافورة.", "a1")
+    assert {q.speaker for q in extract_quotes([a0, a1]).quotes} == {"دونالد ترامب", "البيت الأبيض"}
