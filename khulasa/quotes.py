@@ -224,21 +224,47 @@ class _Story:
             self._searched.add(role)
             # للرئيس التركي: ل before the article takes its alef
             after_li = "لل" + role[2:] if role.startswith("ال") else None
+            # الكورى الجنوبى: a final ي written ى, as some outlets type it
+            typed = _FINAL_YA.sub("ى", role)
             for ft in self.folded.values():
-                found = [(at, "") for at in _occurrences(ft.folded, role, prefixes="وفبل")]
+                forms = (role, typed) if typed != role and "ى" in ft.folded else (role,)
+                found = [(at, "") for form in forms for at in _occurrences(ft.folded, form, prefixes="وفبل")]
                 if after_li is not None:
                     found = sorted(found + [(at, "ال") for at in _occurrences(ft.folded, after_li, prefixes="وف")])
                 for at, article in found:
-                    tail = _FOLLOWING.match(ft.folded, at + len(role))  # (the two forms are as long)
+                    before = _apposed_before(ft, at) if _comma_before(ft.folded, at) else None
+                    if before is not None:
+                        # حمد بن جاسم، رئيس الوزراء القطري السابق: the name, then its role after a comma
+                        self.roles.setdefault(role, Counter())[before] += 1
+                        self.written.setdefault(role, _without_conj(ft.text[ft.start(at) : ft.end(at + len(role))]))
+                        continue
+                    end = at + len(role)  # (the two forms are as long)
+                    comma = _APPOSITION.match(ft.folded, end)
+                    tail = _FOLLOWING.match(ft.folded, comma.end() if comma else end)
                     if tail is None:
                         continue
-                    # للرئيس التركي رجب طيب أردوغان: read as الرئيس التركي رجب طيب أردوغان
+                    # للرئيس التركي رجب طيب أردوغان: read as الرئيس التركي رجب طيب أردوغان; رئيس الوزراء
+                    # اللبناني، سعد الحريري،: the name in apposition after a comma, read without it
                     start = ft.start(at + 2) if article else ft.start(at)
-                    sp = speech.parse_speaker(article + ft.text[start : ft.end(tail.end())])
+                    written = ft.text[start : ft.end(end)]
+                    if comma is not None:
+                        after = ft.folded[tail.end() : tail.end() + 2].strip()[:1]
+                        if after.isalpha():
+                            continue  # a name in apposition ends at a comma or the sentence's end
+                    written += ft.text[ft.end(comma.end() if comma else end) : ft.end(tail.end())]
+                    sp = speech.parse_speaker(article + written)
                     if sp is None or sp.kind != "name" or not sp.name or not sp.description:
                         continue
-                    if _role_key(sp.description) == role:
-                        self.roles.setdefault(role, Counter())[sp.name] += 1
+                    if comma is not None:
+                        name_at = ft.folded.find(fold(sp.name), end)
+                        if name_at != _skip(ft.folded, comma.end()):
+                            continue
+                        if ft.folded[name_at + len(fold(sp.name)) :].lstrip()[:1] not in ("،", ",", ".", ""):
+                            continue  # الرئيس الأمريكي، دونالد ترامب وافق: the name in apposition is closed by a comma
+                    if key(_role_key(sp.description)) == key(role):
+                        # الرئيس الأمريكي دونالد ترامب وافق على …: a verb that ran into the name once is cut
+                        # off where the story names a speaker so
+                        self.roles.setdefault(role, Counter())[self.trim(sp.name)] += 1
                         self.written.setdefault(role, _without_conj(sp.description))
         names = self.roles.get(role)
         if not names:
@@ -286,7 +312,53 @@ class _Story:
 
 
 _WORD = re.compile(r"[^\W\d_]+")
-_FOLLOWING = re.compile(r"(?:\s+[^\W\d_]+){1,5}")
+_FOLLOWING = re.compile(r"(?:\s+[^\W\d_]+(?:-[^\W\d_]+)?){1,5}")
+_APPOSITION = re.compile(r"\s*[،,]")
+_FINAL_YA = re.compile(r"ي\b")
+_RELATIVE_WORDS = frozenset(fold(w) for w in "الذي التي الذين اللواتي".split())
+_BACK_REFERENCES = frozenset(fold(w) for w in "المسؤول المسؤولة المسئول المصدر".split())
+_LATTER = frozenset(fold(w) for w in "الأخير الأخيرة".split())
+"""``قال الأخير``: the latter, the last person or body named."""
+
+
+def _skip(text: str, at: int) -> int:
+    while at < len(text) and text[at].isspace():
+        at += 1
+    return at
+
+
+def _comma_before(f: str, at: int) -> bool:
+    k = at - 1
+    while k >= 0 and f[k] == " ":
+        k -= 1
+    return k >= 0 and f[k] in "،,"
+
+
+def _apposed_before(ft: Folded, at: int) -> str | None:
+    """The name right before ``، `` + a role at ``at`` (``حمد بن جاسم، رئيس الوزراء``): two to four name
+    words, not the end of a longer phrase (a definite word or a role before them), as written."""
+    f = ft.folded
+    k = at
+    while k > 0 and f[k - 1].isspace():
+        k -= 1
+    if k == 0 or f[k - 1] not in "،,":
+        return None
+    words = list(_WORD.finditer(f, max(0, k - 80), k - 1))
+    if words and words[-1].end() < len(f[: k - 1].rstrip()):
+        return None  # a digit or a mark before the comma
+    n = 0
+    while n < len(words) and n < 4 and _is_name_word(words[-1 - n].group()):
+        n += 1
+    if n < 2 or (
+        n < len(words)
+        and speech.token_class(words[-1 - n].group()) not in "RSA"
+        and words[-1 - n].group() not in speech.LEXICON
+    ):
+        return None
+    first = words[-n]
+    if first.group()[0] in "وف" and speech.token_class(first.group()[1:]) in "NC":
+        return None  # ورجب طيب أردوغان: the conjunction opens another name
+    return ft.text[ft.start(first.start()) : ft.end(words[-1].end())]
 
 
 def _occurrences(text: str, phrase: str, prefixes: str = "") -> list[int]:
@@ -347,6 +419,12 @@ def _entry_of(
         for entry in reversed(history):
             if entry.anonymous:
                 return entry
+        # no unnamed source before: ``المسؤول``/``المصدر`` is the last speaker named (المسؤول الأمريكي
+        # after the envoy, المصدر ذاته after the agency); التقارير, المصادر refer to no one named
+        if fold(sp.text).split()[0] in _BACK_REFERENCES:
+            for entry in reversed(history):
+                if entry.named and (feminine is None or _agrees(entry, feminine)):
+                    return entry
         return _Entry(sp.description or sp.text, True, feminine, set(), False)
     description = sp.description or sp.text
     role = _role_key(description)
@@ -409,11 +487,22 @@ class _Article:
         speaker is the latest speaker whose verb agreed in gender, else the latest person or body
         mentioned before the verb in ``window`` (this sentence and the one before) that agrees."""
         sp = frame.speaker
-        if sp is not None and sp.kind != "pronoun":
-            return _entry_of(sp, frame.feminine, self.story, self.history), sp.text
-        for entry in reversed(self.history[-3:]):
-            if _agrees(entry, frame.feminine):
-                return entry, sp.text if sp else None
+        if sp is not None and sp.kind == "name" and fold(sp.text) in _LATTER:
+            # حيث قال الأخير: the last person or body named before the verb, not the last speaker
+            mention = self._mention(window[0], frame.verb_start, frame.feminine)
+            if mention is not None:
+                return mention, sp.text
+        elif sp is not None and sp.kind != "pronoun":
+            # an attribution (بحسب المصدر) says nothing of its source's gender
+            feminine = None if frame.role == "attribution" else frame.feminine
+            return _entry_of(sp, feminine, self.story, self.history), sp.text
+        recent = self.history[-3:]
+        # the verb's gender told first (a feminine verb: the speaker whose verb was feminine, before one
+        # whose gender no verb told, as an attribution's source), then one of unknown gender
+        for entry in [e for e in reversed(recent) if e.feminine == frame.feminine] + [
+            e for e in reversed(recent) if e.feminine is None
+        ]:
+            return entry, sp.text if sp else None
         mention = self._mention(window[0], frame.verb_start, frame.feminine)
         if mention is not None:
             return mention, sp.text if sp else None
@@ -447,8 +536,18 @@ class _Article:
         return best
 
     def push(self, entry: _Entry) -> None:
-        """Make ``entry`` the latest speaker (merged with the same speaker just before)."""
+        """Make ``entry`` the latest speaker (merged with the same speaker just before).  A name
+        that shortens an earlier speaker's (``بوريطة`` after ``وزير الخارجية ناصر بوريطة``) takes that
+        speaker's roles: a bare role later (``الوزير``) is this latest mention of the person."""
         history = self.history
+        if entry.named and not entry.anonymous and not entry.descriptions:
+            own = _tokens(entry.name)
+            fuller = next(
+                (e for e in reversed(history) if e.named and own and own < _tokens(e.name) and e.descriptions),
+                None,
+            )
+            if fuller is not None:
+                entry = _Entry(entry.name, False, entry.feminine, set(fuller.descriptions), True)
         if history and history[-1].name == entry.name:
             last = history[-1]
             feminine = entry.feminine if entry.feminine is not None else last.feminine
@@ -472,8 +571,28 @@ class _Article:
         while n < len(written) and fold(written[n]) in self.story.name_tokens:
             n += 1
         if n == 0:
-            return None
+            if not self._apposed(sp):
+                return None
+            n = len(written)
         return _Entry(" ".join(written[:n]), False, frame.feminine, _roles(sp), True)
+
+    def _apposed(self, sp: speech.SpeakerMention) -> bool:
+        """A name whose bounds an apposition makes sure: after its role and a comma (``المتحدث باسم
+        الكرملين، دميتري بيسكوف``), or before a comma and a role or relative clause (``منال الشريف، التي
+        تقيم …``, ``وليد البخاري، القائم بأعمال …``); not ``انتقد ترامب الاتفاق، قائلا``."""
+        text = self.article.text
+        at = sp.end
+        while at < len(text) and text[at].isspace():
+            at += 1
+        if at >= len(text) or text[at] not in "،,":
+            return False  # the name's end is sure only at a comma
+        if sp.description and any(c in sp.text for c in "،,"):
+            return True
+        nxt = _WORD.search(text, at + 1, at + 40)
+        if nxt is None or text[at + 1 : nxt.start()].strip():
+            return False
+        word = fold(nxt.group())
+        return speech.token_class(word) == "R" or word in _RELATIVE_WORDS
 
 
 def _article_mentions(
@@ -507,6 +626,9 @@ def _article_mentions(
                 continue
             entry, mention = state.speaker(frame, window)
             end = frame.content_end
+            if frame.kind == "direct" and i + 1 < len(candidates) and candidates[i + 1].paragraph == s.paragraph:
+                # "… تصريحاته. يجب أن يبدأ …،" منتقدا: the quotation closes in the next sentence
+                end = _closed_later(article.text, frame, s, candidates[i + 1]) or end
             if frame.kind == "direct" and frame.marker == ":" and end == _trimmed_end(article.text, s.end):
                 # words after a colon run on through the paragraph's sentences that have no frame
                 j = i + 1
@@ -534,6 +656,25 @@ def _article_mentions(
                     entry if explicit else _Entry(entry.name, entry.anonymous, None, set(), entry.named)
                 )
     return out
+
+
+_MARK_PAIRS = {'"': '"', "«": "»", "“": "”"}
+
+
+def _closed_later(text: str, frame: speech.Frame, s: Sentence, nxt: Sentence) -> int | None:
+    """The end of quoted words that the sentence splitter cut: the content opens with a quotation mark
+    not closed before the sentence's end, and the next sentence closes it (a mark glued to the word
+    before it) before opening any other; the content then runs to that mark."""
+    k = frame.content_start - 1
+    while k > s.start and text[k].isspace():
+        k -= 1
+    close = _MARK_PAIRS.get(text[k]) if k >= s.start else None
+    if close is None or close in text[frame.content_start : s.end]:
+        return None
+    at = text.find(close, nxt.start, nxt.end)
+    if at <= nxt.start or text[at - 1].isspace() or any(m in text[nxt.start : at] for m in _MARK_PAIRS):
+        return None
+    return _trimmed_end(text, at)
 
 
 def _trimmed_end(text: str, end: int) -> int:
@@ -600,7 +741,9 @@ def _group_speakers(mentions: Sequence[_Mention], story: _Story) -> tuple[dict[s
             hits = [
                 g
                 for g, gk in enumerate(group_keys)
-                if (own <= group_sets[g] or _typo_of(keys, gk)) and groups[g][0] not in anonymous
+                if (own <= group_sets[g] or _typo_of(keys, gk))
+                and groups[g][0] not in anonymous
+                and not _named_in_body(name, groups[g][0])
             ]
         else:
             hits = []
@@ -613,6 +756,19 @@ def _group_speakers(mentions: Sequence[_Mention], story: _Story) -> tuple[dict[s
             group_keys.append(keys)
             group_sets.append(frozenset(keys))
     return group_of, groups
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _named_in_body(name: str, full: str) -> bool:
+    """Whether ``name`` is only named in the body ``full`` (``الإمارات`` in ``وكالة أنباء الإمارات``,
+    ``روسيا`` in ``سفارة روسيا في لندن``): a place, or the one last word of a body of three words or
+    more; it is not that body (``الخارجية`` in ``وزارة الخارجية`` is)."""
+    words, fuller = fold(name).split(), fold(full).split()
+    if not words or not fuller or speech.token_class(speech.strip_conj(fuller[0])) not in "BD":
+        return False
+    if all(speech.token_class(w) == "P" for w in words):
+        return True
+    return len(words) == 1 and len(fuller) >= 3 and fuller[-1] == words[0]
 
 
 def _merge(mentions: Sequence[_Mention], group_of: Mapping[str, int]) -> list[list[int]]:

@@ -28,11 +28,22 @@ def _quote_spans(f: str, lo: int, hi: int) -> list[tuple[int, int]]:
         if m is None:
             return spans
         i, ch = m.start(), m.group()
+        if ch == '"' and _closes(f, i, lo, hi):
+            i += 1  # ذلك،" منتقدا: the end of a quotation opened in the sentence before
+            continue
         j = f.find(_QUOTE_CLOSE[ch], i + 1, hi)
         if ch == '"' and j < 0 and f.find('"', lo, i) >= 0:
             return spans  # a lone straight quote after balanced ones: a stray mark
         spans.append((i, j if j >= 0 else hi))
         i = (j if j >= 0 else hi) + 1
+
+
+def _closes(f: str, i: int, lo: int, hi: int) -> bool:
+    """Whether the straight quotation mark at ``i`` can only close: glued to the word or mark before it
+    (``ذلك،"``, ``تصريحاته."``) and followed by a space, a mark or the end."""
+    if i <= lo or f[i - 1].isspace() or f[i - 1] in ":(-–—":
+        return False
+    return i + 1 >= hi or f[i + 1].isspace() or not f[i + 1].isalnum()
 
 
 def _inside(spans: Sequence[tuple[int, int]], pos: int) -> tuple[int, int] | None:
@@ -46,9 +57,13 @@ def _clause_end(f: str, pos: int, hi: int, quotes: Sequence[tuple[int, int]]) ->
     """Where the content that starts at ``pos`` ends: before a comma or dash that opens a new reporting
     word or attribution, else at ``hi``.  Commas inside quotation marks do not count."""
     for m in _CLAUSE_PUNCT.finditer(f, pos, hi):
-        if _inside(quotes, m.start()):
-            continue
-        nxt = _TOKEN.match(f, _skip_space(f, m.end(), hi), hi)
+        at = m.end()
+        quote = _inside(quotes, m.start())
+        if quote is not None:
+            if _skip_space(f, at, hi) != quote[1]:
+                continue
+            at = quote[1] + 1  # "… والاستعمار،" مضيفا: the comma that ends the quotation ends the clause
+        nxt = _TOKEN.match(f, _skip_space(f, at, hi), hi)
         if nxt is None:
             continue
         w1 = nxt.group()

@@ -71,12 +71,15 @@ def _sentence_frames(ft: Folded, lo: int, hi: int, cues: Sequence[re.Match[str]]
     sentence = _Sentence(ft, lo, hi)
     frames: list[Frame] = []
     prev_end = lo
-    verbs_before = 0
+    outlet = False  # an impersonal frame (يذكر أن) opened the sentence: the outlet speaks
     for m in cues:
         form = LEXICON[m.group()]
-        if form.role == "attribution" and verbs_before and not _opens(f, lo, m.start()):
+        if (
+            form.role == "attribution"
+            and (outlet or any(fr.is_quote for fr in frames))
+            and not _opens(f, lo, m.start())
+        ):
             continue  # قال الأسد إن "..."، بحسب سانا: the attribution only names the channel
-        verbs_before += form.role != "attribution"
         if form.role == "participle" and form.feminine and f[lo : m.start()].rstrip()[-1:] not in _COMMAS:
             continue  # متابعة، مطالبة: a verbal noun unless a comma opens a participle clause
         if (
@@ -90,6 +93,7 @@ def _sentence_frames(ft: Folded, lo: int, hi: int, cues: Sequence[re.Match[str]]
             continue  # a verb inside quoted words belongs to the speaker's own speech
         frame = sentence.frame(m, prev_end)
         if frame is None:
+            outlet = outlet or "impersonal" in form.flags
             continue
         if frames:
             last = frames[-1]

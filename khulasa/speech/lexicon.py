@@ -36,7 +36,7 @@ class ReportingForm:
     """``"verb"``, ``"participle"`` or ``"attribution"``."""
     feminine: bool
     flags: frozenset[str]
-    """From the lexicon: ``continue``, ``object``, ``transfer``, ``colon_only``, ``noun``; and
+    """From the lexicon: ``continue``, ``object``, ``transfer``, ``colon_only``, ``noun``, ``stance``, ``clitic``; and
     ``impersonal`` when the form without a subject is the outlet speaking (``يذكر أن``)."""
     prefixed: bool
     """Written with a leading ``و``/``ف`` (a new clause)."""
@@ -65,6 +65,11 @@ def _inflect(cell: str, kind: str) -> list[tuple[str, bool]]:
     return [(base, False), (stem + "ة", True), (stem + "ين", False), (stem + "ان", False)]
 
 
+def _attach(form: str, suffix: str) -> str:
+    """A verb form with an object pronoun: a final ``ى`` is written ``ا`` before it (``سماه``)."""
+    return (form[:-1] + "ا" if form.endswith("ى") else form) + suffix
+
+
 def _load_lexicon() -> dict[str, ReportingForm]:
     raw = resources.files("khulasa").joinpath("data/reporting_verbs_ar.tsv").read_text(encoding="utf-8")
     lexicon: dict[str, ReportingForm] = {}
@@ -84,6 +89,14 @@ def _load_lexicon() -> dict[str, ReportingForm]:
             entries = [
                 (fold(w), fem, "verb") for w, fem in _inflect(past, "past") + _inflect(present, "present")
             ]
+            if "clitic" in flagset:
+                # وصفته، اعتبرها، هدده: the object pronoun attached to the verb
+                entries += [
+                    (fold(_attach(w, suffix)), fem, "verb")
+                    for w, fem in _inflect(past, "past") + _inflect(present, "present")
+                    if not w.endswith("ا")
+                    for suffix in ("ه", "ها", "هم")
+                ]
             entries += [(fold(w), fem, "participle") for w, fem in _inflect(participle, "participle")]
         for form, fem, role in entries:
             for prefix in ("", "و", "ف"):
@@ -130,7 +143,8 @@ _NOT_STOPWORDS = frozenset({"علي"})
 PLACES = GAZETTEER.places | GAZETTEER.place_words
 ORGS = GAZETTEER.orgs
 ANONYMOUS = WORDS["anonymous"]
-ANONYMOUS_REF = frozenset("ال" + w for w in ANONYMOUS)
+ANONYMOUS_REF = frozenset("ال" + w for w in ANONYMOUS) - frozenset(map(key, WORDS["adjunct"]))
+"""``المصدر``, ``الرجل``: an unnamed source named before (not ``الأحد``, Sunday)."""
 SPEAKER_STOPWORDS = frozenset(w for w in STOPWORDS if w not in _NOT_STOPWORDS)
 DOCUMENTS = WORDS["document"]
 PRONOUNS = WORDS["pronoun"]

@@ -19,6 +19,7 @@ from khulasa.speech.lexicon import (
     _AS_SAID,
     _COLON_QUOTE,
     _COMMAS,
+    _CONNECTIVES,
     _DASHES,
     _GOVERNORS,
     _LEADERS,
@@ -36,6 +37,7 @@ from khulasa.speech.lexicon import (
     ADJUNCTS,
     ANAPHOR_GAP,
     ANAPHORS,
+    ANONYMOUS,
     COMPLEMENTIZERS,
     LEXICON,
     MAX_ANAPHOR_GAP,
@@ -47,11 +49,14 @@ from khulasa.speech.lexicon import (
     ReportingForm,
 )
 from khulasa.speech.speakers import (
+    _glued,
     _is_source,
     _phrase,
     _short_phrase,
+    _spoken_to,
     _token_class,
     _until_comma,
+    strip_conj,
 )
 from khulasa.speech.values import (
     Frame,
@@ -59,6 +64,19 @@ from khulasa.speech.values import (
 )
 from khulasa.text.fold import Folded, key
 from khulasa.text.normalize import stem
+
+_CONCESSIVE = frozenset({"الا", "غير", "لكن", "ولكن"})
+
+
+def _bare_key(word: str) -> str:
+    k = key(word)
+    return k[2:] if k.startswith("ال") and len(k) > 4 else k
+
+
+def _flags(word: str) -> frozenset[str]:
+    form = LEXICON.get(word)
+    return form.flags if form is not None else frozenset()
+
 
 _FRAME_WORDS = frozenset(
     COMPLEMENTIZERS | {":", "("} | set(_QUOTE_OPEN) | _STOPS | _DASHES | _TRANSPARENT | set(LEXICON) | _RELATIVES
@@ -115,8 +133,13 @@ class _Sentence:
                     region.append((w, t.start(), t.end()))
                 continue
             if w in COMPLEMENTIZERS:
-                if (region and region[-1][0] in _GOVERNORS) or relative:
-                    break
+                if region and region[-1][0] in _CONCESSIVE and len(region) > 1 and region[-2][0] in _COMMAS:
+                    break  # رحبت بالقرارات، إلا أنها ترى أن: a new clause, not this verb's content
+                governed = bool(region) and region[-1][0] in _GOVERNORS
+                if governed and len(region) > 1 and region[-2][0] == "من" and region[-1][0] in ("قبل", "بعد"):
+                    governed = False  # قال من قبل إنه: "before", an adverb, not قبل أن
+                if governed or (relative and not self._after_comma(t.start())):
+                    break  # (وقال إلوود، الذي فقد شقيقه …، إنه: a comma closed the relative clause)
                 if "colon_only" in form.flags and not w.startswith("ب"):
                     break
                 marker = w
@@ -161,6 +184,8 @@ class _Sentence:
                 break
             if w in _STOPS:
                 break
+            if w == "-" and _glued(f, t.start()):
+                continue  # تشونغ يوي-يونغ: a hyphen inside a name
             if w in _DASHES or w == "(":
                 closer = ")" if w == "(" else None
                 end = self._skip_parenthetical(t.end(), closer)
@@ -171,12 +196,24 @@ class _Sentence:
                         break
                 continue
             if w in _TRANSPARENT:
+                if "stance" in form.flags:
+                    break  # انتقد ترامب الاتفاق، قائلا: the participle's own frame
                 region.append((w, t.start(), t.end()))
+                continue
+            if w in LEXICON and region and LEXICON[w].role == "attribution" and not LEXICON[w].prefixed:
+                relative += 1  # وتابع أردوغان وفقا لما نقلته الوكالة: "...": the channel, then the quotation
                 continue
             if w in LEXICON:
                 other = LEXICON[w]
-                if other.prefixed or (region and region[-1][0] in _COMMAS) or "noun" not in other.flags:
-                    break
+                if "stance" in other.flags and other.role == "participle" and not other.prefixed:
+                    region.append((w, t.start(), t.end()))
+                    continue  # وقال السيناتور جون ماكين منتقدا ترامب إن ...: an adjunct of the speaker
+                if (
+                    other.prefixed
+                    or (region and (region[-1][0] in _COMMAS or region[-1][0] in _CONNECTIVES))
+                    or "noun" not in other.flags
+                ):
+                    break  # نفت الخبر، إذ ذكرت الوكالة أن: after a connective it is the next verb
             if relative or w in _RELATIVES:
                 relative += 1  # read on for a quotation; the subject ended before the relative
                 continue
@@ -225,7 +262,9 @@ class _Sentence:
             after = next((k for k, r in enumerate(region) if r[0] in ("عن", "الى")), -1)
             if after >= 0:
                 return _phrase(ft, _until_comma(region[after + 1 :]), form.flags)
-        speaker = _phrase(ft, subject, form.flags)
+        if "stance" in form.flags and subject and subject[0][0].startswith("ب") and len(subject[0][0]) > 3:
+            subject = []  # رحبت بقرارات الحكومة: the verb's complement, no subject after it
+        speaker = _phrase(ft, subject, form.flags) if subject else None
         if speaker is not None and speaker.kind in ("role", "body") and len(subject) < len(region):
             rest = _until_comma(region[len(subject) :])
             nxt = (
@@ -261,11 +300,31 @@ class _Sentence:
         k = len(toks)
         while k and toks[k - 1].group() in ("قد", "لقد"):
             k -= 1
+        if k and toks[k - 1].group() in _COMMAS:
+            # لكن لورا بيكر، مراسلة بي بي سي في سيول، تقول: the subject before its apposition
+            j = k - 1
+            while j > max(0, k - 12) and toks[j - 1].group() not in _COMMAS:
+                w = toks[j - 1].group()
+                if w in _STOPS or w in LEXICON or w in COMPLEMENTIZERS or w in _QUOTE_OPEN:
+                    return None
+                j -= 1
+            if j == k - 1 or j <= max(0, k - 12) or _token_class(strip_conj(toks[j].group())) != "R":
+                return None
+            k = j - 1
+        if k and toks[k - 1].group() == ")":
+            # لكن وكالة الأنباء الرسمية (سانا) قالت: the body, its acronym in brackets after it
+            j = k - 1
+            while j > max(0, k - 6) and toks[j - 1].group() != "(":
+                j -= 1
+            if j > 0 and toks[j - 1].group() == "(":
+                k = j - 1
         stop = k
         while stop and k - stop < MAX_SPEAKER_TOKENS:
             w = toks[stop - 1].group()
             if w in _PREVERBAL_STOPS or w in _COMMAS or w in _STOPS or w in _DASHES or w in LEXICON:
                 break
+            if w in COMPLEMENTIZERS and stop > 1 and "impersonal" in _flags(toks[stop - 2].group()):
+                break  # ويذكر أن الإمارات أعلنت: the outlet's frame, then the clause's own subject
             if (
                 (w in ADJUNCTS and w not in ("في", "لدى"))
                 or w in COMPLEMENTIZERS
@@ -282,6 +341,13 @@ class _Sentence:
         if sp is None or sp.kind == "pronoun" or self.ft.index(sp.end) < words[-1][2]:
             return None
         return sp
+
+    def _after_comma(self, pos: int) -> bool:
+        """Whether a comma stands right before ``pos`` (spaces between)."""
+        k = pos - 1
+        while k > self.lo and self.f[k].isspace():
+            k -= 1
+        return k >= self.lo and self.f[k] in _COMMAS
 
     def _whole_clause(self, quote: tuple[int, int]) -> bool:
         """``أكد أن "..."``: the quotation is the whole content when a comma, a full stop or the clause's
@@ -310,6 +376,18 @@ class _Sentence:
         rest = [r[0] for r in region[used:] if r[0] not in _COMMAS]
         if not rest or (len(rest) == 1 and rest[0] in _PREPOSITIONS):
             return True  # حذر من "..."، عبرت عن "..."؛ not علق على "...": the quoted words are the topic
+        if (
+            used
+            and len(region) > used + 1
+            and region[used][0] in _COMMAS
+            and _token_class(strip_conj(region[used + 1][0])) == "R"
+            and not any(r[0] in _COMMAS for r in region[used + 1 :])
+        ):
+            return True  # وقالت لورين كستيو، المحامية والمتحدثة باسم الجمعية "...": the name's apposition
+        if _spoken_to(rest[0]) and not any(r[0] in _COMMAS for r in region[used:]):
+            return True  # وقال الوزير للصحفيين "..."، وقال لوكالة "إيسنا" للأنباء "..."
+        if rest[0] == "في" and 1 < len(rest) <= 3 and _bare_key(rest[1]) in SPEECH_NOUNS:
+            return True  # وقال في مؤتمر صحفي "..."، في المؤتمر الصحفي "..."، في بيان رسمي "..."
         # adjuncts before the quotation: وقال في كلمة متلفزة "..."، وكتب على تويتر "..."، وقال مخاطبا "..."
         # (not a name of a channel or body: في تصريحات، نقلتها شبكة "تي آر تي")
         # (but في بيان "..."، في تصريح "...": the statement's words)
@@ -363,6 +441,7 @@ class _Sentence:
         f, lo, hi = self.f, self.lo, self.hi
         toks: list[tuple[str, int, int]] = []
         stop = hi
+        after_ma = False
         for t in _TOKEN.finditer(f, m.end(), hi):
             w = t.group()
             if (
@@ -375,22 +454,36 @@ class _Sentence:
             ):
                 stop = t.start()
                 break
-            if w in ("ل", "ما", "عن") and not toks:
+            if w in ("ل", "ما", "لما", "عن") and not toks:
+                after_ma = w in ("ما", "لما")
                 continue
-            if w in LEXICON and LEXICON[w].role == "verb" and len(toks) == 0:
-                continue  # بحسب ما قال / أفاد
+            if (after_ma or (w in LEXICON and LEXICON[w].role == "verb")) and not toks:
+                after_ma = False
+                continue  # بحسب ما قال / أفاد / نشرت / أعلنه: the verb after ما, whatever it is
             if w == "عن" or (w in LEXICON and LEXICON[w].role == "verb"):
                 toks = []  # بحسب ما نقل مراسل الجزيرة عن مصادر تركية: the source follows عن
                 continue
-            if w.startswith("لل") or (w.startswith("ل") and len(w) > 3 and not toks):
-                w = w[1:]
-            toks.append((w, t.start(), t.end()))
+            at = t.start()
+            if not toks and w.startswith("ل") and len(w) > 3:
+                # وفقا لمصادر، وفقا للوسكي (a name the article writes without ل): the source without
+                # the preposition; وفقا للكولونيل: the article's alef that ل took; a word whose ل is
+                # its own (لائحة، لجنة) is read without it but written whole
+                rest = w[1:]
+                if w.startswith("لل") and rest not in self.ft.words:
+                    w = "ال" + w[2:]
+                elif rest in self.ft.words or _token_class(rest) in "RBDP" or key(rest) in ANONYMOUS:
+                    w, at = rest, at + 1
+                else:
+                    w = rest
+            toks.append((w, at, t.end()))
             if len(toks) >= MAX_SPEAKER_TOKENS:
                 stop = t.end()
                 break
         speaker = _phrase(self.ft, toks, form.flags)
         if speaker is None or speaker.kind == "pronoun" or not _is_source(toks):
             return None
+        if speaker.kind in ("role", "body") or (speaker.kind == "name" and speaker.description):
+            speaker = self._apposed_name(speaker, stop) or speaker
         lead = _TOKEN.match(f, _skip_space(f, lo, hi), hi)
         at_start = m.start() == lo or (
             lead is not None and lead.end() >= m.start() - 1 and lead.group() in _LEADERS
@@ -402,6 +495,8 @@ class _Sentence:
             first = _TOKEN.match(f, start, hi)
             if first is not None and first.group() in _RESTARTERS:
                 start = _skip_space(f, first.end(), hi)
+            elif first is not None and first.group() in LEXICON and LEXICON[first.group()].role == "verb":
+                return None  # وحسب فرانس برس، كتب مادورو أن ...: the channel of a statement with its own verb
             content = (start, _clause_end(f, start, hi, self.quotes))
         else:
             start = max(lo, prev_end)
@@ -423,6 +518,32 @@ class _Sentence:
         if _words_in(f, s, e) < 3:
             return None
         return self._make(m, form, speaker, "", (s, e), "indirect", (m.end(), stop))
+
+    def _apposed_name(self, speaker: SpeakerMention, stop: int) -> SpeakerMention | None:
+        """``وفق ما أفادت المتحدثة باسم اللجنة …، أنجي صدقي``: the name in apposition after the comma
+        that ended a role (one to four name words, then the sentence's end or another comma)."""
+        f, hi = self.f, self.hi
+        if stop >= hi or f[stop] not in _COMMAS:
+            return None
+        words: list[tuple[str, int, int]] = []
+        for t in _TOKEN.finditer(f, stop + 1, hi):
+            w = t.group()
+            if w in _COMMAS or w in _STOPS:
+                break
+            if _token_class(w) not in "NC" or len(words) == 4:
+                return None
+            words.append((w, t.start(), t.end()))
+        named = _phrase(self.ft, words, frozenset()) if words else None
+        if named is None or named.kind != "name" or named.description is not None:
+            return None
+        return SpeakerMention(
+            self.ft.text[speaker.start : named.end],
+            speaker.start,
+            named.end,
+            "name",
+            name=named.name,
+            description=speaker.description or speaker.name,
+        )
 
     def _make(
         self,

@@ -131,7 +131,7 @@ def _word_ends_phrase(w: str) -> bool:
 def _role_adjective(w: str, prev: str, nxt: str = "") -> bool:
     """An adjunct word that is an adjective of the role before it (``العام`` in ``الأمين العام``, not
     in ``الرئيس العام الماضي``); ``nxt``: the word after it."""
-    return prev == "R" and key(w) in ROLE_ADJECTIVES and key(nxt) not in YEAR_ADJECTIVES
+    return prev == "R" and key(w) in ROLE_ADJECTIVES and key(nxt) not in YEAR_ADJECTIVES and not nxt[:1].isdigit()
 
 
 def _ends_phrase(ft: Folded, w: str, words: Sequence[tuple[str, int, int]], nxt: str) -> bool:
@@ -156,6 +156,9 @@ def _phrase(
     i = 2 if len(toks) > 2 and toks[0][0] == "كل" and toks[1][0] == "من" else 0  # كل من ألمانيا وفرنسا
     while i < len(toks) and len(words) < MAX_SPEAKER_TOKENS:
         w = toks[i][0]
+        if w == "-" and words and _glued(ft.folded, toks[i][1]):
+            i += 1  # تشونغ يوي-يونغ: a hyphen inside a name
+            continue
         if _ends_phrase(ft, w, words, toks[i + 1][0] if i + 1 < len(toks) else ""):
             # ``مراسل الجزيرة في إسطنبول عامر لافي``: a place qualifies the role, then comes the name
             j = i + 2
@@ -185,6 +188,11 @@ def _phrase(
                 n += 1
             words = words[:n]
     classes = [_class_at(ft, w, at) for w, at, _ in words]
+    if classes[0] == "R" and _unnamed_role(words):
+        # قال خبير، نقلت عن متحدث أمني: an indefinite role with only indefinite adjectives names no one
+        start, end = _offsets(ft, words[0][1], words[-1][2])
+        text = ft.text[start:end]
+        return SpeakerMention(text, start, end, "anonymous", description=text)
     if classes[0] == "R":
         classes, cut = _complemented(words, classes)
         words, classes = words[:cut], classes[:cut]
@@ -265,6 +273,26 @@ def _phrase(
     return SpeakerMention(text, start, end, "name", name=text)
 
 
+def _glued(f: str, at: int) -> bool:
+    """Whether the mark at ``at`` joins two letters with no space (``يوي-يونغ``, ``جي-إن``)."""
+    return 0 < at < len(f) - 1 and f[at - 1].isalpha() and f[at + 1].isalpha()
+
+
+def _offsets(ft: Folded, a: int, b: int) -> tuple[int, int]:
+    return (a, b) if len(ft.folded) == len(ft.text) else (ft.start(a), ft.end(b))
+
+
+def _unnamed_role(words: Sequence[tuple[str, int, int]]) -> bool:
+    """``خبير``, ``متحدث أمني``, ``صحافي``: a role without the article, alone or with indefinite relative
+    adjectives only (not ``وزير الخارجية``, ``متحدث باسم الجيش``, ``الرئيس``)."""
+    head = key(strip_conj(words[0][0]))
+    if head.startswith("ال") or head.startswith("لل"):
+        return False
+    return all(
+        not key(w).startswith("ال") and _is_nisba(w) and _token_class(w) not in "RBP" for w, _, _ in words[1:]
+    )
+
+
 def _complemented(words: Sequence[tuple[str, int, int]], classes: Sequence[str]) -> tuple[list[str], int]:
     """``classes`` of a phrase that opens with a role, its adjectives and ``ل``-complements marked ``G``
     (``الأمين العام لحلف الناتو``, ``المفوض السامي لحقوق الإنسان``, ``المدير العام للوكالة الدولية
@@ -309,8 +337,10 @@ def _is_nisba(word: str) -> bool:
     )
 
 
+@functools.lru_cache(maxsize=1 << 14)
 def parse_speaker(text: str) -> SpeakerMention | None:
-    """A speaker phrase on its own (``الرئيس الروسي فلاديمير بوتين``), split into role and name."""
+    """A speaker phrase on its own (``الرئيس الروسي فلاديمير بوتين``), split into role and name (a
+    frozen value, cached: a story's roles and names are read again at each of their mentions)."""
     ft = Folded(text)
     return _phrase(ft, [(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(ft.folded)], frozenset())
 
@@ -342,14 +372,34 @@ def _addressee(ft: Folded, word: str, prev: str) -> bool:
     if not word.startswith("ل") or len(word) < 4:
         return False
     rest = word[1:]
+    bare = "ال" + word[2:] if word.startswith("لل") else rest
+    if _is_addressee_head(key(bare)) or _is_addressee_head(key(rest)):
+        # لوكالة رويترز، للصحفيين، لإذاعة …، لصحيفتين، لقناتي: spoken to, after a role or a name
+        return True
     if prev in ("R", "A", "B", "D"):
-        # لوكالة رويترز، للصحفيين: spoken to; لحلف الناتو، للأمم المتحدة: the role's complement
-        bare = "ال" + word[2:] if word.startswith("لل") else rest
-        return key(bare) in ADDRESSEES or key(rest) in ADDRESSEES
+        return False  # لحلف الناتو، للأمم المتحدة: the role's complement
     if word.startswith("لل") or _token_class(rest) in "RBDP" or key(rest) in SPEECH_NOUNS:
         return True
     words = ft.words
     return rest in words or "و" + rest in words or "ف" + rest in words or "ب" + rest in words
+
+
+def _spoken_to(word: str) -> bool:
+    """A folded ``ل``-word whose head is a medium or counterpart spoken to (``للصحفيين``, ``لوكالة``)."""
+    if not word.startswith("ل") or len(word) < 4:
+        return False
+    bare = "ال" + word[2:] if word.startswith("لل") else word[1:]
+    return _is_addressee_head(key(bare)) or _is_addressee_head(key(word[1:]))
+
+
+def _is_addressee_head(k: str) -> bool:
+    """A head of ``ADDRESSEES`` (keyed), or its dual (``صحيفتين``, ``قناتي``: ``صحيفه``, ``قناه``)."""
+    if k in ADDRESSEES:
+        return True
+    for suffix in ("تين", "تان", "تي"):
+        if k.endswith(suffix) and len(k) > len(suffix) + 1 and k[: -len(suffix)] + "ه" in ADDRESSEES:
+            return True
+    return False
 
 
 def token_class(word: str) -> str:

@@ -10,7 +10,10 @@ the archive the way Khulasa does (``khulasa.ingest.iter_articles``), so offsets 
 - the stored 3-word prefix matches the text at the offsets;
 - outlet, date and publication dates agree with the archive, and the label values are well formed.
 
-    python benchmarks/data/quotes_dev/check.py [ARCHIVE]
+    python benchmarks/data/quotes_dev/check.py [ARCHIVE] [--quotes PATH]
+
+``--quotes PATH`` checks another quotes file of the same format alone (the check set:
+``benchmarks/data/quotes_check/quotes.jsonl``); without it, ``quotes.jsonl`` here and the disagreements.
 
 ARCHIVE defaults to ``../shared/data/ant-corpus-v2.1.tar.gz`` relative to the repository. Exit status 0
 when everything checks, 1 with one line per problem otherwise.
@@ -210,14 +213,16 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("archive", nargs="?", default=str(DEFAULT_ARCHIVE),
                         help="the ANT archive (default: ../shared/data/ant-corpus-v2.1.tar.gz next to the repository)")
+    parser.add_argument("--quotes", type=Path, default=None,
+                        help="check this quotes file alone (default: quotes.jsonl here and ../disagreements_dev.jsonl)")
     args = parser.parse_args(argv)
     logging.getLogger("khulasa").setLevel(logging.ERROR)  # the archive's two empty documents are expected
     archive = Path(args.archive)
     if not archive.is_file():
         print(f"check.py: error: no archive at {archive}; give its path as the first argument", file=sys.stderr)
         return 2
-    quotes = read_jsonl(QUOTES)
-    disagreements = read_jsonl(DISAGREEMENTS)
+    quotes = read_jsonl(args.quotes or QUOTES)
+    disagreements = read_jsonl(DISAGREEMENTS) if args.quotes is None else []
     wanted = {line["id"] for line in quotes if isinstance(line.get("id"), str)}
     wanted |= {str(v.get("id")) for line in disagreements for v in line.get("values", [])}
     checker = Checker(load_texts(archive, wanted))
