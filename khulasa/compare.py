@@ -19,6 +19,7 @@ their numbers, dates or places differ.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import email.utils
 import functools
@@ -54,6 +55,10 @@ FACT_THRESHOLD = 0.2
 """Set cosine of the terms around two numbers of the same class from which they state one fact."""
 DATE_THRESHOLD = 0.3
 """... the same for two dates (a date says less about its fact than a counted noun)."""
+DATE_GAP = 7
+"""Days between two dates beyond which they date different things: outlets that disagree on a date
+slip by a day or a few (``11 يونيو`` / ``12 يونيو``); dates months or years apart are other events
+(a hearing in April and the next in October, a raid of 2001 beside one of this week)."""
 WINDOW = 8
 """Words on each side of a value that describe its fact."""
 CLASS_WINDOW = 4
@@ -217,30 +222,40 @@ def exclusive_units(
 
 
 
-def _load_classes() -> tuple[dict[str, str], frozenset[str], frozenset[str], dict[str, str]]:
+def _load_classes() -> tuple[dict[str, str], dict[str, frozenset[str]], dict[str, str]]:
+    """Class words (folded word -> class), the bracketed word sections (``[partitive]``, ``[toll]``,
+    ``[act:launch]``...: section name -> folded words) and each class's name."""
     raw = resources.files("khulasa").joinpath("data/quantity_words_ar.tsv").read_text(encoding="utf-8")
     classes: dict[str, str] = {}
     # A class's first word as written (``killed`` -> ``قتيل``): how ``Disagreement.fact`` names it.
     names: dict[str, str] = {"date": "التاريخ", "amount": "المبلغ"}
-    partitive: set[str] = set()
-    aggregate: set[str] = set()
+    sections: dict[str, set[str]] = {}
     for line in raw.splitlines():
         if not line.strip() or line.startswith("#"):
             continue
         cls, words = line.split("\t")[:2]
         folded = [key(fold(w)) for w in words.split()]
-        if cls == "[partitive]":
-            partitive.update(folded)
-        elif cls == "[aggregate]":
-            aggregate.update(folded)
+        if cls.startswith("["):
+            sections.setdefault(cls.strip("[]"), set()).update(folded)
         else:
             classes.update(dict.fromkeys(folded, cls))
             names.setdefault(cls, words.split()[0])
-    return classes, frozenset(partitive), frozenset(aggregate), names
+    return classes, {k: frozenset(v) for k, v in sections.items()}, names
 
 
-CLASSES, PARTITIVE, AGGREGATE, CLASS_NAMES = _load_classes()
+CLASSES, SECTIONS, CLASS_NAMES = _load_classes()
+PARTITIVE, AGGREGATE = SECTIONS["partitive"], SECTIONS["aggregate"]
+_ACTIONS = {w: name for name, words in SECTIONS.items() if name.startswith("act:") for w in words}
+"""Action word -> its group (``act:launch``, ``act:intercept``): what a count was done to."""
 _MONTH_WORDS = frozenset(w.split()[0] for w in __import__("khulasa.timeline", fromlist=["MONTHS"]).MONTHS)
+_MONTH_NUMBER = {
+    p + key(fold(w)): n
+    for w, n in __import__("khulasa.timeline", fromlist=["MONTHS"]).MONTHS.items()
+    if " " not in w and not w.startswith(("كانون", "تشرين")) and w != "ماي"
+    for p in ("", "و", "ب", "ل")
+}
+"""A month written in one word (``أبريل``, ``نيسان``; ``كانون``, ``تشرين`` name two months, ``ماي`` is also a
+name) -> its number."""
 _MONTH_FORMS = frozenset(p + w for w in _MONTH_WORDS for p in ("", "و", "ب", "ل"))
 """Month words as written before a day or after ``من`` (``12 يونيو``, ``في 12 من حزيران``)."""
 _WORD = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+|[%٪]")
@@ -277,6 +292,25 @@ _CLASS_FORMS = frozenset(
 """Every folded word that ``_class_of`` gives a class: a class word, a prefix before it, ``ي`` or ``ى``."""
 
 
+@functools.lru_cache(maxsize=1 << 14)
+def _section_of(word: str, section: str) -> bool:
+    """Whether ``word`` (folded) is a word of ``SECTIONS[section]``, alone or after a clitic."""
+    word = key(word)
+    words = SECTIONS[section]
+    return word in words or any(word.startswith(p) and word[len(p) :] in words for p in _CLASS_PREFIXES)
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _action_of(word: str) -> str | None:
+    word = key(word)
+    if word in _ACTIONS:
+        return _ACTIONS[word]
+    for prefix in _CLASS_PREFIXES:
+        if word.startswith(prefix) and word[len(prefix) :] in _ACTIONS:
+            return _ACTIONS[word[len(prefix) :]]
+    return None
+
+
 @dataclass(frozen=True)
 class _Value:
     article: Article
@@ -291,6 +325,16 @@ class _Value:
     terms: frozenset[str]
     unit_id: int
     order: tuple
+    action: str | None = None
+    """The group of the action word nearest the number (``act:launch``...), if any."""
+    anchor: frozenset[str] = frozenset()
+    """For a place, the words of what it locates (``مطار حميميم`` in ``مطار حميميم، شرق سوريا``); for a
+    number listed beside others of its kind in its sentence, the words right around it."""
+    listed: bool = False
+
+    @property
+    def kind_place(self) -> bool:
+        return next(iter(self.classes)).startswith("place:")
 
 
 def _published(article: Article) -> str | None:
@@ -309,14 +353,156 @@ def _published(article: Article) -> str | None:
     return when.isoformat(timespec="seconds") + "Z"
 
 
-def _window(ft: Folded, start: int, end: int, s: Sentence) -> tuple[list[str], list[str]]:
-    """The folded words before and after ``text[start:end]`` in its sentence (``WINDOW`` each)."""
+def _window(
+    ft: Folded, start: int, end: int, s: Sentence, n_before: int = WINDOW
+) -> tuple[list[str], list[str]]:
+    """The folded words before and after ``text[start:end]`` in its sentence (``n_before`` before,
+    ``WINDOW`` after)."""
     f = ft.folded
     lo, hi = ft.index(start), ft.index(end)
     slo, shi = ft.index(s.start), ft.index(s.end)
-    before = _WORD.findall(f, max(slo, lo - 12 * WINDOW), lo)[-WINDOW:]
+    before = _WORD.findall(f, max(slo, lo - 12 * n_before), lo)[-n_before:]
     after = _WORD.findall(f, hi, min(shi, hi + 12 * WINDOW))[:WINDOW]
     return before, after
+
+
+LONG_WINDOW = 24
+"""Words before a number, in its sentence, where a time of another fact (``في عام 2004``) or the toll
+noun of ``ارتفع عدد القتلى ... إلى 1234`` may stand."""
+ACTION_WINDOW = 5
+"""Words on each side of a number where the action word of its count may stand."""
+_YEAR = re.compile(r"^(?:19|20)\d\d$")
+_ORDINAL = re.compile(r"(?:^|[\s(])[وفبل]?(?:ال|لل)\u0640*\s?$")
+"""``الـ23``, ``الـ 28``: a number with the article is an ordinal or a known set (``الدول الـ28``), not a
+count reported as news."""
+
+
+def _is_year(word: str, year: int | None) -> bool:
+    """A year written in digits other than ``year`` (the article's)."""
+    if not (_YEAR.match(word) if word.isascii() else _YEAR.match(word.translate(_ASCII_DIGITS))):
+        return False
+    return year is not None and int(word.translate(_ASCII_DIGITS)) != year
+
+
+_ASCII_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
+
+
+def _other_time(before: Sequence[str], after: Sequence[str], year: int | None, month: int | None = None) -> bool:
+    """Whether the words around a value (``before`` it in its sentence, a few ``after`` it) place it in
+    another time than the story's: a year other than the article's, a time noun or a month followed
+    by ``الماضي`` (one word may stand between: ``السنوات الخمس الماضية``), ``قبل`` + a time noun, or
+    ``منذ`` + a year, a month or a start (``منذ بدء الاحتجاجات``), or a month other than the
+    article's ``month`` and the one before it (``أواخر كانون الأول`` in March)."""
+    words = [*before, *after]
+    for i, w in enumerate(words):
+        if w[0].isdecimal():
+            if _is_year(w, year):
+                return True
+            continue
+        k = key(w)
+        if month is not None and (n := _MONTH_NUMBER.get(k)) is not None and n != month and n % 12 != month - 1:
+            return True
+        if k in SECTIONS["past"] or k[1:] in SECTIONS["past"] and k[0] == "و":
+            if any(
+                key(v) in SECTIONS["time_noun"] or key(v) in _MONTH_FORMS for v in words[max(0, i - 2) : i]
+            ):
+                return True
+        elif _section_of(w, "ago"):
+            if i + 1 < len(words) and key(words[i + 1]) in SECTIONS["time_noun"]:
+                return True
+        elif _section_of(w, "since"):
+            nxt = words[i + 1 : i + 4]
+            if any(
+                _is_year(v, -1) or key(v) in _MONTH_FORMS or key(v) in SECTIONS["since_start"] for v in nxt
+            ):
+                return True
+    return False
+
+
+_CLAUSE_MARKS = ("،", "؛", ";", ", ", ":")
+OPENING = 5
+"""Words that open a sentence, where a fronted time (``وفي عام 2004،``) dates all the sentence says."""
+
+
+def _clause_before(ft: Folded, s: Sentence, start: int) -> list[str]:
+    """The folded words before ``start`` in its clause (from the last comma, colon or semicolon of the
+    sentence before it), and the sentence's opening words when the clause does not hold them: a time
+    said there (``في أبريل 2017، قصفت ... مقتل 83``) dates the number, one said in another clause of
+    the sentence (``... الأولى منذ 2015، تحطمت طائرة ... مقتل 39``) does not."""
+    f = ft.folded
+    lo, slo = ft.index(start), ft.index(s.start)
+    lo_word = max(slo, lo - 12 * LONG_WINDOW)
+    cut = max(f.rfind(mark, lo_word, lo) for mark in _CLAUSE_MARKS)
+    clause = _WORD.findall(f, max(lo_word, cut + 1), lo)[-LONG_WINDOW:]
+    if cut >= 0 and clause and _section_of(clause[0], "when"):
+        # منذ هجوم أغسطس 2013، عندما قصفت ...: the clause before tells when this one happened
+        cut = max(f.rfind(mark, lo_word, cut) for mark in _CLAUSE_MARKS)
+        clause = _WORD.findall(f, max(lo_word, cut + 1), lo)[-LONG_WINDOW:]
+    if cut < 0:
+        return clause if lo_word == slo else _WORD.findall(f, slo, slo + 12 * OPENING)[:OPENING] + clause
+    return _WORD.findall(f, slo, min(cut, slo + 12 * OPENING))[:OPENING] + clause
+
+
+def _clause_after(ft: Folded, s: Sentence, end: int) -> list[str]:
+    """The folded words after ``end`` in its clause (to the next comma, colon or semicolon), at most
+    ``WINDOW``: a time said there dates the number (``عشرات الغارات ... خلال العقود الثلاثة الماضية``)."""
+    f = ft.folded
+    hi, shi = ft.index(end), ft.index(s.end)
+    stop = min(shi, hi + 12 * WINDOW)
+    cut = min((c for mark in _CLAUSE_MARKS if (c := f.find(mark, hi, stop)) >= 0), default=stop)
+    return _WORD.findall(f, hi, cut)[:WINDOW]
+
+
+def _toll_class(before: Sequence[str]) -> str | None:
+    """``ارتفع عدد القتلى ... إلى 1234``, ``بلغت حصيلة الضحايا 40``: the class of the toll noun's class
+    word, when the number stands right after a ``[reach]`` word (no other number in between)."""
+    if not before or not _section_of(before[-1], "reach"):
+        return None
+    for i in range(len(before) - 2, -1, -1):
+        w = before[i]
+        if w[0].isdecimal():
+            return None
+        if _section_of(w, "toll"):
+            for v in before[i + 1 : i + 3]:
+                c = _class_of(v)
+                if c and not c.startswith("unit:"):
+                    return c
+            return None
+    return None
+
+
+def _action(before: Sequence[str], after: Sequence[str]) -> str | None:
+    """The group of the action word nearest a number: before it (within ``ACTION_WINDOW`` words) or
+    right after its counted noun (``110 صواريخ أطلقت``; further on, a verb has another subject)."""
+    for d in range(ACTION_WINDOW):
+        for w in (before[-1 - d] if d < len(before) else None, after[d] if d < min(2, len(after)) else None):
+            if w and (found := _action_of(w)):
+                return found
+    return None
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _counts_other(head: str) -> bool:
+    """Whether ``head``, the word right after a number, is a noun the number counts that is not a
+    class word (``أهداف``, ``مدمرات``), so that no class word before the number tells what it counts:
+    an indefinite content word, neither a noun any class may count (``شخصا``, ``مدنيين``), a number
+    word, a conjunct (``وإصابة``) nor a word of ``[not_counted]`` (``نتيجة``)."""
+    k = key(head)
+    if k.startswith(("ال", "و", "ف", "لل")) or numbers.is_number_word(head):
+        return False
+    if _section_of(head, "counted_any") or _section_of(head, "not_counted") or not content_terms(head):
+        return False
+    return not head[0].isdecimal() and k not in _MONTH_FORMS
+
+
+def _plain_terms(words: Sequence[str]) -> frozenset[str]:
+    """The content terms of ``words`` without numbers, number words and class or unit words: what
+    the words around a value say of its fact, not the value or its kind."""
+    return frozenset(
+        content_terms(
+            " ".join(w for w in words if not w[0].isdecimal() and not numbers.is_number_word(w) and not _class_of(w))
+        )
+    )
 
 
 def _number_values(
@@ -330,6 +516,9 @@ def _number_values(
     mentions = numbers.parse_numbers(ft)
     if not mentions:
         return out
+    year = article.date.year if article.date else None
+    month = article.date.month if article.date else None
+    text = article.text
     k = 0
     for m in mentions:
         while k < len(sentences) and sentences[k].end <= m.start:
@@ -337,14 +526,13 @@ def _number_values(
         if k == len(sentences) or sentences[k].start > m.start:
             continue
         s = sentences[k]
-        text = article.text
-        if (
-            m.number_start > 0
-            and text[m.number_start - 1] in "-–"
-            and text[m.number_start - 2 : m.number_start - 1].isalpha()
-        ):
+        ns = m.number_start
+        if ns > 0 and text[ns - 1] in "-–" and text[ns - 2 : ns - 1].isalpha():
             continue  # آن-26, سو-24: a model name
-        before, after = _window(ft, m.start, m.end, s)
+        if _ORDINAL.search(text, max(s.start, ns - 6), ns):
+            continue  # الـ23: an ordinal
+        long_before, after = _window(ft, m.start, m.end, s, LONG_WINDOW)
+        before = long_before[-WINDOW:]
         if after and (
             after[0] in _MONTH_WORDS or (len(after) > 1 and after[0] == "من" and after[1] in _MONTH_WORDS)
         ):
@@ -354,28 +542,45 @@ def _number_values(
             continue  # 26 من الركاب، 76 منها: a part
         if any(w in AGGREGATE for w in before[-CLASS_WINDOW:] + after[:3]):
             continue  # مجموع ...: a total
-        units = frozenset(
-            c for c in (_class_of(w) for w in after[:3] + before[-2:]) if c and c.startswith("unit:")
+        if len(before) > 1 and before[-1] == "من" and (before[-2][0].isdecimal() or numbers.is_number_word(before[-2])):
+            continue  # دمر 71 من 103 صواريخ: the whole that a part is given of
+        if head and _section_of(head, "duration"):
+            continue  # 50 دقيقة، 30 عاما: a duration or an age
+        if ns == m.start and before and (_section_of(before[-1], "clock") or _section_of(before[-1], "model")):
+            continue  # الساعة 2، إس 300
+        head_class = _class_of(head) if head else None
+        if head_class and key(head)[0] == "ل" and key(head) not in CLASSES:
+            continue  # بكلفة 850 ألف للصاروخ: a rate per item
+        if _YEAR.match(text[ns : m.number_end].translate(_ASCII_DIGITS)) and not head_class:
+            continue  # في 2004، حرب 2014، بين 2012 و2013: a year
+        if head and not head_class and _counts_other(head):
+            continue  # طالت ثلاثة أهداف: it counts its own noun, not a class word before it
+        after_units = frozenset(c for c in map(_class_of, after[:3]) if c and c.startswith("unit:"))
+        # the unit written after the number is its unit (7 ملايين جنيه (400 ألف دولار): the dollars are
+        # the second number's); one before it counts only when none follows
+        units = after_units or frozenset(
+            c for c in map(_class_of, before[-2:]) if c and c.startswith("unit:")
         )
         classes: set[str] = set()
-        if head and not head.startswith("و") and (c := _class_of(head)) and not c.startswith("unit:"):
-            classes.add(c)
+        if head and not head.startswith("و") and head_class and not head_class.startswith("unit:"):
+            classes.add(head_class)
         if not classes:
             for w in reversed(before[-CLASS_WINDOW:]):
                 c = _class_of(w)
                 if c and not c.startswith("unit:"):
                     classes.add(c)
                     break
+        if not classes and (c := _toll_class(long_before)):
+            classes.add(c)  # ارتفع عدد القتلى ... إلى 1234
         if not classes and units:
             classes.add("amount")
         if not classes:
             continue
+        if _other_time(_clause_before(ft, s, m.start), _clause_after(ft, s, m.end), year, month):
+            continue  # وفي عام 2004 ...، فبراير الماضي: a fact of another time
         low, high = m.low, m.high
         if units == {"unit:percent"} and high <= 1 and m.value < 1:
             low, high = low * 100, high * 100  # أكثر من نصف الأصوات: a fraction of the votes
-        window_terms = frozenset(content_terms(" ".join(before + after))) - {
-            w for w in before + after if _class_of(w)
-        }
         out.append(
             _Value(
                 article,
@@ -387,12 +592,20 @@ def _number_values(
                 high,
                 frozenset(classes),
                 units,
-                window_terms,
+                _plain_terms(before + after),
                 unit_of.get((article.id, s.index), -1),
                 (*rank, m.start),
+                _action(before, after),
+                _plain_terms(before[-2:] + after[:3]),
             )
         )
-    return out
+    # values of one kind listed in one sentence (9 صواريخ أمريكية و8 صواريخ بريطانية) are so many facts:
+    # each is compared on the words right around it only
+    kinds = Counter((v.sentence.index, v.classes, v.units) for v in out)
+    return [
+        dataclasses.replace(v, listed=True) if kinds[(v.sentence.index, v.classes, v.units)] > 1 else v
+        for v in out
+    ]
 
 
 def _value_kinds(ft: Folded) -> set[str]:
@@ -422,16 +635,27 @@ def _same_fact(x: _Value, y: _Value, threshold: float) -> float:
 
     A count of an event class (the dead, the wounded, missiles...) in a story is one fact unless the
     words around say otherwise, so any similarity will do (the most alike cluster wins); an amount
-    (per cents, money) is one of many in a story and needs ``threshold``."""
+    (per cents, money) is one of many in a story and needs ``threshold``.  The words say otherwise
+    when the counts were done different things (``أطلقت`` / ``اعترضت``), when one is listed beside
+    others of its kind and the words right around the two share nothing, when two places locate
+    different things, or when two dates are more than ``DATE_GAP`` days apart."""
     if x.article.id == y.article.id or not (x.classes & y.classes):
         return 0.0
     if (x.units or y.units) and not (x.units & y.units):
         return 0.0
+    if x.action and y.action and x.action != y.action:
+        return 0.0
+    if (x.listed or y.listed or x.kind_place) and not (x.anchor & y.anchor):
+        return 0.0
+    if "date" in x.classes and abs(x.low - y.low) > DATE_GAP:
+        return 0.0
+    if x.listed or y.listed:
+        return 0.0
     if x.unit_id >= 0 and x.unit_id == y.unit_id:
         return 1.0
     cos = _cosine(x.terms, y.terms)
-    if (x.classes & y.classes) - {"amount", "date"} and not x.units:
-        return max(cos, 1e-6)
+    if (x.classes & y.classes) - {"amount", "date"} and not x.units and not x.kind_place:
+        return cos
     return cos if cos >= threshold else 0.0
 
 
@@ -609,6 +833,8 @@ def _date_values(
         for d in parse_dates(s.text, article.date):
             if d.granularity != "day" or d.end_date is not None:
                 continue
+            if not _MAYBE_DATE.search(d.expression) and not (_words(d.expression) & _MONTH_FORMS):
+                continue  # الأربعاء: a weekday alone, resolved against the publication date
             start, end = s.start + d.start, s.start + d.end
             before, after = _window(ft, start, end, s)
             words = before + after
@@ -636,6 +862,12 @@ def _date_values(
 
 
 _MAYBE_DATE = re.compile(r"\d")
+
+
+def _words(text: str) -> set[str]:
+    return {key(w) for w in _WORD.findall(fold(text))}
+
+
 """Dates are compared where a day is written (``12 يونيو``): a relative date alone (``السبت الماضي``)
 is resolved against the publication date and so cannot contradict another outlet's explicit one."""
 _DIRECTIONS = {"شمال": "north", "جنوب": "south", "شرق": "east", "غرب": "west"}
@@ -693,6 +925,9 @@ def _place_values(
             start, end = ft.start(m.start(1)), ft.end(m.end(2))
             before, after = _window(ft, start, end, s)
             terms = frozenset(content_terms(" ".join(before + after)))
+            # what the direction locates: the words right before it (مطار حميميم، شرق سوريا; قاعدة
+            # حميميم الروسية في غرب سوريا); two directions of one place disagree only for one thing
+            anchor = frozenset(content_terms(" ".join(before[-3:]))) - {key(m.group(2))}
             direction = list(_DIRECTIONS).index(m.group(1))
             out.append(
                 _Value(
@@ -708,6 +943,7 @@ def _place_values(
                     terms,
                     unit_of.get((article.id, s.index), -1),
                     (*rank, start),
+                    anchor=anchor,
                 )
             )
     return out

@@ -124,6 +124,12 @@ def _lookup(token: str) -> _Word | None:
     return None
 
 
+def is_number_word(word: str) -> bool:
+    """Whether ``word`` (folded, as ``Folded.folded`` writes it) is a number word (``عشرين``, ``مليار``,
+    ``وثلاثة``, ``آلاف``)."""
+    return _lookup(word) is not None
+
+
 def _load_qualifiers() -> tuple[list[tuple[tuple[str, ...], str]], list[tuple[tuple[str, ...], str]]]:
     raw = resources.files("khulasa").joinpath("data/number_qualifiers_ar.tsv").read_text(encoding="utf-8")
     before: list[tuple[tuple[str, ...], str]] = []
