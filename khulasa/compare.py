@@ -245,8 +245,9 @@ def _load_classes() -> tuple[dict[str, str], dict[str, frozenset[str]], dict[str
 
 CLASSES, SECTIONS, CLASS_NAMES = _load_classes()
 PARTITIVE, AGGREGATE = SECTIONS["partitive"], SECTIONS["aggregate"]
-_ACTIONS = {w: name for name, words in SECTIONS.items() if name.startswith("act:") for w in words}
-"""Action word -> its group (``act:launch``, ``act:intercept``): what a count was done to."""
+_ACTIONS = {w: name for name, words in SECTIONS.items() if name.startswith(("act:", "people:")) for w in words}
+"""Action word -> its group (``act:launch``, ``act:intercept``): what a count was done to; and people
+word -> its group (``people:israeli``): who was counted."""
 _MONTH_WORDS = frozenset(w.split()[0] for w in __import__("khulasa.timeline", fromlist=["MONTHS"]).MONTHS)
 _MONTH_NUMBER = {
     p + key(fold(w)): n
@@ -327,6 +328,8 @@ class _Value:
     order: tuple
     action: str | None = None
     """The group of the action word nearest the number (``act:launch``...), if any."""
+    people: str | None = None
+    """The group of the people word right after the number (``people:israeli``), if any."""
     anchor: frozenset[str] = frozenset()
     """For a place, the words of what it locates (``مطار حميميم`` in ``مطار حميميم، شرق سوريا``); for a
     number listed beside others of its kind in its sentence, the words right around it."""
@@ -402,7 +405,7 @@ def _other_time(before: Sequence[str], after: Sequence[str], year: int | None, m
         k = key(w)
         if month is not None and (n := _MONTH_NUMBER.get(k)) is not None and n != month and n % 12 != month - 1:
             return True
-        if k in SECTIONS["past"] or k[1:] in SECTIONS["past"] and k[0] == "و":
+        if k in SECTIONS["past"] or (k[1:] in SECTIONS["past"] and k[0] == "و"):
             if any(
                 key(v) in SECTIONS["time_noun"] or key(v) in _MONTH_FORMS for v in words[max(0, i - 2) : i]
             ):
@@ -476,7 +479,7 @@ def _action(before: Sequence[str], after: Sequence[str]) -> str | None:
     right after its counted noun (``110 صواريخ أطلقت``; further on, a verb has another subject)."""
     for d in range(ACTION_WINDOW):
         for w in (before[-1 - d] if d < len(before) else None, after[d] if d < min(2, len(after)) else None):
-            if w and (found := _action_of(w)):
+            if w and (found := _action_of(w)) and found.startswith("act:"):
                 return found
     return None
 
@@ -553,9 +556,9 @@ def _number_values(
             continue  # بكلفة 850 ألف للصاروخ: a rate per item
         if _YEAR.match(text[ns : m.number_end].translate(_ASCII_DIGITS)) and not head_class:
             continue  # في 2004، حرب 2014، بين 2012 و2013: a year
-        if head and not head_class and _counts_other(head):
-            continue  # طالت ثلاثة أهداف: it counts its own noun, not a class word before it
         after_units = frozenset(c for c in map(_class_of, after[:3]) if c and c.startswith("unit:"))
+        if head and not head_class and not after_units and _counts_other(head):
+            continue  # طالت ثلاثة أهداف: it counts its own noun, not a class word before it
         # the unit written after the number is its unit (7 ملايين جنيه (400 ألف دولار): the dollars are
         # the second number's); one before it counts only when none follows
         units = after_units or frozenset(
@@ -596,6 +599,7 @@ def _number_values(
                 unit_of.get((article.id, s.index), -1),
                 (*rank, m.start),
                 _action(before, after),
+                next((g for w in after[:2] if (g := _action_of(w)) and g.startswith("people:")), None),
                 _plain_terms(before[-2:] + after[:3]),
             )
         )
@@ -634,9 +638,12 @@ def _same_fact(x: _Value, y: _Value, threshold: float) -> float:
     """How alike two values' facts are (0 when they are not the same fact).
 
     A count of an event class (the dead, the wounded, missiles...) in a story is one fact unless the
-    words around say otherwise, so any similarity will do (the most alike cluster wins); an amount
+    words around say otherwise, so any similarity will do (the most alike cluster wins), but some there
+    must be: counts that share no word around them are not paired (in a story with many counts of a
+    class, nothing says which of them another outlet's count is); an amount
     (per cents, money) is one of many in a story and needs ``threshold``.  The words say otherwise
-    when the counts were done different things (``أطلقت`` / ``اعترضت``), when one is listed beside
+    when the counts were done different things (``أطلقت`` / ``اعترضت``) or count different people
+    (``3 إسرائيليين`` / ``25 جريحا فلسطينيا``), when one is listed beside
     others of its kind and the words right around the two share nothing, when two places locate
     different things, or when two dates are more than ``DATE_GAP`` days apart."""
     if x.article.id == y.article.id or not (x.classes & y.classes):
@@ -644,6 +651,8 @@ def _same_fact(x: _Value, y: _Value, threshold: float) -> float:
     if (x.units or y.units) and not (x.units & y.units):
         return 0.0
     if x.action and y.action and x.action != y.action:
+        return 0.0
+    if x.people and y.people and x.people != y.people:
         return 0.0
     if (x.listed or y.listed or x.kind_place) and not (x.anchor & y.anchor):
         return 0.0

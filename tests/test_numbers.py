@@ -245,3 +245,18 @@ def test_any_digit_token_reads_without_error(groups: list[int], marks: list[str]
     token = str(groups[0]) + "".join(m + str(g) for m, g in zip(marks, groups[1:], strict=False))
     values = parse_numbers(f"بلغ العدد {token} شخصا")
     assert len(values) == 1 and math.isfinite(values[0].low)
+
+
+def test_up_to_is_an_upper_bound() -> None:
+    """``ما يصل إلى 75``: up to 75, so it agrees with 60 (the Douma toll "up to 75" beside "60")."""
+    m = parse_number("أسفر الهجوم عن مقتل ما يصل إلى 75 شخصا")
+    assert m is not None and m.text == "ما يصل إلى 75"
+    assert (m.low, m.high, m.qualifier) == (0.0, 75.0, "at most")
+
+
+def test_is_number_word_on_folded_words() -> None:
+    from khulasa.numbers import is_number_word
+    from khulasa.text.fold import Folded
+
+    words = Folded("مقتل عشرين وثلاثة آلاف و 5 مليار من الجنود").folded.split()
+    assert [w for w in words if is_number_word(w)] == ["عشرين", "وثلاثه", "الاف", "مليار"]
