@@ -19,7 +19,6 @@ their numbers, dates or places differ.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import email.utils
 import functools
@@ -312,6 +311,10 @@ def _action_of(word: str) -> str | None:
     return None
 
 
+_TOLL_FORMS = frozenset(f for w in SECTIONS["toll"] for p in ("", *_CLASS_PREFIXES) for f in _spellings(p + w))
+"""The folded forms of the toll nouns (``عدد``, ``وحصيلة``...), as ``_CLASS_FORMS`` for class words."""
+
+
 @dataclass(frozen=True)
 class _Value:
     article: Article
@@ -331,9 +334,7 @@ class _Value:
     people: str | None = None
     """The group of the people word right after the number (``people:israeli``), if any."""
     anchor: frozenset[str] = frozenset()
-    """For a place, the words of what it locates (``مطار حميميم`` in ``مطار حميميم، شرق سوريا``); for a
-    number listed beside others of its kind in its sentence, the words right around it."""
-    listed: bool = False
+    """For a place, the words of what it locates (``مطار حميميم`` in ``مطار حميميم، شرق سوريا``)."""
 
     @property
     def kind_place(self) -> bool:
@@ -380,45 +381,61 @@ _ORDINAL = re.compile(r"(?:^|[\s(])[وفبل]?(?:ال|لل)\u0640*\s?$")
 count reported as news."""
 
 
-def _is_year(word: str, year: int | None) -> bool:
-    """A year written in digits other than ``year`` (the article's)."""
-    if not (_YEAR.match(word) if word.isascii() else _YEAR.match(word.translate(_ASCII_DIGITS))):
-        return False
-    return year is not None and int(word.translate(_ASCII_DIGITS)) != year
-
-
 _ASCII_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 
 
-def _other_time(before: Sequence[str], after: Sequence[str], year: int | None, month: int | None = None) -> bool:
-    """Whether the words around a value (``before`` it in its sentence, a few ``after`` it) place it in
-    another time than the story's: a year other than the article's, a time noun or a month followed
-    by ``الماضي`` (one word may stand between: ``السنوات الخمس الماضية``), ``قبل`` + a time noun, or
-    ``منذ`` + a year, a month or a start (``منذ بدء الاحتجاجات``), or a month other than the
-    article's ``month`` and the one before it (``أواخر كانون الأول`` in March)."""
-    words = [*before, *after]
-    for i, w in enumerate(words):
-        if w[0].isdecimal():
-            if _is_year(w, year):
-                return True
+@functools.lru_cache(maxsize=1 << 14)
+def _time_word(word: str) -> tuple[str, int]:
+    """What a folded word says of time: ``("past", 0)`` (``الماضي``), ``("noun", 0)`` (``الأسبوع``,
+    ``كانون``), ``("month", n)``, ``("ago", 0)`` (``قبل``), ``("since", 0)`` (``منذ``), ``("start", 0)``
+    (``بدء``), ``("year", y)`` for a year in digits, else ``("", 0)``."""
+    if word[0].isdecimal():
+        digits = word.translate(_ASCII_DIGITS)
+        return ("year", int(digits)) if _YEAR.match(digits) else ("", 0)
+    k = key(word)
+    if k in SECTIONS["past"] or (k[:1] == "و" and k[1:] in SECTIONS["past"]):
+        return ("past", 0)
+    if k in SECTIONS["time_noun"]:
+        return ("noun", 0)
+    if (n := _MONTH_NUMBER.get(k)) is not None:
+        return ("month", n)
+    if k in _MONTH_FORMS:
+        return ("noun", 0)
+    if _section_of(word, "ago"):
+        return ("ago", 0)
+    if _section_of(word, "since"):
+        return ("since", 0)
+    if k in SECTIONS["since_start"]:
+        return ("start", 0)
+    return ("", 0)
+
+
+def _other_time(
+    before: Sequence[str], after: Sequence[str], year: int | None, month: int | None = None
+) -> bool:
+    """Whether the words around a value (``before`` it in its clause, ``after`` it in its clause)
+    place it in another time than the story's: a year other than the article's ``year``, a time noun
+    or a month followed by ``الماضي`` (one word may stand between: ``السنوات الخمس الماضية``), ``قبل``
+    + a time noun, ``منذ`` + a year, a month or a start (``منذ بدء الاحتجاجات``), or a month other
+    than the article's ``month`` and the one before it (``أواخر كانون الأول/ديسمبر`` in March)."""
+    kinds = [_time_word(w) for w in (*before, *after)]
+    for i, (kind, n) in enumerate(kinds):
+        if not kind:
             continue
-        k = key(w)
-        if month is not None and (n := _MONTH_NUMBER.get(k)) is not None and n != month and n % 12 != month - 1:
+        if kind == "year":
+            if year is not None and n != year:
+                return True
+        elif kind == "month":
+            if month is not None and n != month and n % 12 != month - 1:
+                return True
+        elif kind == "past":
+            if any(k in ("noun", "month") for k, _ in kinds[max(0, i - 2) : i]):
+                return True
+        elif kind == "ago":
+            if i + 1 < len(kinds) and kinds[i + 1][0] == "noun":
+                return True
+        elif kind == "since" and any(k in ("year", "month", "start") for k, _ in kinds[i + 1 : i + 4]):
             return True
-        if k in SECTIONS["past"] or (k[1:] in SECTIONS["past"] and k[0] == "و"):
-            if any(
-                key(v) in SECTIONS["time_noun"] or key(v) in _MONTH_FORMS for v in words[max(0, i - 2) : i]
-            ):
-                return True
-        elif _section_of(w, "ago"):
-            if i + 1 < len(words) and key(words[i + 1]) in SECTIONS["time_noun"]:
-                return True
-        elif _section_of(w, "since"):
-            nxt = words[i + 1 : i + 4]
-            if any(
-                _is_year(v, -1) or key(v) in _MONTH_FORMS or key(v) in SECTIONS["since_start"] for v in nxt
-            ):
-                return True
     return False
 
 
@@ -427,33 +444,35 @@ OPENING = 5
 """Words that open a sentence, where a fronted time (``وفي عام 2004،``) dates all the sentence says."""
 
 
-def _clause_before(ft: Folded, s: Sentence, start: int) -> list[str]:
+def _clause_before(ft: Folded, s: Sentence, start: int, before: list[str]) -> list[str]:
     """The folded words before ``start`` in its clause (from the last comma, colon or semicolon of the
-    sentence before it), and the sentence's opening words when the clause does not hold them: a time
-    said there (``في أبريل 2017، قصفت ... مقتل 83``) dates the number, one said in another clause of
-    the sentence (``... الأولى منذ 2015، تحطمت طائرة ... مقتل 39``) does not."""
+    sentence before it; ``before``, the ``WINDOW`` words before it, when none is there), and the
+    sentence's opening words when the clause does not hold them: a time said there (``في أبريل 2017،
+    قصفت ... مقتل 83``) dates the number, one said in another clause of the sentence (``... الأولى منذ
+    2015، تحطمت طائرة ... مقتل 39``) does not."""
     f = ft.folded
     lo, slo = ft.index(start), ft.index(s.start)
-    lo_word = max(slo, lo - 12 * LONG_WINDOW)
+    lo_word = max(slo, lo - 12 * WINDOW)  # where ``_window`` read ``before`` from
     cut = max(f.rfind(mark, lo_word, lo) for mark in _CLAUSE_MARKS)
-    clause = _WORD.findall(f, max(lo_word, cut + 1), lo)[-LONG_WINDOW:]
+    clause = before if cut < 0 else _WORD.findall(f, cut + 1, lo)
     if cut >= 0 and clause and _section_of(clause[0], "when"):
         # منذ هجوم أغسطس 2013، عندما قصفت ...: the clause before tells when this one happened
         cut = max(f.rfind(mark, lo_word, cut) for mark in _CLAUSE_MARKS)
-        clause = _WORD.findall(f, max(lo_word, cut + 1), lo)[-LONG_WINDOW:]
-    if cut < 0:
-        return clause if lo_word == slo else _WORD.findall(f, slo, slo + 12 * OPENING)[:OPENING] + clause
-    return _WORD.findall(f, slo, min(cut, slo + 12 * OPENING))[:OPENING] + clause
+        clause = _WORD.findall(f, max(lo_word, cut + 1), lo)
+    if lo_word == slo and cut < 0:
+        return clause  # the clause opens the sentence
+    return _WORD.findall(f, slo, min(lo_word if cut < 0 else cut, slo + 12 * OPENING))[:OPENING] + clause
 
 
-def _clause_after(ft: Folded, s: Sentence, end: int) -> list[str]:
-    """The folded words after ``end`` in its clause (to the next comma, colon or semicolon), at most
-    ``WINDOW``: a time said there dates the number (``عشرات الغارات ... خلال العقود الثلاثة الماضية``)."""
+def _clause_after(ft: Folded, s: Sentence, end: int, after: list[str]) -> list[str]:
+    """The folded words after ``end`` in its clause (to the next comma, colon or semicolon; ``after``,
+    the ``WINDOW`` words after it, when none is there): a time said there dates the number (``عشرات
+    الغارات ... خلال العقود الثلاثة الماضية``)."""
     f = ft.folded
     hi, shi = ft.index(end), ft.index(s.end)
-    stop = min(shi, hi + 12 * WINDOW)
-    cut = min((c for mark in _CLAUSE_MARKS if (c := f.find(mark, hi, stop)) >= 0), default=stop)
-    return _WORD.findall(f, hi, cut)[:WINDOW]
+    stop = min(shi, hi + 12 * WINDOW)  # where ``_window`` read ``after`` to
+    cut = min((c for mark in _CLAUSE_MARKS if (c := f.find(mark, hi, stop)) >= 0), default=-1)
+    return after if cut < 0 else _WORD.findall(f, hi, cut)[:WINDOW]
 
 
 def _toll_class(before: Sequence[str]) -> str | None:
@@ -498,14 +517,16 @@ def _counts_other(head: str) -> bool:
     return not head[0].isdecimal() and k not in _MONTH_FORMS
 
 
+@functools.lru_cache(maxsize=1 << 14)
+def _says_value(word: str) -> bool:
+    """A digit token, a number word or a class or unit word: what says a value or its kind."""
+    return word[0].isdecimal() or numbers.is_number_word(word) or _class_of(word) is not None
+
+
 def _plain_terms(words: Sequence[str]) -> frozenset[str]:
     """The content terms of ``words`` without numbers, number words and class or unit words: what
     the words around a value say of its fact, not the value or its kind."""
-    return frozenset(
-        content_terms(
-            " ".join(w for w in words if not w[0].isdecimal() and not numbers.is_number_word(w) and not _class_of(w))
-        )
-    )
+    return frozenset(content_terms(" ".join(w for w in words if not _says_value(w))))
 
 
 def _number_values(
@@ -514,8 +535,13 @@ def _number_values(
     sentences: Sequence[Sentence],
     unit_of: dict[tuple[str, int], int],
     rank: tuple,
+    wanted: Iterable[str] | None = None,
 ) -> list[_Value]:
+    """The numbers of ``article`` that state a fact of a kind in ``wanted`` (classes, ``amount``; every
+    kind when ``None``)."""
     out: list[_Value] = []
+    kinds_wanted = None if wanted is None else frozenset(wanted)
+    has_toll = not ft.words.isdisjoint(_TOLL_FORMS)  # a toll noun (عدد، حصيلة) to read "rose to N" by
     mentions = numbers.parse_numbers(ft)
     if not mentions:
         return out
@@ -532,10 +558,9 @@ def _number_values(
         ns = m.number_start
         if ns > 0 and text[ns - 1] in "-–" and text[ns - 2 : ns - 1].isalpha():
             continue  # آن-26, سو-24: a model name
-        if _ORDINAL.search(text, max(s.start, ns - 6), ns):
+        if ns > 0 and text[ns - 1] in "ـل \u00a0" and _ORDINAL.search(text, max(s.start, ns - 6), ns):
             continue  # الـ23: an ordinal
-        long_before, after = _window(ft, m.start, m.end, s, LONG_WINDOW)
-        before = long_before[-WINDOW:]
+        before, after = _window(ft, m.start, m.end, s)
         if after and (
             after[0] in _MONTH_WORDS or (len(after) > 1 and after[0] == "من" and after[1] in _MONTH_WORDS)
         ):
@@ -554,7 +579,11 @@ def _number_values(
         head_class = _class_of(head) if head else None
         if head_class and key(head)[0] == "ل" and key(head) not in CLASSES:
             continue  # بكلفة 850 ألف للصاروخ: a rate per item
-        if _YEAR.match(text[ns : m.number_end].translate(_ASCII_DIGITS)) and not head_class:
+        if (
+            m.number_end - ns == 4
+            and _YEAR.match(text[ns : m.number_end].translate(_ASCII_DIGITS))
+            and not head_class
+        ):
             continue  # في 2004، حرب 2014، بين 2012 و2013: a year
         after_units = frozenset(c for c in map(_class_of, after[:3]) if c and c.startswith("unit:"))
         if head and not head_class and not after_units and _counts_other(head):
@@ -573,13 +602,17 @@ def _number_values(
                 if c and not c.startswith("unit:"):
                     classes.add(c)
                     break
-        if not classes and (c := _toll_class(long_before)):
-            classes.add(c)  # ارتفع عدد القتلى ... إلى 1234
+        if not classes and has_toll and before and _section_of(before[-1], "reach"):
+            long_before = _window(ft, m.start, m.end, s, LONG_WINDOW)[0]
+            if c := _toll_class(long_before):
+                classes.add(c)  # ارتفع عدد القتلى ... إلى 1234
         if not classes and units:
             classes.add("amount")
-        if not classes:
-            continue
-        if _other_time(_clause_before(ft, s, m.start), _clause_after(ft, s, m.end), year, month):
+        if not classes or (kinds_wanted is not None and not classes & kinds_wanted):
+            continue  # no class; or no other article may give a value of its kind
+        if _other_time(
+            _clause_before(ft, s, m.start, before), _clause_after(ft, s, m.end, after), year, month
+        ):
             continue  # وفي عام 2004 ...، فبراير الماضي: a fact of another time
         low, high = m.low, m.high
         if units == {"unit:percent"} and high <= 1 and m.value < 1:
@@ -600,16 +633,12 @@ def _number_values(
                 (*rank, m.start),
                 _action(before, after),
                 next((g for w in after[:2] if (g := _action_of(w)) and g.startswith("people:")), None),
-                _plain_terms(before[-2:] + after[:3]),
             )
         )
-    # values of one kind listed in one sentence (9 صواريخ أمريكية و8 صواريخ بريطانية) are so many facts:
-    # each is compared on the words right around it only
+    # values of one kind listed in one sentence (9 صواريخ أمريكية و8 صواريخ بريطانية، تركيا 3,7% وتايوان
+    # 3,7%) are a breakdown, each value its own fact that no other outlet's value is known to be: left out
     kinds = Counter((v.sentence.index, v.classes, v.units) for v in out)
-    return [
-        dataclasses.replace(v, listed=True) if kinds[(v.sentence.index, v.classes, v.units)] > 1 else v
-        for v in out
-    ]
+    return [v for v in out if kinds[(v.sentence.index, v.classes, v.units)] == 1]
 
 
 def _value_kinds(ft: Folded) -> set[str]:
@@ -638,14 +667,13 @@ def _same_fact(x: _Value, y: _Value, threshold: float) -> float:
     """How alike two values' facts are (0 when they are not the same fact).
 
     A count of an event class (the dead, the wounded, missiles...) in a story is one fact unless the
-    words around say otherwise, so any similarity will do (the most alike cluster wins), but some there
-    must be: counts that share no word around them are not paired (in a story with many counts of a
-    class, nothing says which of them another outlet's count is); an amount
-    (per cents, money) is one of many in a story and needs ``threshold``.  The words say otherwise
-    when the counts were done different things (``أطلقت`` / ``اعترضت``) or count different people
-    (``3 إسرائيليين`` / ``25 جريحا فلسطينيا``), when one is listed beside
-    others of its kind and the words right around the two share nothing, when two places locate
-    different things, or when two dates are more than ``DATE_GAP`` days apart."""
+    words around say otherwise, so any similarity will do (the most alike cluster wins), but some
+    there must be: counts that share no word around them are not paired (in a story with many counts
+    of a class, nothing says which of them another outlet's count is); an amount (per cents, money)
+    is one of many in a story and needs ``threshold``.  The words say otherwise when the counts were
+    done different things (``أطلقت`` / ``اعترضت``) or count different people (``3 إسرائيليين`` /
+    ``25 جريحا فلسطينيا``), when two places locate different things, or when two dates are more than
+    ``DATE_GAP`` days apart."""
     if x.article.id == y.article.id or not (x.classes & y.classes):
         return 0.0
     if (x.units or y.units) and not (x.units & y.units):
@@ -654,11 +682,9 @@ def _same_fact(x: _Value, y: _Value, threshold: float) -> float:
         return 0.0
     if x.people and y.people and x.people != y.people:
         return 0.0
-    if (x.listed or y.listed or x.kind_place) and not (x.anchor & y.anchor):
+    if x.kind_place and not (x.anchor & y.anchor):
         return 0.0
     if "date" in x.classes and abs(x.low - y.low) > DATE_GAP:
-        return 0.0
-    if x.listed or y.listed:
         return 0.0
     if x.unit_id >= 0 and x.unit_id == y.unit_id:
         return 1.0
@@ -793,7 +819,7 @@ def disagreements(
         rank = (a.date or dt.date.max, published[a.id] or "", i)
         candidates = [s for s in by_article[a.id] if not s.is_heading]
         if mine - {"date", "place"}:
-            values.extend(_number_values(a, ft, candidates, unit_of, rank))
+            values.extend(_number_values(a, ft, candidates, unit_of, rank, mine))
         if "date" in mine:
             dates.extend(_date_values(a, ft, candidates, unit_of, rank))
         if "place" in mine:
