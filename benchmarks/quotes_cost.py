@@ -18,6 +18,7 @@ With ``--baseline REV`` the package as it is at REV (``git archive``, imported b
 as ``khulasa_base``: its own imports renamed so) takes turns with this checkout in the same process,
 four systems in every round, and the table gives both checkouts' costs.
 
+With ``--baseline`` the stage table also times ``compare.disagreements`` of the baseline package.
 The stage table also splits ``extract_quotes`` (folding the articles, their word sets, the reporting
 frames of their sentences, the rest given the folded texts) and, for comparison, times what one token
 array per article would cost to make (the speech tokens of every article with their offsets, one
@@ -131,6 +132,12 @@ def main() -> None:
             compare.exclusive(summary, analysis.sentences),
         ),
     }
+    if args.baseline:
+        # the same stage of the baseline package, timed in the same run (its own analysis of the cluster)
+        base_analysis = base.pipeline.analyze(base_articles)
+        stages[f"compare.disagreements, {args.baseline}"] = lambda: base.compare.disagreements(
+            base_analysis.articles, base_analysis.sentences, base_analysis.units
+        )
     stage_cpu = {}
     for name, fn in stages.items():
         fn()

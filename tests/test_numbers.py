@@ -260,3 +260,25 @@ def test_is_number_word_on_folded_words() -> None:
 
     words = Folded("مقتل عشرين وثلاثة آلاف و 5 مليار من الجنود").folded.split()
     assert [w for w in words if is_number_word(w)] == ["عشرين", "وثلاثه", "الاف", "مليار"]
+
+
+def test_parsing_near_ranges_gives_the_phrases_of_the_whole_text_there() -> None:
+    """``parse_numbers(text, near=ranges)`` reads only around the number words that start in the
+    ranges, and finds there the phrases that parsing the whole text finds (past the ranges, where
+    the text was not all read, a phrase may be cut)."""
+    from khulasa.text.fold import Folded
+
+    text = (
+        "قتل 20 شخصا. وأصيب ما لا يقل عن خمسة وعشرين آخرين بين 20 و30 عاما. وبلغت الخسائر 2,5 مليار "
+        "دولار. وفي عام 2004 قتل أكثر من 226 ألف شخص. ونزح عشرات الآلاف وقتل ٢٠ جنديا."
+    )
+    ft = Folded(text)
+    whole = parse_numbers(ft)
+    assert parse_numbers(ft, near=[(0, len(ft.folded))]) == whole
+    for lo in range(0, len(ft.folded), 7):
+        near = [(lo, lo + 30)]
+        found = parse_numbers(ft, near=near)
+        # a phrase whose number starts in the range is found as the whole text gives it
+        expected = [m for m in whole if lo <= ft.index(m.number_start) < lo + 30]
+        assert [m for m in found if lo <= ft.index(m.number_start) < lo + 30] == expected, lo
+    assert parse_numbers(ft, near=[]) == ()
