@@ -28,6 +28,10 @@ Precision = right / reported (strict) and (right + partly) / reported (lenient).
         [--labels benchmarks/data/disagreements_precision.jsonl] [--min-outlets 3]
     python benchmarks/disagreements_precision.py --show      # every reported value with its sentence
         (to the terminal, for labelling; unlabelled values marked ``?``)
+    python benchmarks/disagreements_precision.py --full-parse-check
+        # the disagreements of every event of >= 2 outlets and of the 39 sets of disagreements_dev.jsonl
+        # are the same when numbers are parsed in the whole text (compare reads them only near class
+        # words: numbers.parse_numbers(near=))
 """
 
 from __future__ import annotations
@@ -94,13 +98,38 @@ def judge(d: Disagreement, labels: list[list[dict | None]]) -> str:
     return "partly" if shared else "wrong"
 
 
+def full_parse_check(archive: Path) -> None:
+    """Disagreements with numbers parsed near class words only (as ``compare`` does) and in the whole
+    text: the same on every labelled event of two outlets or more and on the 39 labelled sets."""
+    from khulasa import numbers
+
+    sets = [json.loads(line) for line in (ROOT / "benchmarks" / "data" / "disagreements_dev.jsonl").open()]
+    groups_ids = list(events(2).values()) + [list(dict.fromkeys(s["ids"])) for s in sets]
+    wanted = {i for ids in groups_ids for i in ids}
+    articles = {a.id: a for a in iter_articles([str(archive)]) if a.id in wanted}
+    groups = [g for g in ([articles[i] for i in ids if i in articles] for ids in groups_ids) if len(g) > 1]
+    parse = numbers.parse_numbers
+    near = [reported(g) for g in groups]
+    numbers.parse_numbers = lambda text, near=None: parse(text)  # type: ignore[assignment]
+    try:
+        full = [reported(g) for g in groups]
+    finally:
+        numbers.parse_numbers = parse
+    same = sum(a == b for a, b in zip(near, full, strict=True))
+    print(f"{same}/{len(groups)} article groups give the same disagreements ({sum(map(len, near))} in all)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--labels", type=Path, default=DEFAULT_LABELS)
     parser.add_argument("--archive", type=Path, default=DEFAULT_ARCHIVE)
     parser.add_argument("--min-outlets", type=int, default=3)
     parser.add_argument("--show", action="store_true", help="print every reported value with its sentence")
+    parser.add_argument("--full-parse-check", action="store_true")
     args = parser.parse_args()
+    if args.full_parse_check:
+        full_parse_check(args.archive)
+        return
     chosen = events(args.min_outlets)
     wanted = {i for v in chosen.values() for i in v}
     articles = {a.id: a for a in iter_articles([str(args.archive)]) if a.id in wanted}
