@@ -244,9 +244,9 @@ def _load_classes() -> tuple[dict[str, str], dict[str, frozenset[str]], dict[str
 
 CLASSES, SECTIONS, CLASS_NAMES = _load_classes()
 PARTITIVE, AGGREGATE = SECTIONS["partitive"], SECTIONS["aggregate"]
-_ACTIONS = {w: name for name, words in SECTIONS.items() if name.startswith(("act:", "people:")) for w in words}
-"""Action word -> its group (``act:launch``, ``act:intercept``): what a count was done to; and people
-word -> its group (``people:israeli``): who was counted."""
+_ACTIONS = {w: name for name, words in SECTIONS.items() if name.startswith(("act:", "people:", "rate:")) for w in words}
+"""Action word -> its group (``act:launch``, ``act:intercept``): what a count was done to; people word
+-> its group (``people:israeli``): who was counted; rate word -> its period (``rate:day``)."""
 _MONTH_WORDS = frozenset(w.split()[0] for w in __import__("khulasa.timeline", fromlist=["MONTHS"]).MONTHS)
 _MONTH_NUMBER = {
     p + key(fold(w)): n
@@ -333,6 +333,10 @@ class _Value:
     """The group of the action word nearest the number (``act:launch``...), if any."""
     people: str | None = None
     """The group of the people word right after the number (``people:israeli``), if any."""
+    rate: str | None = None
+    """The period of a rate word a few words after the number (``rate:day`` for ``يوميا``), if any."""
+    kind: frozenset[str] = frozenset()
+    """The terms of a type named after the counted noun (``من طراز توماهوك``), if any."""
     anchor: frozenset[str] = frozenset()
     """For a place, the words of what it locates (``مطار حميميم`` in ``مطار حميميم، شرق سوريا``)."""
 
@@ -524,6 +528,15 @@ def _says_value(word: str) -> bool:
     return word[0].isdecimal() or numbers.is_number_word(word) or _class_of(word) is not None
 
 
+def _type_terms(after: Sequence[str]) -> frozenset[str]:
+    """The terms of the two words after ``طراز``/``نوع`` in the three words after a number (``19 صاروخا
+    من طراز جي إي``)."""
+    for i, w in enumerate(after[:3]):
+        if _section_of(w, "type"):
+            return frozenset(content_terms(" ".join(after[i + 1 : i + 3])))
+    return frozenset()
+
+
 def _plain_terms(words: Sequence[str]) -> frozenset[str]:
     """The content terms of ``words`` without numbers, number words and class or unit words: what
     the words around a value say of its fact, not the value or its kind."""
@@ -679,6 +692,8 @@ def _number_values(
                 (*rank, m.start),
                 _action(before, after),
                 next((g for w in after[:2] if (g := _action_of(w)) and g.startswith("people:")), None),
+                next((g for w in after[:4] if (g := _action_of(w)) and g.startswith("rate:")), None),
+                _type_terms(after),
             )
         )
     # values of one kind listed in one sentence (9 صواريخ أمريكية و8 صواريخ بريطانية، تركيا 3,7% وتايوان
@@ -728,6 +743,10 @@ def _same_fact(x: _Value, y: _Value, threshold: float) -> float:
         return 0.0
     if x.people and y.people and x.people != y.people:
         return 0.0
+    if x.rate != y.rate:
+        return 0.0  # 3 ملايين برميل يوميا vs 153 مليار برميل: a rate and a stock
+    if x.kind and y.kind and not (x.kind & y.kind):
+        return 0.0  # صواريخ من طراز توماهوك vs من طراز ستورم شادو
     if x.kind_place and not (x.anchor & y.anchor):
         return 0.0
     if "date" in x.classes and abs(x.low - y.low) > DATE_GAP:

@@ -410,3 +410,15 @@ def test_directions_of_one_place_for_different_things_are_no_disagreement() -> N
         outlets_article("وسيطرت القوات على بلدة جندايريس، غربي عفرين، بعد الهجوم.", "b", "B"),
     ]
     assert compare.disagreements(arts) == ()
+
+
+def test_a_rate_and_a_stock_or_two_named_kinds_are_no_disagreement() -> None:
+    """``3 ملايين برميل يوميا`` is a rate, ``153 مليار برميل`` a stock; ``صاروخا من طراز توماهوك`` and
+    ``صاروخا من طراز جاسم`` count two kinds of missile."""
+    arts = [
+        outlets_article("ويصدر العراق نحو ثلاثة ملايين برميل من النفط يوميا عبر موانئ البصرة.", "a", "A"),
+        outlets_article("وتبلغ احتياطيات العراق من النفط في البصرة 153 مليار برميل.", "b", "B"),
+        outlets_article("وأطلقت المدمرة 23 صاروخا من طراز توماهوك على المواقع في سوريا.", "c", "C"),
+        outlets_article("وأطلقت القاذفات 19 صاروخا من طراز جاسم على المواقع في سوريا.", "d", "D"),
+    ]
+    assert compare.disagreements(arts) == ()
