@@ -141,7 +141,21 @@ def main() -> None:
         stages[f"compare.disagreements, {args.baseline}"] = lambda: base.compare.disagreements(
             base_analysis.articles, base_analysis.sentences, base_analysis.units
         )
-        paired = {"compare.disagreements": f"compare.disagreements, {args.baseline}"}
+        base_folded = {a.id: base.text.fold.Folded(a.text) for a in base_analysis.articles}
+        for ft in base_folded.values():
+            ft.words  # noqa: B018
+        stages["  disagreements, folded texts given (as in summarize)"] = lambda: compare.disagreements(
+            analysis.articles, analysis.sentences, analysis.units, folded=folded
+        )
+        stages[f"  disagreements, folded texts given, {args.baseline}"] = lambda: base.compare.disagreements(
+            base_analysis.articles, base_analysis.sentences, base_analysis.units, folded=base_folded
+        )
+        paired = {
+            "compare.disagreements": f"compare.disagreements, {args.baseline}",
+            "  disagreements, folded texts given (as in summarize)": (
+                f"  disagreements, folded texts given, {args.baseline}"
+            ),
+        }
     stage_cpu = {}
     for name in stages:
         if name in stage_cpu:

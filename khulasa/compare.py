@@ -470,6 +470,11 @@ def _clause_before(f: str, marks: list[int], slo: int, lo_word: int, lo: int, be
     return _WORD.findall(f, slo, min(lo_word if cut < 0 else cut, slo + 12 * OPENING))[:OPENING] + clause
 
 
+def _marks(f: str, marks: list[int] | None) -> list[int]:
+    """``marks`` once made: the offsets of the clause marks of ``f``."""
+    return [c.start() for c in _CLAUSE_MARK.finditer(f)] if marks is None else marks
+
+
 def _clause_after(f: str, marks: list[int], hi: int, hi_word: int, after: list[str]) -> list[str]:
     """The folded words after ``f[hi]`` in its clause (to the next comma, colon or semicolon;
     ``after``, the words ``_window`` read up to ``hi_word``, when none is there): a time said there
@@ -592,7 +597,7 @@ def _number_values(
     mentions = numbers.parse_numbers(ft, near=near)
     if not mentions:
         return out
-    marks = [c.start() for c in _CLAUSE_MARK.finditer(f)]
+    marks: list[int] | None = None  # where the text has a comma, colon or semicolon (read when needed)
     year = article.date.year if article.date else None
     month = article.date.month if article.date else None
     text = article.text
@@ -667,7 +672,7 @@ def _number_values(
         if not classes or (kinds_wanted is not None and not classes & kinds_wanted):
             continue  # no class; or no other article may give a value of its kind
         if _other_time(
-            _clause_before(f, marks, slo, lo_word, lo, before),
+            _clause_before(f, marks := _marks(f, marks), slo, lo_word, lo, before),
             _clause_after(f, marks, hi, hi_word, after),
             year,
             month,
