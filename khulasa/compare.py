@@ -337,6 +337,9 @@ class _Value:
     """The period of a rate word a few words after the number (``rate:day`` for ``يوميا``), if any."""
     kind: frozenset[str] = frozenset()
     """The terms of a type named after the counted noun (``من طراز توماهوك``), if any."""
+    time: str | None = None
+    """Another time than the story's that the words around place the value in (``year:2004``,
+    ``past:عام``); ``None`` for the story's own time."""
     anchor: frozenset[str] = frozenset()
     """For a place, the words of what it locates (``مطار حميميم`` in ``مطار حميميم، شرق سوريا``)."""
 
@@ -416,31 +419,44 @@ def _time_word(word: str) -> tuple[str, int]:
 
 def _other_time(
     before: Sequence[str], after: Sequence[str], year: int | None, month: int | None = None
-) -> bool:
-    """Whether the words around a value (``before`` it in its clause, ``after`` it in its clause)
-    place it in another time than the story's: a year other than the article's ``year``, a time noun
-    or a month followed by ``الماضي`` (one word may stand between: ``السنوات الخمس الماضية``), ``قبل``
-    + a time noun, ``منذ`` + a year, a month or a start (``منذ بدء الاحتجاجات``), or a month other
-    than the article's ``month`` and the one before it (``أواخر كانون الأول/ديسمبر`` in March)."""
-    kinds = [_time_word(w) for w in (*before, *after)]
+) -> str | None:
+    """The other time than the story's that the words around a value (``before`` it in its clause,
+    ``after`` it in its clause) place it in, as a key (``year:2004``, ``past:العام``), or ``None``: a
+    year other than the article's ``year``, a time noun or a month followed by ``الماضي`` (one word
+    may stand between: ``السنوات الخمس الماضية``), ``قبل`` + a time noun, ``منذ`` + a year, a month or
+    a start (``منذ بدء الاحتجاجات``), or a month other than the article's ``month`` and the one before
+    it (``أواخر كانون الأول/ديسمبر`` in March)."""
+    words = (*before, *after)
+    kinds = [_time_word(w) for w in words]
     for i, (kind, n) in enumerate(kinds):
         if not kind:
             continue
         if kind == "year":
             if year is not None and n != year:
-                return True
+                return f"year:{n}"
         elif kind == "month":
             if month is not None and n != month and n % 12 != month - 1:
-                return True
+                return f"month:{n}"
         elif kind == "past":
-            if any(k in ("noun", "month") for k, _ in kinds[max(0, i - 2) : i]):
-                return True
+            for j in range(i - 1, max(-1, i - 3), -1):
+                if kinds[j][0] == "noun":
+                    return "past:" + _strip_article(key(words[j]))
+                if kinds[j][0] == "month":
+                    return f"past:month:{kinds[j][1]}"
         elif kind == "ago":
             if i + 1 < len(kinds) and kinds[i + 1][0] == "noun":
-                return True
-        elif kind == "since" and any(k in ("year", "month", "start") for k, _ in kinds[i + 1 : i + 4]):
-            return True
-    return False
+                return "ago:" + _strip_article(key(words[i + 1]))
+        elif kind == "since":
+            for k, m in kinds[i + 1 : i + 4]:
+                if k in ("year", "month"):
+                    return f"since:{k}:{m}"
+                if k == "start":
+                    return "since:start"
+    return None
+
+
+def _strip_article(word: str) -> str:
+    return word[2:] if word.startswith("ال") else word
 
 
 _CLAUSE_MARKS = ("،", "؛", ";", ", ", ":")
@@ -671,13 +687,13 @@ def _number_values(
             classes.add("amount")
         if not classes or (kinds_wanted is not None and not classes & kinds_wanted):
             continue  # no class; or no other article may give a value of its kind
-        if _other_time(
+        # وفي عام 2004 ...، فبراير الماضي: a fact of another time, compared only with values of that time
+        time = _other_time(
             _clause_before(f, marks := _marks(f, marks), slo, lo_word, lo, before),
             _clause_after(f, marks, hi, hi_word, after),
             year,
             month,
-        ):
-            continue  # وفي عام 2004 ...، فبراير الماضي: a fact of another time
+        )
         low, high = m.low, m.high
         if units == {"unit:percent"} and high <= 1 and m.value < 1:
             low, high = low * 100, high * 100  # أكثر من نصف الأصوات: a fraction of the votes
@@ -699,6 +715,7 @@ def _number_values(
                 next((g for w in after[:2] if (g := _action_of(w)) and g.startswith("people:")), None),
                 next((g for w in after[:4] if (g := _action_of(w)) and g.startswith("rate:")), None),
                 _type_terms(after),
+                time,
             )
         )
     # values of one kind listed in one sentence (9 صواريخ أمريكية و8 صواريخ بريطانية، تركيا 3,7% وتايوان
@@ -748,6 +765,8 @@ def _same_fact(x: _Value, y: _Value, threshold: float) -> float:
         return 0.0
     if x.people and y.people and x.people != y.people:
         return 0.0
+    if x.time != y.time:
+        return 0.0  # وفي عام 2004 ... 226 ألف vs today's toll: two times, two facts
     if x.rate != y.rate:
         return 0.0  # 3 ملايين برميل يوميا vs 153 مليار برميل: a rate and a stock
     if x.kind and y.kind and not (x.kind & y.kind):

@@ -422,3 +422,21 @@ def test_a_rate_and_a_stock_or_two_named_kinds_are_no_disagreement() -> None:
         outlets_article("وأطلقت القاذفات 19 صاروخا من طراز جاسم على المواقع في سوريا.", "d", "D"),
     ]
     assert compare.disagreements(arts) == ()
+
+
+def test_values_of_one_other_time_are_compared_with_each_other() -> None:
+    """A time marks another fact, not no fact: tolls since the protests began are compared with each
+    other, today's with today's."""
+    arts = [
+        outlets_article(
+            "وقتل 25 فلسطينيا على حدود غزة اليوم. وبذلك قتل 46 فلسطينيا على حدود غزة منذ بدء الاحتجاجات.",
+            "a",
+            "A",
+        ),
+        outlets_article(
+            "وقتل 40 فلسطينيا على حدود غزة اليوم. وقتل 60 فلسطينيا على حدود غزة منذ بدء الاحتجاجات.",
+            "b",
+            "B",
+        ),
+    ]
+    assert sorted(readings(compare.disagreements(arts))) == [["25", "40"], ["46", "60"]]
