@@ -7,14 +7,20 @@ their numbers, dates or places differ.
 * ``disagreements``: the same fact given with different values.  A value is an interval
   (``khulasa.numbers``), so ``20``, ``٢٠`` and ``عشرين`` are one value and ``نحو 40`` agrees with ``39``.
   Two numbers state the same fact when they count the same thing (a class from
-  ``data/quantity_words_ar.tsv``: the dead, the wounded, per cents, dollars, missiles...), in the same
-  unit, and the words around them are alike (set cosine of their stemmed terms, or one information
-  unit); a number that counts a part (``26 من الركاب``, ``76 منها``), a total (``مجموع``) or a model
-  (``آن-26``) is left out.  Dates are compared the same way (``khulasa.timeline`` resolves ``السبت
-  الماضي`` against the publication date, so it agrees with ``السابع من نيسان``), and places by the
-  direction given for the same place (``شرق سوريا`` vs ``غرب سوريا``).  Each side of a disagreement
-  lists its outlets and publication times, so a reader sees whether a toll rose during the day or the
-  outlets disagree.
+  ``data/quantity_words_ar.tsv``: the dead, the wounded, per cents, dollars, missiles...; for ``ارتفع
+  عدد القتلى ... إلى 1234`` the class of the toll noun), in the same unit (the one written after the
+  number first), at the same time (a number dated to another year, ``الماضي``, ``منذ`` ... is compared
+  only with numbers of that time), and the words around them are alike (set cosine of their stemmed
+  terms, or one information unit) and do not say otherwise: different action groups (``أطلقت`` /
+  ``اعترضت``), people (``إسرائيليين`` / ``فلسطينيين``), rates (``يوميا``) or named kinds (``من طراز``).
+  A number that counts a part (``26 من الركاب``, ``76 منها``), a total (``مجموع``, ``71 من 103``), a
+  model (``آن-26``, ``إس 300``), a year, a duration, a time of day, an ordinal, a rate per item, a noun
+  of its own (``ثلاثة أهداف``), or one listed beside others of its kind in its sentence is left out.
+  Dates written with a digit or a month are compared the same way (a weekday alone, resolved against
+  each article's own publication date, is not; dates more than ``DATE_GAP`` days apart date different
+  things), and places by the direction given for the same place to the same thing (``مطار حميميم، شرق
+  سوريا`` vs ``قاعدة حميميم في غرب سوريا``).  Each side of a disagreement lists its outlets and
+  publication times, so a reader sees whether a toll rose during the day or the outlets disagree.
 """
 
 from __future__ import annotations
