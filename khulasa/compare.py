@@ -408,8 +408,8 @@ def _time_word(word: str) -> tuple[str, int]:
     k = key(word)
     if k in SECTIONS["past"] or (k[:1] == "و" and k[1:] in SECTIONS["past"]):
         return ("past", 0)
-    if k in SECTIONS["time_noun"]:
-        return ("noun", 0)
+    if _section_of(word, "time_noun"):
+        return ("noun", 0)  # الأسبوع، والأسبوع
     if (n := _MONTH_NUMBER.get(k)) is not None:
         return ("month", n)
     if k in _MONTH_FORMS:
@@ -669,7 +669,12 @@ def _number_values(
         ):
             continue  # في 2004، حرب 2014، بين 2012 و2013: a year
         after_units = frozenset(c for c in map(_class_of, after[:3]) if c and c.startswith("unit:"))
-        if head and not head_class and not after_units and _counts_other(head):
+        if (
+            head
+            and not head_class
+            and not after_units
+            and _counts_other(head)
+        ):
             continue  # طالت ثلاثة أهداف: it counts its own noun, not a class word before it
         # the unit written after the number is its unit (7 ملايين جنيه (400 ألف دولار): the dollars are
         # the second number's); one before it counts only when none follows

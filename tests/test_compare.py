@@ -440,3 +440,13 @@ def test_values_of_one_other_time_are_compared_with_each_other() -> None:
         ),
     ]
     assert sorted(readings(compare.disagreements(arts))) == [["25", "40"], ["46", "60"]]
+
+
+def test_people_nouns_and_the_injury_phrase_after_a_count_keep_its_class() -> None:
+    """``مقتل 12 طالبا``, ``أصيب 170 بجروح``: the word after the number names who was counted or how,
+    not another thing counted."""
+    arts = [
+        outlets_article("وأدى القصف على المدرسة إلى مقتل 12 طالبا وأصيب 170 بجروح في المدرسة.", "a", "A"),
+        outlets_article("وأسفر القصف على المدرسة عن مقتل 15 طالبا وأصيب 150 بجروح في المدرسة.", "b", "B"),
+    ]
+    assert sorted(readings(compare.disagreements(arts))) == [["12", "15"], ["150", "170"]]
