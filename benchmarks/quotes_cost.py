@@ -18,6 +18,8 @@ With ``--baseline REV`` the package as it is at REV (``git archive``, imported b
 as ``khulasa_base``: its own imports renamed so) takes turns with this checkout in the same process,
 four systems in every round, and the table gives both checkouts' costs.
 
+With ``--baseline`` the stage table also times ``compare.disagreements`` of the baseline package, in
+turns with this checkout's.
 The stage table also splits ``extract_quotes`` (folding the articles, their word sets, the reporting
 frames of their sentences, the rest given the folded texts) and, for comparison, times what one token
 array per article would cost to make (the speech tokens of every article with their offsets, one
@@ -131,15 +133,44 @@ def main() -> None:
             compare.exclusive(summary, analysis.sentences),
         ),
     }
+    paired: dict[str, str] = {}
+    if args.baseline:
+        # the same stage of the baseline package (its own analysis of the cluster), timed in turns with
+        # this checkout's: one call of each in every round
+        base_analysis = base.pipeline.analyze(base_articles)
+        stages[f"compare.disagreements, {args.baseline}"] = lambda: base.compare.disagreements(
+            base_analysis.articles, base_analysis.sentences, base_analysis.units
+        )
+        base_folded = {a.id: base.text.fold.Folded(a.text) for a in base_analysis.articles}
+        for ft in base_folded.values():
+            ft.words  # noqa: B018
+        stages["  disagreements, folded texts given (as in summarize)"] = lambda: compare.disagreements(
+            analysis.articles, analysis.sentences, analysis.units, folded=folded
+        )
+        stages[f"  disagreements, folded texts given, {args.baseline}"] = lambda: base.compare.disagreements(
+            base_analysis.articles, base_analysis.sentences, base_analysis.units, folded=base_folded
+        )
+        paired = {
+            "compare.disagreements": f"compare.disagreements, {args.baseline}",
+            "  disagreements, folded texts given (as in summarize)": (
+                f"  disagreements, folded texts given, {args.baseline}"
+            ),
+        }
     stage_cpu = {}
-    for name, fn in stages.items():
-        fn()
-        times = []
+    for name in stages:
+        if name in stage_cpu:
+            continue
+        together = [name, *([paired[name]] if name in paired else [])]
+        for each in together:
+            stages[each]()
+        times: dict[str, list[float]] = {each: [] for each in together}
         for _ in range(args.repeat * args.runs):
-            start = time.process_time()
-            fn()
-            times.append((time.process_time() - start) * 1000)
-        stage_cpu[name] = statistics.median(times)
+            for each in together:
+                start = time.process_time()
+                stages[each]()
+                times[each].append((time.process_time() - start) * 1000)
+        for each in together:
+            stage_cpu[each] = statistics.median(times[each])
     found = quotes.extract_quotes(analysis.articles, analysis.sentences)
     with open("/proc/cpuinfo") as fh:
         cpu = next((line.split(":", 1)[1].strip() for line in fh if line.startswith("model name")), "?")

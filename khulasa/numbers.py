@@ -20,7 +20,7 @@ import functools
 import math
 import re
 from bisect import bisect_left
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from importlib import resources
 
@@ -124,6 +124,12 @@ def _lookup(token: str) -> _Word | None:
     return None
 
 
+def is_number_word(word: str) -> bool:
+    """Whether ``word`` (folded, as ``Folded.folded`` writes it) is a number word (``عشرين``, ``مليار``,
+    ``وثلاثة``, ``آلاف``)."""
+    return _lookup(word) is not None
+
+
 def _load_qualifiers() -> tuple[list[tuple[tuple[str, ...], str]], list[tuple[tuple[str, ...], str]]]:
     raw = resources.files("khulasa").joinpath("data/number_qualifiers_ar.tsv").read_text(encoding="utf-8")
     before: list[tuple[tuple[str, ...], str]] = []
@@ -181,10 +187,13 @@ _GAP = ("\n", -1, -1)
 """Separates the windows of ``_windows``: no phrase or qualifier reads across it."""
 
 
-def _windows(folded: str, words: frozenset[str]) -> list[tuple[str, int, int]]:
+def _windows(
+    folded: str, words: frozenset[str], near: Sequence[tuple[int, int]] | None = None
+) -> list[tuple[str, int, int]]:
     """The tokens around every number-like word of the text (only there: most text has none), the
     windows merged where they meet and separated by ``_GAP``.  ``words`` are the text's words: the
-    scan looks for the number words among them only."""
+    scan looks for the number words among them only.  With ``near`` (sorted, non-overlapping folded
+    offset ranges), only the number-like words that start in one of them open a window."""
     present = words & _FORMS
     has_digit = _DIGIT.search(folded) is not None
     if not present and not has_digit:
@@ -196,6 +205,13 @@ def _windows(folded: str, words: frozenset[str]) -> list[tuple[str, int, int]]:
     if present:
         seeds.extend(whole_word_spans(folded, {w.replace("ى", "ي") for w in present}))
         seeds.sort()
+    if near is not None:
+        ends = [hi for _, hi in near]
+        seeds = [
+            (start, end)
+            for start, end in seeds
+            if (k := bisect_left(ends, start + 1)) < len(near) and near[k][0] <= start
+        ]
     for start, end in seeds:
         lo, hi = max(0, start - 48), min(len(folded), end + 64)
         if spans and lo <= spans[-1][1]:
@@ -352,10 +368,16 @@ def _interval(value: float, qualifier: str | None) -> tuple[float, float]:
     return value, value
 
 
-def parse_numbers(text: str | Folded) -> tuple[NumberMention, ...]:
+def parse_numbers(
+    text: str | Folded, *, near: Sequence[tuple[int, int]] | None = None
+) -> tuple[NumberMention, ...]:
     """Every number phrase in ``text`` with its interval, in text order (see the module docstring).
 
-    ``text`` may be given folded already (``speech.Folded``), to share the folding with other stages."""
+    ``text`` may be given folded already (``speech.Folded``), to share the folding with other stages.
+    ``near`` (sorted, non-overlapping ranges of offsets in the folded text) reads the text only around
+    the number words and digits that start in a range: the phrases whose number starts in a range are
+    those the whole text gives (a phrase is read within 48 characters before and 64 after each of its
+    words); phrases past the ranges, where the text was not all read, may be cut."""
     ft = text if isinstance(text, Folded) else Folded(text)
     text = ft.text
     folded = ft.folded
@@ -363,7 +385,7 @@ def parse_numbers(text: str | Folded) -> tuple[NumberMention, ...]:
         folded = folded.translate(_DIGITS)  # one character for one: offsets are kept
     if "ى" in folded:
         folded = folded.replace("ى", "ي")
-    toks = _windows(folded, ft.words)
+    toks = _windows(folded, ft.words, near)
     if not toks:
         return ()
     raws = list(_raw_numbers(toks))

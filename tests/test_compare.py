@@ -122,7 +122,8 @@ def test_death_toll_that_changes_during_the_day_is_reported_with_times() -> None
             "أدت المواجهات إلى مقتل 40 فلسطينيا على الحدود.", "b", "B", time="Mon, 14 May 2018 13:25:17 +0000"
         ),
         outlets_article(
-            "وارتفع عدد القتلى إلى 58 شخصا بحسب وزارة الصحة.",
+            # counts are paired when the words around them share something (here the border)
+            "وارتفع عدد القتلى على حدود غزة إلى 58 شخصا بحسب وزارة الصحة.",
             "c",
             "C",
             time="Mon, 14 May 2018 22:22:23 +0000",
@@ -278,3 +279,174 @@ def test_direction_phrases_found_at_direction_words_are_those_of_a_scan_of_the_w
         assert got == expected, text
         found += len(expected)
     assert found > 1000
+
+
+# --- precision in number-heavy stories (values of different facts are not paired) ---------------
+
+
+def test_counts_of_one_class_done_different_things_are_no_disagreement() -> None:
+    """``110 صواريخ أطلقت`` and ``اعترضت 71 صاروخا`` count missiles, but launched and intercepted are
+    two facts; the launched counts of two outlets still disagree."""
+    arts = [
+        outlets_article("وقالت القيادة العامة للجيش إن 110 صواريخ أطلقت على مواقع في البلاد.", "a", "A"),
+        outlets_article("وقال الجيش إن الدفاعات الجوية اعترضت 71 صاروخا أطلقت على مواقع في البلاد.", "b", "B"),
+        outlets_article("وأعلنت وزارة الدفاع أنه تم إطلاق 105 صواريخ على مواقع في البلاد.", "c", "C"),
+    ]
+    assert readings(compare.disagreements(arts)) == [["105", "110"]]
+
+
+def test_a_toll_of_another_time_is_not_paired_with_the_story_s_toll() -> None:
+    """A number in a clause dated to another year (``في عام 2004``) or with ``الماضي`` states a fact
+    of another time: the story's tolls are compared with each other, not with it."""
+    arts = [
+        outlets_article(
+            "ضرب زلزال قوي الجزيرة اليوم وأسفر عن مقتل 384 شخصا في الجزيرة. "
+            "وفي عام 2004، أدى زلزال وتسونامي في المحيط الهندي إلى مقتل أكثر من 226 ألف شخص.",
+            "a",
+            "A",
+            date="2018-09-29",
+        ),
+        outlets_article(
+            "وأدى الزلزال والتسونامي في المحيط الهندي إلى مقتل 832 شخصا.", "b", "B", date="2018-10-01"
+        ),
+        outlets_article(
+            "وأدى الزلزال إلى مقتل 400 شخص. وفي فبراير الماضي قتل 100 شخص في زلزال آخر في الجزيرة.",
+            "c",
+            "C",
+            date="2018-10-01",
+        ),
+    ]
+    found = compare.disagreements(arts)
+    assert readings(found) == [["384", "400", "832"]]
+
+
+def test_a_toll_that_rose_to_a_number_counts_the_class_of_its_toll_noun() -> None:
+    """``ارتفع عدد القتلى ... إلى 1234``: the class word stands far before the number."""
+    arts = [
+        outlets_article("وأعلنت الوكالة مقتل 832 شخصا في الزلزال.", "a", "A", date="2018-10-01"),
+        outlets_article(
+            "ارتفع عدد القتلى الذين تم حصرهم جراء الزلزال وموجات المد في إندونيسيا، إلى 1234 شخصا، "
+            "حسبما أفادت الوكالة.",
+            "b",
+            "B",
+            date="2018-10-02",
+        ),
+    ]
+    (d,) = compare.disagreements(arts)
+    assert d.fact == "قتيل" and [r.text for r in d.readings] == ["832", "1234"] and d.over_time
+
+
+def test_numbers_that_count_something_else_are_no_disagreement() -> None:
+    """A number with its own counted noun (``ثلاثة أهداف``), a duration (``50 دقيقة``), a time of day
+    (``الساعة 2``), a year, an ordinal (``الـ23``), a model (``إس 300``) or a rate (``للصاروخ``) is not
+    a count of the class word before it."""
+    arts = [
+        outlets_article("وأطلقت الدول الثلاث 12 صاروخا على المواقع خلال الضربات.", "a", "A"),
+        outlets_article(
+            "وطالت الضربات ثلاثة أهداف. واستغرقت الضربات نحو 50 دقيقة. وبدأت الضربات الساعة 2 فجرا. "
+            "وجاءت الضربات في الذكرى الـ23 للحرب. وقد تزود موسكو دمشق بصواريخ إس 300 بعد الضربات. "
+            "وهي أقسى الضربات منذ حرب 2014. وبلغت كلفة الصواريخ 850 ألف للصاروخ في الضربات.",
+            "b",
+            "B",
+        ),
+    ]
+    assert compare.disagreements(arts) == ()
+
+
+def test_values_listed_beside_others_of_their_kind_are_no_disagreement() -> None:
+    """``9 صواريخ أمريكية و8 صواريخ بريطانية``: a breakdown, each value its own fact (even where two
+    outlets' sentences are one information unit), and a part of a whole (``71 من 103``)."""
+    arts = [
+        outlets_article("واستهدف الموقع 9 صواريخ أمريكية و8 صواريخ بريطانية و5 صواريخ فرنسية.", "a", "A"),
+        outlets_article("واستهدف الموقع 8 صواريخ أمريكية و9 صواريخ بريطانية و5 صواريخ فرنسية.", "b", "B"),
+        outlets_article("وأكد الجيش أن الدفاعات دمرت 71 من 103 صواريخ استهدفت الموقع.", "c", "C"),
+    ]
+    analysis = pipeline.analyze(arts)
+    assert compare.disagreements(analysis.articles, analysis.sentences, analysis.units) == ()
+
+
+def test_counts_of_different_people_are_no_disagreement() -> None:
+    arts = [
+        outlets_article("وأصيب 3 إسرائيليين بجروح في سقوط قذيفة على منزل في البلدة.", "a", "A"),
+        outlets_article("وأصيب 25 فلسطينيا بجروح في الغارات على البلدة.", "b", "B"),
+    ]
+    assert compare.disagreements(arts) == ()
+
+
+def test_the_unit_after_a_number_is_its_unit() -> None:
+    """``سبعة ملايين جنيه (قرابة 400 ألف دولار)``: the dollars are the second number's unit and the
+    pounds the first's (a unit before a number counts only when none follows it), so the second is
+    never read as pounds beside another outlet's ``7 ملايين جنيه``."""
+    from khulasa.segment import segment
+    from khulasa.text.fold import Folded
+
+    a = outlets_article(
+        "وتبلغ قيمة الوديعة المطلوبة للحصول على الجنسية سبعة ملايين جنيه مصري (قرابة 400 ألف دولار).",
+        "b",
+        "B",
+    )
+    values = compare._number_values(a, Folded(a.text), list(segment(a)), {}, (0,))
+    assert [(v.text, sorted(v.units)) for v in values] == [
+        ("سبعة ملايين", ["unit:pound"]),
+        ("قرابة 400 ألف", ["unit:dollar"]),
+    ]
+
+
+def test_a_weekday_alone_and_dates_weeks_apart_are_no_date_disagreement() -> None:
+    """``الأربعاء`` is resolved against each article's publication date (Wednesday 8 or 1 August):
+    it is not compared; dates months apart date different things (hearings in April and October)."""
+    arts = [
+        outlets_article("وقالت المتحدثة باسم الخارجية الأربعاء إن واشنطن ستفرض العقوبات.", "a", "A", date="2018-08-08"),
+        outlets_article("وكانت المتحدثة باسم الخارجية قالت الأربعاء إن واشنطن ستفرض العقوبات.", "b", "B", date="2018-08-09"),
+        outlets_article("وستعقد المحكمة جلستها المقبلة في 12 أكتوبر للاستماع إلى الشهود.", "c", "C", date="2018-07-18"),
+        outlets_article("ورفضت المحكمة في جلسة في 16 أبريل الإفراج عنه بعد الاستماع إلى الشهود.", "d", "D", date="2018-07-18"),
+    ]
+    assert compare.disagreements(arts) == ()
+
+
+def test_directions_of_one_place_for_different_things_are_no_disagreement() -> None:
+    arts = [
+        outlets_article("وتعهد أردوغان بالتقدم نحو منبج، شرقي عفرين، بعد انتهاء الهجوم.", "a", "A"),
+        outlets_article("وسيطرت القوات على بلدة جندايريس، غربي عفرين، بعد الهجوم.", "b", "B"),
+    ]
+    assert compare.disagreements(arts) == ()
+
+
+def test_a_rate_and_a_stock_or_two_named_kinds_are_no_disagreement() -> None:
+    """``3 ملايين برميل يوميا`` is a rate, ``153 مليار برميل`` a stock; ``صاروخا من طراز توماهوك`` and
+    ``صاروخا من طراز جاسم`` count two kinds of missile."""
+    arts = [
+        outlets_article("ويصدر العراق نحو ثلاثة ملايين برميل من النفط يوميا عبر موانئ البصرة.", "a", "A"),
+        outlets_article("وتبلغ احتياطيات العراق من النفط في البصرة 153 مليار برميل.", "b", "B"),
+        outlets_article("وأطلقت المدمرة 23 صاروخا من طراز توماهوك على المواقع في سوريا.", "c", "C"),
+        outlets_article("وأطلقت القاذفات 19 صاروخا من طراز جاسم على المواقع في سوريا.", "d", "D"),
+    ]
+    assert compare.disagreements(arts) == ()
+
+
+def test_values_of_one_other_time_are_compared_with_each_other() -> None:
+    """A time marks another fact, not no fact: tolls since the protests began are compared with each
+    other, today's with today's."""
+    arts = [
+        outlets_article(
+            "وقتل 25 فلسطينيا على حدود غزة اليوم. وبذلك قتل 46 فلسطينيا على حدود غزة منذ بدء الاحتجاجات.",
+            "a",
+            "A",
+        ),
+        outlets_article(
+            "وقتل 40 فلسطينيا على حدود غزة اليوم. وقتل 60 فلسطينيا على حدود غزة منذ بدء الاحتجاجات.",
+            "b",
+            "B",
+        ),
+    ]
+    assert sorted(readings(compare.disagreements(arts))) == [["25", "40"], ["46", "60"]]
+
+
+def test_people_nouns_and_the_injury_phrase_after_a_count_keep_its_class() -> None:
+    """``مقتل 12 طالبا``, ``أصيب 170 بجروح``: the word after the number names who was counted or how,
+    not another thing counted."""
+    arts = [
+        outlets_article("وأدى القصف على المدرسة إلى مقتل 12 طالبا وأصيب 170 بجروح في المدرسة.", "a", "A"),
+        outlets_article("وأسفر القصف على المدرسة عن مقتل 15 طالبا وأصيب 150 بجروح في المدرسة.", "b", "B"),
+    ]
+    assert sorted(readings(compare.disagreements(arts))) == [["12", "15"], ["150", "170"]]

@@ -245,3 +245,40 @@ def test_any_digit_token_reads_without_error(groups: list[int], marks: list[str]
     token = str(groups[0]) + "".join(m + str(g) for m, g in zip(marks, groups[1:], strict=False))
     values = parse_numbers(f"بلغ العدد {token} شخصا")
     assert len(values) == 1 and math.isfinite(values[0].low)
+
+
+def test_up_to_is_an_upper_bound() -> None:
+    """``ما يصل إلى 75``: up to 75, so it agrees with 60 (the Douma toll "up to 75" beside "60")."""
+    m = parse_number("أسفر الهجوم عن مقتل ما يصل إلى 75 شخصا")
+    assert m is not None and m.text == "ما يصل إلى 75"
+    assert (m.low, m.high, m.qualifier) == (0.0, 75.0, "at most")
+
+
+def test_is_number_word_on_folded_words() -> None:
+    from khulasa.numbers import is_number_word
+    from khulasa.text.fold import Folded
+
+    words = Folded("مقتل عشرين وثلاثة آلاف و 5 مليار من الجنود").folded.split()
+    assert [w for w in words if is_number_word(w)] == ["عشرين", "وثلاثه", "الاف", "مليار"]
+
+
+def test_parsing_near_ranges_gives_the_phrases_of_the_whole_text_there() -> None:
+    """``parse_numbers(text, near=ranges)`` reads only around the number words that start in the
+    ranges, and finds there the phrases that parsing the whole text finds (past the ranges, where
+    the text was not all read, a phrase may be cut)."""
+    from khulasa.text.fold import Folded
+
+    text = (
+        "قتل 20 شخصا. وأصيب ما لا يقل عن خمسة وعشرين آخرين بين 20 و30 عاما. وبلغت الخسائر 2,5 مليار "
+        "دولار. وفي عام 2004 قتل أكثر من 226 ألف شخص. ونزح عشرات الآلاف وقتل ٢٠ جنديا."
+    )
+    ft = Folded(text)
+    whole = parse_numbers(ft)
+    assert parse_numbers(ft, near=[(0, len(ft.folded))]) == whole
+    for lo in range(0, len(ft.folded), 7):
+        near = [(lo, lo + 30)]
+        found = parse_numbers(ft, near=near)
+        # a phrase whose number starts in the range is found as the whole text gives it
+        expected = [m for m in whole if lo <= ft.index(m.number_start) < lo + 30]
+        assert [m for m in found if lo <= ft.index(m.number_start) < lo + 30] == expected, lo
+    assert parse_numbers(ft, near=[]) == ()
