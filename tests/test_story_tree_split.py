@@ -20,6 +20,7 @@ from khulasa.stories.signals import EventSignals, extract_signals
 from khulasa.stories.trees import TreeClusterer, TreeOptions, event_id_for
 from khulasa.stories.trees.split import MIN_ARTICLES, gist, split, split_event
 
+SPLIT = TreeOptions(split_events=True)
 DAY = dt.date(2018, 4, 14)
 CASE = ("سوري", "دوم", "e:سوريا")
 """Terms every report of the case carries (weigh nothing within the event)."""
@@ -67,6 +68,14 @@ def test_a_distinct_group_of_the_first_day_stays_in_the_event():
     """The first day's reports are the event's own happening, however they differ in wording."""
     members, gists = _event([(18, 0, STRIKE), (6, 0, INSPECTORS)])
     assert split(members, gists, _idf) == [members]
+
+
+def test_the_main_happening_is_the_busiest_day_not_the_first():
+    """An event may begin before its main happening (threats before a strike): a distinct group of its
+    first day splits off when another day is the busiest."""
+    members, gists = _event([(6, 0, INSPECTORS), (5, 0, STRIKE), (14, 1, STRIKE)])
+    parts = split(members, gists, _idf)
+    assert [[m.id for m in p] for p in parts] == [[m.id for m in members[:6]], [m.id for m in members[6:]]]
 
 
 def test_a_copy_goes_with_the_report_it_copies_and_small_events_are_never_split():
@@ -144,7 +153,7 @@ def _pairs() -> list[tuple]:
 
 def test_the_clusterer_splits_the_giant_when_it_closes_and_reports_the_parts_as_closed():
     pairs = _pairs()
-    trees = _run(pairs, TreeClusterer(decide=_one_event))
+    trees = _run(pairs, TreeClusterer(SPLIT, decide=_one_event))
     assert len(trees) == 1
     events = [{m.id for m in e.members} for e in trees[0].events]
     assert events == [{f"strike-{i:02d}" for i in range(22)}, {f"inspectors-{i}" for i in range(6)}]
@@ -152,7 +161,7 @@ def test_the_clusterer_splits_the_giant_when_it_closes_and_reports_the_parts_as_
     whole = _run(pairs, TreeClusterer(TreeOptions(split_events=False), decide=_one_event))
     assert [len(e.members) for e in whole[0].events] == [28]
     # an event closed while its story stays open is reported in its parts
-    clusterer = TreeClusterer(decide=_one_event)
+    clusterer = TreeClusterer(SPLIT, decide=_one_event)
     for f, s in pairs:
         clusterer.add(f, s)
     f, s = pairs[-1]
@@ -162,9 +171,9 @@ def test_the_clusterer_splits_the_giant_when_it_closes_and_reports_the_parts_as_
 
 def test_a_run_cut_in_two_and_continued_still_equals_one_run_with_the_split():
     pairs = _pairs()
-    one = _run(pairs, TreeClusterer(decide=_one_event))
+    one = _run(pairs, TreeClusterer(SPLIT, decide=_one_event))
     cut = 20
-    first = TreeClusterer(decide=_one_event)
+    first = TreeClusterer(SPLIT, decide=_one_event)
     closed = [t for f, s in pairs[:cut] for t in first.add(f, s)]
     state = json.loads(json.dumps(first.state()))
     assert state["gists"]  # the open event's reports, for its split when it closes
