@@ -12,13 +12,14 @@ import dataclasses
 import datetime as dt
 import json
 import random
+from types import SimpleNamespace
 
 from khulasa.models import Article
 from khulasa.stories.cluster import Member
 from khulasa.stories.features import extract, with_effective_dates
 from khulasa.stories.signals import EventSignals, extract_signals
-from khulasa.stories.trees import TreeClusterer, TreeOptions, event_id_for
-from khulasa.stories.trees.split import MIN_ARTICLES, gist, split, split_event
+from khulasa.stories.trees import EventAssignment, TreeClusterer, TreeOptions, event_id_for
+from khulasa.stories.trees.split import MIN_ARTICLES, gist, place_parts, split, split_event
 
 SPLIT = TreeOptions(split_events=True)
 DAY = dt.date(2018, 4, 14)
@@ -96,6 +97,22 @@ def test_the_parts_keep_the_events_id_and_are_named_by_their_first_report():
     assert [e.event_id for e in events] == ["e-main", event_id_for(members[18].id)]
     assert used == {"e-main", event_id_for(members[18].id)}
     assert split_event("e-main", members, gists, _idf, set()) == events  # the same input, the same parts
+
+
+def test_the_parts_take_their_places_in_the_storys_time_order():
+    """A part that began after the story's next event goes after it: a story's events stay in time order."""
+    members, _ = _event([(3, 0, STRIKE), (2, 1, STRIKE), (2, 2, STRIKE)])
+    first, later = EventAssignment("e-a", tuple(members[:3])), EventAssignment("e-c", tuple(members[5:]))
+    between = EventAssignment("e-b", tuple(members[3:5]))
+    entries: list[EventAssignment | int] = [0, between]
+    place_parts(entries, 0, [first, later], {})
+    assert entries == [first, between, later]
+    entries = [0, 7]  # the next event still open (by number)
+    place_parts(entries, 0, [first, later], {7: SimpleNamespace(members=members[3:5])})  # type: ignore[dict-item]
+    assert entries == [first, 7, later]
+    entries = [0, 7]
+    place_parts(entries, 0, [first, between], {7: SimpleNamespace(members=members[5:])})  # type: ignore[dict-item]
+    assert entries == [first, between, 7]
 
 
 def test_the_gist_is_the_lead_title_and_entities():

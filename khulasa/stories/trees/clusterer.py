@@ -50,7 +50,7 @@ from khulasa.stories.trees.profiles import (
     story_id_for,
     unit_vector,
 )
-from khulasa.stories.trees.split import Gist, gist, split_event
+from khulasa.stories.trees.split import Gist, gist, place_parts, split_event
 from khulasa.stories.trees.state import encode, restore
 from khulasa.stories.trees.variants import fold as fold_variants
 
@@ -446,8 +446,7 @@ class TreeClusterer:
         story = self._stories[event.story]
         gists = {m.seq: self._gists.pop(m.seq) for m in event.members if m.seq in self._gists}
         parts = split_event(event.event_id, event.members, gists, self.frequencies.idf, self._used_ids)
-        at = story.events.index(event.number)
-        story.events[at : at + 1] = parts
+        place_parts(story.events, story.events.index(event.number), parts, self._events)
         story.open_events -= 1
         if not with_story:
             self._closed_events += parts

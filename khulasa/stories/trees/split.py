@@ -44,7 +44,7 @@ import numpy as np
 from khulasa.stories.cluster import Member
 from khulasa.stories.signals import EventSignals
 from khulasa.stories.trees.frequencies import ENTITY_KEY
-from khulasa.stories.trees.profiles import EventAssignment, event_id_for
+from khulasa.stories.trees.profiles import EventAssignment, OpenEvent, event_id_for
 
 MIN_ARTICLES = 20
 """Events of fewer reports are never split (``TreeOptions.split_events``)."""
@@ -99,6 +99,23 @@ def split_event(
         used_ids.add(new_id)
         out.append(EventAssignment(new_id, tuple(part)))
     return out
+
+
+def place_parts(entries: list[EventAssignment | int], at: int, parts: Sequence[EventAssignment],
+                open_events: Mapping[int, OpenEvent]) -> None:
+    """Put ``parts`` in the place of ``entries[at]`` (a story's events: closed ones, open ones by number,
+    in the order they began): the first part there, each other before the first later event that began
+    after it, so a story's events stay in time order."""
+    entries[at] = parts[0]
+    for part in parts[1:]:
+        seq = part.members[0].seq
+        i = at + 1
+        while i < len(entries):
+            entry = entries[i]
+            if (open_events[entry].members if isinstance(entry, int) else entry.members)[0].seq > seq:
+                break
+            i += 1
+        entries.insert(i, part)
 
 
 def split(
