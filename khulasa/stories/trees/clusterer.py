@@ -50,6 +50,7 @@ from khulasa.stories.trees.profiles import (
     story_id_for,
     unit_vector,
 )
+from khulasa.stories.trees.split import Gist, gist, place_parts, split_event
 from khulasa.stories.trees.state import encode, restore
 from khulasa.stories.trees.variants import fold as fold_variants
 
@@ -81,6 +82,7 @@ class TreeClusterer:
         self._ranks = 0
         self._used_ids: set[str] = set()
         self._closed_events: list[EventAssignment] = []
+        self._gists: dict[int, Gist] = {}  # seq -> gist of an open event's report (``split``)
 
     # --- public -----------------------------------------------------------------------------------
 
@@ -103,6 +105,8 @@ class TreeClusterer:
             event = self._events[self._owner[seq]]
             self._join(event, Member(f.id, f.seq, date, jaccard, self._ids[seq]), f.date, None)
         else:
+            if self.options.split_events:
+                self._gists[f.seq] = gist(s)
             idfs = self.frequencies.idfs
             idf = dict(zip(f.terms, idfs(f.terms), strict=True))
             lead, title = known_idfs(idf, s.lead_terms, idfs), known_idfs(idf, s.title, idfs)
@@ -440,11 +444,12 @@ class TreeClusterer:
             del self._owner[seq]
             del self._ids[seq]
         story = self._stories[event.story]
-        closed = EventAssignment(event.event_id, tuple(event.members))
-        story.events[story.events.index(event.number)] = closed
+        gists = {m.seq: self._gists.pop(m.seq) for m in event.members if m.seq in self._gists}
+        parts = split_event(event.event_id, event.members, gists, self.frequencies.idf, self._used_ids)
+        place_parts(story.events, story.events.index(event.number), parts, self._events)
         story.open_events -= 1
         if not with_story:
-            self._closed_events.append(closed)
+            self._closed_events += parts
 
     def _close_story(self, story: OpenStory) -> StoryTree:
         for entry in list(story.events):

@@ -46,6 +46,7 @@ def encode(c: TreeClusterer) -> dict[str, Any]:
         "frequencies": {"n": c.frequencies.n, "df": dict(c.frequencies.df), "prior": prior_digest(c.options)},
         "stories": [_story_state(s) for s in c._stories.values()],
         "events": [_event_state(e) for e in c._events.values()],
+        "gists": {str(seq): [list(terms), list(weights)] for seq, (terms, weights) in c._gists.items()},
     }
 
 
@@ -84,6 +85,7 @@ def _restore(cls: type[TreeClusterer], state: Mapping[str, Any], decide: Decider
     c._ranks = state["ranks"]
     c._used_ids = set(state["used_ids"])
     c.frequencies = Frequencies(state["frequencies"]["df"], state["frequencies"]["n"], c.options.prior_articles)
+    c._gists = {int(seq): (tuple(g[0]), tuple(g[1])) for seq, g in state.get("gists", {}).items()}
     for data in state["stories"]:
         story = _story_from(data)
         c._stories[story.number] = story
