@@ -270,15 +270,20 @@ _WORD = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+|[%٪]")
 _CLASS_PREFIXES = ("و", "ب", "ل", "وب", "ول", "ال", "وال", "بال", "لل", "ف")
 
 
+def _after_clitic(table: dict[str, str], word: str) -> str | None:
+    """``table``'s value for ``word`` (folded by ``key``), alone or after a clitic of ``_CLASS_PREFIXES``."""
+    word = key(word)
+    if word in table:
+        return table[word]
+    for prefix in _CLASS_PREFIXES:
+        if word.startswith(prefix) and word[len(prefix) :] in table:
+            return table[word[len(prefix) :]]
+    return None
+
+
 @functools.lru_cache(maxsize=1 << 14)
 def _class_of(word: str) -> str | None:
-    word = key(word)
-    if word in CLASSES:
-        return CLASSES[word]
-    for prefix in _CLASS_PREFIXES:
-        if word.startswith(prefix) and word[len(prefix) :] in CLASSES:
-            return CLASSES[word[len(prefix) :]]
-    return None
+    return _after_clitic(CLASSES, word)
 
 
 def _spellings(word: str) -> list[str]:
@@ -308,13 +313,7 @@ def _section_of(word: str, section: str) -> bool:
 
 @functools.lru_cache(maxsize=1 << 14)
 def _action_of(word: str) -> str | None:
-    word = key(word)
-    if word in _ACTIONS:
-        return _ACTIONS[word]
-    for prefix in _CLASS_PREFIXES:
-        if word.startswith(prefix) and word[len(prefix) :] in _ACTIONS:
-            return _ACTIONS[word[len(prefix) :]]
-    return None
+    return _after_clitic(_ACTIONS, word)
 
 
 _TOLL_FORMS = frozenset(f for w in SECTIONS["toll"] for p in ("", *_CLASS_PREFIXES) for f in _spellings(p + w))
