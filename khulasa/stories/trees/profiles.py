@@ -228,15 +228,15 @@ def add_to_profile(profile: Profile, body: Mapping[str, float], title: Mapping[s
          n: float, limit: int) -> None:
     """Add vectors and key counts to a profile, pruning to its limits (its dicts are its own: summed in
     place)."""
-    profile.body = prune(_sum_into(profile.body, body.items()), limit)
+    profile.body = prune(sum_into(profile.body, body.items()), limit)
     profile.body_norm = math.sqrt(sum(w * w for w in profile.body.values())) or 1.0
-    profile.title = prune(_sum_into(profile.title, title.items()), TITLE_TERMS)
+    profile.title = prune(sum_into(profile.title, title.items()), TITLE_TERMS)
     profile.title_norm = math.sqrt(sum(w * w for w in profile.title.values())) or 1.0
-    profile.keys = prune(_sum_into(profile.keys, keys), SIGNAL_KEYS)
+    profile.keys = prune(sum_into(profile.keys, keys), SIGNAL_KEYS)
     profile.n += n
 
 
-def _sum_into(summed: dict[str, float], items: Iterable[tuple[str, float]]) -> dict[str, float]:
+def sum_into(summed: dict[str, float], items: Iterable[tuple[str, float]]) -> dict[str, float]:
     """``summed`` with each item's weight added to its key, in place."""
     get = summed.get
     for key, weight in items:

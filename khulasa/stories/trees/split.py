@@ -44,7 +44,7 @@ import numpy as np
 from khulasa.stories.cluster import Member
 from khulasa.stories.signals import EventSignals
 from khulasa.stories.trees.frequencies import ENTITY_KEY
-from khulasa.stories.trees.profiles import EventAssignment, OpenEvent, event_id_for
+from khulasa.stories.trees.profiles import EventAssignment, OpenEvent, cosine, event_id_for, sum_into
 
 MIN_ARTICLES = 20
 """Events of fewer reports are never split (``TreeOptions.split_events``)."""
@@ -246,21 +246,19 @@ def _reassign(vectors: Sequence[dict[str, float]], labels: list[int]) -> list[in
 
 
 def _sum(vectors: Iterable[Mapping[str, float]]) -> dict[str, float]:
-    out: dict[str, float] = {}
-    for v in vectors:
-        for t, w in v.items():
-            out[t] = out.get(t, 0.0) + w
-    return out
+    return sum_into({}, (item for v in vectors for item in v.items()))
 
 
 def _unit(v: dict[str, float]) -> dict[str, float]:
-    norm = math.sqrt(math.fsum(w * w for w in v.values()))
+    norm = _norm(v)
     return {t: w / norm for t, w in v.items()} if norm else v
 
 
-def _cosine(a: Mapping[str, float], b: Mapping[str, float]) -> float:
-    """Cosine of two sparse vectors, summed in a fixed order (the same result in every process)."""
-    dot = math.fsum(a[t] * b[t] for t in sorted(a.keys() & b.keys()))
-    na = math.sqrt(math.fsum(w * w for w in a.values()))
-    nb = math.sqrt(math.fsum(w * w for w in b.values()))
-    return dot / (na * nb) if na and nb else 0.0
+def _norm(v: Mapping[str, float]) -> float:
+    return math.sqrt(math.fsum(w * w for w in v.values()))
+
+
+def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
+    """Cosine of two sparse vectors (``profiles.cosine``: the same result in every process)."""
+    norms = _norm(a) * _norm(b)
+    return cosine(a, b, norms) if norms else 0.0
